@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace melodee {
+
+class CliContext;
+
+struct CliCommand
+{
+    QString name;
+    QString summary;
+    // args: everything after the command word.
+    std::function<int(CliContext &, const QStringList &args)> run;
+};
+
+// The command table; each concern adds its entry in commands.cpp.
+const QList<CliCommand> &cliCommands();
+
+int runHealthCommand(CliContext &ctx, const QStringList &args);
+
+} // namespace melodee

@@ -1,0 +1,9 @@
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/cliapp.h
+    ${CMAKE_CURRENT_LIST_DIR}/cliapp.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/clicontext.h
+    ${CMAKE_CURRENT_LIST_DIR}/clicontext.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/commands.h
+    ${CMAKE_CURRENT_LIST_DIR}/commands.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/cmd_health.cpp
+)

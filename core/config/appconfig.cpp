@@ -1,0 +1,34 @@
+#include "appconfig.h"
+
+namespace melodee {
+
+QString SessionConfig::tableName(const QString &singular) const
+{
+    if (singularTable || singular.isEmpty())
+        return tablePrefix + singular;
+    // English plurals for the names this schema uses (library -> libraries, song -> songs).
+    if (singular.endsWith(QLatin1Char('y')) && singular.size() > 1
+        && !QStringLiteral("aeiou").contains(singular.at(singular.size() - 2)))
+        return tablePrefix + singular.chopped(1) + QStringLiteral("ies");
+    if (singular.endsWith(QLatin1Char('s')) || singular.endsWith(QLatin1Char('x'))
+        || singular.endsWith(QLatin1String("ch")) || singular.endsWith(QLatin1String("sh")))
+        return tablePrefix + singular + QStringLiteral("es");
+    return tablePrefix + singular + QLatin1Char('s');
+}
+
+QString logLevelName(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Silent:
+        return QStringLiteral("silent");
+    case LogLevel::Error:
+        return QStringLiteral("error");
+    case LogLevel::Warn:
+        return QStringLiteral("warn");
+    case LogLevel::Info:
+        return QStringLiteral("info");
+    }
+    return QStringLiteral("warn");
+}
+
+} // namespace melodee

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "duration.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace melodee {
+
+using namespace std::chrono_literals;
+
+// The seed's DatabaseConfig, with its mapstructure keys under "database.".
+// Empty strings and a zero port mean "not set": libpq then applies PG* variables,
+// pg_service.conf and its own defaults.
+struct DatabaseConfig
+{
+    QString host;
+    int port = 0;
+    QString user;
+    QString password;
+    QString dbname;
+    QString sslmode;
+    QString sslrootcert;
+    QString sslcert;
+    QString sslkey;
+    QString applicationName = QStringLiteral("melodee-admin");
+    Duration connectTimeout = 10s;
+    // A conninfo string or postgres:// URI given with --dsn; libpq expands it.
+    QString dsn;
+
+    int maxOpenConns = 50;
+    int maxIdleConns = 25;
+    Duration connMaxLifetime = 30min;
+    Duration connMaxIdleTime = 15min;
+
+    // Pool extras beyond Go's four settings.
+    Duration acquireTimeout = 30s;
+    Duration connMaxLifetimeJitter = 0s;
+    Duration leakDetectionThreshold = 0s; // 0 = off
+    Duration validateAfterIdle = 1s;
+};
+
+enum class LogLevel { Silent, Error, Warn, Info };
+
+// The seed's GORM settings.
+struct SessionConfig
+{
+    LogLevel logLevel = LogLevel::Warn;
+    bool ignoreNotFoundError = false;
+    bool prepareStmt = true;
+    bool disableNestedTransaction = false;
+    bool skipDefaultTransaction = true;
+    bool dryRun = false;
+    QString tablePrefix = QStringLiteral("melodee_");
+    bool singularTable = false;
+    Duration slowThreshold = 200ms;
+
+    // The one naming function for tables: prefix + plural (unless singular_table).
+    QString tableName(const QString &singular) const;
+};
+
+struct RedisConfig
+{
+    bool enabled = true;
+    QString address = QStringLiteral("127.0.0.1:6379");
+    QString password;
+    int db = 0;
+    QString keyPrefix = QStringLiteral("song:");
+    Duration ttl = 1h;
+    Duration connectTimeout = 200ms;
+};
+
+struct MigrateConfig
+{
+    QString environment = QStringLiteral("development");
+    Duration lockTimeout = 5s;
+    Duration statementTimeout = 10min;
+    Duration lockWait = 60s;
+    int retries = 3;
+    int premakeMonths = 6;
+};
+
+struct AppConfig
+{
+    DatabaseConfig database;
+    SessionConfig session;
+    RedisConfig redis;
+    MigrateConfig migrate;
+};
+
+QString logLevelName(LogLevel level);
+
+} // namespace melodee

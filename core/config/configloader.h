@@ -1,0 +1,61 @@
+#pragma once
+
+#include "appconfig.h"
+
+#include <QList>
+#include <QPair>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <stdexcept>
+
+namespace melodee {
+
+// A configuration value that cannot be used. The message names the key, the value, where it
+// came from and why it was refused; secrets are never quoted.
+class ConfigError : public std::runtime_error
+{
+public:
+    ConfigError(const QString &key, const QString &source, const QString &message);
+
+    QString key() const { return m_key; }
+    QString source() const { return m_source; }
+    QString message() const { return QString::fromUtf8(what()); }
+
+private:
+    QString m_key;
+    QString m_source;
+};
+
+// Builds an AppConfig from layers applied in order: defaults < YAML file < MELODEE_* environment
+// < command line. Every key is "section.key" with the seed's mapstructure names, and its
+// environment variable is MELODEE_SECTION_KEY.
+class ConfigLoader
+{
+public:
+    ConfigLoader();
+
+    // Applies a Melodee YAML file. Throws ConfigError for an unreadable file, malformed YAML
+    // (with its line) or a bad value. Unknown keys become warnings.
+    void loadFile(const QString &path);
+    void loadYamlText(const QString &yaml, const QString &sourceName);
+    void loadEnvironment(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+    // One "section.key" = value override, e.g. from the command line's --set.
+    void set(const QString &key, const QString &value, const QString &source);
+    void setDsn(const QString &dsn);
+
+    // Cross-field checks (max_idle_conns clamped to max_open_conns, as Go does) and the result.
+    AppConfig finish();
+    QStringList warnings() const { return m_warnings; }
+
+    static QStringList knownKeys();
+    static QString environmentName(const QString &key);
+    static bool isSecretKey(const QString &key);
+
+private:
+    AppConfig m_config;
+    QStringList m_warnings;
+};
+
+} // namespace melodee

@@ -1,0 +1,211 @@
+#include "pgconnection.h"
+
+#include "connectparams.h"
+#include "dberror.h"
+#include "redactor.h"
+
+#include <libpq-fe.h>
+
+#include <poll.h>
+
+namespace melodee {
+
+PgConnection::PgConnection(PGconn *conn)
+    : m_conn(conn)
+    , m_cancel(PQgetCancel(conn))
+    , m_createdAt(std::chrono::steady_clock::now())
+{}
+
+PgConnection::~PgConnection()
+{
+    if (m_cancel)
+        PQfreeCancel(m_cancel);
+    if (m_conn)
+        PQfinish(m_conn);
+}
+
+std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
+{
+    Redactor::registerSecret(config.password);
+    const ConnectParams params(config);
+    PGconn *conn = PQconnectdbParams(params.keywords(), params.values(), params.expandDbname());
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        DbError error = DbError::fromConnection(QStringLiteral("connect"), QString(), conn);
+        error.setParams({{QStringLiteral("target"), params.describe()}});
+        if (conn)
+            PQfinish(conn);
+        throw error;
+    }
+    return std::make_unique<PgConnection>(conn);
+}
+
+bool PgConnection::isBroken() const
+{
+    return !m_conn || PQstatus(m_conn) != CONNECTION_OK;
+}
+
+int PgConnection::backendPid() const
+{
+    return m_conn ? PQbackendPID(m_conn) : 0;
+}
+
+QString PgConnection::serverVersion() const
+{
+    const char *v = m_conn ? PQparameterStatus(m_conn, "server_version") : nullptr;
+    return v ? QString::fromUtf8(v) : QString();
+}
+
+bool PgConnection::sslInUse() const
+{
+    return m_conn && PQsslInUse(m_conn);
+}
+
+QString PgConnection::sslDescription() const
+{
+    if (!sslInUse())
+        return QString();
+    const char *protocol = PQsslAttribute(m_conn, "protocol");
+    const char *cipher = PQsslAttribute(m_conn, "cipher");
+    return QStringLiteral("%1 %2").arg(QString::fromUtf8(protocol ? protocol : ""),
+                                       QString::fromUtf8(cipher ? cipher : ""));
+}
+
+void PgConnection::failSend(const OpContext &ctx)
+{
+    // PQsend* failed: the query never left this process, so it cannot have executed.
+    DbError error = DbError::fromConnection(ctx.operation, ctx.table, m_conn);
+    error.setMayHaveExecuted(false);
+    error.setConnectionBroken(isBroken());
+    if (!isBroken())
+        error.setSqlState(QString());
+    throw error;
+}
+
+PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
+{
+    // Drain every result; the last error wins, as PQexec does.
+    PgResult last;
+    PgResult error;
+    while (PGresult *r = PQgetResult(m_conn)) {
+        const ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR)
+            error = PgResult(r);
+        else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) {
+            // COPY is driven by the caller through handle(); hand the result back as it is.
+            m_running.store(false, std::memory_order_release);
+            return PgResult(r);
+        } else
+            last = PgResult(r);
+    }
+    m_running.store(false, std::memory_order_release);
+    if (!error.isNull() || (last.isNull() && isBroken())) {
+        DbError e = DbError::fromResult(ctx.operation, ctx.table, error.get(), m_conn);
+        if (!sql.isEmpty() && e.sqlState() == QLatin1String("26000")) // prepared stmt vanished
+            m_prepared.remove(sql);
+        throw e;
+    }
+    return last;
+}
+
+PgResult PgConnection::exec(const QByteArray &sql, const OpContext &ctx)
+{
+    m_running.store(true, std::memory_order_release);
+    if (!PQsendQuery(m_conn, sql.constData())) {
+        m_running.store(false, std::memory_order_release);
+        failSend(ctx);
+    }
+    return finish(ctx, QByteArray());
+}
+
+PgResult PgConnection::exec(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
+{
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const PgParam &p : params)
+        values.push_back(p ? p->constData() : nullptr);
+    return execRaw(sql, int(params.size()), nullptr, values.data(), nullptr, nullptr, 0, ctx);
+}
+
+PgResult PgConnection::execRaw(const QByteArray &sql,
+                               int nParams,
+                               const unsigned int *types,
+                               const char *const *values,
+                               const int *lengths,
+                               const int *formats,
+                               int resultFormat,
+                               const OpContext &ctx)
+{
+    m_running.store(true, std::memory_order_release);
+    if (!PQsendQueryParams(m_conn, sql.constData(), nParams, types, values, lengths, formats,
+                           resultFormat)) {
+        m_running.store(false, std::memory_order_release);
+        failSend(ctx);
+    }
+    return finish(ctx, QByteArray());
+}
+
+PgResult PgConnection::execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
+{
+    if (!m_usePrepared)
+        return exec(sql, params, ctx);
+
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const PgParam &p : params)
+        values.push_back(p ? p->constData() : nullptr);
+
+    auto it = m_prepared.constFind(sql);
+    if (it == m_prepared.constEnd()) {
+        const QByteArray name = "melodee_s" + QByteArray::number(m_prepared.size() + 1);
+        m_running.store(true, std::memory_order_release);
+        if (!PQsendPrepare(m_conn, name.constData(), sql.constData(), int(params.size()), nullptr)) {
+            m_running.store(false, std::memory_order_release);
+            failSend(ctx);
+        }
+        finish(ctx, QByteArray());
+        it = m_prepared.insert(sql, name);
+    }
+    m_running.store(true, std::memory_order_release);
+    if (!PQsendQueryPrepared(m_conn, it.value().constData(), int(params.size()), values.data(),
+                             nullptr, nullptr, 0)) {
+        m_running.store(false, std::memory_order_release);
+        failSend(ctx);
+    }
+    return finish(ctx, sql);
+}
+
+bool PgConnection::cancel(QString *error)
+{
+    std::lock_guard lock(m_cancelMutex);
+    if (!m_cancel)
+        return false;
+    char buffer[256] = {};
+    const bool ok = PQcancel(m_cancel, buffer, sizeof buffer);
+    if (!ok && error)
+        *error = QString::fromUtf8(buffer);
+    return ok;
+}
+
+bool PgConnection::isIdleBroken()
+{
+    if (isBroken())
+        return true;
+    pollfd pfd{PQsocket(m_conn), POLLIN, 0};
+    if (pfd.fd < 0)
+        return true;
+    const int n = ::poll(&pfd, 1, 0);
+    if (n == 0)
+        return false; // nothing pending: the usual case
+    // Something arrived while idle: a termination notice, EOF or a NOTIFY. Consume it and look.
+    if (!PQconsumeInput(m_conn))
+        return true;
+    while (PGnotify *notify = PQnotifies(m_conn))
+        PQfreemem(notify);
+    if (PQisBusy(m_conn)) {
+        // An unsolicited error (e.g. 57P01 FATAL) is pending; the session is over.
+        return true;
+    }
+    return isBroken();
+}
+
+} // namespace melodee

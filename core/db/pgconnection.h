@@ -1,0 +1,91 @@
+#pragma once
+
+#include "config/appconfig.h"
+#include "pgresult.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+typedef struct pg_conn PGconn;
+typedef struct pg_cancel PGcancel;
+
+namespace melodee {
+
+// A text-format query parameter; std::nullopt is SQL NULL.
+using PgParam = std::optional<QByteArray>;
+using PgParams = QList<PgParam>;
+
+// Names the work for error messages: DbError's operation and table.
+struct OpContext
+{
+    QString operation;
+    QString table;
+};
+
+// One libpq connection. Used by one thread at a time (libpq's rule); cancel() may be called from
+// any thread. Every failure throws DbError with SQLSTATE, detail, hint and whether the statement
+// may have reached the server.
+class PgConnection
+{
+public:
+    explicit PgConnection(PGconn *conn);
+    ~PgConnection();
+    PgConnection(const PgConnection &) = delete;
+    PgConnection &operator=(const PgConnection &) = delete;
+
+    // Connects through PQconnectdbParams keyword arrays. Throws DbError on failure.
+    static std::unique_ptr<PgConnection> open(const DatabaseConfig &config);
+
+    PGconn *handle() const { return m_conn; }
+    bool isBroken() const;
+    int backendPid() const;
+    QString serverVersion() const;
+    bool sslInUse() const;
+    QString sslDescription() const; // "TLSv1.3 TLS_AES_256_GCM_SHA384" or empty
+
+    PgResult exec(const QByteArray &sql, const OpContext &ctx = {});
+    PgResult exec(const QByteArray &sql, const PgParams &params, const OpContext &ctx = {});
+    // Prepares sql once per connection and reuses it (the per-connection statement cache) when
+    // prepared statements are enabled; otherwise runs it unnamed, which works behind PgBouncer.
+    PgResult execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx = {});
+    // Low-level form for binary parameters (e.g. an int8[] for = ANY($1)).
+    PgResult execRaw(const QByteArray &sql, int nParams, const unsigned int *types,
+                     const char *const *values, const int *lengths, const int *formats,
+                     int resultFormat, const OpContext &ctx);
+
+    void setUsePreparedStatements(bool on) { m_usePrepared = on; }
+    bool usePreparedStatements() const { return m_usePrepared; }
+    int preparedCount() const { return int(m_prepared.size()); }
+
+    // Asks the server to cancel the statement running now. Thread-safe; false if it could not ask.
+    bool cancel(QString *error = nullptr);
+    bool queryRunning() const { return m_running.load(std::memory_order_acquire); }
+
+    // True when the server has closed the connection or sent something while idle (for example a
+    // termination notice): a cheap, non-blocking check used before reusing an idle connection.
+    bool isIdleBroken();
+
+    std::chrono::steady_clock::time_point createdAt() const { return m_createdAt; }
+
+private:
+    PgResult finish(const OpContext &ctx, const QByteArray &sql);
+    [[noreturn]] void failSend(const OpContext &ctx);
+
+    PGconn *m_conn = nullptr;
+    PGcancel *m_cancel = nullptr;
+    std::mutex m_cancelMutex;
+    std::atomic<bool> m_running{false};
+    bool m_usePrepared = true;
+    QHash<QByteArray, QByteArray> m_prepared; // sql -> statement name
+    std::chrono::steady_clock::time_point m_createdAt;
+};
+
+} // namespace melodee

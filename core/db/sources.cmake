@@ -1,0 +1,14 @@
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/redactor.h
+    ${CMAKE_CURRENT_LIST_DIR}/redactor.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/dberror.h
+    ${CMAKE_CURRENT_LIST_DIR}/dberror.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/connectparams.h
+    ${CMAKE_CURRENT_LIST_DIR}/connectparams.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/pgresult.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgresult.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/pgconnection.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgconnection.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/databasemanager.h
+    ${CMAKE_CURRENT_LIST_DIR}/databasemanager.cpp
+)

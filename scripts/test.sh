@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian 12 machine: installs packages, builds, and runs ctest.
+# The tests start their own PostgreSQL, redis-server and keychain session (CTest fixtures).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+build=${MELODEE_BUILD_DIR:-$root/build}
+cd "$build"
+ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@"

@@ -1,0 +1,152 @@
+#include "testenv.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QTest>
+#include <QUuid>
+
+namespace melodee::test {
+
+QString TestEnv::value(const QString &file, const QString &key)
+{
+    QFile f(QStringLiteral(MELODEE_TEST_STATE_DIR) + QLatin1Char('/') + file);
+    if (!f.open(QIODevice::ReadOnly))
+        return QString();
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+    for (const QString &line : lines) {
+        if (line.startsWith(key + QLatin1Char('=')))
+            return line.mid(key.size() + 1).trimmed();
+    }
+    return QString();
+}
+
+bool TestEnv::hasPostgres()
+{
+    return pgPort() > 0;
+}
+
+QString TestEnv::pgHost()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_HOST"));
+}
+
+int TestEnv::pgPort()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_PORT")).toInt();
+}
+
+QString TestEnv::pgDir()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_DIR"));
+}
+
+QString TestEnv::pgBin()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_BIN"));
+}
+
+QString TestEnv::pgCa()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_CA"));
+}
+
+QString TestEnv::pgOtherCa()
+{
+    return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_OTHER_CA"));
+}
+
+bool TestEnv::hasRedis()
+{
+    return redisPort() > 0;
+}
+
+int TestEnv::redisPort()
+{
+    return value(QStringLiteral("redis.env"), QStringLiteral("MELODEE_TEST_REDIS_PORT")).toInt();
+}
+
+DatabaseConfig TestEnv::superuser(const QString &dbname)
+{
+    DatabaseConfig c;
+    c.host = pgHost();
+    c.port = pgPort();
+    c.user = QStringLiteral("postgres");
+    c.dbname = dbname;
+    c.sslmode = QStringLiteral("disable");
+    return c;
+}
+
+DatabaseConfig TestEnv::freshDatabase(const QString &prefix)
+{
+    const QString name = prefix + QLatin1Char('_')
+                         + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    psql(QStringLiteral("CREATE DATABASE %1").arg(name));
+    return superuser(name);
+}
+
+QString TestEnv::psql(const QString &sql, const QString &dbname)
+{
+    QProcess p;
+    p.start(pgBin() + QStringLiteral("/psql"),
+            {QStringLiteral("-X"),
+             QStringLiteral("-q"),
+             QStringLiteral("-At"),
+             QStringLiteral("-v"),
+             QStringLiteral("ON_ERROR_STOP=1"),
+             QStringLiteral("-h"),
+             pgHost(),
+             QStringLiteral("-p"),
+             QString::number(pgPort()),
+             QStringLiteral("-U"),
+             QStringLiteral("postgres"),
+             QStringLiteral("-d"),
+             dbname,
+             QStringLiteral("-c"),
+             sql});
+    p.waitForFinished(120000);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    if (p.exitCode() != 0)
+        qWarning("psql failed: %s", qPrintable(err));
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+QString TestEnv::cliPath()
+{
+    return QStringLiteral(MELODEE_CLI_PATH);
+}
+
+QString TestEnv::sourceDir()
+{
+    return QStringLiteral(MELODEE_SOURCE_DIR);
+}
+
+TestEnv::CliResult TestEnv::runCli(const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
+{
+    QProcess p;
+    QProcessEnvironment e = env.isEmpty() ? QProcessEnvironment::systemEnvironment() : env;
+    p.setProcessEnvironment(e);
+    p.start(cliPath(), args);
+    CliResult r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    // Every CLI run's output is appended to one file per test run so a test can grep it for
+    // secrets.
+    QFile log(QStringLiteral(MELODEE_TEST_STATE_DIR) + QStringLiteral("/cli-output.log"));
+    QDir().mkpath(QStringLiteral(MELODEE_TEST_STATE_DIR));
+    if (log.open(QIODevice::Append)) {
+        log.write(QStringLiteral("$ melodee %1 ...\n").arg(args.value(0)).toUtf8());
+        log.write(r.out.toUtf8());
+        log.write(r.err.toUtf8());
+    }
+    return r;
+}
+
+} // namespace melodee::test
