@@ -1,0 +1,13 @@
+# The Melodee schema ships inside the binary as versioned SQL resources (:/melodee/migrations/...).
+qt_add_resources(melodee_core melodee_migrations
+    PREFIX /melodee/migrations
+    BASE ${CMAKE_CURRENT_LIST_DIR}/sql
+    FILES
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0001__extensions.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0002__enum_types.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0003__static_tables.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0004__partitioned_parents.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0005__partitions.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0006__indexes.sql
+        ${CMAKE_CURRENT_LIST_DIR}/sql/V0007__materialized_views.sql
+)

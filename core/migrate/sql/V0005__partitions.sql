@@ -1,0 +1,9 @@
+-- version: 5
+-- name: partitions
+-- phase: 5
+-- transactional: true
+-- reversible: true
+-- generated: partitions
+-- Description: the planner generates this migration's statements from --now: one partition
+-- <table>_YYYY_MM per month for the current month and the premake window, bounds in explicit
+-- UTC, plus <table>_default. Later months are added by `melodee partitions maintain`.
