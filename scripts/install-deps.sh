@@ -11,6 +11,7 @@ packages=(
     redis-server redis-tools
     xvfb xauth gnome-keyring dbus-x11 dbus-daemon imagemagick openssl procps
     clang-14 libclang-rt-14-dev clang-format
+    debootstrap rpm appstream desktop-file-utils help2man librsvg2-bin
 )
 missing=()
 for p in "${packages[@]}"; do
