@@ -1,0 +1,688 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+<context>
+    <name>main</name>
+    <message>
+        <source>Administration of the PostgreSQL database of the Melodee music server.</source>
+        <translation>Administration de la base de données PostgreSQL du serveur musical Melodee.</translation>
+    </message>
+    <message>
+        <source>Read Melodee&apos;s YAML config FILE.</source>
+        <translation>Lire la configuration YAML FILE de Melodee.</translation>
+    </message>
+    <message>
+        <source>Connect with a libpq conninfo string or a postgres:// URI.</source>
+        <translation>Se connecter avec une chaîne conninfo libpq ou une URI postgres://.</translation>
+    </message>
+    <message>
+        <source>Connect with the saved profile NAME.</source>
+        <translation>Se connecter avec le profil enregistré NAME.</translation>
+    </message>
+    <message>
+        <source>Open VIEW: dashboard, migrations, partitions or songs.</source>
+        <translation>Ouvrir la vue VIEW&#xa0;: dashboard, migrations, partitions ou songs.</translation>
+    </message>
+</context>
+<context>
+    <name>melodee</name>
+    <message>
+        <source>--view: unknown view &quot;%1&quot; (expected one of: %2)</source>
+        <translation>--view&#xa0;: vue inconnue «&#xa0;%1&#xa0;» (valeurs attendues&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>--profile and --dsn cannot be combined</source>
+        <translation>--profile et --dsn ne peuvent pas être combinés</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::AboutDialog</name>
+    <message>
+        <source>About Melodee Admin</source>
+        <translation>À propos de Melodee Admin</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>À propos</translation>
+    </message>
+    <message>
+        <source>Licences</source>
+        <translation>Licences</translation>
+    </message>
+    <message>
+        <source>Third-party notices</source>
+        <translation>Mentions des composants tiers</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Melodee Admin %1&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;Melodee Admin %1&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Administers the PostgreSQL database of a Melodee music server.</source>
+        <translation>Administre la base de données PostgreSQL d’un serveur musical Melodee.</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Version&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Compiler:</source>
+        <translation>Compilateur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Built with Qt:</source>
+        <translation>Compilé avec Qt&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Running on Qt:</source>
+        <translation>Exécuté avec Qt&#xa0;:</translation>
+    </message>
+    <message>
+        <source>libpq:</source>
+        <translation>libpq&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Build date:</source>
+        <translation>Date de compilation&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Platform:</source>
+        <translation>Plateforme&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Melodee Admin is free software under the MIT licence. The libraries it uses keep their own licences, listed in the next tab.</source>
+        <translation>Melodee Admin est un logiciel libre sous licence MIT. Les bibliothèques qu’il utilise conservent leurs propres licences, listées dans l’onglet suivant.</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Composant</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ConnectionProfilesDialog</name>
+    <message>
+        <source>Connection Profiles</source>
+        <translation>Profils de connexion</translation>
+    </message>
+    <message>
+        <source>Connecting… %1 s (gives up after %2)</source>
+        <translation>Connexion…&#xa0;%1 s (abandon après %2)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Choisir un fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Profiles</source>
+        <translation>&amp;Profils</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Nouveau</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <source>e.g. production</source>
+        <translation>p. ex. production</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>No&amp;m&#xa0;:</translation>
+    </message>
+    <message>
+        <source>default: local socket or PGHOST</source>
+        <translation>par défaut&#xa0;: socket local ou PGHOST</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>&amp;Hôte&#xa0;:</translation>
+    </message>
+    <message>
+        <source>default (5432)</source>
+        <translation>par défaut (5432)</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Utilisateur&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Database:</source>
+        <translation>&amp;Base de données&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>&amp;Mot de passe&#xa0;:</translation>
+    </message>
+    <message>
+        <source>How long to wait for the server, as a Go duration (10s, 1m). libpq waits at least 2s.</source>
+        <translation>Durée d’attente du serveur, au format de durée Go (10s, 1m). libpq attend au moins 2s.</translation>
+    </message>
+    <message>
+        <source>Connect &amp;timeout:</source>
+        <translation>Délai de &amp;connexion&#xa0;:</translation>
+    </message>
+    <message>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <source>default (prefer)</source>
+        <translation>par défaut (prefer)</translation>
+    </message>
+    <message>
+        <source>SSL &amp;mode:</source>
+        <translation>&amp;Mode SSL&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Certificates (*.crt *.pem *.cer);;All files (*)</source>
+        <translation>Certificats (*.crt *.pem *.cer);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Root CA (sslrootcert):</source>
+        <translation>AC racine (sslrootcert)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Client certificate (sslcert):</source>
+        <translation>Certificat client (sslcert)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Client key (sslkey):</source>
+        <translation>Clé client (sslkey)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Keys (*.key *.pem);;All files (*)</source>
+        <translation>Clés (*.key *.pem);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>illimité</translation>
+    </message>
+    <message>
+        <source>Max &amp;open connections:</source>
+        <translation>Connexions &amp;ouvertes max.&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Max &amp;idle connections:</source>
+        <translation>Connexions &amp;inactives max.&#xa0;:</translation>
+    </message>
+    <message>
+        <source>e.g. 30m; 0 = no limit</source>
+        <translation>p. ex. 30m&#xa0;; 0 = sans limite</translation>
+    </message>
+    <message>
+        <source>Connection &amp;lifetime:</source>
+        <translation>Durée de &amp;vie des connexions&#xa0;:</translation>
+    </message>
+    <message>
+        <source>e.g. 15m; 0 = no limit</source>
+        <translation>p. ex. 15m&#xa0;; 0 = sans limite</translation>
+    </message>
+    <message>
+        <source>Max idle &amp;time:</source>
+        <translation>&amp;Temps d’inactivité max.&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Import Melodee Config…</source>
+        <translation>&amp;Importer une configuration Melodee…</translation>
+    </message>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Enregistrer</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Connecter</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a duration (%3). Use Go syntax such as 30m, 1h30m, 90s or 500ms.</source>
+        <translation>%1&#xa0;: «&#xa0;%2&#xa0;» n’est pas une durée (%3). Utilisez la syntaxe Go, par exemple 30m, 1h30m, 90s ou 500ms.</translation>
+    </message>
+    <message>
+        <source>Connect timeout</source>
+        <translation>Délai de connexion</translation>
+    </message>
+    <message>
+        <source>Connection lifetime</source>
+        <translation>Durée de vie des connexions</translation>
+    </message>
+    <message>
+        <source>Max idle time</source>
+        <translation>Temps d’inactivité max.</translation>
+    </message>
+    <message>
+        <source>%1: the file &quot;%2&quot; cannot be read.</source>
+        <translation>%1&#xa0;: le fichier «&#xa0;%2&#xa0;» ne peut pas être lu.</translation>
+    </message>
+    <message>
+        <source>Name: enter a name to save this profile.</source>
+        <translation>Nom&#xa0;: saisissez un nom pour enregistrer ce profil.</translation>
+    </message>
+    <message>
+        <source>Name: &quot;%1&quot; is not a valid profile name (letters, digits, space, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;; starting with a letter or digit; at most 64).</source>
+        <translation>Nom&#xa0;: «&#xa0;%1&#xa0;» n’est pas un nom de profil valide (lettres, chiffres, espace, &apos;.&apos;, &apos;_&apos; et &apos;-&apos;&#xa0;; commençant par une lettre ou un chiffre&#xa0;; 64 au plus).</translation>
+    </message>
+    <message>
+        <source>Max idle connections (%1) is above max open connections (%2): it will be lowered to %2, as Go does.</source>
+        <translation>Le nombre max. de connexions inactives (%1) dépasse le nombre max. de connexions ouvertes (%2)&#xa0;: il sera ramené à %2, comme le fait Go.</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;Test</source>
+        <translation>&amp;Annuler le test</translation>
+    </message>
+    <message>
+        <source>Looking for the OS keychain…</source>
+        <translation>Recherche du trousseau du système…</translation>
+    </message>
+    <message>
+        <source>Reading the saved password from the keychain…</source>
+        <translation>Lecture du mot de passe enregistré dans le trousseau…</translation>
+    </message>
+    <message>
+        <source>A password is saved in the OS keychain; type here to replace it.</source>
+        <translation>Un mot de passe est enregistré dans le trousseau du système&#xa0;; saisissez-en un ici pour le remplacer.</translation>
+    </message>
+    <message>
+        <source>Saving stores the password in the OS keychain, never in a file.</source>
+        <translation>L’enregistrement place le mot de passe dans le trousseau du système, jamais dans un fichier.</translation>
+    </message>
+    <message>
+        <source>The OS keychain is not available, so the password is not saved: enter it here each time you connect.</source>
+        <translation>Le trousseau du système n’est pas disponible, le mot de passe n’est donc pas enregistré&#xa0;: saisissez-le ici à chaque connexion.</translation>
+    </message>
+    <message>
+        <source>saved in the keychain</source>
+        <translation>enregistré dans le trousseau</translation>
+    </message>
+    <message>
+        <source>Could not read the saved password: %1</source>
+        <translation>Impossible de lire le mot de passe enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Non enregistré&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: a profile named &quot;%1&quot; already exists.</source>
+        <translation>Non enregistré&#xa0;: un profil nommé «&#xa0;%1&#xa0;» existe déjà.</translation>
+    </message>
+    <message>
+        <source>Saved profile &quot;%1&quot;.</source>
+        <translation>Profil «&#xa0;%1&#xa0;» enregistré.</translation>
+    </message>
+    <message>
+        <source>The profile was saved but its password was not: %1</source>
+        <translation>Le profil a été enregistré, mais pas son mot de passe&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Storing the password in the keychain…</source>
+        <translation>Enregistrement du mot de passe dans le trousseau…</translation>
+    </message>
+    <message>
+        <source>The password was not saved (no keychain); it stays in this form until the dialog closes.</source>
+        <translation>Le mot de passe n’a pas été enregistré (pas de trousseau)&#xa0;; il reste dans ce formulaire jusqu’à la fermeture de la fenêtre.</translation>
+    </message>
+    <message>
+        <source>Delete Profile</source>
+        <translation>Supprimer le profil</translation>
+    </message>
+    <message>
+        <source>Delete the connection profile &quot;%1&quot; and its saved password?</source>
+        <translation>Supprimer le profil de connexion «&#xa0;%1&#xa0;» et son mot de passe enregistré&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Deleted profile &quot;%1&quot;.</source>
+        <translation>Profil «&#xa0;%1&#xa0;» supprimé.</translation>
+    </message>
+    <message>
+        <source>Cannot test: %1</source>
+        <translation>Test impossible&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Test cancelled.</source>
+        <translation>Test annulé.</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>utilisé</translation>
+    </message>
+    <message>
+        <source>not in use</source>
+        <translation>non utilisé</translation>
+    </message>
+    <message>
+        <source>Connected: PostgreSQL %1, database &quot;%2&quot; as &quot;%3&quot;.
+Connect %4 ms, SELECT 1 %5 ms. TLS: %6.</source>
+        <translation>Connecté&#xa0;: PostgreSQL %1, base «&#xa0;%2&#xa0;» en tant que «&#xa0;%3&#xa0;».
+Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
+    </message>
+    <message>
+        <source>Connection failed after %1 s: %2</source>
+        <translation>Échec de la connexion après %1 s&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Import Melodee Config</source>
+        <translation>Importer une configuration Melodee</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml);;All files (*)</source>
+        <translation>Fichiers YAML (*.yaml *.yml);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Could not import &quot;%1&quot;:
+%2</source>
+        <translation>Impossible d’importer «&#xa0;%1&#xa0;»&#xa0;:
+%2</translation>
+    </message>
+    <message>
+        <source>Imported the database settings of &quot;%1&quot;. Review them and Save.</source>
+        <translation>Paramètres de base de données de «&#xa0;%1&#xa0;» importés. Vérifiez-les, puis enregistrez.</translation>
+    </message>
+    <message>
+        <source>Warnings:</source>
+        <translation>Avertissements&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Connexion impossible&#xa0;: %1</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ConnectionSession</name>
+    <message>
+        <source>local socket</source>
+        <translation>socket local</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::DashboardView</name>
+    <message>
+        <source>Live connection-pool charts, the health badge, runtime pool settings, a load test and server activity will appear here.</source>
+        <translation>Ici apparaîtront les graphiques en direct du pool de connexions, l’indicateur de santé, les réglages du pool en cours d’exécution, un test de charge et l’activité du serveur.</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Tableau de bord</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::HealthCheck</name>
+    <message>
+        <source>SELECT 1 took %1 ms (slow threshold %2)</source>
+        <translation>SELECT 1 a pris %1 ms (seuil de lenteur&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>SELECT 1 in %1 ms</source>
+        <translation>SELECT 1 en %1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::LogDock</name>
+    <message>
+        <source>Log</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>&amp;Level:</source>
+        <translation>&amp;Niveau&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Filter by category or message</source>
+        <translation>Filtrer par catégorie ou message</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::LogModel</name>
+    <message>
+        <source>Debug</source>
+        <translation>Débogage</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Avertissement</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>Fatal</source>
+        <translation>Fatal</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Heure</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Niveau</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Catégorie</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MainWindow</name>
+    <message>
+        <source>Melodee Admin</source>
+        <translation>Melodee Admin</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>Connection &amp;Profiles…</source>
+        <translation>&amp;Profils de connexion…</translation>
+    </message>
+    <message>
+        <source>&amp;Check Health Now</source>
+        <translation>&amp;Vérifier l’état maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Déconnecter</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Journal</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;About Melodee Admin</source>
+        <translation>&amp;À propos de Melodee Admin</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>À propos de &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Configuration Error</source>
+        <translation>Erreur de configuration</translation>
+    </message>
+    <message>
+        <source>The configuration cannot be used, so Melodee Admin starts without a connection.</source>
+        <translation>La configuration est inutilisable&#xa0;: Melodee Admin démarre donc sans connexion.</translation>
+    </message>
+    <message>
+        <source>Reading the password of &quot;%1&quot; from the keychain…</source>
+        <translation>Lecture du mot de passe de «&#xa0;%1&#xa0;» dans le trousseau…</translation>
+    </message>
+    <message>
+        <source>Password for %1</source>
+        <translation>Mot de passe pour %1</translation>
+    </message>
+    <message>
+        <source>The OS keychain is not available (%1).
+Enter the password for %2; it is kept only in memory:</source>
+        <translation>Le trousseau du système n’est pas disponible (%1).
+Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#xa0;:</translation>
+    </message>
+    <message>
+        <source>About Melodee Admin</source>
+        <translation>À propos de Melodee Admin</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Administration of the PostgreSQL database of the Melodee music server.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3), libpq %4.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Administration de la base de données PostgreSQL du serveur musical Melodee.&lt;/p&gt;&lt;p&gt;Qt %2 (compilé avec %3), libpq %4.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Not connected: open File → Connection Profiles… (%1)</source>
+        <translation>Non connecté&#xa0;: ouvrez Fichier → Profils de connexion… (%1)</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Base de données&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Database: %1 (profile &quot;%2&quot;)</source>
+        <translation>Base de données&#xa0;: %1 (profil «&#xa0;%2&#xa0;»)</translation>
+    </message>
+    <message>
+        <source>%1 — Melodee Admin</source>
+        <translation>%1 — Melodee Admin</translation>
+    </message>
+    <message>
+        <source>● checking…</source>
+        <translation>● vérification…</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>sain</translation>
+    </message>
+    <message>
+        <source>degraded</source>
+        <translation>dégradé</translation>
+    </message>
+    <message>
+        <source>unhealthy</source>
+        <translation>défaillant</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>vérification…</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>non connecté</translation>
+    </message>
+    <message>
+        <source>PostgreSQL %1; TLS: %2</source>
+        <translation>PostgreSQL %1&#xa0;; TLS&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>not in use</source>
+        <translation>non utilisé</translation>
+    </message>
+    <message>
+        <source>Checked at %1</source>
+        <translation>Vérifié à %1</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationsView</name>
+    <message>
+        <source>Every migration with its status and checksum, the exact SQL with lint findings, dry run, rehearsal and a reviewed apply will appear here.</source>
+        <translation>Ici apparaîtront toutes les migrations avec leur état et leur somme de contrôle, le SQL exact avec les remarques du linter, l’essai à blanc, la répétition et une application relue.</translation>
+    </message>
+    <message>
+        <source>Migrations</source>
+        <translation>Migrations</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionsView</name>
+    <message>
+        <source>A timeline of the partitions of each partitioned table, with gaps, the default partition and the premake horizon, will appear here.</source>
+        <translation>Ici apparaîtra une frise des partitions de chaque table partitionnée, avec les trous, la partition par défaut et l’horizon de pré-création.</translation>
+    </message>
+    <message>
+        <source>Partitions</source>
+        <translation>Partitions</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PlaceholderPage</name>
+    <message>
+        <source>Database: %1</source>
+        <translation>Base de données&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not connected. Open File → Connection Profiles… to connect.</source>
+        <translation>Non connecté. Ouvrez Fichier → Profils de connexion… pour vous connecter.</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::SongsView</name>
+    <message>
+        <source>A song browser over the whole library that pages by key, so the last page opens as fast as the first, will appear here.</source>
+        <translation>Ici apparaîtra un navigateur de titres sur toute la bibliothèque, paginé par clé, pour que la dernière page s’ouvre aussi vite que la première.</translation>
+    </message>
+    <message>
+        <source>Songs</source>
+        <translation>Titres</translation>
+    </message>
+</context>
+</TS>
