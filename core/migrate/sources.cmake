@@ -11,3 +11,15 @@ qt_add_resources(melodee_core melodee_migrations
         ${CMAKE_CURRENT_LIST_DIR}/sql/V0006__indexes.sql
         ${CMAKE_CURRENT_LIST_DIR}/sql/V0007__materialized_views.sql
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/sqlparse.h
+    ${CMAKE_CURRENT_LIST_DIR}/sqlparse.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/lint.h
+    ${CMAKE_CURRENT_LIST_DIR}/lint.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migration.h
+    ${CMAKE_CURRENT_LIST_DIR}/migration.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/plan.h
+    ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationengine.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationengine.cpp
+)

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <QByteArray>
+#include <QException>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace melodee {
+
+struct SessionConfig;
+
+// A failure the CLI maps to an exit code (ExitCode in core/cli/clicontext.h).
+class MigrateError : public QException
+{
+public:
+    MigrateError(const QString &message, int exitCode = 1)
+        : m_message(message)
+        , m_exitCode(exitCode)
+        , m_what(message.toUtf8())
+    {}
+    QString message() const { return m_message; }
+    int exitCode() const { return m_exitCode; }
+    const char *what() const noexcept override { return m_what.constData(); }
+    void raise() const override { throw *this; }
+    MigrateError *clone() const override { return new MigrateError(*this); }
+
+private:
+    QString m_message;
+    int m_exitCode;
+    QByteArray m_what;
+};
+
+// One versioned migration: a built-in resource or an admin's V<version>__<name>.sql.
+struct Migration
+{
+    int version = 0;
+    QString name;
+    int phase = 0;
+    bool transactional = true;
+    bool reversible = true;
+    QString generated;      // "partitions": the planner writes the statements
+    QStringList lintIgnore; // rule ids the author justified in the header
+    QString source;         // resource path or file path
+    QString text;           // the file as written (placeholders unexpanded)
+    QByteArray checksum;    // hex SHA-256 of text, line endings normalised
+
+    bool builtin() const { return source.startsWith(QLatin1Char(':')); }
+    // The body with {{prefix}}, {{songs}}, ... replaced through SessionConfig::tableName().
+    QString expandedSql(const SessionConfig &session) const;
+};
+
+// Phase names, 1..7, as plans print them.
+QString phaseName(int phase);
+
+// Parses a migration file: "V<version>__<name>.sql" plus header comments
+// ("-- phase: 3", "-- transactional: false", "-- reversible: false", "-- lint-ignore: a, b").
+// Throws MigrateError (exit 3) naming the file and the bad value.
+Migration parseMigration(const QString &source, const QString &fileName, const QString &text);
+
+QList<Migration> builtinMigrations();
+// Admin migrations from a directory; versions must not collide with the built-ins.
+QList<Migration> loadMigrationDir(const QString &dir);
+// Built-ins plus the directory's, ordered by version; throws on duplicate versions.
+QList<Migration> allMigrations(const QString &extraDir);
+
+QString expandPlaceholders(const QString &sql, const SessionConfig &session);
+
+} // namespace melodee

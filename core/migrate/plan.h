@@ -1,0 +1,67 @@
+#pragma once
+
+#include "lint.h"
+#include "migration.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace melodee {
+
+struct PlannedStatement
+{
+    QString sql;
+    QList<LintFinding> findings;
+};
+
+struct PlannedMigration
+{
+    Migration migration;
+    QList<PlannedStatement> statements;
+    QString previousStatus; // "failed"/"running" when an earlier attempt did not finish
+    bool destructive() const;
+    bool irreversible() const { return !migration.reversible; }
+};
+
+// Exactly what an apply will run, in order. The hash pins it: a reviewed plan file applies only
+// if the plan computed at apply time has the same hash.
+struct Plan
+{
+    static constexpr int kFormatVersion = 1;
+
+    QString target;      // "host:port/dbname" (never credentials) or "offline"
+    int baseVersion = 0; // highest applied version
+    QDateTime now;       // the clock partitions were planned from (UTC)
+    QString environment;
+    QStringList sessionSql; // SET lock_timeout ... run once per session
+    QList<PlannedMigration> migrations;
+
+    bool isEmpty() const { return migrations.isEmpty(); }
+    int statementCount() const;
+    // Session settings then every statement, in order.
+    QStringList statements() const;
+    // "sha256:<hex>" over the statements, each followed by ";\n", and one marker line per
+    // migration with its version and transactional mode.
+    QString hash() const;
+    int findingCount(const QString &severity) const;
+    // The reviewable SQL file: header, then statements grouped by phase and migration, lint
+    // findings as comments.
+    QString render() const;
+};
+
+struct PlanFile
+{
+    QString hash;
+    int formatVersion = 0;
+    QStringList statements;
+};
+
+// Reads a rendered plan. Throws MigrateError (exit 3) when it is not a plan.
+PlanFile readPlanFile(const QString &path);
+// A short statement-level diff ("- " only in a, "+ " only in b), at most maxLines lines.
+QStringList diffStatements(const QStringList &a, const QStringList &b, int maxLines = 20);
+
+} // namespace melodee
