@@ -8,6 +8,15 @@ const QList<CliCommand> &cliCommands()
         {QStringLiteral("health"),
          QStringLiteral("Connect, run the health check and print the status."),
          runHealthCommand},
+        {QStringLiteral("migrate"),
+         QStringLiteral("Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
+         runMigrateCommand},
+        {QStringLiteral("partitions"),
+         QStringLiteral("List monthly partitions or maintain them: partitions list|maintain."),
+         runPartitionsCommand},
+        {QStringLiteral("refresh-views"),
+         QStringLiteral("Refresh the count materialized views concurrently."),
+         runRefreshViewsCommand},
     };
     return commands;
 }

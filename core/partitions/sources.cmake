@@ -2,3 +2,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionsql.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionsql.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmanager.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmanager.cpp
+)

@@ -1,0 +1,420 @@
+#include "clicontext.h"
+#include "commands.h"
+#include "db/dberror.h"
+#include "db/pgconnection.h"
+#include "migrate/lint.h"
+#include "migrate/migrationengine.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace melodee {
+
+namespace {
+
+QDateTime parseNow(const QString &text, bool *ok)
+{
+    *ok = true;
+    if (text.isEmpty())
+        return QDateTime::currentDateTimeUtc();
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODate);
+    if (!dt.isValid() || dt.timeSpec() == Qt::LocalTime) {
+        *ok = false;
+        return {};
+    }
+    return dt.toUTC();
+}
+
+int runLint(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Lints SQL files with PostgreSQL's own parser (libpg_query).\n"
+                       "Exit code: 0 no errors (warnings allowed), 1 errors found, 3 usage."));
+    CliContext::addGlobalOptions(parser);
+    parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
+    parser.addOption(
+        {QStringLiteral("in-transaction"),
+         QStringLiteral("The file runs inside one transaction (as a migration does).")});
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"), QStringLiteral("SQL files"), QStringLiteral("FILE..."));
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate lint"), &code))
+        return code;
+    if (parser.isSet(QStringLiteral("rules"))) {
+        for (const LintRule &r : lintRules())
+            ctx.out() << r.id << " (" << r.severity << "): " << r.summary << '\n';
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (parser.positionalArguments().isEmpty())
+        return ctx.fail(QStringLiteral("migrate lint needs at least one FILE"), ExitUsage);
+    QJsonArray all;
+    int errors = 0;
+    int warnings = 0;
+    for (const QString &path : parser.positionalArguments()) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return ctx.fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()),
+                            ExitUsage);
+        Linter::Options o;
+        o.inTransaction = parser.isSet(QStringLiteral("in-transaction"));
+        Linter linter(o);
+        for (const LintFinding &finding : linter.lintScript(QString::fromUtf8(f.readAll()))) {
+            (finding.severity == QLatin1String("error") ? errors : warnings)++;
+            if (ctx.json()) {
+                all.append(QJsonObject{{QStringLiteral("file"), path},
+                                       {QStringLiteral("line"), finding.line},
+                                       {QStringLiteral("statement"), finding.statement},
+                                       {QStringLiteral("rule"), finding.rule},
+                                       {QStringLiteral("severity"), finding.severity},
+                                       {QStringLiteral("message"), finding.message},
+                                       {QStringLiteral("fix"), finding.fix},
+                                       {QStringLiteral("destructive"), finding.destructive}});
+            } else {
+                ctx.out() << finding.toString(path) << '\n';
+            }
+        }
+    }
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("findings"), all},
+                                  {QStringLiteral("errors"), errors},
+                                  {QStringLiteral("warnings"), warnings}});
+    } else {
+        ctx.out() << errors << " errors, " << warnings << " warnings\n";
+        ctx.out().flush();
+    }
+    return errors > 0 ? ExitFailure : ExitOk;
+}
+
+void addEngineOptions(QCommandLineParser &parser)
+{
+    parser.addOption(
+        {QStringLiteral("dir"),
+         QStringLiteral("Also apply admin migrations V<version>__<name>.sql from DIR."),
+         QStringLiteral("DIR")});
+}
+
+int runStatus(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Lists every migration as applied, pending, drifted, failed, running or missing.\n"
+        "Exit code: 0 no drift or failure, 4 drift, 1 failed/running, 3 usage."));
+    CliContext::addGlobalOptions(parser);
+    addEngineOptions(parser);
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate status"), &code))
+        return code;
+    MigrationEngine engine(ctx.config(), parser.value(QStringLiteral("dir")));
+    engine.connect();
+    const QList<MigrationState> states = engine.status();
+    bool drift = false;
+    bool failed = false;
+    QJsonArray arr;
+    for (const MigrationState &s : states) {
+        drift |= s.state == QLatin1String("drifted");
+        failed |= s.state == QLatin1String("failed") || s.state == QLatin1String("running");
+        QJsonObject o{{QStringLiteral("version"), s.version},
+                      {QStringLiteral("name"), s.name},
+                      {QStringLiteral("phase"), s.phase},
+                      {QStringLiteral("state"), s.state},
+                      {QStringLiteral("checksum"), s.currentChecksum}};
+        if (s.history) {
+            o.insert(QStringLiteral("applied_at"),
+                     s.history->appliedAt.toString(Qt::ISODateWithMs));
+            o.insert(QStringLiteral("applied_by"), s.history->appliedBy);
+            o.insert(QStringLiteral("reviewer"), s.history->reviewer);
+            o.insert(QStringLiteral("plan_hash"), s.history->planHash);
+            o.insert(QStringLiteral("execution_ms"), s.history->executionMs);
+            o.insert(QStringLiteral("applied_checksum"), s.history->checksum);
+        }
+        arr.append(o);
+    }
+    if (ctx.json()) {
+        ctx.printJson(QJsonObject{{QStringLiteral("target"), engine.targetDescription()},
+                                  {QStringLiteral("migrations"), arr}});
+    } else {
+        ctx.out() << "target: " << engine.targetDescription() << '\n';
+        for (const MigrationState &s : states) {
+            ctx.out()
+                << QStringLiteral("%1  %2  %3").arg(s.version, 5).arg(s.state, -8).arg(s.name);
+            if (s.history && s.state == QLatin1String("applied")) {
+                ctx.out() << QStringLiteral("  (%1 by %2%3, %4 ms)")
+                                 .arg(s.history->appliedAt.toString(Qt::ISODate),
+                                      s.history->appliedBy,
+                                      s.history->reviewer.isEmpty()
+                                          ? QString()
+                                          : QStringLiteral(", reviewed by ") + s.history->reviewer)
+                                 .arg(s.history->executionMs);
+            }
+            ctx.out() << '\n';
+        }
+        ctx.out().flush();
+    }
+    return drift ? ExitDrift : failed ? ExitFailure : ExitOk;
+}
+
+int runRepair(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Accepts drift: records the current checksum of drifted migrations and forgets failed "
+        "attempts so they run again. Exit code: 0 done, 6 lock wait, 3 usage."));
+    CliContext::addGlobalOptions(parser);
+    addEngineOptions(parser);
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate repair"), &code))
+        return code;
+    MigrationEngine engine(ctx.config(), parser.value(QStringLiteral("dir")));
+    engine.connect();
+    engine.lock({nullptr,
+                 [&ctx](const QString &m) {
+                     ctx.err() << m << '\n';
+                     ctx.err().flush();
+                 },
+                 nullptr});
+    const QStringList done = engine.repair();
+    engine.unlock();
+    for (const QString &d : done)
+        ctx.out() << d << '\n';
+    if (done.isEmpty())
+        ctx.out() << "nothing to repair\n";
+    ctx.out().flush();
+    return ExitOk;
+}
+
+int runCheck(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The integrity check that replaces foreign keys: orphaned songs/albums and duplicate ids "
+        "across partitions.\nExit code: 0 clean, 1 problems found, 3 usage."));
+    CliContext::addGlobalOptions(parser);
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate check"), &code))
+        return code;
+    MigrationEngine engine(ctx.config());
+    engine.connect();
+    const QList<IntegrityProblem> problems = engine.integrityCheck();
+    bool bad = false;
+    QJsonArray arr;
+    for (const IntegrityProblem &p : problems) {
+        bad |= p.count > 0;
+        arr.append(QJsonObject{{QStringLiteral("check"), p.check},
+                               {QStringLiteral("count"), p.count},
+                               {QStringLiteral("samples"), QJsonArray::fromStringList(p.samples)}});
+        if (!ctx.json()) {
+            ctx.out() << QStringLiteral("%1: %2").arg(p.check).arg(p.count);
+            if (!p.samples.isEmpty())
+                ctx.out() << " (e.g. " << p.samples.join(QLatin1String(", ")) << ')';
+            ctx.out() << '\n';
+        }
+    }
+    if (ctx.json())
+        ctx.printJson(QJsonObject{{QStringLiteral("ok"), !bad}, {QStringLiteral("checks"), arr}});
+    ctx.out().flush();
+    return bad ? ExitFailure : ExitOk;
+}
+
+int runMigrate(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Plans and applies the Melodee schema migrations (plus --dir ones).\n"
+        "Subcommands: lint FILE..., status, repair, check (see melodee migrate <sub> --help).\n"
+        "Exit codes: 0 done or nothing to do, 1 failure, 3 usage, 4 drift or plan mismatch, "
+        "5 blocked by the production guard, 6 lock wait or retries exhausted."));
+    CliContext::addGlobalOptions(parser);
+    addEngineOptions(parser);
+    parser.addOption({QStringLiteral("dry-run"),
+                      QStringLiteral("Print the plan; write nothing to the database.")});
+    parser.addOption({QStringLiteral("output"),
+                      QStringLiteral("Write the plan to FILE."),
+                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("now"),
+         QStringLiteral("Plan as of this UTC time (ISO 8601, e.g. 2026-11-27T00:00:00Z)."),
+         QStringLiteral("ISO")});
+    parser.addOption({QStringLiteral("offline"),
+                      QStringLiteral("With --dry-run: plan against an empty database without "
+                                     "connecting.")});
+    parser.addOption(
+        {QStringLiteral("plan"),
+         QStringLiteral("Apply only if the plan now has the hash of this reviewed plan."),
+         QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("reviewer"),
+                      QStringLiteral("Who reviewed the plan (recorded)."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("rehearse"),
+                      QStringLiteral("Run the pending transactional migrations in one transaction "
+                                     "and roll back.")});
+    parser.addOption({QStringLiteral("environment"),
+                      QStringLiteral("development, staging or production (overrides "
+                                     "migrate.environment)."),
+                      QStringLiteral("ENV")});
+    parser.addOption({QStringLiteral("allow-destructive"),
+                      QStringLiteral("Let the production guard pass destructive/irreversible "
+                                     "migrations.")});
+    parser.addOption({QStringLiteral("lock-wait"),
+                      QStringLiteral("How long to wait for another migrator (Go duration, default "
+                                     "migrate.lock_wait = 60s)."),
+                      QStringLiteral("DURATION")});
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate"), &code))
+        return code;
+    if (!parser.positionalArguments().isEmpty()) {
+        return ctx.fail(
+            QStringLiteral("unknown migrate subcommand \"%1\" (lint, status, repair, check)")
+                .arg(parser.positionalArguments().first()),
+            ExitUsage);
+    }
+    AppConfig config = ctx.config();
+    if (parser.isSet(QStringLiteral("environment"))) {
+        const QString env = parser.value(QStringLiteral("environment"));
+        if (env != QLatin1String("development") && env != QLatin1String("staging")
+            && env != QLatin1String("production")) {
+            return ctx.fail(QStringLiteral("--environment \"%1\": use development, staging or "
+                                           "production")
+                                .arg(env),
+                            ExitUsage);
+        }
+        config.migrate.environment = env;
+    }
+    if (parser.isSet(QStringLiteral("lock-wait"))) {
+        QString error;
+        const auto d = parseGoDuration(parser.value(QStringLiteral("lock-wait")), &error);
+        if (!d)
+            return ctx.fail(QStringLiteral("--lock-wait \"%1\": %2")
+                                .arg(parser.value(QStringLiteral("lock-wait")), error),
+                            ExitUsage);
+        config.migrate.lockWait = *d;
+    }
+    bool nowOk = false;
+    const QDateTime now = parseNow(parser.value(QStringLiteral("now")), &nowOk);
+    if (!nowOk) {
+        return ctx.fail(QStringLiteral("--now \"%1\" is not an ISO 8601 time with a zone (e.g. "
+                                       "2026-11-27T00:00:00Z)")
+                            .arg(parser.value(QStringLiteral("now"))),
+                        ExitUsage);
+    }
+    const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    const bool offline = parser.isSet(QStringLiteral("offline"));
+    const bool rehearse = parser.isSet(QStringLiteral("rehearse"));
+    if (offline && !dryRun)
+        return ctx.fail(QStringLiteral("--offline needs --dry-run"), ExitUsage);
+    if (parser.isSet(QStringLiteral("plan")) && (dryRun || rehearse))
+        return ctx.fail(
+            QStringLiteral("--plan applies a plan; it cannot be combined with --dry-run "
+                           "or --rehearse"),
+            ExitUsage);
+
+    MigrationEngine engine(config, parser.value(QStringLiteral("dir")));
+    MigrationEngine::Callbacks callbacks;
+    callbacks.log = [&ctx](const QString &m) {
+        ctx.err() << m << '\n';
+        ctx.err().flush();
+    };
+
+    if (dryRun) {
+        if (!offline) {
+            engine.connect();
+            engine.checkDrift();
+        }
+        const Plan plan = engine.plan(now);
+        const QString text = plan.render();
+        if (parser.isSet(QStringLiteral("output"))) {
+            QSaveFile f(parser.value(QStringLiteral("output")));
+            if (!f.open(QIODevice::WriteOnly) || f.write(text.toUtf8()) < 0 || !f.commit()) {
+                return ctx.fail(QStringLiteral("--output %1: %2")
+                                    .arg(parser.value(QStringLiteral("output")), f.errorString()),
+                                ExitFailure);
+            }
+            ctx.out() << "plan " << plan.hash() << " with " << plan.migrations.size()
+                      << " migrations written to " << parser.value(QStringLiteral("output"))
+                      << '\n';
+        } else {
+            ctx.out() << text;
+        }
+        ctx.out().flush();
+        return ExitOk;
+    }
+
+    engine.connect();
+    if (rehearse) {
+        engine.checkDrift();
+        const Plan plan = engine.plan(now);
+        const auto r = engine.rehearse(plan, callbacks);
+        ctx.out() << "rehearsed " << r.rehearsed << " of " << plan.migrations.size()
+                  << " migrations in one transaction, rolled back\n";
+        for (const QString &n : r.notRehearsed)
+            ctx.out() << "not rehearsed (non-transactional): " << n << '\n';
+        ctx.out().flush();
+        if (!r.failure.isEmpty())
+            return ctx.fail(QStringLiteral("rehearsal failed: ") + r.failure, ExitFailure);
+        return ExitOk;
+    }
+
+    MigrationEngine::ApplyOptions options;
+    options.reviewer = parser.value(QStringLiteral("reviewer"));
+    options.allowDestructive = parser.isSet(QStringLiteral("allow-destructive"));
+    if (parser.isSet(QStringLiteral("plan"))) {
+        const PlanFile pf = readPlanFile(parser.value(QStringLiteral("plan")));
+        options.expectedHash = pf.hash;
+        options.expectedStatements = pf.statements;
+        if (options.reviewer.isEmpty())
+            return ctx.fail(QStringLiteral("--plan needs --reviewer NAME (recorded in history)"),
+                            ExitUsage);
+    }
+    engine.lock(callbacks);
+    engine.checkDrift();
+    const Plan plan = engine.plan(now);
+    if (plan.isEmpty() && options.expectedHash.isEmpty()) {
+        ctx.out() << "nothing to do: database at version " << plan.baseVersion << '\n';
+        ctx.out().flush();
+        return ExitOk;
+    }
+    callbacks.statement = [&ctx](int version, int index, int count, const QString &sql) {
+        ctx.out() << QStringLiteral("[%1 %2/%3] %4\n")
+                         .arg(version)
+                         .arg(index)
+                         .arg(count)
+                         .arg(sql.section(QLatin1Char('\n'), 0, 0).left(100));
+        ctx.out().flush();
+    };
+    const auto result = engine.apply(plan, options, callbacks);
+    engine.unlock();
+    if (result.applied == 0)
+        ctx.out() << "nothing to do: database at version " << result.finalVersion << '\n';
+    else
+        ctx.out() << "applied " << result.applied << " migrations; database at version "
+                  << result.finalVersion << " (plan " << result.planHash << ")\n";
+    ctx.out().flush();
+    return ExitOk;
+}
+
+} // namespace
+
+int runMigrateCommand(CliContext &ctx, const QStringList &args)
+{
+    try {
+        const QString sub = args.value(0);
+        if (sub == QLatin1String("lint"))
+            return runLint(ctx, args.mid(1));
+        if (sub == QLatin1String("status"))
+            return runStatus(ctx, args.mid(1));
+        if (sub == QLatin1String("repair"))
+            return runRepair(ctx, args.mid(1));
+        if (sub == QLatin1String("check"))
+            return runCheck(ctx, args.mid(1));
+        return runMigrate(ctx, args);
+    } catch (const MigrateError &e) {
+        return ctx.fail(e.message(), e.exitCode());
+    } catch (const DbError &e) {
+        return ctx.fail(e.toString(), ExitFailure);
+    }
+}
+
+} // namespace melodee
