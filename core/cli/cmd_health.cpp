@@ -1,7 +1,8 @@
 #include "clicontext.h"
 #include "commands.h"
-#include "db/databasemanager.h"
 #include "db/dberror.h"
+#include "pool/connectionpool.h"
+#include "pool/healthchecker.h"
 
 #include <QJsonObject>
 
@@ -11,45 +12,39 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Connects, runs SELECT 1 within 5 s and prints healthy, degraded or "
-                       "unhealthy.\nExit code: 0 healthy, 1 degraded, 2 unhealthy, 3 usage."));
+        QStringLiteral("Connects through the connection pool, runs SELECT 1 within 5 s and prints "
+                       "healthy, degraded or unhealthy.\nExit code: 0 healthy, 1 degraded, "
+                       "2 unhealthy, 3 usage."));
     CliContext::addGlobalOptions(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("health"), &code))
         return code;
     const AppConfig config = ctx.config();
 
-    QString status;
-    QString message;
-    ServerInfo info;
-    try {
-        info = DatabaseManager::probe(config.database, std::chrono::seconds(5));
-        status = QStringLiteral("healthy");
-        message = QStringLiteral("Connected with 1 open connections");
+    ConnectionPool pool(config.database, config.session);
+    HealthChecker checker(pool, std::chrono::seconds(5));
+    const HealthReport report = checker.check();
+    switch (report.status) {
+    case HealthStatus::Healthy:
         code = ExitOk;
-    } catch (const DbError &e) {
-        status = QStringLiteral("unhealthy");
-        message = QStringLiteral("Basic query failed: %1").arg(e.toString());
+        break;
+    case HealthStatus::Degraded:
+        code = ExitFailure;
+        break;
+    case HealthStatus::Unhealthy:
         code = ExitUnhealthy;
+        break;
     }
     if (ctx.json()) {
-        QJsonObject o{{QStringLiteral("status"), status}, {QStringLiteral("message"), message}};
-        if (code != ExitUnhealthy) {
-            o.insert(QStringLiteral("server_version"), info.serverVersion);
-            o.insert(QStringLiteral("latency_ms"), info.latencyMs);
-            o.insert(QStringLiteral("connect_ms"), info.connectMs);
-            o.insert(QStringLiteral("tls"), info.tls);
-            if (info.tls)
-                o.insert(QStringLiteral("tls_description"), info.tlsDescription);
-            o.insert(QStringLiteral("database"), info.database);
-        }
-        ctx.printJson(o);
+        ctx.printJson(report.toJson());
     } else {
-        ctx.out() << "status: " << status << '\n' << "message: " << message << '\n';
-        if (code != ExitUnhealthy) {
-            ctx.out() << "server_version: " << info.serverVersion << '\n'
-                      << "latency_ms: " << QString::number(info.latencyMs, 'f', 3) << '\n'
-                      << "tls: " << (info.tls ? info.tlsDescription : QStringLiteral("off")) << '\n';
+        ctx.out() << "status: " << report.statusName() << '\n'
+                  << "message: " << report.message << '\n';
+        if (report.status != HealthStatus::Unhealthy) {
+            ctx.out() << "server_version: " << report.serverVersion << '\n'
+                      << "latency_ms: " << QString::number(report.latencyMs, 'f', 3) << '\n'
+                      << "tls: " << (report.tls ? report.tlsDescription : QStringLiteral("off"))
+                      << '\n';
         }
         ctx.out().flush();
     }

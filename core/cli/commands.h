@@ -24,5 +24,6 @@ int runHealthCommand(CliContext &ctx, const QStringList &args);
 int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);
+int runBenchCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace melodee

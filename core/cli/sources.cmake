@@ -9,4 +9,5 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/cmd_migrate.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cmd_partitions.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cmd_refreshviews.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/cmd_bench.cpp
 )

@@ -41,7 +41,7 @@ std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
 
 bool PgConnection::isBroken() const
 {
-    return !m_conn || PQstatus(m_conn) != CONNECTION_OK;
+    return m_broken || !m_conn || PQstatus(m_conn) != CONNECTION_OK;
 }
 
 int PgConnection::backendPid() const
@@ -102,6 +102,9 @@ PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
         DbError e = DbError::fromResult(ctx.operation, ctx.table, error.get(), m_conn);
         if (!sql.isEmpty() && e.sqlState() == QLatin1String("26000")) // prepared stmt vanished
             m_prepared.remove(sql);
+        // A FATAL (e.g. 57P01) may arrive before libpq notices the EOF; never reuse the session.
+        if (e.connectionBroken())
+            m_broken = true;
         throw e;
     }
     return last;

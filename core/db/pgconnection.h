@@ -83,6 +83,7 @@ private:
     PGcancel *m_cancel = nullptr;
     std::mutex m_cancelMutex;
     std::atomic<bool> m_running{false};
+    bool m_broken = false; // a connection-class error was seen
     bool m_usePrepared = true;
     QHash<QByteArray, QByteArray> m_prepared; // sql -> statement name
     std::chrono::steady_clock::time_point m_createdAt;

@@ -5,17 +5,31 @@
 // signatures.
 
 #include "config/appconfig.h"
+#include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "poolstats.h"
 
 #include <QFuture>
+#include <QPromise>
+#include <QThreadPool>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <source_location>
+#include <stop_token>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+class QSqlDatabase;
 
 namespace melodee {
 
 class ConnectionPool;
-struct PoolStats;
 
 // A leased connection. Move-only; returns the connection to the pool when destroyed (or closes
 // it when it broke). Dereferences to the PgConnection.
@@ -36,6 +50,12 @@ public:
     // Returns the connection now instead of at destruction.
     void release();
 
+    // A QSqlDatabase over this leased connection for QSqlQuery, valid in the calling thread until
+    // the lease is released (PooledSqlDriver; QPSQL's driver cannot adopt a PGconn).
+    QSqlDatabase sqlDatabase();
+    // Forces the connection to be closed instead of reused when the lease ends.
+    void discard();
+
 private:
     friend class ConnectionPool;
     struct Slot;
@@ -43,24 +63,241 @@ private:
     Slot *m_slot = nullptr;
 };
 
+// When ConnectionPool::withConnection()/query() may run work again on a fresh connection.
+struct RetryPolicy
+{
+    // Attempts in all. Go tries twice on a cached connection, then once on a new one.
+    int maxAttempts = 3;
+    // false (writes): retry only when the connection broke before anything was sent (Go's
+    // ErrBadConn rule). true (reads): also retry when the connection broke while the statement
+    // ran, because running a read again has no effect.
+    bool idempotent = false;
+
+    static RetryPolicy read() { return {3, true}; }
+    static RetryPolicy write() { return {3, false}; }
+};
+
+using PoolClock = std::function<std::chrono::steady_clock::time_point()>;
+
 class ConnectionPool
 {
 public:
+    using Clock = std::chrono::steady_clock;
+
     ConnectionPool(const DatabaseConfig &database, const SessionConfig &session);
     ~ConnectionPool();
+    ConnectionPool(const ConnectionPool &) = delete;
+    ConnectionPool &operator=(const ConnectionPool &) = delete;
 
     // Blocks up to the configured acquire timeout (DatabaseConfig::acquireTimeout); throws DbError.
-    PooledConnection acquire();
-    PooledConnection acquire(std::chrono::milliseconds timeout);
+    PooledConnection acquire(std::source_location where = std::source_location::current());
+    PooledConnection acquire(std::chrono::milliseconds timeout,
+                             std::source_location where = std::source_location::current());
+    // As above; a stop request on `stop` ends the wait with DbError (SQLSTATE 57014).
+    PooledConnection acquire(std::chrono::milliseconds timeout,
+                             std::stop_token stop,
+                             std::source_location where = std::source_location::current());
+
+    // Always checks the connection before handing it out (retries use it: Go's third attempt
+    // insists on a good connection).
+    PooledConnection acquireValidated(std::source_location where = std::source_location::current());
+
+    // Runs fn(PgConnection &) on a lease, retrying on a fresh connection per `policy` when the
+    // connection broke. Any other failure, or one that may have executed a non-idempotent
+    // statement, is thrown as DbError (mayHaveExecuted() tells which).
+    template<typename Fn>
+    auto withConnection(Fn &&fn, RetryPolicy policy = RetryPolicy::write())
+        -> std::invoke_result_t<Fn, PgConnection &>;
+    // A read through the statement cache with the read retry policy.
+    PgResult query(const QByteArray &sql, const PgParams &params = {}, const OpContext &ctx = {});
+    // A single statement with the write retry policy (never re-run once it may have executed).
+    PgResult exec(const QByteArray &sql, const PgParams &params = {}, const OpContext &ctx = {});
 
     // Runs fn(PgConnection &) on a pooled connection on a worker thread. Cancelling the returned
-    // future (or the token the pool engineer adds) sends PQcancel to the server when a query runs.
+    // future sends PQcancel to the server when a query runs (and ends a waiting acquire).
     template<typename Fn>
     auto run(Fn &&fn) -> QFuture<std::invoke_result_t<Fn, PgConnection &>>;
 
     PoolStats stats() const;
     const DatabaseConfig &databaseConfig() const;
     const SessionConfig &sessionConfig() const;
+
+    // Go's runtime setters, with Go's effects (closing surplus idle connections now, in-use ones
+    // when they come back).
+    void setMaxOpenConns(int n);
+    void setMaxIdleConns(int n);
+    void setConnMaxLifetime(Duration d);
+    void setConnMaxIdleTime(Duration d);
+    void setAcquireTimeout(Duration d);
+    void setLeakDetectionThreshold(Duration d);
+    int maxOpenConns() const;
+    int maxIdleConns() const; // effective value (capped at max open)
+
+    // Retires every connection (after a failover): idle ones are closed now, in-use ones when
+    // they are returned. New acquires get new connections.
+    void reset();
+    // Opens connections until `n` are idle or max open is reached (warm-up). Throws DbError.
+    void prewarm(int n);
+
+    // Tests: replaces the time source for lifetime, idle time and leak detection, and runs the
+    // cleaner's pass now instead of waiting for its timer.
+    void setClock(PoolClock clock);
+    void runMaintenance();
+    Clock::time_point now() const;
+
+    QThreadPool *threadPool() { return &m_runPool; }
+
+private:
+    friend class PooledConnection;
+    struct Waiter;
+    struct CloseList;
+    using Slot = PooledConnection::Slot;
+
+    PooledConnection acquireImpl(Clock::time_point deadline,
+                                 std::chrono::milliseconds timeout,
+                                 const std::stop_token *stop,
+                                 bool validate,
+                                 const std::source_location &where);
+    Slot *openSlot();
+    void giveBack(Slot *slot, bool discard);
+    void enqueueLocked(Waiter *w);
+    void removeLocked(Waiter *w);
+    Waiter *popWaiterLocked();
+    void handOffPermitsLocked(std::vector<Waiter *> &wake);
+    void retireLocked(Slot *slot, std::vector<Slot *> &toClose);
+    bool expiredLocked(const Slot *slot, Clock::time_point now) const;
+    void closeSlots(std::vector<Slot *> &slots);
+    int maxIdleLocked() const;
+    void shrinkIdleLocked(std::vector<Slot *> &toClose);
+    void cleanerLoop(std::stop_token stop);
+    std::chrono::nanoseconds cleanerIntervalLocked() const;
+    void cleanLocked(Clock::time_point now, std::vector<Slot *> &toClose);
+    [[noreturn]] void throwTimeout(std::chrono::milliseconds timeout);
+
+    // run(): a watchdog turns a cancelled future into PQcancel (and a stopped acquire).
+    struct RunTask
+    {
+        QFuture<void> future;
+        std::stop_source stop;
+        std::mutex mutex;
+        PgConnection *conn = nullptr;
+        bool cancelSent = false;
+    };
+    std::shared_ptr<RunTask> registerTask(QFuture<void> future);
+    void unregisterTask(const std::shared_ptr<RunTask> &task);
+    void watchdogLoop(std::stop_token stop);
+    static void setTaskConnection(RunTask &task, PgConnection *conn);
+
+    DatabaseConfig m_database;
+    SessionConfig m_session;
+
+    mutable std::mutex m_mutex;
+    std::vector<Slot *> m_idle;  // LIFO: back is the most recently returned
+    std::vector<Slot *> m_slots; // every open connection
+    Waiter *m_waitHead = nullptr;
+    Waiter *m_waitTail = nullptr;
+    int m_numOpen = 0;
+    int m_maxOpen = 0;
+    int m_maxIdle = 0;
+    Duration m_maxLifetime{0};
+    Duration m_maxIdleTime{0};
+    Duration m_jitter{0};
+    Duration m_leakThreshold{0};
+    Duration m_validateAfterIdle{0};
+    std::atomic<std::chrono::milliseconds::rep> m_acquireTimeoutMs{30000};
+    quint64 m_generation = 0;
+    bool m_closed = false;
+    std::condition_variable m_drained;
+
+    // Counters, guarded by m_mutex.
+    int m_pendingWaiters = 0;
+    qint64 m_waitCount = 0;
+    std::chrono::nanoseconds m_waitDuration{0};
+    qint64 m_maxIdleClosed = 0;
+    qint64 m_maxIdleTimeClosed = 0;
+    qint64 m_maxLifetimeClosed = 0;
+    qint64 m_totalAcquires = 0;
+    qint64 m_timeouts = 0;
+    qint64 m_cancelledWaits = 0;
+    qint64 m_leaked = 0;
+    qint64 m_brokenClosed = 0;
+    qint64 m_resetClosed = 0;
+    qint64 m_opened = 0;
+    qint64 m_openFailures = 0;
+    LatencyHistogram m_acquireLatency;
+
+    PoolClock m_clock; // empty: steady_clock
+
+    std::atomic<std::chrono::nanoseconds::rep> m_waitDurationAtomic{0};
+    quint64 m_cleanerKick = 0;
+    std::condition_variable_any m_cleanerWake;
+    std::jthread m_cleaner;
+
+    std::mutex m_taskMutex;
+    std::condition_variable_any m_taskWake;
+    std::vector<std::shared_ptr<RunTask>> m_tasks;
+    std::jthread m_watchdog;
+    QThreadPool m_runPool;
 };
+
+// --- templates -----------------------------------------------------------------------------
+
+namespace detail {
+bool poolShouldRetry(const DbError &error, const RetryPolicy &policy);
+}
+
+template<typename Fn>
+auto ConnectionPool::withConnection(Fn &&fn, RetryPolicy policy)
+    -> std::invoke_result_t<Fn, PgConnection &>
+{
+    for (int attempt = 1;; ++attempt) {
+        PooledConnection lease = attempt == 1 ? acquire() : acquireValidated();
+        try {
+            return fn(*lease);
+        } catch (const DbError &e) {
+            if (e.connectionBroken() || lease->isBroken())
+                lease.discard();
+            if (attempt >= policy.maxAttempts || !detail::poolShouldRetry(e, policy))
+                throw;
+        }
+    }
+}
+
+template<typename Fn>
+auto ConnectionPool::run(Fn &&fn) -> QFuture<std::invoke_result_t<Fn, PgConnection &>>
+{
+    using R = std::invoke_result_t<Fn, PgConnection &>;
+    auto promise = std::make_shared<QPromise<R>>();
+    auto work = std::make_shared<std::decay_t<Fn>>(std::forward<Fn>(fn));
+    QFuture<R> future = promise->future();
+    promise->start();
+    auto task = registerTask(QFuture<void>(future));
+    m_runPool.start([this, promise, work, task]() {
+        try {
+            if (!promise->isCanceled()) {
+                PooledConnection lease = acquire(
+                    std::chrono::milliseconds(m_acquireTimeoutMs.load()), task->stop.get_token());
+                setTaskConnection(*task, lease.get());
+                try {
+                    if constexpr (std::is_void_v<R>)
+                        (*work)(*lease);
+                    else
+                        promise->addResult((*work)(*lease));
+                } catch (...) {
+                    setTaskConnection(*task, nullptr);
+                    throw;
+                }
+                setTaskConnection(*task, nullptr);
+            }
+        } catch (const QException &e) {
+            promise->setException(e);
+        } catch (...) {
+            promise->setException(std::current_exception());
+        }
+        unregisterTask(task);
+        promise->finish();
+    });
+    return future;
+}
 
 } // namespace melodee
