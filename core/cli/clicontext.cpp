@@ -56,7 +56,10 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
     for (const QString &set : parser.values(QStringLiteral("set"))) {
         const qsizetype eq = set.indexOf(QLatin1Char('='));
         if (eq <= 0) {
-            *exitCode = fail(QStringLiteral("--set expects KEY=VALUE, got \"%1\"").arg(set), ExitUsage);
+            // Only the part before '=' is quoted back: the value may be a password.
+            *exitCode = fail(QStringLiteral("--set expects KEY=VALUE, got \"%1\"")
+                                 .arg(eq < 0 ? set : QStringLiteral("=...")),
+                             ExitUsage);
             return false;
         }
         m_sources.sets.append({set.left(eq).trimmed(), set.mid(eq + 1)});
@@ -68,8 +71,8 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
         return false;
     }
     // Logging follows the configured level as soon as it is known.
-    setupLogging(LogLevel::Warn,
-                 parser.isSet(QStringLiteral("log-json")) ? LogFormat::JsonLines : LogFormat::Text);
+    m_logFormat = parser.isSet(QStringLiteral("log-json")) ? LogFormat::JsonLines : LogFormat::Text;
+    setupLogging(LogLevel::Warn, m_logFormat);
     return true;
 }
 
@@ -82,7 +85,7 @@ AppConfig CliContext::config()
 {
     QStringList warnings;
     const AppConfig config = resolveConfig(m_sources, &warnings);
-    setupLogging(config.session.logLevel, LogFormat::Text);
+    setupLogging(config.session.logLevel, m_logFormat);
     for (const QString &w : std::as_const(warnings))
         qCWarning(lcConfig).noquote() << w;
     return config;

@@ -2,6 +2,7 @@
 
 #include "config/appconfig.h"
 #include "config/configsources.h"
+#include "util/logging.h"
 
 #include <QCommandLineParser>
 #include <QJsonObject>
@@ -49,6 +50,7 @@ private:
     QTextStream &m_err;
     ConfigSources m_sources;
     bool m_json = false;
+    LogFormat m_logFormat = LogFormat::Text;
 };
 
 } // namespace melodee

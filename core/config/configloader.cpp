@@ -1,5 +1,8 @@
 #include "configloader.h"
 
+#include "db/connectparams.h"
+#include "db/redactor.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -286,12 +289,15 @@ void ConfigLoader::set(const QString &key, const QString &value, const QString &
                           QStringLiteral("%1: unknown setting \"%2\" (known: %3)")
                               .arg(source, key, knownKeys().join(QLatin1String(", "))));
     }
+    // Known before anything can print it, so every later log line and error masks it.
+    if (spec->secret)
+        Redactor::registerSecret(value);
     try {
         spec->apply(m_config, value, key);
     } catch (const ConfigError &e) {
         QString message = e.message();
         // A rejected secret is never echoed back.
-        if (spec->secret)
+        if (spec->secret && !value.isEmpty())
             message.replace(value, QStringLiteral("***"));
         throw ConfigError(key, source, QStringLiteral("%1: %2").arg(source, message));
     }
@@ -299,7 +305,39 @@ void ConfigLoader::set(const QString &key, const QString &value, const QString &
 
 void ConfigLoader::setDsn(const QString &dsn)
 {
+    // Parsed now, so a malformed --dsn is a usage error that names the option (without quoting
+    // it: it may hold a password), not a connection failure later.
+    QString error;
+    const auto pairs = parseConninfo(dsn, &error);
+    if (!pairs) {
+        throw ConfigError(QStringLiteral("dsn"),
+                          QStringLiteral("--dsn"),
+                          QStringLiteral("--dsn is not a valid libpq connection string or URI: %1")
+                              .arg(error));
+    }
+    for (const auto &[keyword, value] : *pairs) {
+        if (keyword == "password")
+            Redactor::registerSecret(value);
+    }
     m_config.database.dsn = dsn;
+}
+
+void ConfigLoader::applyProfile(const DatabaseConfig &p)
+{
+    // Only what a profile stores; its password lives in the keychain and is read by the caller.
+    DatabaseConfig &db = m_config.database;
+    db.host = p.host;
+    db.port = p.port;
+    db.user = p.user;
+    db.dbname = p.dbname;
+    db.sslmode = p.sslmode;
+    db.sslrootcert = p.sslrootcert;
+    db.sslcert = p.sslcert;
+    db.sslkey = p.sslkey;
+    db.maxOpenConns = p.maxOpenConns;
+    db.maxIdleConns = p.maxIdleConns;
+    db.connMaxLifetime = p.connMaxLifetime;
+    db.connMaxIdleTime = p.connMaxIdleTime;
 }
 
 void ConfigLoader::loadFile(const QString &path)
@@ -339,7 +377,8 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
                                          QStringLiteral("redis"),
                                          QStringLiteral("migrate")};
     for (const auto &entry : root) {
-        const QString section = QString::fromStdString(entry.first.Scalar());
+        // Viper, which reads this file for the Go server, matches keys case-insensitively.
+        const QString section = QString::fromStdString(entry.first.Scalar()).toLower();
         // Melodee's server config has many other sections; only ours are read.
         if (!sections.contains(section))
             continue;
@@ -350,12 +389,16 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
         if (!body.IsMap())
             throw ConfigError(section, where, QStringLiteral("%1: \"%2\" must be a mapping").arg(where, section));
         for (const auto &item : body) {
-            const QString key = section + QLatin1Char('.') + QString::fromStdString(item.first.Scalar());
+            const QString key = section + QLatin1Char('.')
+                                + QString::fromStdString(item.first.Scalar()).toLower();
             const QString at = QStringLiteral("%1:%2").arg(sourceName).arg(item.second.Mark().line + 1);
             if (!findSpec(key)) {
                 m_warnings << QStringLiteral("%1: unknown setting \"%2\" ignored").arg(at, key);
                 continue;
             }
+            // "host:" with no value leaves the setting as it was, as viper does.
+            if (item.second.IsNull())
+                continue;
             if (!item.second.IsScalar())
                 throw ConfigError(key, at, QStringLiteral("%1: %2 must be a single value").arg(at, key));
             set(key, scalarText(item.second), at);

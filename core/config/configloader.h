@@ -43,7 +43,10 @@ public:
     void loadEnvironment(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // One "section.key" = value override, e.g. from the command line's --set.
     void set(const QString &key, const QString &value, const QString &source);
+    // A conninfo string or URI (--dsn). Throws ConfigError when libpq cannot parse it.
     void setDsn(const QString &dsn);
+    // The connection fields a saved profile stores (a layer between the file and environment).
+    void applyProfile(const DatabaseConfig &profile);
 
     // Cross-field checks (max_idle_conns clamped to max_open_conns, as Go does) and the result.
     AppConfig finish();

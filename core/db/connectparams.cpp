@@ -2,15 +2,73 @@
 
 #include "redactor.h"
 
+#include <libpq-fe.h>
+
+#include <QRegularExpression>
+
 namespace melodee {
+
+namespace {
+
+// libpq quotes pieces of the input in its parse errors ("missing "=" after "a'ss" ..."); those
+// pieces may be parts of a password, so everything quoted is dropped except libpq's own
+// punctuation.
+QString sanitizeParseError(const QString &message)
+{
+    static const QRegularExpression quoted(QStringLiteral("\"([^\"]*)\""));
+    QString out;
+    qsizetype last = 0;
+    auto it = quoted.globalMatch(message);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        out += message.mid(last, m.capturedStart() - last);
+        const QString inner = m.captured(1);
+        out += (inner == QLatin1String("=") || inner == QLatin1String("]"))
+                   ? m.captured(0)
+                   : QStringLiteral("\"...\"");
+        last = m.capturedEnd();
+    }
+    out += message.mid(last);
+    return out.trimmed();
+}
+
+bool looksLikeConninfo(const QString &dsn)
+{
+    return dsn.startsWith(QLatin1String("postgresql://"))
+           || dsn.startsWith(QLatin1String("postgres://")) || dsn.contains(QLatin1Char('='));
+}
+
+} // namespace
+
+std::optional<ConninfoPairs> parseConninfo(const QString &dsn, QString *error)
+{
+    ConninfoPairs pairs;
+    if (!looksLikeConninfo(dsn)) {
+        if (!dsn.isEmpty())
+            pairs.append({QByteArrayLiteral("dbname"), dsn});
+        return pairs;
+    }
+    char *message = nullptr;
+    PQconninfoOption *options = PQconninfoParse(dsn.toUtf8().constData(), &message);
+    if (!options) {
+        if (error) {
+            *error = message ? sanitizeParseError(QString::fromUtf8(message))
+                             : QStringLiteral("out of memory");
+        }
+        if (message)
+            PQfreemem(message);
+        return std::nullopt;
+    }
+    for (const PQconninfoOption *o = options; o->keyword; ++o) {
+        if (o->val && *o->val)
+            pairs.append({QByteArray(o->keyword), QString::fromUtf8(o->val)});
+    }
+    PQconninfoFree(options);
+    return pairs;
+}
 
 ConnectParams::ConnectParams(const DatabaseConfig &c)
 {
-    // The DSN goes first: later keywords override what it says (libpq keeps the last value).
-    if (!c.dsn.isEmpty()) {
-        add("dbname", c.dsn);
-        m_expand = true;
-    }
     add("host", c.host);
     if (c.port > 0)
         add("port", QString::number(c.port));
@@ -21,11 +79,32 @@ ConnectParams::ConnectParams(const DatabaseConfig &c)
     add("sslrootcert", c.sslrootcert);
     add("sslcert", c.sslcert);
     add("sslkey", c.sslkey);
-    add("application_name", c.applicationName);
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(c.connectTimeout).count();
+    // Our default name is only a fallback, so PGAPPNAME and a DSN's application_name still win.
+    if (c.applicationName == DatabaseConfig().applicationName)
+        add("fallback_application_name", c.applicationName);
+    else
+        add("application_name", c.applicationName);
+    // libpq counts whole seconds, takes 0 as "wait forever" and anything below 2 as 2: round up
+    // so a short timeout such as 500ms never turns into no timeout at all.
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(c.connectTimeout).count();
     if (seconds > 0)
         add("connect_timeout", QString::number(std::max<qint64>(seconds, 2)));
     add("client_encoding", QStringLiteral("UTF8"));
+
+    if (!c.dsn.isEmpty()) {
+        QString error;
+        const auto pairs = parseConninfo(c.dsn, &error);
+        if (!pairs) {
+            m_error = QStringLiteral("--dsn is not a valid libpq connection string or URI: %1")
+                          .arg(error);
+        } else {
+            for (const auto &[keyword, value] : *pairs) {
+                if (keyword == "password")
+                    Redactor::registerSecret(value);
+                add(keyword, value);
+            }
+        }
+    }
 
     for (const QByteArray &k : std::as_const(m_keys))
         m_keywordPtrs.push_back(k.constData());
@@ -35,22 +114,24 @@ ConnectParams::ConnectParams(const DatabaseConfig &c)
     m_valuePtrs.push_back(nullptr);
 }
 
-void ConnectParams::add(const char *keyword, const QString &value)
+void ConnectParams::add(const QByteArray &keyword, const QString &value)
 {
     if (value.isEmpty())
         return;
-    m_keys << QByteArray(keyword);
+    // One entry per keyword: a later layer replaces the value in place.
+    const qsizetype i = m_keys.indexOf(keyword);
+    if (i >= 0) {
+        m_values[i] = value.toUtf8();
+        return;
+    }
+    m_keys << keyword;
     m_values << value.toUtf8();
 }
 
 QString ConnectParams::value(const QByteArray &keyword) const
 {
-    QString result;
-    for (qsizetype i = 0; i < m_keys.size(); ++i) {
-        if (m_keys.at(i) == keyword)
-            result = QString::fromUtf8(m_values.at(i));
-    }
-    return result;
+    const qsizetype i = m_keys.indexOf(keyword);
+    return i >= 0 ? QString::fromUtf8(m_values.at(i)) : QString();
 }
 
 QString ConnectParams::describe() const

@@ -3,12 +3,27 @@
 #include "config/appconfig.h"
 
 #include <QByteArrayList>
+#include <QList>
+#include <QPair>
+
+#include <optional>
 
 namespace melodee {
+
+using ConninfoPairs = QList<QPair<QByteArray, QString>>;
+
+// Splits a libpq conninfo string ("host=x password='a b'") or a postgres:// / postgresql:// URI
+// into its keyword/value pairs with libpq's own parser. A text that is neither (no '=' and no
+// URI scheme) is a plain database name, as libpq treats it. On failure returns nullopt and an
+// error that never quotes the input, which may hold a password.
+std::optional<ConninfoPairs> parseConninfo(const QString &dsn, QString *error = nullptr);
 
 // libpq keyword/value arrays built from a DatabaseConfig, for PQconnectdbParams. Values are
 // passed verbatim, so no character in a password can change another parameter. Unset fields are
 // left out so libpq applies PG* variables, ~/.pgpass and pg_service.conf.
+//
+// A --dsn is parsed here and its keywords win over the individual fields (it was given on the
+// command line, the highest layer); fields it does not name still apply.
 class ConnectParams
 {
 public:
@@ -16,21 +31,24 @@ public:
 
     const char *const *keywords() const { return m_keywordPtrs.data(); }
     const char *const *values() const { return m_valuePtrs.data(); }
-    // 1 when the first dbname holds a conninfo string or URI (--dsn) for libpq to expand.
-    int expandDbname() const { return m_expand ? 1 : 0; }
+    // Always 0: a DSN is expanded here, never by libpq, so no value is re-parsed.
+    int expandDbname() const { return 0; }
+    // Non-empty when the DSN could not be parsed; the DSN is then left out and open() refuses.
+    QString error() const { return m_error; }
 
     // "host=... port=... dbname=..." with the password masked: for logs and dry-run headers.
     QString describe() const;
+    // The value libpq will get for keyword (empty when libpq picks its own default).
     QString value(const QByteArray &keyword) const;
 
 private:
-    void add(const char *keyword, const QString &value);
+    void add(const QByteArray &keyword, const QString &value);
 
     QByteArrayList m_keys;
     QByteArrayList m_values;
     std::vector<const char *> m_keywordPtrs;
     std::vector<const char *> m_valuePtrs;
-    bool m_expand = false;
+    QString m_error;
 };
 
 } // namespace melodee

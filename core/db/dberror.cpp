@@ -52,8 +52,19 @@ DbError DbError::fromConnection(const QString &operation, const QString &table, 
     DbError e(operation,
               table,
               conn ? QString::fromUtf8(PQerrorMessage(conn)) : QStringLiteral("out of memory"));
-    // connection_failure: the server could not be reached or the session was lost.
-    e.m_sqlState = QStringLiteral("08006");
+    // libpq keeps no SQLSTATE for a failed connection attempt, but a refused login must not look
+    // retryable: map the server's (English) refusals, and call the rest connection_failure.
+    const QString &m = e.m_message;
+    if (m.contains(QLatin1String("password authentication failed"))
+        || m.contains(QLatin1String("no password supplied")))
+        e.m_sqlState = QStringLiteral("28P01");
+    else if (m.contains(QLatin1String("no pg_hba.conf entry"))
+             || (m.contains(QLatin1String("role \"")) && m.contains(QLatin1String("does not exist"))))
+        e.m_sqlState = QStringLiteral("28000");
+    else if (m.contains(QLatin1String("database \"")) && m.contains(QLatin1String("does not exist")))
+        e.m_sqlState = QStringLiteral("3D000");
+    else
+        e.m_sqlState = QStringLiteral("08006");
     e.m_connectionBroken = true;
     e.update();
     return e;

@@ -28,6 +28,8 @@ std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
 {
     Redactor::registerSecret(config.password);
     const ConnectParams params(config);
+    if (!params.error().isEmpty())
+        throw DbError(QStringLiteral("connect"), QString(), params.error());
     PGconn *conn = PQconnectdbParams(params.keywords(), params.values(), params.expandDbname());
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         DbError error = DbError::fromConnection(QStringLiteral("connect"), QString(), conn);
@@ -200,8 +202,11 @@ bool PgConnection::isIdleBroken()
     if (n == 0)
         return false; // nothing pending: the usual case
     // Something arrived while idle: a termination notice, EOF or a NOTIFY. Consume it and look.
-    if (!PQconsumeInput(m_conn))
-        return true;
+    // libpq reports the EOF only on the read after the FATAL message, so read while readable.
+    for (int i = 0; i < 4 && ::poll(&pfd, 1, 0) > 0; ++i) {
+        if (!PQconsumeInput(m_conn))
+            return true;
+    }
     while (PGnotify *notify = PQnotifies(m_conn))
         PQfreemem(notify);
     if (PQisBusy(m_conn)) {

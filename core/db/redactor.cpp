@@ -3,6 +3,7 @@
 #include <QMutex>
 #include <QRegularExpression>
 #include <QStringList>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -17,6 +18,21 @@ QStringList &secrets()
     return list;
 }
 
+// The forms a secret takes once embedded in JSON or a URI, so "p\q" is also caught as "p\\q".
+QStringList variants(const QString &secret)
+{
+    QString json = secret;
+    json.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+        .replace(QLatin1Char('"'), QLatin1String("\\\""));
+    const QString percent = QString::fromLatin1(QUrl::toPercentEncoding(secret));
+    QStringList out{secret};
+    for (const QString &v : {json, percent}) {
+        if (!out.contains(v))
+            out << v;
+    }
+    return out;
+}
+
 } // namespace
 
 QString Redactor::redact(const QString &text)
@@ -28,18 +44,21 @@ QString Redactor::redact(const QString &text)
         for (const QString &secret : std::as_const(secrets()))
             out.replace(secret, QLatin1String(kMask));
     }
-    // conninfo: password=value, password='quoted \' value'
+    // conninfo: password=value, password='quoted \' value', password=back\ slashed (libpq
+    // unescapes "\ " in unquoted values too, so the value runs on past an escaped space).
     static const QRegularExpression conninfo(
-        QStringLiteral(R"re((password\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s]+))re"),
+        QStringLiteral(R"re((password\s*=\s*)('(?:[^'\\]|\\.)*'?|(?:\\.|[^\s\\])+\\?))re"),
         QRegularExpression::CaseInsensitiveOption);
     out.replace(conninfo, QStringLiteral("\\1***"));
     // URIs: scheme://user:password@host
-    static const QRegularExpression uri(QStringLiteral(R"re(([a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@)re"),
-                                        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression uri(
+        QStringLiteral(R"re(([a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@)re"),
+        QRegularExpression::CaseInsensitiveOption);
     out.replace(uri, QStringLiteral("\\1***@"));
-    // JSON and YAML: "password": "value" / password: value
+    // JSON and YAML: "password": "value", password: 'it''s', password: plain text to line end.
     static const QRegularExpression keyed(
-        QStringLiteral(R"re(("?(?:password|secret|passwd)"?\s*:\s*)("(?:[^"\\]|\\.)*"|[^\s,}]+))re"),
+        QStringLiteral(
+            R"re(("?(?:password|passwd|secret)"?[ \t]*:[ \t]*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s"'][^\r\n]*))re"),
         QRegularExpression::CaseInsensitiveOption);
     out.replace(keyed, QStringLiteral("\\1\"***\""));
     return out;
@@ -51,9 +70,15 @@ void Redactor::registerSecret(const QString &secret)
         return;
     QMutexLocker lock(&s_mutex);
     QStringList &list = secrets();
-    if (list.contains(secret))
+    bool added = false;
+    for (const QString &v : variants(secret)) {
+        if (!list.contains(v)) {
+            list << v;
+            added = true;
+        }
+    }
+    if (!added)
         return;
-    list << secret;
     std::sort(list.begin(), list.end(), [](const QString &a, const QString &b) {
         return a.size() > b.size();
     });

@@ -6,7 +6,8 @@ namespace melodee {
 
 // Removes secrets from any text that may reach a log, an error message or the screen:
 // password=... in conninfo strings, user:password@ in URIs, "password" fields in JSON, and
-// every secret registered at run time (passwords read from config, env or the keychain).
+// every secret registered at run time (passwords read from config, env or the keychain), also
+// in its JSON-escaped and percent-encoded forms.
 class Redactor
 {
 public:
