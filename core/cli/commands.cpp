@@ -20,6 +20,12 @@ const QList<CliCommand> &cliCommands()
         {QStringLiteral("refresh-views"),
          QStringLiteral("Refresh the count materialized views concurrently."),
          runRefreshViewsCommand},
+        {QStringLiteral("songs"),
+         QStringLiteral("Browse songs by keyset page (--after/--before/--last/--at) or count them."),
+         runSongsCommand},
+        {QStringLiteral("demo-data"),
+         QStringLiteral("Load a generated demo library through COPY: demo-data --songs N."),
+         runDemoDataCommand},
     };
     return commands;
 }

@@ -21,6 +21,8 @@ struct CliCommand
 const QList<CliCommand> &cliCommands();
 
 int runHealthCommand(CliContext &ctx, const QStringList &args);
+int runSongsCommand(CliContext &ctx, const QStringList &args);
+int runDemoDataCommand(CliContext &ctx, const QStringList &args);
 int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);

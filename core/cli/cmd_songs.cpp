@@ -1,0 +1,262 @@
+#include "clicontext.h"
+#include "commands.h"
+#include "db/pgconnection.h"
+#include "library/songrepository.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <stdexcept>
+
+namespace melodee {
+
+namespace {
+
+std::optional<qint64>
+idOption(const QCommandLineParser &parser, const QCommandLineOption &o, const char *name)
+{
+    if (!parser.isSet(o))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 v = parser.value(o).toLongLong(&ok);
+    if (!ok || v < 1)
+        throw std::invalid_argument(QStringLiteral("invalid --%1 \"%2\": expected a positive id")
+                                        .arg(QLatin1String(name), parser.value(o))
+                                        .toStdString());
+    return v;
+}
+
+QString duration(const std::optional<qint64> &ms)
+{
+    if (!ms)
+        return QStringLiteral("-");
+    const qint64 s = *ms / 1000;
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+int runCount(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Prints the number of songs: an instant estimate (reltuples / planner) unless --exact."));
+    CliContext::addGlobalOptions(parser);
+    const QCommandLineOption exactOpt(QStringLiteral("exact"), QStringLiteral("Run count(*)."));
+    const QCommandLineOption searchOpt(QStringLiteral("search"),
+                                       QStringLiteral("Only names containing TEXT."),
+                                       QStringLiteral("TEXT"));
+    const QCommandLineOption artistOpt(
+        QStringLiteral("artist"), QStringLiteral("Only this artist id."), QStringLiteral("ID"));
+    const QCommandLineOption albumOpt(
+        QStringLiteral("album"), QStringLiteral("Only this album id."), QStringLiteral("ID"));
+    parser.addOptions({exactOpt, searchOpt, artistOpt, albumOpt});
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("songs count"), &code))
+        return code;
+    SongFilter filter;
+    try {
+        filter.artistId = idOption(parser, artistOpt, "artist");
+        filter.albumId = idOption(parser, albumOpt, "album");
+    } catch (const std::invalid_argument &e) {
+        return ctx.fail(QString::fromUtf8(e.what()), ExitUsage);
+    }
+    filter.search = parser.value(searchOpt);
+    const AppConfig config = ctx.config();
+    auto conn = PgConnection::open(config.database);
+    const SongRepository repo(config.session);
+    const SongCount c = repo.count(*conn, filter, parser.isSet(exactOpt));
+    if (ctx.json()) {
+        ctx.printJson(
+            {{QStringLiteral("count"), double(c.value)}, {QStringLiteral("exact"), c.exact}});
+    } else {
+        ctx.out() << (c.exact ? "" : "~") << c.value << (c.exact ? " (exact)" : " (estimate)")
+                  << '\n';
+        ctx.out().flush();
+    }
+    return ExitOk;
+}
+
+} // namespace
+
+int runSongsCommand(CliContext &ctx, const QStringList &args)
+{
+    if (!args.isEmpty() && args.first() == QLatin1String("count"))
+        return runCount(ctx, args.mid(1));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Prints one page of songs and the cursors of the neighbouring pages. Pages are read by key "
+        "(keyset), so every page costs the same at any depth.\n"
+        "Subcommand: songs count [--exact]."));
+    CliContext::addGlobalOptions(parser);
+    const QCommandLineOption afterOpt(QStringLiteral("after"),
+                                      QStringLiteral("The page after this cursor."),
+                                      QStringLiteral("CURSOR"));
+    const QCommandLineOption beforeOpt(QStringLiteral("before"),
+                                       QStringLiteral("The page before this cursor."),
+                                       QStringLiteral("CURSOR"));
+    const QCommandLineOption lastOpt(QStringLiteral("last"), QStringLiteral("The last page."));
+    const QCommandLineOption atOpt(
+        QStringLiteral("at"),
+        QStringLiteral("Jump to a position, a fraction 0..1 of the sort."),
+        QStringLiteral("FRACTION"));
+    const QCommandLineOption monthOpt(
+        QStringLiteral("month"),
+        QStringLiteral("Jump to the first song created in YYYY-MM (created order)."),
+        QStringLiteral("YYYY-MM"));
+    const QCommandLineOption idOpt(QStringLiteral("id"),
+                                   QStringLiteral("Jump to the page starting with this song."),
+                                   QStringLiteral("ID"));
+    const QCommandLineOption sortOpt(QStringLiteral("sort"),
+                                     QStringLiteral("id, name, artist or created (default id)."),
+                                     QStringLiteral("SORT"),
+                                     QStringLiteral("id"));
+    const QCommandLineOption limitOpt(QStringLiteral("limit"),
+                                      QStringLiteral("Rows per page (default 50)."),
+                                      QStringLiteral("N"),
+                                      QStringLiteral("50"));
+    const QCommandLineOption searchOpt(
+        QStringLiteral("search"),
+        QStringLiteral("Only names containing TEXT (accent- and case-insensitive)."),
+        QStringLiteral("TEXT"));
+    const QCommandLineOption artistOpt(
+        QStringLiteral("artist"), QStringLiteral("Only this artist id."), QStringLiteral("ID"));
+    const QCommandLineOption albumOpt(
+        QStringLiteral("album"), QStringLiteral("Only this album id."), QStringLiteral("ID"));
+    parser.addOptions({afterOpt,
+                       beforeOpt,
+                       lastOpt,
+                       atOpt,
+                       monthOpt,
+                       idOpt,
+                       sortOpt,
+                       limitOpt,
+                       searchOpt,
+                       artistOpt,
+                       albumOpt});
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("songs"), &code))
+        return code;
+
+    PageRequest req;
+    enum class Jump { None, Fraction, Month, Id } jump = Jump::None;
+    double fraction = 0;
+    int year = 0;
+    int month = 0;
+    qint64 jumpId = 0;
+    try {
+        int positions = 0;
+        for (const auto *o : {&afterOpt, &beforeOpt, &lastOpt, &atOpt, &monthOpt, &idOpt})
+            positions += parser.isSet(*o) ? 1 : 0;
+        if (positions > 1)
+            throw std::invalid_argument(
+                "use only one of --after, --before, --last, --at, --month, --id");
+        const auto sort = parseSongSort(parser.value(sortOpt));
+        if (!sort)
+            throw std::invalid_argument(
+                QStringLiteral("invalid --sort \"%1\": expected id, name, artist or created")
+                    .arg(parser.value(sortOpt))
+                    .toStdString());
+        req.sort = *sort;
+        bool ok = false;
+        req.limit = parser.value(limitOpt).toInt(&ok);
+        if (!ok || req.limit < 1 || req.limit > 10000)
+            throw std::invalid_argument(QStringLiteral("invalid --limit \"%1\": expected 1..10000")
+                                            .arg(parser.value(limitOpt))
+                                            .toStdString());
+        req.filter.artistId = idOption(parser, artistOpt, "artist");
+        req.filter.albumId = idOption(parser, albumOpt, "album");
+        req.filter.search = parser.value(searchOpt);
+        if (parser.isSet(afterOpt) || parser.isSet(beforeOpt)) {
+            const bool after = parser.isSet(afterOpt);
+            const SongCursor c = SongCursor::decode(parser.value(after ? afterOpt : beforeOpt));
+            if (parser.isSet(sortOpt) && c.sort != req.sort)
+                throw std::invalid_argument(QStringLiteral("the cursor is for --sort %1, not %2")
+                                                .arg(songSortName(c.sort), songSortName(req.sort))
+                                                .toStdString());
+            req.sort = c.sort;
+            req.key = c.key;
+            req.anchor = after ? PageAnchor::After : PageAnchor::Before;
+        } else if (parser.isSet(lastOpt)) {
+            req.anchor = PageAnchor::Last;
+        } else if (parser.isSet(atOpt)) {
+            fraction = parser.value(atOpt).toDouble(&ok);
+            if (!ok || !(fraction >= 0 && fraction <= 1))
+                throw std::invalid_argument(
+                    QStringLiteral("invalid --at \"%1\": expected a fraction 0..1")
+                        .arg(parser.value(atOpt))
+                        .toStdString());
+            jump = Jump::Fraction;
+        } else if (parser.isSet(monthOpt)) {
+            const QStringList parts = parser.value(monthOpt).split(QLatin1Char('-'));
+            year = parts.value(0).toInt();
+            month = parts.size() == 2 ? parts.value(1).toInt() : 0;
+            if (parts.size() != 2 || year < 1 || month < 1 || month > 12)
+                throw std::invalid_argument(
+                    QStringLiteral("invalid --month \"%1\": expected YYYY-MM")
+                        .arg(parser.value(monthOpt))
+                        .toStdString());
+            jump = Jump::Month;
+            req.sort = SongSort::Created;
+        } else if (parser.isSet(idOpt)) {
+            jumpId = *idOption(parser, idOpt, "id");
+            jump = Jump::Id;
+        }
+    } catch (const std::invalid_argument &e) {
+        return ctx.fail(QString::fromUtf8(e.what()), ExitUsage);
+    }
+
+    const AppConfig config = ctx.config();
+    auto conn = PgConnection::open(config.database);
+    const SongRepository repo(config.session);
+    SongPage page;
+    switch (jump) {
+    case Jump::None:
+        page = repo.page(*conn, req);
+        break;
+    case Jump::Fraction:
+        page = repo.pageAtFraction(*conn, req.sort, req.filter, fraction, req.limit);
+        break;
+    case Jump::Month:
+        page = repo.pageAtMonth(*conn, year, month, req.filter, req.limit);
+        break;
+    case Jump::Id:
+        page = repo.pageAtSong(*conn, req.sort, jumpId, req.filter, req.limit);
+        break;
+    }
+
+    if (ctx.json()) {
+        QJsonArray songs;
+        for (const Song &s : page.songs)
+            songs.append(s.toJson());
+        ctx.printJson({{QStringLiteral("sort"), songSortName(req.sort)},
+                       {QStringLiteral("songs"), songs},
+                       {QStringLiteral("next_cursor"),
+                        page.nextCursor.isEmpty() ? QJsonValue() : QJsonValue(page.nextCursor)},
+                       {QStringLiteral("prev_cursor"),
+                        page.prevCursor.isEmpty() ? QJsonValue() : QJsonValue(page.prevCursor)}});
+        return ExitOk;
+    }
+    QTextStream &out = ctx.out();
+    out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+               .arg(QStringLiteral("id"), 10)
+               .arg(QStringLiteral("name"), -40)
+               .arg(QStringLiteral("artist"), 8)
+               .arg(QStringLiteral("album"), 8)
+               .arg(QStringLiteral("length"), 6)
+               .arg(QStringLiteral("created_at"));
+    for (const Song &s : page.songs) {
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                   .arg(s.id, 10)
+                   .arg(s.name.left(40), -40)
+                   .arg(s.artistId ? QString::number(*s.artistId) : QStringLiteral("-"), 8)
+                   .arg(s.albumId ? QString::number(*s.albumId) : QStringLiteral("-"), 8)
+                   .arg(duration(s.durationMs), 6)
+                   .arg(formatUtcMicros(s.createdAtUs).left(19));
+    }
+    out << "prev: " << (page.prevCursor.isEmpty() ? QStringLiteral("-") : page.prevCursor) << '\n'
+        << "next: " << (page.nextCursor.isEmpty() ? QStringLiteral("-") : page.nextCursor) << '\n';
+    out.flush();
+    return ExitOk;
+}
+
+} // namespace melodee

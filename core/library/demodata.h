@@ -1,0 +1,82 @@
+#pragma once
+
+#include "config/appconfig.h"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+
+class QIODevice;
+
+namespace melodee {
+
+class PgConnection;
+
+struct DemoDataOptions
+{
+    qint64 songs = 1000000;
+    int artists = 0; // 0: enough for about 12 songs per album
+    int albumsPerArtist = 5;
+    int months = 24;
+    quint64 seed = 1;
+    // The last month of the created_at window, "YYYY-MM"; empty = the current UTC month. The rows
+    // are a pure function of (seed, counts, months, end month), so fixing it reproduces a load.
+    QString endMonth;
+
+    // Throws std::invalid_argument naming the bad value.
+    void validate() const;
+    int effectiveArtists() const;
+};
+
+struct DemoDataProgress
+{
+    qint64 rowsDone = 0;
+    qint64 rowsTotal = 0;
+    double seconds = 0;
+};
+
+struct DemoDataResult
+{
+    qint64 artists = 0;
+    qint64 albums = 0;
+    qint64 songs = 0;
+    qint64 partitionsCreated = 0;
+    double copySeconds = 0; // the COPY transaction, commit included
+    double analyzeSeconds = 0;
+    double rowsPerSecond = 0; // all rows / copySeconds
+    bool cancelled = false;
+};
+
+// Generates a realistic library (artists, albums, songs with names, durations and created_at
+// spread over the window) and streams it through libpq COPY in one transaction: a cancelled or
+// failed load rolls back completely, so no half-loaded state is ever visible.
+class DemoDataLoader
+{
+public:
+    using ProgressFn = std::function<void(const DemoDataProgress &)>;
+
+    DemoDataLoader(const SessionConfig &session, const DemoDataOptions &options);
+
+    // Creates the monthly partitions the window needs (committed first, empty partitions are
+    // harmless), reserves ids from the tables' sequences, COPYs, commits and ANALYZEs.
+    // `cancel` is polled while streaming; set it (e.g. from SIGINT) to roll back.
+    DemoDataResult load(PgConnection &conn,
+                        const ProgressFn &progress = {},
+                        const std::atomic<bool> *cancel = nullptr);
+
+    // Writes the same rows as COPY text files artists.copy, albums.copy, songs.copy (ids from 1)
+    // for the psql \copy reference in the benchmark. Throws std::runtime_error on I/O failure.
+    void writeFiles(const QString &directory) const;
+
+    static QString columns(const QString &table); // the COPY column list for "artists" etc.
+
+private:
+    struct Sink;
+    void generate(Sink &sink, qint64 artistBase, qint64 albumBase, qint64 songBase) const;
+
+    SessionConfig m_session;
+    DemoDataOptions m_options;
+};
+
+} // namespace melodee
