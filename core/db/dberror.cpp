@@ -145,8 +145,11 @@ DbError &DbError::setConnectionBroken(bool value)
 
 QString DbError::toString() const
 {
-    QString s = QStringLiteral("database operation \"%1\" on table \"%2\" failed: %3")
-                    .arg(m_operation, m_table, m_message);
+    // Connecting or a health check has no table: say nothing rather than 'on table ""'.
+    QString s = m_table.isEmpty()
+                    ? QStringLiteral("database operation \"%1\" failed: %2").arg(m_operation, m_message)
+                    : QStringLiteral("database operation \"%1\" on table \"%2\" failed: %3")
+                          .arg(m_operation, m_table, m_message);
     if (!m_sqlState.isEmpty())
         s += QStringLiteral(" (SQLSTATE %1)").arg(m_sqlState);
     if (!m_detail.isEmpty())

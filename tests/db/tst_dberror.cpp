@@ -56,6 +56,9 @@ void tst_DbError::format()
     QCOMPARE(QString::fromUtf8(e.what()), e.toString());
     e.setConnectionBroken(true).setMayHaveExecuted(true);
     QVERIFY(e.toString().contains(QLatin1String("may have executed")));
+    // No table (connect, health check): the clause is left out rather than printed empty.
+    QCOMPARE(DbError(QStringLiteral("connect"), QString(), QStringLiteral("refused")).toString(),
+             QStringLiteral("database operation \"connect\" failed: refused"));
 }
 
 void tst_DbError::retryable_data()
