@@ -704,14 +704,16 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
                                                           const Callbacks &callbacks)
 {
     RehearseResult result;
+    for (const PlannedMigration &pm : plan.migrations) {
+        if (!pm.migration.transactional)
+            result.notRehearsed
+                << QStringLiteral("%1 %2").arg(pm.migration.version).arg(pm.migration.name);
+    }
     m_conn->exec("BEGIN");
     try {
         for (const PlannedMigration &pm : plan.migrations) {
-            if (!pm.migration.transactional) {
-                result.notRehearsed
-                    << QStringLiteral("%1 %2").arg(pm.migration.version).arg(pm.migration.name);
+            if (!pm.migration.transactional)
                 continue;
-            }
             int index = 0;
             for (const PlannedStatement &s : pm.statements) {
                 ++index;
