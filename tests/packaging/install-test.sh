@@ -102,8 +102,9 @@ if [ ! -s "$tarball" ]; then
         || { tail -30 "$work/debootstrap.log"; fail "debootstrap failed"; }
     tar -C "$work/fresh" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$work/fresh"
-    # Older days' roots are stale: keep only today's.
+    # Older days' roots are stale: keep only today's, and start a fresh .deb cache with it.
     find "$cache" -name "$suite-minbase-*.tar" ! -name "$(basename "$tarball")" -delete
+    rm -rf "$cache/archives"
 else
     log "debootstrap root from cache: $tarball"
 fi
@@ -122,10 +123,15 @@ cp "$deb" "$root/tmp/"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 in_root apt-get -q update >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get update"; }
+# Downloaded .debs are kept like an apt proxy would: apt still resolves from the fresh indexes
+# and checks every file's hash, it just need not fetch it again.
+mkdir -p "$cache/archives"
+find "$cache/archives" -name '*.deb' -exec cp -t "$root/var/cache/apt/archives/" {} +
 # No recommends: the Depends line alone must be enough for both programs to run.
 in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" \
     >>"$work/apt.log" 2>&1 || { tail -40 "$work/apt.log"; fail "apt-get install of the .deb"; }
 log "installed with $(grep -c '^Setting up' "$work/apt.log") packages set up"
+find "$root/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -exec cp -n -t "$cache/archives/" {} +
 phase_done apt_install
 
 # --- 4. Checks inside the root -----------------------------------------------------------------
@@ -153,6 +159,9 @@ log "ok: every binary and plugin resolves all its libraries"
 out=$(in_root melodee --version)
 echo "$out" | grep -q "$version" || fail "melodee --version printed '$out', expected $version"
 log "ok: melodee --version -> $out"
+out=$(in_root env QT_QPA_PLATFORM=offscreen melodee-admin --version)
+echo "$out" | grep -q "$version" || fail "melodee-admin --version printed '$out', expected $version"
+log "ok: melodee-admin --version -> $out"
 
 if in_root melodee --help | grep -qw migrate; then
     in_root melodee migrate --dry-run --offline --now 2026-01-01T00:00:00Z >"$work/migrate.out" \

@@ -1,0 +1,25 @@
+# GUI translations. Every translations/melodee-admin_<lang>.ts is compiled with lrelease and
+# embedded under :/i18n in melodee_ui, so melodee-admin and the GUI tests load the very same
+# .qm files. `ninja update_translations` runs lupdate over ui/ and app/ (see
+# docs/translations.md).
+target_sources(melodee_ui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/translator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/translator.h
+)
+
+file(GLOB MELODEE_TS_FILES CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/translations/melodee-admin_*.ts)
+set(MELODEE_TS_FILES ${MELODEE_TS_FILES} CACHE INTERNAL "The GUI's .ts files")
+# lupdate reads every GUI source: ui/ and app/ (melodee-admin's command-line help). The CLI
+# stays English by design, so core/ is not scanned. tests/i18n runs lupdate over the same dirs.
+file(GLOB_RECURSE MELODEE_TR_SOURCES CONFIGURE_DEPENDS
+     ${PROJECT_SOURCE_DIR}/ui/*.cpp ${PROJECT_SOURCE_DIR}/ui/*.h
+     ${PROJECT_SOURCE_DIR}/app/*.cpp ${PROJECT_SOURCE_DIR}/app/*.h)
+if(MELODEE_TS_FILES)
+    qt_add_translations(melodee_ui
+        TS_FILES ${MELODEE_TS_FILES}
+        SOURCES ${MELODEE_TR_SOURCES}
+        RESOURCE_PREFIX /i18n
+        # No line numbers and no obsolete entries: the .ts diffs then show only real changes.
+        LUPDATE_OPTIONS -no-obsolete -locations none)
+endif()
