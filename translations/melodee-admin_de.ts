@@ -23,6 +23,10 @@
         <source>Open VIEW: dashboard, migrations, partitions or songs.</source>
         <translation>Ansicht VIEW öffnen: dashboard, migrations, partitions oder songs.</translation>
     </message>
+    <message>
+        <source>Check that the plugins load and the main window shows, then exit.</source>
+        <translation>Prüfen, ob die Plugins laden und das Hauptfenster erscheint, dann beenden.</translation>
+    </message>
 </context>
 <context>
     <name>melodee</name>
@@ -444,14 +448,14 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     </message>
 </context>
 <context>
-    <name>melodee::HealthCheck</name>
+    <name>melodee::ErrorBanner</name>
     <message>
-        <source>SELECT 1 took %1 ms (slow threshold %2)</source>
-        <translation>SELECT 1 dauerte %1 ms (Schwelle für langsam: %2)</translation>
+        <source>Details</source>
+        <translation>Details</translation>
     </message>
     <message>
-        <source>SELECT 1 in %1 ms</source>
-        <translation>SELECT 1 in %1 ms</translation>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
     </message>
 </context>
 <context>
@@ -605,10 +609,6 @@ Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</tr
         <translation>%1 — Melodee Admin</translation>
     </message>
     <message>
-        <source>● checking…</source>
-        <translation>● prüfe…</translation>
-    </message>
-    <message>
         <source>healthy</source>
         <translation>gesund</translation>
     </message>
@@ -629,10 +629,6 @@ Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</tr
         <translation>nicht verbunden</translation>
     </message>
     <message>
-        <source>PostgreSQL %1; TLS: %2</source>
-        <translation>PostgreSQL %1; TLS: %2</translation>
-    </message>
-    <message>
         <source>not in use</source>
         <translation>nicht aktiv</translation>
     </message>
@@ -640,27 +636,625 @@ Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</tr
         <source>Checked at %1</source>
         <translation>Geprüft um %1</translation>
     </message>
+    <message>
+        <source>SELECT 1 in %1 ms</source>
+        <translation>SELECT 1 in %1 ms</translation>
+    </message>
+    <message>
+        <source>PostgreSQL %1, database &quot;%2&quot;; TLS: %3</source>
+        <translation>PostgreSQL %1, Datenbank „%2“; TLS: %3</translation>
+    </message>
+    <message>
+        <source>Pool: %1 open, %2 in use, %3 idle (max %4)</source>
+        <translation>Pool: %1 offen, %2 aktiv, %3 ruhend (max. %4)</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationListModel</name>
+    <message>
+        <source>Pending plan</source>
+        <translation>Ausstehender Plan</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending</source>
+        <translation>
+            <numerusform>%n ausstehend</numerusform>
+            <numerusform>%n ausstehend</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Everything an apply would run now, in order, grouped by phase</source>
+        <translation>Alles, was ein Anwenden jetzt ausführen würde, in Reihenfolge und nach Phase gruppiert</translation>
+    </message>
+    <message>
+        <source>SHA-256 of the file: %1</source>
+        <translation>SHA-256 der Datei: %1</translation>
+    </message>
+    <message>
+        <source>
+recorded when applied: %1</source>
+        <translation>
+beim Anwenden festgehalten: %1</translation>
+    </message>
+    <message>
+        <source>by %1 in %2 ms, plan %3</source>
+        <translation>von %1 in %2 ms, Plan %3</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Checksum</source>
+        <translation>Prüfsumme</translation>
+    </message>
+    <message>
+        <source>Applied at</source>
+        <translation>Angewendet am</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>Prüfer</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
     <message>
-        <source>Every migration with its status and checksum, the exact SQL with lint findings, dry run, rehearsal and a reviewed apply will appear here.</source>
-        <translation>Hier erscheinen alle Migrationen mit Status und Prüfsumme, das genaue SQL mit den Lint-Befunden, Probelauf, Generalprobe und ein geprüftes Anwenden.</translation>
-    </message>
-    <message>
         <source>Migrations</source>
         <translation>Migrationen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation>&amp;Probelauf</translation>
+    </message>
+    <message>
+        <source>Plan every pending statement, grouped by phase, without writing anything (Ctrl+D)</source>
+        <translation>Jede ausstehende Anweisung nach Phase gruppiert planen, ohne etwas zu schreiben (Strg+D)</translation>
+    </message>
+    <message>
+        <source>Re&amp;hearse</source>
+        <translation>&amp;Generalprobe</translation>
+    </message>
+    <message>
+        <source>Run the pending transactional migrations in one transaction and roll it back</source>
+        <translation>Die ausstehenden transaktionalen Migrationen in einer Transaktion ausführen und diese zurückrollen</translation>
+    </message>
+    <message>
+        <source>&amp;Export plan…</source>
+        <translation>Plan &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the reviewable plan file with its hash, for `melodee migrate --plan FILE`</source>
+        <translation>Die prüfbare Plandatei mit ihrem Hash speichern, für `melodee migrate --plan FILE`</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Abhilfe</translation>
+    </message>
+    <message>
+        <source>I &amp;reviewed this plan</source>
+        <translation>Ich habe diesen Plan &amp;geprüft</translation>
+    </message>
+    <message>
+        <source>Reviewer name (recorded in the history)</source>
+        <translation>Name des Prüfers (wird in der Historie festgehalten)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Apply exactly the reviewed plan (refused if it changed)</source>
+        <translation>Genau den geprüften Plan anwenden (wird verweigert, falls er sich geändert hat)</translation>
+    </message>
+    <message>
+        <source>Live log: statements as they run, lock waits and retries</source>
+        <translation>Live-Protokoll: Anweisungen während der Ausführung, Sperrwartezeiten und Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Export plan</source>
+        <translation>Plan exportieren</translation>
+    </message>
+    <message>
+        <source>SQL plan (*.sql)</source>
+        <translation>SQL-Plan (*.sql)</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Produktionsschutz</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains destructive or irreversible steps:
+
+%1
+
+Apply them anyway?</source>
+        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält zerstörerische oder nicht umkehrbare Schritte:
+
+%1
+
+Trotzdem anwenden?</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lade…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Nothing to apply</source>
+        <translation>Nichts anzuwenden</translation>
+    </message>
+    <message>
+        <source>Tick &quot;I reviewed this plan&quot; and enter your name</source>
+        <translation>Kreuzen Sie „Ich habe diesen Plan geprüft“ an und geben Sie Ihren Namen ein</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Plane…</translation>
+    </message>
+    <message>
+        <source>Could not read the migrations: %1</source>
+        <translation>Die Migrationen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Could not load.</source>
+        <translation>Laden fehlgeschlagen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>dry run: %n migration(s), %1 statements, phases %2, plan %3</source>
+        <translation>
+            <numerusform>Probelauf: %n Migration, %1 Anweisungen, Phasen %2, Plan %3</numerusform>
+            <numerusform>Probelauf: %n Migrationen, %1 Anweisungen, Phasen %2, Plan %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · auf Version %2 · nichts ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 error(s), %6 warning(s) · plan %7 · environment %8</source>
+        <translation>%1 · auf Version %2 · %3 ausstehende Migration(en), %4 Anweisungen · Lint: %5 Fehler, %6 Warnung(en) · Plan %7 · Umgebung %8</translation>
+    </message>
+    <message>
+        <source>Pending plan: nothing to do</source>
+        <translation>Ausstehender Plan: nichts zu tun</translation>
+    </message>
+    <message>
+        <source>Pending plan %1, exactly what Apply runs</source>
+        <translation>Ausstehender Plan %1, genau das, was Anwenden ausführt</translation>
+    </message>
+    <message>
+        <source>transactional</source>
+        <translation>transaktional</translation>
+    </message>
+    <message>
+        <source>non-transactional</source>
+        <translation>nicht transaktional</translation>
+    </message>
+    <message>
+        <source>reversible</source>
+        <translation>umkehrbar</translation>
+    </message>
+    <message>
+        <source>irreversible</source>
+        <translation>nicht umkehrbar</translation>
+    </message>
+    <message>
+        <source>V%1 %2: pending, the statements Apply runs</source>
+        <translation>V%1 %2: ausstehend, die Anweisungen, die Anwenden ausführt</translation>
+    </message>
+    <message>
+        <source>V%1 %2: %3</source>
+        <translation>V%1 %2: %3</translation>
+    </message>
+    <message>
+        <source>V%1: no file for this migration (only in the history)</source>
+        <translation>V%1: keine Datei zu dieser Migration (nur in der Historie)</translation>
+    </message>
+    <message>
+        <source>Rehearsing…</source>
+        <translation>Generalprobe läuft…</translation>
+    </message>
+    <message>
+        <source>Rehearsal could not run: %1</source>
+        <translation>Die Generalprobe konnte nicht laufen: %1</translation>
+    </message>
+    <message>
+        <source>rehearsal error: %1</source>
+        <translation>Fehler bei der Generalprobe: %1</translation>
+    </message>
+    <message>
+        <source>Rehearsed %1 of %2 migration(s) in one transaction, rolled back: nothing was changed.</source>
+        <translation>%1 von %2 Migration(en) in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Not rehearsed (non-transactional): %1</source>
+        <translation>Nicht geprobt (nicht transaktional): %1</translation>
+    </message>
+    <message>
+        <source>Rehearsal failed at V%1</source>
+        <translation>Generalprobe bei V%1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>rehearsal failed at V%1: %2</source>
+        <translation>Generalprobe bei V%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Could not write the plan to %1</source>
+        <translation>Der Plan konnte nicht nach %1 geschrieben werden</translation>
+    </message>
+    <message>
+        <source>plan %1 written to %2</source>
+        <translation>Plan %1 nach %2 geschrieben</translation>
+    </message>
+    <message>
+        <source>Plan %1 exported to %2. Apply it elsewhere with `melodee migrate --plan %2 --reviewer NAME`.</source>
+        <translation>Plan %1 nach %2 exportiert. Wenden Sie ihn anderswo mit `melodee migrate --plan %2 --reviewer NAME` an.</translation>
+    </message>
+    <message>
+        <source>destructive</source>
+        <translation>zerstörerisch</translation>
+    </message>
+    <message>
+        <source>apply refused by the production guard: %1</source>
+        <translation>Anwenden vom Produktionsschutz verweigert: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: the production guard needs confirmation for %1</source>
+        <translation>Nicht angewendet: Der Produktionsschutz verlangt eine Bestätigung für %1</translation>
+    </message>
+    <message>
+        <source>production guard: destructive steps allowed by %1: %2</source>
+        <translation>Produktionsschutz: zerstörerische Schritte erlaubt von %1: %2</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Wende an…</translation>
+    </message>
+    <message>
+        <source>%v / %m statements</source>
+        <translation>%v / %m Anweisungen</translation>
+    </message>
+    <message>
+        <source>apply plan %1 (%2 statements), reviewed by %3</source>
+        <translation>Plan %1 anwenden (%2 Anweisungen), geprüft von %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n migration(s); database at version %1 (plan %2).</source>
+        <translation>
+            <numerusform>%n Migration angewendet; Datenbank auf Version %1 (Plan %2).</numerusform>
+            <numerusform>%n Migrationen angewendet; Datenbank auf Version %1 (Plan %2).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>apply failed: %1</source>
+        <translation>Anwenden fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Apply failed: %1</source>
+        <translation>Anwenden fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>cancel requested: stopping before the next statement</source>
+        <translation>Abbruch angefordert: Halt vor der nächsten Anweisung</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionTimeline</name>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 Zeilen</translation>
+    </message>
+    <message>
+        <source>≈ %1 rows</source>
+        <translation>≈ %1 Zeilen</translation>
+    </message>
+    <message>
+        <source>rows not estimated yet (never analysed)</source>
+        <translation>Zeilen noch nicht geschätzt (nie analysiert)</translation>
+    </message>
+    <message>
+        <source>%1
+from %2
+to %3
+%4
+%5 on disk</source>
+        <translation>%1
+von %2
+bis %3
+%4
+%5 auf der Platte</translation>
+    </message>
+    <message>
+        <source>Gap in %1: no partition
+from %2
+to %3
+Rows for these dates go to the default partition.</source>
+        <translation>Lücke in %1: keine Partition
+von %2
+bis %3
+Zeilen für diese Daten landen in der Standardpartition.</translation>
+    </message>
+    <message>
+        <source>%1 (default partition)
+%2 rows
+%3 on disk</source>
+        <translation>%1 (Standardpartition)
+%2 Zeilen
+%3 auf der Platte</translation>
+    </message>
+    <message>
+        <source>
+Rows here are outside every month partition: use &quot;Move rows out of default&quot;.</source>
+        <translation>
+Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen aus Standard verschieben“.</translation>
+    </message>
+    <message>
+        <source>%1
+%2 month partitions, %3 gaps, %4 months ahead covered</source>
+        <translation>%1
+%2 Monatspartitionen, %3 Lücken, %4 Monate im Voraus abgedeckt</translation>
+    </message>
+    <message>
+        <source>Shaded by rows:</source>
+        <translation>Schattiert nach Zeilen:</translation>
+    </message>
+    <message>
+        <source>Shaded by size:</source>
+        <translation>Schattiert nach Größe:</translation>
+    </message>
+    <message>
+        <source>gap</source>
+        <translation>Lücke</translation>
+    </message>
+    <message>
+        <source>default partition holds rows</source>
+        <translation>Standardpartition enthält Zeilen</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <source>premake horizon</source>
+        <translation>Vorlaufhorizont</translation>
+    </message>
+    <message>
+        <source>premake</source>
+        <translation>Vorlauf</translation>
+    </message>
+    <message>
+        <source>%1 partitions · %2 ahead</source>
+        <translation>%1 Partitionen · %2 im Voraus</translation>
+    </message>
+    <message>
+        <source>not created yet</source>
+        <translation>noch nicht angelegt</translation>
+    </message>
+    <message>
+        <source>default
+%1 rows</source>
+        <translation>Standard
+%1 Zeilen</translation>
     </message>
 </context>
 <context>
     <name>melodee::PartitionsView</name>
     <message>
-        <source>A timeline of the partitions of each partitioned table, with gaps, the default partition and the premake horizon, will appear here.</source>
-        <translation>Hier erscheint eine Zeitleiste der Partitionen jeder partitionierten Tabelle mit Lücken, der Standardpartition und dem Vorlaufhorizont.</translation>
-    </message>
-    <message>
         <source>Partitions</source>
         <translation>Partitionen</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <source>Shade by rows</source>
+        <translation>Nach Zeilen schattieren</translation>
+    </message>
+    <message>
+        <source>Shade by size</source>
+        <translation>Nach Größe schattieren</translation>
+    </message>
+    <message>
+        <source>Zoom: years shown at once (Ctrl+wheel on the timeline)</source>
+        <translation>Zoom: gleichzeitig gezeigte Jahre (Strg+Mausrad auf der Zeitleiste)</translation>
+    </message>
+    <message>
+        <source>&amp;Create partitions through…</source>
+        <translation>Partitionen &amp;anlegen bis…</translation>
+    </message>
+    <message>
+        <source>Preview the partitions missing up to the chosen month</source>
+        <translation>Vorschau der fehlenden Partitionen bis zum gewählten Monat</translation>
+    </message>
+    <message>
+        <source>&amp;Move rows out of default</source>
+        <translation>Zeilen aus Standard &amp;verschieben</translation>
+    </message>
+    <message>
+        <source>Preview creating the months the default partition&apos;s rows belong to and moving them there (row counts checked)</source>
+        <translation>Vorschau: die Monate anlegen, zu denen die Zeilen der Standardpartition gehören, und sie dorthin verschieben (Zeilenzahlen werden geprüft)</translation>
+    </message>
+    <message>
+        <source>Refresh &amp;views</source>
+        <translation>&amp;Sichten aktualisieren</translation>
+    </message>
+    <message>
+        <source>Preview REFRESH MATERIALIZED VIEW CONCURRENTLY of the count views</source>
+        <translation>Vorschau von REFRESH MATERIALIZED VIEW CONCURRENTLY für die Zähl-Sichten</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>Zoom:</translation>
+    </message>
+    <message>
+        <source>Preview: choose an action above; nothing runs until you apply it.</source>
+        <translation>Vorschau: Wählen Sie oben eine Aktion; nichts läuft, bevor Sie sie anwenden.</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Log of maintenance runs</source>
+        <translation>Protokoll der Wartungsläufe</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n year(s)</source>
+        <translation>
+            <numerusform>%n Jahr</numerusform>
+            <numerusform>%n Jahre</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lade…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>Reading partitions…</source>
+        <translation>Lese Partitionen…</translation>
+    </message>
+    <message>
+        <source>Could not read the partitions: %1</source>
+        <translation>Die Partitionen konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not load.</source>
+        <translation>Laden fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>%1: not created yet (run the migrations)</source>
+        <translation>%1: noch nicht angelegt (führen Sie die Migrationen aus)</translation>
+    </message>
+    <message>
+        <source>%1: %2 partitions, %3 months ahead, %4 gap(s)</source>
+        <translation>%1: %2 Partitionen, %3 Monate im Voraus, %4 Lücke(n)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) in the default partition</source>
+        <translation>
+            <numerusform>%n Zeile in der Standardpartition</numerusform>
+            <numerusform>%n Zeilen in der Standardpartition</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>next month not covered</source>
+        <translation>nächster Monat nicht abgedeckt</translation>
+    </message>
+    <message>
+        <source>Choose a month from %1 on; &quot;%2&quot; is in the past (older months are created by `melodee partitions maintain --from`).</source>
+        <translation>Wählen Sie einen Monat ab %1; „%2“ liegt in der Vergangenheit (ältere Monate legt `melodee partitions maintain --from` an).</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Plane…</translation>
+    </message>
+    <message>
+        <source>Could not plan: %1</source>
+        <translation>Planung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 new, %3 row(s) to move</source>
+        <translation>%1: %2 neu, %3 Zeile(n) zu verschieben</translation>
+    </message>
+    <message>
+        <source>Nothing to do: the default partitions are empty.</source>
+        <translation>Nichts zu tun: Die Standardpartitionen sind leer.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing to do: partitions already cover the next %n month(s).</source>
+        <translation>
+            <numerusform>Nichts zu tun: Die Partitionen decken den nächsten Monat bereits ab.</numerusform>
+            <numerusform>Nichts zu tun: Die Partitionen decken die nächsten %n Monate bereits ab.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview (%1). Apply runs exactly this; row counts are compared and the transaction rolls back if they differ.</source>
+        <translation>Vorschau (%1). Anwenden führt genau dies aus; die Zeilenzahlen werden verglichen, und bei Abweichung wird die Transaktion zurückgerollt.</translation>
+    </message>
+    <message>
+        <source>Preview: refresh the count views concurrently (readers are not blocked).</source>
+        <translation>Vorschau: die Zähl-Sichten nebenläufig aktualisieren (Leser werden nicht blockiert).</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Wende an…</translation>
+    </message>
+    <message>
+        <source>applying: %1</source>
+        <translation>wende an: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Nicht angewendet: %1</translation>
+    </message>
+    <message>
+        <source>cancel sent to the server</source>
+        <translation>Abbruch an den Server gesendet</translation>
     </message>
 </context>
 <context>

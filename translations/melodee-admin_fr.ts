@@ -23,6 +23,10 @@
         <source>Open VIEW: dashboard, migrations, partitions or songs.</source>
         <translation>Ouvrir la vue VIEW&#xa0;: dashboard, migrations, partitions ou songs.</translation>
     </message>
+    <message>
+        <source>Check that the plugins load and the main window shows, then exit.</source>
+        <translation>Vérifier que les plugins se chargent et que la fenêtre principale s’affiche, puis quitter.</translation>
+    </message>
 </context>
 <context>
     <name>melodee</name>
@@ -444,14 +448,14 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     </message>
 </context>
 <context>
-    <name>melodee::HealthCheck</name>
+    <name>melodee::ErrorBanner</name>
     <message>
-        <source>SELECT 1 took %1 ms (slow threshold %2)</source>
-        <translation>SELECT 1 a pris %1 ms (seuil de lenteur&#xa0;: %2)</translation>
+        <source>Details</source>
+        <translation>Détails</translation>
     </message>
     <message>
-        <source>SELECT 1 in %1 ms</source>
-        <translation>SELECT 1 en %1 ms</translation>
+        <source>Dismiss</source>
+        <translation>Fermer</translation>
     </message>
 </context>
 <context>
@@ -605,10 +609,6 @@ Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#
         <translation>%1 — Melodee Admin</translation>
     </message>
     <message>
-        <source>● checking…</source>
-        <translation>● vérification…</translation>
-    </message>
-    <message>
         <source>healthy</source>
         <translation>sain</translation>
     </message>
@@ -629,10 +629,6 @@ Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#
         <translation>non connecté</translation>
     </message>
     <message>
-        <source>PostgreSQL %1; TLS: %2</source>
-        <translation>PostgreSQL %1&#xa0;; TLS&#xa0;: %2</translation>
-    </message>
-    <message>
         <source>not in use</source>
         <translation>non utilisé</translation>
     </message>
@@ -640,27 +636,625 @@ Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#
         <source>Checked at %1</source>
         <translation>Vérifié à %1</translation>
     </message>
+    <message>
+        <source>SELECT 1 in %1 ms</source>
+        <translation>SELECT 1 en %1 ms</translation>
+    </message>
+    <message>
+        <source>PostgreSQL %1, database &quot;%2&quot;; TLS: %3</source>
+        <translation>PostgreSQL %1, base «&#xa0;%2&#xa0;»&#xa0;; TLS&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>Pool: %1 open, %2 in use, %3 idle (max %4)</source>
+        <translation>Pool&#xa0;: %1 ouvertes, %2 utilisées, %3 inactives (max. %4)</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationListModel</name>
+    <message>
+        <source>Pending plan</source>
+        <translation>Plan en attente</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending</source>
+        <translation>
+            <numerusform>%n en attente</numerusform>
+            <numerusform>%n en attente</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Everything an apply would run now, in order, grouped by phase</source>
+        <translation>Tout ce qu’une application exécuterait maintenant, dans l’ordre, groupé par phase</translation>
+    </message>
+    <message>
+        <source>SHA-256 of the file: %1</source>
+        <translation>SHA-256 du fichier&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>
+recorded when applied: %1</source>
+        <translation>
+enregistrée lors de l’application&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>by %1 in %2 ms, plan %3</source>
+        <translation>par %1 en %2 ms, plan %3</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Checksum</source>
+        <translation>Somme de contrôle</translation>
+    </message>
+    <message>
+        <source>Applied at</source>
+        <translation>Appliquée le</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>Relecteur</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
     <message>
-        <source>Every migration with its status and checksum, the exact SQL with lint findings, dry run, rehearsal and a reviewed apply will appear here.</source>
-        <translation>Ici apparaîtront toutes les migrations avec leur état et leur somme de contrôle, le SQL exact avec les remarques du linter, l’essai à blanc, la répétition et une application relue.</translation>
-    </message>
-    <message>
         <source>Migrations</source>
         <translation>Migrations</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualiser</translation>
+    </message>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation>&amp;Essai à blanc</translation>
+    </message>
+    <message>
+        <source>Plan every pending statement, grouped by phase, without writing anything (Ctrl+D)</source>
+        <translation>Planifier chaque instruction en attente, groupée par phase, sans rien écrire (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Re&amp;hearse</source>
+        <translation>&amp;Répéter</translation>
+    </message>
+    <message>
+        <source>Run the pending transactional migrations in one transaction and roll it back</source>
+        <translation>Exécuter les migrations transactionnelles en attente dans une transaction, puis l’annuler</translation>
+    </message>
+    <message>
+        <source>&amp;Export plan…</source>
+        <translation>&amp;Exporter le plan…</translation>
+    </message>
+    <message>
+        <source>Save the reviewable plan file with its hash, for `melodee migrate --plan FILE`</source>
+        <translation>Enregistrer le fichier de plan relisible avec son empreinte, pour `melodee migrate --plan FILE`</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Règle</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Constat</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <source>I &amp;reviewed this plan</source>
+        <translation>J’ai &amp;relu ce plan</translation>
+    </message>
+    <message>
+        <source>Reviewer name (recorded in the history)</source>
+        <translation>Nom du relecteur (enregistré dans l’historique)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Appliquer</translation>
+    </message>
+    <message>
+        <source>Apply exactly the reviewed plan (refused if it changed)</source>
+        <translation>Appliquer exactement le plan relu (refusé s’il a changé)</translation>
+    </message>
+    <message>
+        <source>Live log: statements as they run, lock waits and retries</source>
+        <translation>Journal en direct&#xa0;: instructions en cours, attentes de verrou et nouvelles tentatives</translation>
+    </message>
+    <message>
+        <source>Export plan</source>
+        <translation>Exporter le plan</translation>
+    </message>
+    <message>
+        <source>SQL plan (*.sql)</source>
+        <translation>Plan SQL (*.sql)</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Garde de production</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains destructive or irreversible steps:
+
+%1
+
+Apply them anyway?</source>
+        <translation>Cette base de données est marquée comme production. Le plan contient des étapes destructrices ou irréversibles&#xa0;:
+
+%1
+
+Les appliquer quand même&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Non connecté.</translation>
+    </message>
+    <message>
+        <source>Nothing to apply</source>
+        <translation>Rien à appliquer</translation>
+    </message>
+    <message>
+        <source>Tick &quot;I reviewed this plan&quot; and enter your name</source>
+        <translation>Cochez «&#xa0;J’ai relu ce plan&#xa0;» et saisissez votre nom</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Planification…</translation>
+    </message>
+    <message>
+        <source>Could not read the migrations: %1</source>
+        <translation>Impossible de lire les migrations&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>erreur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Could not load.</source>
+        <translation>Échec du chargement.</translation>
+    </message>
+    <message numerus="yes">
+        <source>dry run: %n migration(s), %1 statements, phases %2, plan %3</source>
+        <translation>
+            <numerusform>essai à blanc&#xa0;: %n migration, %1 instructions, phases %2, plan %3</numerusform>
+            <numerusform>essai à blanc&#xa0;: %n migrations, %1 instructions, phases %2, plan %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · en version %2 · rien en attente</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 error(s), %6 warning(s) · plan %7 · environment %8</source>
+        <translation>%1 · en version %2 · %3 migration(s) en attente, %4 instructions · lint&#xa0;: %5 erreur(s), %6 avertissement(s) · plan %7 · environnement %8</translation>
+    </message>
+    <message>
+        <source>Pending plan: nothing to do</source>
+        <translation>Plan en attente&#xa0;: rien à faire</translation>
+    </message>
+    <message>
+        <source>Pending plan %1, exactly what Apply runs</source>
+        <translation>Plan en attente %1, exactement ce qu’exécute Appliquer</translation>
+    </message>
+    <message>
+        <source>transactional</source>
+        <translation>transactionnelle</translation>
+    </message>
+    <message>
+        <source>non-transactional</source>
+        <translation>non transactionnelle</translation>
+    </message>
+    <message>
+        <source>reversible</source>
+        <translation>réversible</translation>
+    </message>
+    <message>
+        <source>irreversible</source>
+        <translation>irréversible</translation>
+    </message>
+    <message>
+        <source>V%1 %2: pending, the statements Apply runs</source>
+        <translation>V%1 %2&#xa0;: en attente, les instructions qu’exécute Appliquer</translation>
+    </message>
+    <message>
+        <source>V%1 %2: %3</source>
+        <translation>V%1 %2&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>V%1: no file for this migration (only in the history)</source>
+        <translation>V%1&#xa0;: aucun fichier pour cette migration (seulement dans l’historique)</translation>
+    </message>
+    <message>
+        <source>Rehearsing…</source>
+        <translation>Répétition…</translation>
+    </message>
+    <message>
+        <source>Rehearsal could not run: %1</source>
+        <translation>La répétition n’a pas pu s’exécuter&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>rehearsal error: %1</source>
+        <translation>erreur de répétition&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Rehearsed %1 of %2 migration(s) in one transaction, rolled back: nothing was changed.</source>
+        <translation>%1 migration(s) sur %2 répétée(s) dans une transaction annulée&#xa0;: rien n’a été modifié.</translation>
+    </message>
+    <message>
+        <source>Not rehearsed (non-transactional): %1</source>
+        <translation>Non répétée (non transactionnelle)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Rehearsal failed at V%1</source>
+        <translation>La répétition a échoué à V%1</translation>
+    </message>
+    <message>
+        <source>rehearsal failed at V%1: %2</source>
+        <translation>la répétition a échoué à V%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Could not write the plan to %1</source>
+        <translation>Impossible d’écrire le plan dans %1</translation>
+    </message>
+    <message>
+        <source>plan %1 written to %2</source>
+        <translation>plan %1 écrit dans %2</translation>
+    </message>
+    <message>
+        <source>Plan %1 exported to %2. Apply it elsewhere with `melodee migrate --plan %2 --reviewer NAME`.</source>
+        <translation>Plan %1 exporté vers %2. Appliquez-le ailleurs avec `melodee migrate --plan %2 --reviewer NAME`.</translation>
+    </message>
+    <message>
+        <source>destructive</source>
+        <translation>destructrice</translation>
+    </message>
+    <message>
+        <source>apply refused by the production guard: %1</source>
+        <translation>application refusée par la garde de production&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: the production guard needs confirmation for %1</source>
+        <translation>Non appliqué&#xa0;: la garde de production demande une confirmation pour %1</translation>
+    </message>
+    <message>
+        <source>production guard: destructive steps allowed by %1: %2</source>
+        <translation>garde de production&#xa0;: étapes destructrices autorisées par %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Application…</translation>
+    </message>
+    <message>
+        <source>%v / %m statements</source>
+        <translation>%v / %m instructions</translation>
+    </message>
+    <message>
+        <source>apply plan %1 (%2 statements), reviewed by %3</source>
+        <translation>application du plan %1 (%2 instructions), relu par %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n migration(s); database at version %1 (plan %2).</source>
+        <translation>
+            <numerusform>%n migration appliquée&#xa0;; base de données en version %1 (plan %2).</numerusform>
+            <numerusform>%n migrations appliquées&#xa0;; base de données en version %1 (plan %2).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>apply failed: %1</source>
+        <translation>échec de l’application&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Apply failed: %1</source>
+        <translation>Échec de l’application&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>cancel requested: stopping before the next statement</source>
+        <translation>annulation demandée&#xa0;: arrêt avant l’instruction suivante</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionTimeline</name>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 lignes</translation>
+    </message>
+    <message>
+        <source>≈ %1 rows</source>
+        <translation>≈ %1 lignes</translation>
+    </message>
+    <message>
+        <source>rows not estimated yet (never analysed)</source>
+        <translation>lignes pas encore estimées (jamais analysée)</translation>
+    </message>
+    <message>
+        <source>%1
+from %2
+to %3
+%4
+%5 on disk</source>
+        <translation>%1
+du %2
+au %3
+%4
+%5 sur disque</translation>
+    </message>
+    <message>
+        <source>Gap in %1: no partition
+from %2
+to %3
+Rows for these dates go to the default partition.</source>
+        <translation>Trou dans %1&#xa0;: aucune partition
+du %2
+au %3
+Les lignes de ces dates vont dans la partition par défaut.</translation>
+    </message>
+    <message>
+        <source>%1 (default partition)
+%2 rows
+%3 on disk</source>
+        <translation>%1 (partition par défaut)
+%2 lignes
+%3 sur disque</translation>
+    </message>
+    <message>
+        <source>
+Rows here are outside every month partition: use &quot;Move rows out of default&quot;.</source>
+        <translation>
+Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir les lignes de la partition par défaut&#xa0;».</translation>
+    </message>
+    <message>
+        <source>%1
+%2 month partitions, %3 gaps, %4 months ahead covered</source>
+        <translation>%1
+%2 partitions mensuelles, %3 trous, %4 mois d’avance couverts</translation>
+    </message>
+    <message>
+        <source>Shaded by rows:</source>
+        <translation>Ombré selon les lignes&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Shaded by size:</source>
+        <translation>Ombré selon la taille&#xa0;:</translation>
+    </message>
+    <message>
+        <source>gap</source>
+        <translation>trou</translation>
+    </message>
+    <message>
+        <source>default partition holds rows</source>
+        <translation>la partition par défaut contient des lignes</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <source>premake horizon</source>
+        <translation>horizon de pré-création</translation>
+    </message>
+    <message>
+        <source>premake</source>
+        <translation>pré-création</translation>
+    </message>
+    <message>
+        <source>%1 partitions · %2 ahead</source>
+        <translation>%1 partitions · %2 d’avance</translation>
+    </message>
+    <message>
+        <source>not created yet</source>
+        <translation>pas encore créée</translation>
+    </message>
+    <message>
+        <source>default
+%1 rows</source>
+        <translation>défaut
+%1 lignes</translation>
     </message>
 </context>
 <context>
     <name>melodee::PartitionsView</name>
     <message>
-        <source>A timeline of the partitions of each partitioned table, with gaps, the default partition and the premake horizon, will appear here.</source>
-        <translation>Ici apparaîtra une frise des partitions de chaque table partitionnée, avec les trous, la partition par défaut et l’horizon de pré-création.</translation>
-    </message>
-    <message>
         <source>Partitions</source>
         <translation>Partitions</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Recharger</translation>
+    </message>
+    <message>
+        <source>Shade by rows</source>
+        <translation>Ombrer selon les lignes</translation>
+    </message>
+    <message>
+        <source>Shade by size</source>
+        <translation>Ombrer selon la taille</translation>
+    </message>
+    <message>
+        <source>Zoom: years shown at once (Ctrl+wheel on the timeline)</source>
+        <translation>Zoom&#xa0;: années affichées à la fois (Ctrl+molette sur la frise)</translation>
+    </message>
+    <message>
+        <source>&amp;Create partitions through…</source>
+        <translation>&amp;Créer les partitions jusqu’à…</translation>
+    </message>
+    <message>
+        <source>Preview the partitions missing up to the chosen month</source>
+        <translation>Aperçu des partitions manquantes jusqu’au mois choisi</translation>
+    </message>
+    <message>
+        <source>&amp;Move rows out of default</source>
+        <translation>&amp;Sortir les lignes de la partition par défaut</translation>
+    </message>
+    <message>
+        <source>Preview creating the months the default partition&apos;s rows belong to and moving them there (row counts checked)</source>
+        <translation>Aperçu de la création des mois auxquels appartiennent les lignes de la partition par défaut et de leur déplacement (nombre de lignes vérifié)</translation>
+    </message>
+    <message>
+        <source>Refresh &amp;views</source>
+        <translation>Actualiser les &amp;vues</translation>
+    </message>
+    <message>
+        <source>Preview REFRESH MATERIALIZED VIEW CONCURRENTLY of the count views</source>
+        <translation>Aperçu de REFRESH MATERIALIZED VIEW CONCURRENTLY des vues de comptage</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>Zoom&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Preview: choose an action above; nothing runs until you apply it.</source>
+        <translation>Aperçu&#xa0;: choisissez une action ci-dessus&#xa0;; rien ne s’exécute avant que vous l’appliquiez.</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Appliquer</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Abandonner</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Log of maintenance runs</source>
+        <translation>Journal des opérations de maintenance</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n year(s)</source>
+        <translation>
+            <numerusform>%n an</numerusform>
+            <numerusform>%n ans</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>Non connecté.</translation>
+    </message>
+    <message>
+        <source>Reading partitions…</source>
+        <translation>Lecture des partitions…</translation>
+    </message>
+    <message>
+        <source>Could not read the partitions: %1</source>
+        <translation>Impossible de lire les partitions&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Could not load.</source>
+        <translation>Échec du chargement.</translation>
+    </message>
+    <message>
+        <source>%1: not created yet (run the migrations)</source>
+        <translation>%1&#xa0;: pas encore créée (exécutez les migrations)</translation>
+    </message>
+    <message>
+        <source>%1: %2 partitions, %3 months ahead, %4 gap(s)</source>
+        <translation>%1&#xa0;: %2 partitions, %3 mois d’avance, %4 trou(s)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) in the default partition</source>
+        <translation>
+            <numerusform>%n ligne dans la partition par défaut</numerusform>
+            <numerusform>%n lignes dans la partition par défaut</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>next month not covered</source>
+        <translation>mois prochain non couvert</translation>
+    </message>
+    <message>
+        <source>Choose a month from %1 on; &quot;%2&quot; is in the past (older months are created by `melodee partitions maintain --from`).</source>
+        <translation>Choisissez un mois à partir de %1&#xa0;; «&#xa0;%2&#xa0;» est passé (les mois plus anciens se créent avec `melodee partitions maintain --from`).</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Planification…</translation>
+    </message>
+    <message>
+        <source>Could not plan: %1</source>
+        <translation>Planification impossible&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 new, %3 row(s) to move</source>
+        <translation>%1&#xa0;: %2 nouvelle(s), %3 ligne(s) à déplacer</translation>
+    </message>
+    <message>
+        <source>Nothing to do: the default partitions are empty.</source>
+        <translation>Rien à faire&#xa0;: les partitions par défaut sont vides.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing to do: partitions already cover the next %n month(s).</source>
+        <translation>
+            <numerusform>Rien à faire&#xa0;: les partitions couvrent déjà %n mois à venir.</numerusform>
+            <numerusform>Rien à faire&#xa0;: les partitions couvrent déjà %n mois à venir.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview (%1). Apply runs exactly this; row counts are compared and the transaction rolls back if they differ.</source>
+        <translation>Aperçu (%1). Appliquer exécute exactement ceci&#xa0;; le nombre de lignes est comparé et la transaction est annulée s’il diffère.</translation>
+    </message>
+    <message>
+        <source>Preview: refresh the count views concurrently (readers are not blocked).</source>
+        <translation>Aperçu&#xa0;: actualiser les vues de comptage en parallèle (les lecteurs ne sont pas bloqués).</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Application…</translation>
+    </message>
+    <message>
+        <source>applying: %1</source>
+        <translation>application&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>échec&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Non appliqué&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>cancel sent to the server</source>
+        <translation>annulation envoyée au serveur</translation>
     </message>
 </context>
 <context>
