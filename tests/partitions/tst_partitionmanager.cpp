@@ -1,0 +1,279 @@
+#include "migratetest.h"
+
+#include <db/pgconnection.h>
+#include <partitions/partitionmanager.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace melodee;
+using namespace melodee::test;
+
+namespace {
+
+const QString kNow = QStringLiteral("2026-11-27T00:00:00Z");
+
+DatabaseConfig migratedDatabase(const QString &prefix)
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(prefix);
+    const auto r = TestEnv::runCli({QStringLiteral("migrate"),
+                                    QStringLiteral("--dsn"),
+                                    dsnFor(db),
+                                    QStringLiteral("--now"),
+                                    kNow});
+    if (r.exitCode != 0)
+        qFatal("migrate failed: %s", qPrintable(r.err));
+    return db;
+}
+
+QStringList partitionsArgs(const DatabaseConfig &db, const QStringList &extra)
+{
+    return QStringList{QStringLiteral("partitions")} + extra
+           + QStringList{QStringLiteral("--dsn"), dsnFor(db)};
+}
+
+// Every row's identity and content: must be the same before and after maintenance.
+QString songsFingerprint(const QString &db)
+{
+    return TestEnv::psql(
+        QStringLiteral("SELECT count(*) || ':' || md5(string_agg(id || ',' || api_key || "
+                       "',' || name || ',' || created_at, ';' ORDER BY id)) FROM "
+                       "melodee_songs"),
+        db);
+}
+
+} // namespace
+
+class TestPartitionManager : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void rowsBeyondLastPartitionAreMoved();
+    void nextMonthMissingIsReported();
+    void fromCreatesEarlierMonths();
+    void lockedTableRetriesThenFails();
+    void badArguments_data();
+    void badArguments();
+};
+
+void TestPartitionManager::initTestCase()
+{
+    QVERIFY2(TestEnv::hasPostgres(), "needs the pg fixture");
+}
+
+void TestPartitionManager::rowsBeyondLastPartitionAreMoved()
+{
+    const DatabaseConfig db = migratedDatabase(QStringLiteral("part_move"));
+    const QString d = db.dbname;
+    TestEnv::psql(
+        QStringLiteral(
+            "INSERT INTO melodee_songs (name, name_normalized, created_at) SELECT 'in range ' || "
+            "g, 'r', '2026-11-15 00:00:00+00' FROM generate_series(1, 4) g; "
+            "INSERT INTO melodee_songs (name, name_normalized, created_at) SELECT 'june ' || g, "
+            "'j', '2027-06-15 12:00:00+00' FROM generate_series(1, 5) g; "
+            "INSERT INTO melodee_songs (name, name_normalized, created_at) SELECT 'august ' || g, "
+            "'a', '2027-08-01 00:00:00+00' FROM generate_series(1, 3) g; "
+            "INSERT INTO melodee_songs (name, name_normalized, created_at) SELECT 'old ' || g, "
+            "'o', '2025-01-10 00:00:00+00' FROM generate_series(1, 2) g; "
+            "INSERT INTO melodee_albums (name, name_normalized, created_at) VALUES ('far', 'f', "
+            "'2030-01-01 00:00:00+00')"),
+        d);
+    // Out-of-range inserts did not fail: they sit in the default partition.
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs_default"), d),
+             QStringLiteral("10"));
+    const QString before = songsFingerprint(d);
+
+    auto conn = PgConnection::open(db);
+    const QDateTime now = QDateTime::fromString(kNow, Qt::ISODate);
+    const auto problem = partitionHealthProblem(*conn, SessionConfig(), now);
+    QVERIFY(problem.has_value());
+    QVERIFY2(problem->contains(QStringLiteral("melodee_songs_default holds 10 rows")),
+             qPrintable(*problem));
+    QVERIFY2(problem->contains(QStringLiteral("melodee_albums_default holds 1 rows")),
+             qPrintable(*problem));
+
+    const auto dry = TestEnv::runCli(partitionsArgs(
+        db,
+        {QStringLiteral("maintain"), QStringLiteral("--dry-run"), QStringLiteral("--now"), kNow}));
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.err));
+    QVERIFY(dry.out.contains(
+        QStringLiteral("ALTER TABLE melodee_songs DETACH PARTITION melodee_songs_default")));
+    QVERIFY(dry.out.contains(QStringLiteral("melodee_songs_2027_06 PARTITION OF melodee_songs")));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs_default"), d),
+             QStringLiteral("10"));
+
+    const auto run = TestEnv::runCli(
+        partitionsArgs(db, {QStringLiteral("maintain"), QStringLiteral("--now"), kNow}));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(
+                 QStringLiteral("melodee_songs: created 3 partitions, moved 10 rows out of the "
+                                "default partition (rows before 10, after 10)")),
+             qPrintable(run.out));
+    QCOMPARE(songsFingerprint(d), before);
+    QCOMPARE(
+        TestEnv::psql(
+            QStringLiteral("SELECT string_agg(tableoid::regclass || '=' || n, ',' ORDER BY "
+                           "tableoid::regclass::text) FROM (SELECT tableoid, count(*) n FROM "
+                           "melodee_songs GROUP BY tableoid) s"),
+            d),
+        QStringLiteral("melodee_songs_2025_01=2,melodee_songs_2026_11=4,melodee_songs_2027_06=5,"
+                       "melodee_songs_2027_08=3"));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT tableoid::regclass FROM melodee_albums"), d),
+             QStringLiteral("melodee_albums_2030_01"));
+    // The default is attached again and still catches strays; new partitions got the indexes.
+    QCOMPARE(
+        TestEnv::psql(QStringLiteral("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE "
+                                     "relname = 'melodee_songs_default'"),
+                      d),
+        QStringLiteral("DEFAULT"));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_index WHERE indrelid = "
+                                          "'melodee_songs_2027_06'::regclass"),
+                           d),
+             QStringLiteral("8"));
+    QVERIFY(!partitionHealthProblem(*conn, SessionConfig(), now).has_value());
+
+    const auto list = TestEnv::runCli(partitionsArgs(db,
+                                                     {QStringLiteral("list"),
+                                                      QStringLiteral("--json"),
+                                                      QStringLiteral("--exact"),
+                                                      QStringLiteral("--now"),
+                                                      kNow}));
+    QVERIFY2(list.exitCode == 0, qPrintable(list.err));
+    const QJsonArray tables = QJsonDocument::fromJson(list.out.toUtf8())
+                                  .object()
+                                  .value(QStringLiteral("tables"))
+                                  .toArray();
+    QCOMPARE(tables.size(), 2);
+    const QJsonObject songs = tables[1].toObject();
+    QCOMPARE(songs.value(QStringLiteral("table")).toString(), QStringLiteral("melodee_songs"));
+    QCOMPARE(songs.value(QStringLiteral("default_rows")).toInt(), 0);
+    QCOMPARE(songs.value(QStringLiteral("months_ahead")).toInt(), 5);
+    // 2025-02..2026-10, 2027-05, 2027-07 are not covered.
+    QCOMPARE(songs.value(QStringLiteral("gaps")).toArray().size(), 3);
+    QCOMPARE(songs.value(QStringLiteral("gaps"))
+                 .toArray()[0]
+                 .toObject()
+                 .value(QStringLiteral("from"))
+                 .toString(),
+             QStringLiteral("2025-02-01T00:00:00Z"));
+    qint64 exactRows = 0;
+    for (const QJsonValue &p : songs.value(QStringLiteral("partitions")).toArray())
+        exactRows += p.toObject().value(QStringLiteral("rows")).toInteger();
+    QCOMPARE(exactRows, 14);
+
+    const auto again = TestEnv::runCli(
+        partitionsArgs(db, {QStringLiteral("maintain"), QStringLiteral("--now"), kNow}));
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(again.out.contains(QStringLiteral("nothing to do")));
+}
+
+void TestPartitionManager::nextMonthMissingIsReported()
+{
+    const DatabaseConfig db = migratedDatabase(QStringLiteral("part_next"));
+    auto conn = PgConnection::open(db);
+    // Partitions run to 2027-04: in April 2027 next month is missing.
+    const QDateTime april
+        = QDateTime::fromString(QStringLiteral("2027-04-10T00:00:00Z"), Qt::ISODate);
+    const auto problem = partitionHealthProblem(*conn, SessionConfig(), april);
+    QVERIFY(problem.has_value());
+    QVERIFY2(problem->contains(QStringLiteral("melodee_songs has no partition for 2027-05")),
+             qPrintable(*problem));
+    const auto run = TestEnv::runCli(partitionsArgs(db,
+                                                    {QStringLiteral("maintain"),
+                                                     QStringLiteral("--now"),
+                                                     QStringLiteral("2027-04-10T00:00:00Z")}));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("melodee_songs: created 5 partitions")),
+             qPrintable(run.out));
+    QVERIFY(!partitionHealthProblem(*conn, SessionConfig(), april).has_value());
+    QCOMPARE(
+        TestEnv::psql(
+            QStringLiteral("SET TimeZone = 'UTC'; SELECT pg_get_expr(relpartbound, oid) FROM "
+                           "pg_class WHERE relname = 'melodee_songs_2027_09'"),
+            db.dbname),
+        QStringLiteral("FOR VALUES FROM ('2027-09-01 00:00:00+00') TO ('2027-10-01 00:00:00+00')"));
+}
+
+void TestPartitionManager::fromCreatesEarlierMonths()
+{
+    const DatabaseConfig db = migratedDatabase(QStringLiteral("part_from"));
+    const auto run = TestEnv::runCli(partitionsArgs(db,
+                                                    {QStringLiteral("maintain"),
+                                                     QStringLiteral("--from"),
+                                                     QStringLiteral("2026-08"),
+                                                     QStringLiteral("--now"),
+                                                     kNow}));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(
+        TestEnv::psql(
+            QStringLiteral("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE "
+                           "relname IN ('melodee_songs_2026_08', 'melodee_songs_2026_09', "
+                           "'melodee_songs_2026_10', 'melodee_songs_2026_07')"),
+            db.dbname),
+        QStringLiteral("melodee_songs_2026_08,melodee_songs_2026_09,melodee_songs_2026_10"));
+}
+
+void TestPartitionManager::lockedTableRetriesThenFails()
+{
+    const DatabaseConfig db = migratedDatabase(QStringLiteral("part_lock"));
+    TestEnv::psql(
+        QStringLiteral("INSERT INTO melodee_songs (name, name_normalized, created_at) VALUES ('x', "
+                       "'x', '2028-01-01 00:00:00+00')"),
+        db.dbname);
+    auto holder = PgConnection::open(db);
+    holder->exec("BEGIN");
+    holder->exec("LOCK TABLE melodee_songs IN ACCESS SHARE MODE");
+    const QStringList args = partitionsArgs(db,
+                                            {QStringLiteral("maintain"),
+                                             QStringLiteral("--now"),
+                                             kNow,
+                                             QStringLiteral("--set"),
+                                             QStringLiteral("migrate.lock_timeout=200ms")});
+    const auto blocked = TestEnv::runCli(args);
+    QCOMPARE(blocked.exitCode, 6);
+    QVERIFY2(blocked.err.contains(QStringLiteral("retry 3/3 of melodee_songs maintenance")),
+             qPrintable(blocked.err));
+    QVERIFY(blocked.err.contains(QStringLiteral("55P03")));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs_default"), db.dbname),
+             QStringLiteral("1"));
+    holder->exec("ROLLBACK");
+    const auto ok = TestEnv::runCli(args);
+    QVERIFY2(ok.exitCode == 0, qPrintable(ok.err));
+    QCOMPARE(
+        TestEnv::psql(QStringLiteral("SELECT tableoid::regclass FROM melodee_songs"), db.dbname),
+        QStringLiteral("melodee_songs_2028_01"));
+}
+
+void TestPartitionManager::badArguments_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("from") << QStringList{QStringLiteral("partitions"),
+                                         QStringLiteral("maintain"),
+                                         QStringLiteral("--from"),
+                                         QStringLiteral("2026-13")}
+                          << QStringLiteral("--from \"2026-13\"");
+    QTest::newRow("premake") << QStringList{QStringLiteral("partitions"),
+                                            QStringLiteral("maintain"),
+                                            QStringLiteral("--premake"),
+                                            QStringLiteral("0")}
+                             << QStringLiteral("--premake \"0\"");
+    QTest::newRow("subcommand") << QStringList{QStringLiteral("partitions"), QStringLiteral("fix")}
+                                << QStringLiteral("unknown partitions subcommand \"fix\"");
+}
+
+void TestPartitionManager::badArguments()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const auto r = TestEnv::runCli(args);
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+QTEST_GUILESS_MAIN(TestPartitionManager)
+#include "tst_partitionmanager.moc"

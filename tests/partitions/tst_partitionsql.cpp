@@ -1,0 +1,76 @@
+#include <config/appconfig.h>
+#include <partitions/partitionsql.h>
+
+#include <QTest>
+
+using namespace melodee;
+
+class TestPartitionSql : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parse_data();
+    void parse();
+    void addMonths_data();
+    void addMonths();
+    void names();
+};
+
+void TestPartitionSql::parse_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("ok") << QStringLiteral("2026-11") << true;
+    QTest::newRow("spaces") << QStringLiteral(" 2026-01 ") << true;
+    QTest::newRow("month 13") << QStringLiteral("2026-13") << false;
+    QTest::newRow("month 0") << QStringLiteral("2026-00") << false;
+    QTest::newRow("one digit") << QStringLiteral("2026-1") << false;
+    QTest::newRow("with day") << QStringLiteral("2026-11-01") << false;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("injection") << QStringLiteral("2026-11'; DROP TABLE x; --") << false;
+}
+
+void TestPartitionSql::parse()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QCOMPARE(Month::parse(text).isValid(), valid);
+}
+
+void TestPartitionSql::addMonths_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<QString>("to");
+    QTest::newRow("same year") << QStringLiteral("2026-01") << 5 << QStringLiteral("2026-06");
+    QTest::newRow("year wrap") << QStringLiteral("2026-11") << 2 << QStringLiteral("2027-01");
+    QTest::newRow("back over year") << QStringLiteral("2026-01") << -1 << QStringLiteral("2025-12");
+    QTest::newRow("many years") << QStringLiteral("2026-11") << 25 << QStringLiteral("2028-12");
+}
+
+void TestPartitionSql::addMonths()
+{
+    QFETCH(QString, from);
+    QFETCH(int, n);
+    QFETCH(QString, to);
+    QCOMPARE(Month::parse(from).addMonths(n).toString(), to);
+}
+
+void TestPartitionSql::names()
+{
+    SessionConfig session;
+    QCOMPARE(partitionedTables(session),
+             (QStringList{QStringLiteral("melodee_albums"), QStringLiteral("melodee_songs")}));
+    QCOMPARE(monthPartitionName(QStringLiteral("melodee_songs"), Month{2027, 3}),
+             QStringLiteral("melodee_songs_2027_03"));
+    QCOMPARE(
+        createDefaultPartitionSql(QStringLiteral("melodee_songs")),
+        QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS melodee_songs_default PARTITION OF melodee_songs DEFAULT"));
+    QCOMPARE(monthWindow(Month{2026, 11}, 6).size(), 6);
+    QCOMPARE(monthWindow(Month{2026, 11}, 6).last().toString(), QStringLiteral("2027-04"));
+}
+
+QTEST_GUILESS_MAIN(TestPartitionSql)
+#include "tst_partitionsql.moc"
