@@ -7,8 +7,8 @@
 
 namespace melodee::test {
 
-// Creates the Melodee schema in a fresh database from the migration engine's own SQL resources
-// (core/migrate/sql), with monthly partitions for `months` plus the default partitions, so the
+// Creates the Melodee schema in a fresh database with `melodee migrate` (the real engine)
+// and adds monthly partitions for `months`, so the
 // library tests run on exactly the tables the engine creates.
 DatabaseConfig createLibraryDatabase(const QString &prefix, const QList<Month> &months);
 
