@@ -1,6 +1,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
+#include "partitions/partitionmanager.h"
 #include "pool/connectionpool.h"
 #include "pool/healthchecker.h"
 
@@ -23,6 +24,10 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
 
     ConnectionPool pool(config.database, config.session);
     HealthChecker checker(pool, std::chrono::seconds(5));
+    // Degraded when next month has no partition or a default partition holds rows.
+    checker.addCheck(QStringLiteral("partitions"), [&config](PgConnection &conn) {
+        return partitionHealthProblem(conn, config.session, QDateTime::currentDateTimeUtc());
+    });
     const HealthReport report = checker.check();
     switch (report.status) {
     case HealthStatus::Healthy:

@@ -96,6 +96,12 @@ void TestPartitionManager::rowsBeyondLastPartitionAreMoved()
     QVERIFY2(problem->contains(QStringLiteral("melodee_albums_default holds 1 rows")),
              qPrintable(*problem));
 
+    // `melodee health` runs the same check through the pool: degraded (exit 1).
+    const auto degraded
+        = TestEnv::runCli({QStringLiteral("health"), QStringLiteral("--dsn"), dsnFor(db)});
+    QCOMPARE(degraded.exitCode, 1);
+    QVERIFY2(degraded.out.contains(QStringLiteral("partitions: ")), qPrintable(degraded.out));
+
     const auto dry = TestEnv::runCli(partitionsArgs(
         db,
         {QStringLiteral("maintain"), QStringLiteral("--dry-run"), QStringLiteral("--now"), kNow}));
@@ -135,6 +141,9 @@ void TestPartitionManager::rowsBeyondLastPartitionAreMoved()
                            d),
              QStringLiteral("8"));
     QVERIFY(!partitionHealthProblem(*conn, SessionConfig(), now).has_value());
+    const auto healthy
+        = TestEnv::runCli({QStringLiteral("health"), QStringLiteral("--dsn"), dsnFor(db)});
+    QVERIFY2(healthy.exitCode == 0, qPrintable(healthy.out + healthy.err));
 
     const auto list = TestEnv::runCli(partitionsArgs(db,
                                                      {QStringLiteral("list"),
