@@ -10,7 +10,6 @@
 #include <QSqlDatabase>
 
 #include <optional>
-#include <semaphore>
 
 namespace melodee {
 
@@ -32,6 +31,43 @@ struct PooledConnection::Slot
     QPointer<PooledSqlDriver> sqlDriver;
 };
 
+namespace {
+
+// A one-shot wake-up. Not std::binary_semaphore: libstdc++ 12's timed wait on it backs off with
+// sleep_for/sched_yield instead of a futex, which cost milliseconds per handoff under load.
+class WakeSignal
+{
+public:
+    void release()
+    {
+        // Notify under the lock: once it is released the waiter may already be gone.
+        std::lock_guard lock(m_mutex);
+        m_set = true;
+        m_cv.notify_one();
+    }
+    bool try_acquire_until(std::chrono::steady_clock::time_point deadline)
+    {
+        std::unique_lock lock(m_mutex);
+        if (!m_cv.wait_until(lock, deadline, [this] { return m_set; }))
+            return false;
+        m_set = false;
+        return true;
+    }
+    void acquire()
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [this] { return m_set; });
+        m_set = false;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_set = false;
+};
+
+} // namespace
+
 // A caller blocked in acquire(). Lives on its stack; linked FIFO under m_mutex. Whoever dequeues
 // it fills in the outcome and then releases `ready` exactly once, so the waiter must always
 // consume that release before returning.
@@ -39,7 +75,7 @@ struct ConnectionPool::Waiter
 {
     Waiter *prev = nullptr;
     Waiter *next = nullptr;
-    std::binary_semaphore ready{0};
+    WakeSignal ready;
     std::source_location where;
     Slot *slot = nullptr; // direct handoff of a returned connection
     bool permit = false;  // may open a new connection (already counted in m_numOpen)
@@ -82,9 +118,9 @@ struct ConnectionPool::CloseList
 
 namespace detail {
 
-bool poolShouldRetry(const DbError &error, const RetryPolicy &policy)
+bool poolShouldRetry(const DbError &error, bool broken, const RetryPolicy &policy)
 {
-    if (!error.connectionBroken())
+    if (!broken)
         return false;
     return !error.mayHaveExecuted() || policy.idempotent;
 }

@@ -243,7 +243,7 @@ private:
 // --- templates -----------------------------------------------------------------------------
 
 namespace detail {
-bool poolShouldRetry(const DbError &error, const RetryPolicy &policy);
+bool poolShouldRetry(const DbError &error, bool broken, const RetryPolicy &policy);
 }
 
 template<typename Fn>
@@ -255,9 +255,12 @@ auto ConnectionPool::withConnection(Fn &&fn, RetryPolicy policy)
         try {
             return fn(*lease);
         } catch (const DbError &e) {
-            if (e.connectionBroken() || lease->isBroken())
+            // The error may not say so (a FATAL read as a notice while idle), so look at the
+            // socket too; this costs a poll only on the error path.
+            const bool broken = e.connectionBroken() || lease->isBroken() || lease->isIdleBroken();
+            if (broken)
                 lease.discard();
-            if (attempt >= policy.maxAttempts || !detail::poolShouldRetry(e, policy))
+            if (attempt >= policy.maxAttempts || !detail::poolShouldRetry(e, broken, policy))
                 throw;
         }
     }

@@ -1,0 +1,189 @@
+#include "testenv.h"
+
+#include <db/dberror.h>
+#include <pool/connectionpool.h>
+#include <pool/healthchecker.h>
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace melodee;
+using namespace melodee::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+DatabaseConfig config(int maxOpen)
+{
+    DatabaseConfig c = TestEnv::superuser();
+    c.maxOpenConns = maxOpen;
+    c.maxIdleConns = maxOpen > 0 ? maxOpen : 10;
+    c.applicationName = QStringLiteral("tst-healthchecker");
+    return c;
+}
+
+} // namespace
+
+class TestHealthChecker : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        if (!TestEnv::hasPostgres())
+            QSKIP("no PostgreSQL fixture");
+    }
+
+    void usage_data()
+    {
+        QTest::addColumn<int>("maxOpen");
+        QTest::addColumn<int>("held");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("message");
+        // The seed's rule: open > max_open * 90 / 100 (integer maths) is degraded.
+        QTest::newRow("1 of 10") << 10 << 0 << "healthy"
+                                 << "Connected with 1 open connections";
+        QTest::newRow("9 of 10") << 10 << 8 << "healthy"
+                                 << "Connected with 9 open connections";
+        QTest::newRow("10 of 10") << 10 << 9 << "degraded"
+                                  << "10 of 10 connections open";
+        QTest::newRow("2 of 2") << 2 << 1 << "degraded"
+                                << "2 of 2 connections open";
+        QTest::newRow("unlimited") << 0 << 3 << "healthy"
+                                   << "Connected with 4 open connections";
+    }
+    void usage()
+    {
+        QFETCH(int, maxOpen);
+        QFETCH(int, held);
+        QFETCH(QString, status);
+        QFETCH(QString, message);
+        ConnectionPool pool(config(maxOpen), SessionConfig());
+        std::vector<PooledConnection> leases;
+        for (int i = 0; i < held; ++i)
+            leases.push_back(pool.acquire());
+        if (status == QLatin1String("degraded"))
+            QTest::ignoreMessage(
+                QtWarningMsg, QRegularExpression(QStringLiteral("High database connection usage")));
+        const HealthReport r = HealthChecker(pool).check();
+        QCOMPARE(r.statusName(), status);
+        QVERIFY2(r.message.contains(message), qPrintable(r.message));
+        QVERIFY(r.latencyMs > 0);
+        QVERIFY(!r.serverVersion.isEmpty());
+    }
+
+    void extraChecksDegrade()
+    {
+        ConnectionPool pool(config(10), SessionConfig());
+        HealthChecker checker(pool);
+        checker.addCheck(QStringLiteral("partitions"),
+                         [](PgConnection &c) -> std::optional<QString> {
+                             if (c.exec("SELECT 1").rows() == 1)
+                                 return QStringLiteral("next month has no partition");
+                             return std::nullopt;
+                         });
+        checker.addCheck(QStringLiteral("fine"),
+                         [](PgConnection &) { return std::optional<QString>(); });
+        const HealthReport r = checker.check();
+        QCOMPARE(r.status, HealthStatus::Degraded);
+        QCOMPARE(r.degradations,
+                 QStringList{QStringLiteral("partitions: next month has no partition")});
+        const QJsonObject json = r.toJson();
+        QCOMPARE(json.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+        QVERIFY(json.contains(QStringLiteral("pool")));
+    }
+
+    void unreachableServerIsUnhealthy()
+    {
+        // A port nobody listens on: bind one, then close it.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        const int port = server.serverPort();
+        server.close();
+        DatabaseConfig c = config(2);
+        c.port = port;
+        ConnectionPool pool(c, SessionConfig());
+        const HealthReport r = HealthChecker(pool).check();
+        QCOMPARE(r.status, HealthStatus::Unhealthy);
+        QVERIFY2(r.message.startsWith(QLatin1String("Basic query failed: ")),
+                 qPrintable(r.message));
+    }
+
+    void exhaustedPoolIsUnhealthyWithinTheTimeout()
+    {
+        ConnectionPool pool(config(1), SessionConfig());
+        PooledConnection held = pool.acquire();
+        QElapsedTimer timer;
+        timer.start();
+        const HealthReport r = HealthChecker(pool, 300ms).check();
+        QVERIFY(timer.elapsed() < 3000);
+        QCOMPARE(r.status, HealthStatus::Unhealthy);
+        QVERIFY2(r.message.contains(QLatin1String("no pooled connection")), qPrintable(r.message));
+    }
+
+    void staleConnectionIsNotUnhealthy()
+    {
+        DatabaseConfig c = config(2);
+        c.validateAfterIdle = 0s;
+        ConnectionPool pool(c, SessionConfig());
+        const int pid = pool.acquire()->backendPid();
+        TestEnv::psql(QStringLiteral("SELECT pg_terminate_backend(%1, 5000)").arg(pid));
+        const HealthReport r = HealthChecker(pool).check();
+        QCOMPARE(r.status, HealthStatus::Healthy);
+    }
+
+    void cliHealth_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::newRow("text") << false;
+        QTest::newRow("json") << true;
+    }
+    void cliHealth()
+    {
+        QFETCH(bool, json);
+        QStringList args{QStringLiteral("health"),
+                         QStringLiteral("--dsn"),
+                         QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres "
+                                        "sslmode=disable")
+                             .arg(TestEnv::pgPort())};
+        if (json)
+            args << QStringLiteral("--json");
+        const auto r = TestEnv::runCli(args);
+        QCOMPARE(r.exitCode, 0);
+        if (json) {
+            const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("healthy"));
+            QCOMPARE(o.value(QStringLiteral("message")).toString(),
+                     QStringLiteral("Connected with 1 open connections"));
+            QVERIFY(o.value(QStringLiteral("latency_ms")).toDouble() > 0);
+        } else {
+            QVERIFY2(r.out.startsWith(QLatin1String("status: healthy\nmessage: Connected with 1 "
+                                                    "open connections\nserver_version: ")),
+                     qPrintable(r.out));
+            QVERIFY(r.out.contains(QLatin1String("latency_ms: ")));
+            QVERIFY(r.out.contains(QLatin1String("tls: off")));
+        }
+    }
+
+    void cliHealthUnhealthyExitCode()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        const int port = server.serverPort();
+        server.close();
+        const auto r = TestEnv::runCli({QStringLiteral("health"),
+                                        QStringLiteral("--dsn"),
+                                        QStringLiteral("host=127.0.0.1 port=%1 user=postgres "
+                                                       "sslmode=disable")
+                                            .arg(port)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.startsWith(QLatin1String("status: unhealthy\nmessage: Basic query failed")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHealthChecker)
+#include "tst_healthchecker.moc"
