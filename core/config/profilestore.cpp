@@ -59,6 +59,7 @@ std::optional<DatabaseConfig> ProfileStore::load(const QString &name) const
     c.maxIdleConns = m_settings.value(QStringLiteral("max_idle_conns"), c.maxIdleConns).toInt();
     c.connMaxLifetime = fromMs(m_settings.value(QStringLiteral("conn_max_lifetime_ms")), c.connMaxLifetime);
     c.connMaxIdleTime = fromMs(m_settings.value(QStringLiteral("conn_max_idle_time_ms")), c.connMaxIdleTime);
+    c.connectTimeout = fromMs(m_settings.value(QStringLiteral("connect_timeout_ms")), c.connectTimeout);
     m_settings.endGroup();
     return c;
 }
@@ -78,6 +79,7 @@ void ProfileStore::save(const QString &name, const DatabaseConfig &c)
     m_settings.setValue(QStringLiteral("max_idle_conns"), c.maxIdleConns);
     m_settings.setValue(QStringLiteral("conn_max_lifetime_ms"), toMs(c.connMaxLifetime));
     m_settings.setValue(QStringLiteral("conn_max_idle_time_ms"), toMs(c.connMaxIdleTime));
+    m_settings.setValue(QStringLiteral("connect_timeout_ms"), toMs(c.connectTimeout));
     m_settings.endGroup();
     m_settings.sync();
 }

@@ -1,53 +1,420 @@
 #include "mainwindow.h"
 
+#include "dashboardview.h"
+#include "logdock.h"
+#include "migrationsview.h"
+#include "partitionsview.h"
+#include "songsview.h"
+
+#include <app/connectionsession.h>
+#include <app/theme.h>
+#include <dialogs/connectionprofilesdialog.h>
+#include <melodee/version.h>
+#include <secrets/secretstore.h>
+#include <util/logging.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <libpq-fe.h>
+
 namespace melodee {
 
-MainWindow::MainWindow(const AppConfig &config, QWidget *parent)
+namespace {
+
+const QString kGeometryKey = QStringLiteral("MainWindow/geometry");
+const QString kStateKey = QStringLiteral("MainWindow/state");
+const QString kLastViewKey = QStringLiteral("MainWindow/lastView");
+const QString kLastProfileKey = QStringLiteral("Connection/lastProfile");
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_config(config)
+    , m_session(new ConnectionSession(this))
 {
+    setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Melodee Admin"));
-    auto *central = new QWidget(this);
-    auto *layout = new QHBoxLayout(central);
-    m_navigation = new QListWidget(central);
-    m_navigation->setMaximumWidth(180);
-    m_pages = new QStackedWidget(central);
-    layout->addWidget(m_navigation);
-    layout->addWidget(m_pages, 1);
-    setCentralWidget(central);
 
-    addPage(tr("Dashboard"), new QLabel(tr("Dashboard"), this));
-    addPage(tr("Migrations"), new QLabel(tr("Migrations"), this));
-    addPage(tr("Partitions"), new QLabel(tr("Partitions"), this));
-    addPage(tr("Songs"), new QLabel(tr("Songs"), this));
-    connect(m_navigation, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    auto *splitter = new QSplitter(this);
+    m_navigation = new QListWidget(splitter);
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_pages = new QStackedWidget(splitter);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    setCentralWidget(splitter);
+
+    addPage(new DashboardView(m_session, m_pages));
+    addPage(new MigrationsView(m_session, m_pages));
+    addPage(new PartitionsView(m_session, m_pages));
+    addPage(new SongsView(m_session, m_pages));
+    m_navigation->setMaximumWidth(m_navigation->sizeHintForColumn(0) + 48);
+    splitter->setSizes({m_navigation->maximumWidth(), 1000});
+    connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::onCurrentPageChanged);
+
+    m_logDock = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    m_logDock->captureApplicationLog();
+
+    m_connectionLabel = new QLabel(this);
+    m_connectionLabel->setObjectName(QStringLiteral("connectionStatus"));
+    m_connectionLabel->setTextFormat(Qt::PlainText);
+    m_healthLabel = new QLabel(this);
+    m_healthLabel->setObjectName(QStringLiteral("healthStatus"));
+    m_healthLabel->setTextFormat(Qt::PlainText);
+    statusBar()->addWidget(m_connectionLabel, 1);
+    statusBar()->addPermanentWidget(m_healthLabel);
+
+    connect(m_session,
+            &ConnectionSession::connectionChanged,
+            this,
+            &MainWindow::updateConnectionStatus);
+    connect(
+        m_session->health(), &HealthMonitor::checkStarted, this, &MainWindow::onHealthCheckStarted);
+    connect(m_session->health(), &HealthMonitor::reportChanged, this, &MainWindow::onHealthReport);
+    connect(m_session->health(), &HealthMonitor::targetCleared, this, [this] {
+        onHealthReport(HealthReport{});
+    });
+
+    createActions();
     m_navigation->setCurrentRow(0);
-
-    m_connectionLabel = new QLabel(tr("Not connected"), this);
-    statusBar()->addPermanentWidget(m_connectionLabel);
+    updateConnectionStatus();
     resize(1200, 800);
 }
 
-void MainWindow::addPage(const QString &title, QWidget *page)
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
 {
-    m_navigation->addItem(title);
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *profiles = file->addAction(tr("Connection &Profiles…"));
+    profiles->setObjectName(QStringLiteral("profilesAction"));
+    profiles->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    connect(profiles, &QAction::triggered, this, &MainWindow::openProfilesDialog);
+    QAction *refresh = file->addAction(tr("&Check Health Now"));
+    refresh->setObjectName(QStringLiteral("checkHealthAction"));
+    refresh->setShortcut(QKeySequence::Refresh);
+    connect(refresh, &QAction::triggered, m_session->health(), &HealthMonitor::checkNow);
+    QAction *disconnectAction = file->addAction(tr("&Disconnect"));
+    connect(
+        disconnectAction, &QAction::triggered, m_session, &ConnectionSession::disconnectFromServer);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_viewPages.size(); ++i) {
+        QAction *action = view->addAction(m_viewPages.at(i)->title());
+        action->setObjectName(viewIdName(ViewId(i)) + QStringLiteral("Action"));
+        action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(action, &QAction::triggered, this, [this, i] { showView(ViewId(i)); });
+    }
+    view->addSeparator();
+    QAction *logAction = m_logDock->toggleViewAction();
+    logAction->setText(tr("&Log"));
+    logAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    view->addAction(logAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Melodee Admin"));
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+    QAction *aboutQt = help->addAction(tr("About &Qt"));
+    aboutQt->setMenuRole(QAction::AboutQtRole);
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::addPage(ViewPage *page)
+{
+    m_viewPages.append(page);
+    m_navigation->addItem(page->title());
     m_pages->addWidget(page);
 }
 
-void MainWindow::showView(View view)
+ViewPage *MainWindow::page(ViewId view) const
+{
+    return m_viewPages.value(int(view));
+}
+
+void MainWindow::showView(ViewId view)
 {
     m_navigation->setCurrentRow(int(view));
 }
 
-MainWindow::View MainWindow::currentView() const
+ViewId MainWindow::currentView() const
 {
-    return View(m_pages->currentIndex());
+    return ViewId(std::max(0, m_pages->currentIndex()));
+}
+
+void MainWindow::onCurrentPageChanged(int index)
+{
+    if (index < 0)
+        return;
+    m_pages->setCurrentIndex(index);
+    updateActivePages();
+}
+
+void MainWindow::updateActivePages()
+{
+    // Only the visible page of a visible, non-minimised window is active.
+    const bool shown = isVisible() && !isMinimized();
+    for (ViewPage *p : std::as_const(m_viewPages))
+        p->setActive(shown && p == m_pages->currentWidget());
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::WindowStateChange)
+        updateActivePages();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+    if (const auto view = viewIdFromName(settings.value(kLastViewKey).toString()))
+        showView(*view);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kLastViewKey, viewIdName(currentView()));
+}
+
+QString MainWindow::lastProfile() const
+{
+    return QSettings().value(kLastProfileKey).toString();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::applyStartup(const StartupPlan &plan)
+{
+    m_baseConfig = plan.config;
+    m_baseConfig.database.password.clear();
+    if (plan.view)
+        showView(*plan.view);
+    for (const QString &warning : plan.warnings)
+        qCWarning(lcConfig).noquote() << warning;
+    if (!plan.error.isEmpty()) {
+        qCWarning(lcConfig).noquote() << plan.error;
+        auto *box = new QMessageBox(QMessageBox::Warning,
+                                    tr("Configuration Error"),
+                                    tr("The configuration cannot be used, so Melodee Admin starts "
+                                       "without a connection."),
+                                    QMessageBox::Ok,
+                                    this);
+        box->setObjectName(QStringLiteral("configErrorBox"));
+        box->setInformativeText(plan.error);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return;
+    }
+    if (plan.connect)
+        connectReadingPassword(plan.config, plan.profile);
+}
+
+void MainWindow::connectWith(const AppConfig &config, const QString &profileName)
+{
+    m_session->connectTo(config, profileName);
+    if (!profileName.isEmpty())
+        QSettings().setValue(kLastProfileKey, profileName);
+}
+
+void MainWindow::connectReadingPassword(const AppConfig &config, const QString &profile)
+{
+    if (profile.isEmpty() || !config.database.password.isEmpty()) {
+        connectWith(config, profile);
+        return;
+    }
+    m_connectionLabel->setText(
+        tr("Reading the password of \"%1\" from the keychain…").arg(profile));
+    SecretStore().read(profile, this, [this, profile, config](const SecretResult &r) {
+        AppConfig c = config;
+        if (r.ok) {
+            c.database.password = r.value;
+            connectWith(c, profile);
+        } else if (r.notFound) {
+            // No saved password: the profile may use trust, peer or ~/.pgpass.
+            connectWith(c, profile);
+        } else {
+            askPassword(profile, c, r.error);
+        }
+    });
+}
+
+void MainWindow::askPassword(const QString &profile, const AppConfig &config, const QString &reason)
+{
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Password for %1").arg(profile));
+    dialog->setLabelText(tr("The OS keychain is not available (%1).\nEnter the password for "
+                            "%2; it is kept only in memory:")
+                             .arg(reason, ConnectionSession::displayNameFor(config.database)));
+    dialog->setTextEchoMode(QLineEdit::Password);
+    connect(dialog,
+            &QInputDialog::textValueSelected,
+            this,
+            [this, profile, config](const QString &password) {
+                AppConfig c = config;
+                c.database.password = password;
+                connectWith(c, profile);
+            });
+    dialog->open();
+}
+
+void MainWindow::openProfilesDialog()
+{
+    if (m_profilesDialog) {
+        m_profilesDialog->raise();
+        m_profilesDialog->activateWindow();
+        return;
+    }
+    m_profilesDialog = new ConnectionProfilesDialog(m_profileSettingsFile, this);
+    m_profilesDialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_session->profileName().isEmpty())
+        m_profilesDialog->selectProfile(m_session->profileName());
+    connect(m_profilesDialog,
+            &ConnectionProfilesDialog::connectRequested,
+            this,
+            [this](const DatabaseConfig &database, const QString &profile) {
+                AppConfig config = m_baseConfig;
+                config.database = database;
+                connectWith(config, profile);
+            });
+    m_profilesDialog->open();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this,
+        tr("About Melodee Admin"),
+        tr("<h3>Melodee Admin %1</h3>"
+           "<p>Administration of the PostgreSQL database of the Melodee music server.</p>"
+           "<p>Qt %2 (built with %3), libpq %4.</p>")
+            .arg(QStringLiteral(MELODEE_VERSION),
+                 QString::fromLatin1(qVersion()),
+                 QStringLiteral(QT_VERSION_STR),
+                 QStringLiteral("%1.%2").arg(PQlibVersion() / 10000).arg(PQlibVersion() % 10000)));
+}
+
+QString MainWindow::connectionText() const
+{
+    return m_connectionLabel->text();
+}
+
+QString MainWindow::healthText() const
+{
+    return m_healthLabel->text();
+}
+
+void MainWindow::updateConnectionStatus()
+{
+    if (!m_session->isConnected()) {
+        m_connectionLabel->setText(tr("Not connected: open File → Connection Profiles… (%1)")
+                                       .arg(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)
+                                                .toString(QKeySequence::NativeText)));
+        setWindowTitle(tr("Melodee Admin"));
+    } else {
+        const QString profile = m_session->profileName();
+        const QString target = m_session->displayName();
+        m_connectionLabel->setText(profile.isEmpty()
+                                       ? tr("Database: %1").arg(target)
+                                       : tr("Database: %1 (profile \"%2\")").arg(target, profile));
+        setWindowTitle(tr("%1 — Melodee Admin").arg(profile.isEmpty() ? target : profile));
+    }
+    onHealthReport(m_session->health()->lastReport());
+}
+
+void MainWindow::onHealthCheckStarted()
+{
+    if (!m_session->health()->hasReport())
+        showHealth(Theme::Status::Neutral, tr("checking…"), QString(), QString());
+}
+
+void MainWindow::showHealth(Theme::Status status,
+                            const QString &word,
+                            const QString &message,
+                            const QString &tooltip)
+{
+    // The full message can be long (a DbError); the label keeps one line, the tooltip has it all.
+    const QString line = message.section(QLatin1Char('\n'), 0, 0);
+    const QString shortLine = line.size() > 90 ? line.left(87) + QStringLiteral("…") : line;
+    m_healthLabel->setText(shortLine.isEmpty() ? QStringLiteral("● %1").arg(word)
+                                               : QStringLiteral("● %1 — %2").arg(word, shortLine));
+    QPalette pal = m_healthLabel->palette();
+    pal.setColor(QPalette::WindowText, Theme::statusColor(status, palette()));
+    m_healthLabel->setPalette(pal);
+    m_healthLabel->setToolTip(tooltip);
+}
+
+void MainWindow::onHealthReport(const HealthReport &report)
+{
+    if (!m_session->isConnected()) {
+        showHealth(Theme::Status::Neutral, tr("not connected"), QString(), QString());
+        return;
+    }
+    if (!m_session->health()->hasReport()) {
+        showHealth(Theme::Status::Neutral, tr("checking…"), QString(), QString());
+        return;
+    }
+    Theme::Status status = Theme::Status::Bad;
+    QString word = tr("unhealthy");
+    QString message = report.message;
+    if (report.status == HealthStatus::Healthy) {
+        status = Theme::Status::Good;
+        word = tr("healthy");
+    } else if (report.status == HealthStatus::Degraded) {
+        status = Theme::Status::Warn;
+        word = tr("degraded");
+    }
+    QStringList tip{report.message};
+    tip << report.degradations;
+    if (report.status != HealthStatus::Unhealthy) {
+        message = tr("SELECT 1 in %1 ms").arg(report.latencyMs, 0, 'f', 2);
+        if (!report.degradations.isEmpty())
+            message = report.degradations.first();
+        tip << tr("PostgreSQL %1, database \"%2\"; TLS: %3")
+                   .arg(report.serverVersion,
+                        report.database,
+                        report.tls ? report.tlsDescription : tr("not in use"));
+        tip << tr("Pool: %1 open, %2 in use, %3 idle (max %4)")
+                   .arg(report.pool.openConnections)
+                   .arg(report.pool.inUse)
+                   .arg(report.pool.idle)
+                   .arg(report.pool.maxOpenConnections);
+    } else {
+        qCWarning(lcUi).noquote() << "health check failed:" << report.message;
+    }
+    tip << tr("Checked at %1")
+               .arg(m_session->health()->lastCheckedAt().toString(QStringLiteral("HH:mm:ss")));
+    tip.removeAll(QString());
+    showHealth(status, word, message, tip.join(QLatin1Char('\n')));
 }
 
 } // namespace melodee

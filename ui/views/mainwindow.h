@@ -1,34 +1,103 @@
 #pragma once
 
+#include "viewid.h"
+
+#include <app/startup.h>
+#include <app/theme.h>
 #include <config/appconfig.h>
+#include <dialogs/connectionprofilesdialog.h>
+#include <pool/healthchecker.h>
 
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
 
+class QLabel;
 class QListWidget;
 class QStackedWidget;
-class QLabel;
 
 namespace melodee {
 
-// The main window: a navigation list on the left, one page per view, connection state below.
+class ConnectionSession;
+class LogDock;
+class ViewPage;
+
+// The main window: navigation on the left, one ViewPage per view, a log dock, and the connection
+// and its health in the status bar. Window geometry, dock layout, the last view and the last
+// profile's name are kept in QSettings; no password ever is.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const AppConfig &config, QWidget *parent = nullptr);
+    using View = ViewId;
 
-    enum class View { Dashboard, Migrations, Partitions, Songs };
-    void showView(View view);
-    View currentView() const;
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ConnectionSession *session() const { return m_session; }
+    LogDock *logDock() const { return m_logDock; }
+    ViewPage *page(ViewId view) const;
+
+    void showView(ViewId view);
+    ViewId currentView() const;
+
+    // Tests point the profile store at a private INI file; empty means the user's QSettings.
+    void setProfileSettingsFile(const QString &file) { m_profileSettingsFile = file; }
+    ConnectionProfilesDialog *profilesDialog() const { return m_profilesDialog; }
+    QString profileSettingsFile() const { return m_profileSettingsFile; }
+
+    // Geometry, dock state and the last view.
+    void restoreSettings();
+    void saveSettings() const;
+
+    // Start-up: the view asked for (else the last one), then connects as planned or shows why not.
+    void applyStartup(const StartupPlan &plan);
+
+    // Connects with a resolved configuration (password, if any, only in memory).
+    void connectWith(const AppConfig &config, const QString &profileName = QString());
+    // Connects with a saved profile's resolved configuration, reading its password from the
+    // keychain first without blocking; asks for it when no keychain is available.
+    void connectReadingPassword(const AppConfig &config, const QString &profile);
+
+    QString lastProfile() const;
+
+    // Status bar texts, for tests and screenshots.
+    QString connectionText() const;
+    QString healthText() const;
+
+public slots:
+    void openProfilesDialog();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
-    void addPage(const QString &title, QWidget *page);
+    void createActions();
+    void addPage(ViewPage *page);
+    void onCurrentPageChanged(int index);
+    void updateActivePages();
+    void updateConnectionStatus();
+    void onHealthCheckStarted();
+    void onHealthReport(const HealthReport &report);
+    void showHealth(Theme::Status status,
+                    const QString &word,
+                    const QString &message,
+                    const QString &tooltip);
+    void askPassword(const QString &profile, const AppConfig &config, const QString &reason);
 
-    AppConfig m_config;
+    ConnectionSession *m_session = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
+    QList<ViewPage *> m_viewPages;
+    LogDock *m_logDock = nullptr;
     QLabel *m_connectionLabel = nullptr;
+    QLabel *m_healthLabel = nullptr;
+    QPointer<ConnectionProfilesDialog> m_profilesDialog;
+    QString m_profileSettingsFile;
+    AppConfig m_baseConfig; // session/redis/migrate settings from start-up, kept across connects
 };
 
 } // namespace melodee

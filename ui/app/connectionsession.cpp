@@ -1,0 +1,86 @@
+#include "connectionsession.h"
+
+#include <db/connectparams.h>
+#include <db/redactor.h>
+#include <pool/connectionpool.h>
+#include <util/logging.h>
+
+#include <QCoreApplication>
+#include <QHash>
+
+#include <libpq-fe.h>
+
+namespace melodee {
+
+ConnectionSession::ConnectionSession(QObject *parent)
+    : QObject(parent)
+{}
+
+QString ConnectionSession::displayName() const
+{
+    return m_connected ? displayNameFor(m_config.database) : QString();
+}
+
+QString ConnectionSession::displayNameFor(const DatabaseConfig &database)
+{
+    // Start from what a --dsn says (libpq parses it), then the explicit fields, which win.
+    QHash<QByteArray, QString> values;
+    if (!database.dsn.isEmpty()) {
+        char *error = nullptr;
+        PQconninfoOption *options = PQconninfoParse(database.dsn.toUtf8().constData(), &error);
+        if (options) {
+            for (PQconninfoOption *o = options; o->keyword; ++o) {
+                if (o->val && *o->val)
+                    values.insert(QByteArray(o->keyword), QString::fromUtf8(o->val));
+            }
+            PQconninfoFree(options);
+        }
+        if (error)
+            PQfreemem(error);
+    }
+    const ConnectParams params(database);
+    for (const char *key : {"host", "hostaddr", "port", "user", "dbname"}) {
+        const QString v = params.value(key);
+        // With a --dsn, ConnectParams carries the whole string as dbname: keep the parsed one.
+        if (!v.isEmpty()
+            && !(database.dsn.size() && qstrcmp(key, "dbname") == 0 && v == database.dsn))
+            values.insert(QByteArray(key), v);
+    }
+    QString host = values.value("host", values.value("hostaddr"));
+    QString text = host.isEmpty()
+                       ? QCoreApplication::translate("melodee::ConnectionSession", "local socket")
+                       : host;
+    if (values.contains("port"))
+        text += QLatin1Char(':') + values.value("port");
+    if (values.contains("user"))
+        text.prepend(values.value("user") + QLatin1Char('@'));
+    if (values.contains("dbname"))
+        text += QLatin1Char('/') + values.value("dbname");
+    return Redactor::redact(text);
+}
+
+void ConnectionSession::connectTo(const AppConfig &config, const QString &profileName)
+{
+    if (!config.database.password.isEmpty())
+        Redactor::registerSecret(config.database.password);
+    m_config = config;
+    m_profileName = profileName;
+    m_connected = true;
+    qCInfo(lcUi).noquote() << "connecting to" << displayName();
+    // Creating a pool opens nothing: the first health check makes the first connection.
+    m_pool = std::make_shared<ConnectionPool>(m_config.database, m_config.session);
+    m_health.setTarget(m_pool);
+    emit connectionChanged();
+}
+
+void ConnectionSession::disconnectFromServer()
+{
+    m_connected = false;
+    m_profileName.clear();
+    m_config.database.password.clear();
+    m_health.clearTarget();
+    m_pool.reset();
+    emit connectionChanged();
+}
+
+} // namespace melodee

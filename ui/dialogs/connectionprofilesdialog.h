@@ -1,0 +1,144 @@
+#pragma once
+
+#include <app/workers.h>
+#include <config/appconfig.h>
+#include <config/profilestore.h>
+#include <secrets/secretstore.h>
+
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace melodee {
+
+// Create, edit and delete connection profiles (QSettings through ProfileStore; the password only
+// in the OS keychain), test a connection off the GUI thread, import a Melodee YAML config, and
+// connect the main window. When no keychain is reachable the dialog says so and the password
+// field must be filled for each connection: it is never written to disk.
+class ConnectionProfilesDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectionProfilesDialog(const QString &profileSettingsFile = QString(),
+                                      QWidget *parent = nullptr);
+    ~ConnectionProfilesDialog() override;
+
+    enum class KeychainState { Checking, Available, Unavailable };
+    KeychainState keychainState() const { return m_keychainState; }
+
+    QStringList profileNames() const;
+    // The saved profile being edited; empty while a new one is being written.
+    QString currentProfile() const { return m_currentProfile; }
+    bool selectProfile(const QString &name);
+
+    // The form's connection settings (the password field included); std::nullopt with the errors
+    // when a field is invalid.
+    std::optional<DatabaseConfig> formConfig(QStringList *errors = nullptr) const;
+    QString formName() const;
+    void setForm(const QString &name, const DatabaseConfig &config);
+    QStringList validationErrors() const { return m_errors; }
+    QString nameError() const { return m_nameError; }
+
+    bool isTestRunning() const { return m_testRunning; }
+    bool isPasswordReadPending() const { return m_passwordReadPending; }
+    bool hasStoredPassword() const { return !m_storedPassword.isEmpty(); }
+    QString testResultText() const;
+    QString messageText() const;
+    QString keychainText() const;
+
+public slots:
+    void newProfile();
+    bool saveProfile();
+    bool deleteProfile(bool confirm = true);
+    void testConnection();
+    void cancelTest();
+    bool importConfigFile(const QString &path);
+    void chooseImportFile();
+    void connectToServer();
+
+signals:
+    void connectRequested(const melodee::DatabaseConfig &config, const QString &profileName);
+    void testFinished(bool ok, const QString &text);
+    void keychainStateChanged(melodee::ConnectionProfilesDialog::KeychainState state);
+    // After the keychain write (or delete) a save started; ok=false when it failed.
+    void passwordStored(const QString &profile, bool ok, const QString &error);
+    void passwordLoaded(const QString &profile);
+    void profilesChanged();
+
+private:
+    void buildUi();
+    void reloadList(const QString &select = QString());
+    void onSelectionChanged();
+    void loadProfile(const QString &name);
+    void validate();
+    void updateButtons();
+    void setMessage(const QString &text, bool error);
+    void setTestResult(const QString &text, int status);
+    void onTestFinished(const ProbeResult &result);
+    void checkKeychain();
+    void setKeychainState(KeychainState state, const QString &detail = QString());
+    void readStoredPassword(const QString &name);
+    QLineEdit *addFileField(QFormLayout *form,
+                            const QString &label,
+                            const QString &name,
+                            const QString &filter);
+    DatabaseConfig withPassword(DatabaseConfig config) const;
+
+    std::unique_ptr<ProfileStore> m_store;
+    SecretStore m_secrets;
+    QString m_currentProfile;
+    QString m_storedPassword; // read from the keychain for the current profile; memory only
+    bool m_passwordReadPending = false;
+    quint64 m_passwordReadGeneration = 0;
+    KeychainState m_keychainState = KeychainState::Checking;
+    QStringList m_errors; // settings that cannot be used
+    QString m_nameError;  // only blocks saving
+    bool m_loading = false;
+
+    bool m_testRunning = false;
+    quint64 m_testGeneration = 0;
+    QElapsedTimer m_testClock;
+    QTimer m_testTicker;
+    Duration m_testTimeout{};
+
+    QListWidget *m_list = nullptr;
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_host = nullptr;
+    QSpinBox *m_port = nullptr;
+    QLineEdit *m_user = nullptr;
+    QLineEdit *m_dbname = nullptr;
+    QLineEdit *m_password = nullptr;
+    QLabel *m_keychainLabel = nullptr;
+    QComboBox *m_sslmode = nullptr;
+    QLineEdit *m_sslrootcert = nullptr;
+    QLineEdit *m_sslcert = nullptr;
+    QLineEdit *m_sslkey = nullptr;
+    QLineEdit *m_connectTimeout = nullptr;
+    QSpinBox *m_maxOpen = nullptr;
+    QSpinBox *m_maxIdle = nullptr;
+    QLineEdit *m_lifetime = nullptr;
+    QLineEdit *m_idleTime = nullptr;
+    QLabel *m_validationLabel = nullptr;
+    QLabel *m_messageLabel = nullptr;
+    QLabel *m_testResult = nullptr;
+    QPushButton *m_newButton = nullptr;
+    QPushButton *m_deleteButton = nullptr;
+    QPushButton *m_saveButton = nullptr;
+    QPushButton *m_testButton = nullptr;
+    QPushButton *m_importButton = nullptr;
+    QPushButton *m_connectButton = nullptr;
+};
+
+} // namespace melodee

@@ -1,0 +1,65 @@
+#include "viewpage.h"
+
+#include <app/connectionsession.h>
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace melodee {
+
+ViewPage::ViewPage(ViewId id, ConnectionSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_id(id)
+    , m_session(session)
+{
+    setObjectName(viewIdName(id) + QStringLiteral("View"));
+}
+
+void ViewPage::setActive(bool active)
+{
+    if (active == m_active)
+        return;
+    m_active = active;
+    activeChangedEvent(active);
+    emit activeChanged(active);
+}
+
+PlaceholderPage::PlaceholderPage(ViewId id, ConnectionSession *session, QWidget *parent)
+    : ViewPage(id, session, parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_heading = new QLabel(this);
+    QFont font = m_heading->font();
+    font.setPointSizeF(font.pointSizeF() * 1.6);
+    font.setBold(true);
+    m_heading->setFont(font);
+    m_description = new QLabel(this);
+    m_description->setWordWrap(true);
+    m_description->setTextFormat(Qt::PlainText);
+    m_connection = new QLabel(this);
+    m_connection->setTextFormat(Qt::PlainText);
+    m_connection->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_heading);
+    layout->addWidget(m_description);
+    layout->addSpacing(12);
+    layout->addWidget(m_connection);
+    layout->addStretch(1);
+    connect(
+        session, &ConnectionSession::connectionChanged, this, &PlaceholderPage::updateConnection);
+    updateConnection();
+}
+
+void PlaceholderPage::setDescription(const QString &text)
+{
+    m_heading->setText(title());
+    m_description->setText(text);
+}
+
+void PlaceholderPage::updateConnection()
+{
+    m_connection->setText(session()->isConnected()
+                              ? tr("Database: %1").arg(session()->displayName())
+                              : tr("Not connected. Open File → Connection Profiles… to connect."));
+}
+
+} // namespace melodee

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "viewid.h"
+
+#include <QWidget>
+
+class QLabel;
+
+namespace melodee {
+
+class ConnectionSession;
+
+// Base of the main window's pages. A view gets the session at construction and reacts to
+// ConnectionSession::connectionChanged(). The main window calls setActive() when the page is
+// shown or hidden (including a minimised window) so views can pause polling while nobody
+// looks at them.
+class ViewPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ViewPage(ViewId id, ConnectionSession *session, QWidget *parent = nullptr);
+
+    ViewId viewId() const { return m_id; }
+    // The navigation entry's text.
+    virtual QString title() const = 0;
+    bool isActive() const { return m_active; }
+    void setActive(bool active);
+
+signals:
+    void activeChanged(bool active);
+
+protected:
+    ConnectionSession *session() const { return m_session; }
+    // Called when the page becomes visible (true) or hidden (false).
+    virtual void activeChangedEvent(bool active) { Q_UNUSED(active) }
+
+private:
+    ViewId m_id;
+    ConnectionSession *m_session;
+    bool m_active = false;
+};
+
+// Shown until a view's issue fills it: the title, what the view will do and the connection.
+class PlaceholderPage : public ViewPage
+{
+    Q_OBJECT
+
+public:
+    PlaceholderPage(ViewId id, ConnectionSession *session, QWidget *parent = nullptr);
+
+protected:
+    void setDescription(const QString &text);
+
+private:
+    void updateConnection();
+
+    QLabel *m_heading = nullptr;
+    QLabel *m_description = nullptr;
+    QLabel *m_connection = nullptr;
+};
+
+} // namespace melodee
