@@ -255,7 +255,29 @@ SongPage SongRepository::page(PgConnection &conn, const PageRequest &req) const
 {
     QList<QByteArray> params;
     const QByteArray sql = pageSql(req, &params);
-    PgResult r = conn.execCached(sql, toParams(params), {QStringLiteral("songs.page"), m_songs});
+    // Planning a statement over dozens of partitions costs far more than running a keyset page,
+    // and with changing keys PostgreSQL keeps choosing fresh custom plans. Keyset shapes are
+    // index range scans whatever the key (and created_at is still pruned at executor start), so
+    // run them on the cached generic plan. Searches keep custom plans: the pattern decides
+    // between the trigram index and the sort-order index.
+    const bool generic = conn.usePreparedStatements() && normalizeName(req.filter.search).isEmpty();
+    if (generic)
+        conn.exec("SET plan_cache_mode = force_generic_plan",
+                  {QStringLiteral("songs.page"), m_songs});
+    PgResult r;
+    try {
+        r = conn.execCached(sql, toParams(params), {QStringLiteral("songs.page"), m_songs});
+    } catch (...) {
+        if (generic && !conn.isBroken()) {
+            try {
+                conn.exec("RESET plan_cache_mode");
+            } catch (const DbError &) {
+            }
+        }
+        throw;
+    }
+    if (generic)
+        conn.exec("RESET plan_cache_mode", {QStringLiteral("songs.page"), m_songs});
     SongPage page;
     const int rows = r.rows();
     const bool more = rows > req.limit;

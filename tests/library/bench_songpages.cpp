@@ -132,7 +132,8 @@ int main(int argc, char **argv)
 
     QJsonObject search;
     for (const auto &[label, term] : {std::pair{"common", QStringLiteral("night")},
-                                      std::pair{"rare", QStringLiteral("satellite of the")},
+                                      std::pair{"phrase", QStringLiteral("satellite of the")},
+                                      std::pair{"rare", QStringLiteral("xylophone")},
                                       std::pair{"accented", QStringLiteral("CAFÉ")}}) {
         PageRequest req;
         req.sort = SongSort::Name;
