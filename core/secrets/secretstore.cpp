@@ -55,15 +55,19 @@ Job *makeJob(const QString &service, const QString &key)
 SecretResult runBlocking(QKeychain::Job *job, QString *value = nullptr)
 {
     SecretResult result;
+    bool done = false;
     QEventLoop loop;
     QObject::connect(job, &QKeychain::Job::finished, &loop, [&](QKeychain::Job *j) {
         result = resultOf(j);
         if (value && result.ok)
             result.value = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+        done = true;
         loop.quit();
     });
     job->start();
-    loop.exec();
+    // A backend may finish inside start(); exec() would then wait for a quit that already came.
+    if (!done)
+        loop.exec();
     return result;
 }
 
