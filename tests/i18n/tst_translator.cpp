@@ -1,0 +1,112 @@
+// Translator: which language the UI picks (system locale, settings override) and whether the
+// embedded catalogues load.
+#include <i18n/translator.h>
+
+#include <QApplication>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace melodee;
+
+class TstTranslator : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanup();
+    void availableLanguages();
+    void uiLocale_data();
+    void uiLocale();
+    void install_data();
+    void install();
+    void switchingBackToEnglish();
+};
+
+void TstTranslator::initTestCase()
+{
+    // Keep the user's real settings out of reach.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("MelodeeTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_translator"));
+}
+
+void TstTranslator::cleanup()
+{
+    Translator::setLanguageOverride(QString());
+    Translator::install(qApp, QLocale(QLocale::English));
+}
+
+void TstTranslator::availableLanguages()
+{
+    const QStringList languages = Translator::availableLanguages();
+    QVERIFY2(languages.contains(QStringLiteral("de")), qPrintable(languages.join(u',')));
+    QVERIFY2(languages.contains(QStringLiteral("fr")), qPrintable(languages.join(u',')));
+    QVERIFY(languages.contains(QStringLiteral("en")));
+}
+
+void TstTranslator::uiLocale_data()
+{
+    QTest::addColumn<QString>("setting");
+    QTest::addColumn<bool>("followsSystem");
+    QTest::addColumn<QLocale::Language>("language");
+    QTest::newRow("unset follows the system") << QString() << true << QLocale::AnyLanguage;
+    QTest::newRow("'system' follows the system")
+        << QStringLiteral("system") << true << QLocale::AnyLanguage;
+    QTest::newRow("de") << QStringLiteral("de") << false << QLocale::German;
+    QTest::newRow("fr_CA") << QStringLiteral("fr_CA") << false << QLocale::French;
+    QTest::newRow("blanks trimmed") << QStringLiteral("  de  ") << false << QLocale::German;
+    QTest::newRow("garbage falls back to the system")
+        << QStringLiteral("zz-nonsense") << true << QLocale::AnyLanguage;
+}
+
+void TstTranslator::uiLocale()
+{
+    QFETCH(QString, setting);
+    QFETCH(bool, followsSystem);
+    QFETCH(QLocale::Language, language);
+    Translator::setLanguageOverride(setting);
+    QCOMPARE(QSettings().value(QLatin1String(Translator::SettingsKey)).toString(), setting);
+    const QLocale locale = Translator::uiLocale();
+    if (followsSystem)
+        QCOMPARE(locale, QLocale::system());
+    else
+        QCOMPARE(locale.language(), language);
+}
+
+void TstTranslator::install_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<bool>("loaded");
+    QTest::addColumn<QString>("expected"); // the About dialog's "Third-party notices" tab
+    const QString de = QStringLiteral("Hinweise zu Drittkomponenten");
+    const QString fr = QStringLiteral("Mentions des composants tiers");
+    const QString en = QStringLiteral("Third-party notices");
+    QTest::newRow("de") << QStringLiteral("de_DE") << true << de;
+    QTest::newRow("de_AT falls back to de") << QStringLiteral("de_AT") << true << de;
+    QTest::newRow("fr") << QStringLiteral("fr_FR") << true << fr;
+    QTest::newRow("en needs nothing") << QStringLiteral("en_US") << true << en;
+    QTest::newRow("ja has no translation") << QStringLiteral("ja_JP") << false << en;
+}
+
+void TstTranslator::install()
+{
+    QFETCH(QString, locale);
+    QFETCH(bool, loaded);
+    QFETCH(QString, expected);
+    QCOMPARE(Translator::install(qApp, QLocale(locale)), loaded);
+    QCOMPARE(QLocale().name(), QLocale(locale).name());
+    QCOMPARE(QCoreApplication::translate("melodee::AboutDialog", "Third-party notices"), expected);
+}
+
+void TstTranslator::switchingBackToEnglish()
+{
+    QVERIFY(Translator::install(qApp, QLocale(QStringLiteral("de"))));
+    QVERIFY(Translator::install(qApp, QLocale(QStringLiteral("en"))));
+    QCOMPARE(QCoreApplication::translate("melodee::AboutDialog", "Third-party notices"),
+             QStringLiteral("Third-party notices"));
+}
+
+QTEST_MAIN(TstTranslator)
+#include "tst_translator.moc"
