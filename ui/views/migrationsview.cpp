@@ -1,17 +1,724 @@
 #include "migrationsview.h"
 
+#include "app/connectionsession.h"
+#include "models/migrationlistmodel.h"
+#include "widgets/backgroundtask.h"
+#include "widgets/errorbanner.h"
+#include "widgets/sqleditor.h"
+
+#include <db/pgconnection.h>
+#include <util/logging.h>
+
+#include <QCheckBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextBlock>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
 namespace melodee {
 
-MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
-    : PlaceholderPage(ViewId::Migrations, session, parent)
+namespace {
+
+// Lint findings of a statement marked on the statement's first line.
+void addMarks(QList<SqlLineMark> &marks, int line, const QList<LintFinding> &findings)
 {
-    setDescription(tr("Every migration with its status and checksum, the exact SQL with lint "
-                      "findings, dry run, rehearsal and a reviewed apply will appear here."));
+    for (const LintFinding &f : findings) {
+        marks << SqlLineMark{
+            line,
+            f.severity,
+            QStringLiteral("%1 [%2]: %3\nfix: %4").arg(f.severity, f.rule, f.message, f.fix)};
+    }
+}
+
+int lineOf(const QString &text, int pos)
+{
+    return int(QStringView(text).left(pos).count(QLatin1Char('\n'))) + 1;
+}
+
+} // namespace
+
+MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
+    : ViewPage(ViewId::Migrations, session, parent)
+    , m_cancel(std::make_shared<std::atomic<bool>>(false))
+{
+    // One worker: the migrator's operations are sequential by nature (one advisory lock holder).
+    m_pool.setMaxThreadCount(1);
+    m_model = new MigrationListModel(this);
+
+    m_banner = new ErrorBanner(this);
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_refreshButton = new QPushButton(tr("&Refresh"), this);
+    m_refreshButton->setShortcut(QKeySequence::Refresh);
+    m_dryRunButton = new QPushButton(tr("&Dry run"), this);
+    m_dryRunButton->setToolTip(tr("Plan every pending statement, grouped by phase, without "
+                                  "writing anything (Ctrl+D)"));
+    m_dryRunButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_rehearseButton = new QPushButton(tr("Re&hearse"), this);
+    m_rehearseButton->setToolTip(tr("Run the pending transactional migrations in one "
+                                    "transaction and roll it back"));
+    m_exportButton = new QPushButton(tr("&Export plan…"), this);
+    m_exportButton->setToolTip(tr("Save the reviewable plan file with its hash, for "
+                                  "`melodee migrate --plan FILE`"));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
+
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_refreshButton);
+    actions->addWidget(m_dryRunButton);
+    actions->addWidget(m_rehearseButton);
+    actions->addWidget(m_exportButton);
+    actions->addStretch();
+    actions->addWidget(m_cancelButton);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->setAlternatingRowColors(true);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+
+    m_sqlTitle = new QLabel(this);
+    QFont titleFont = m_sqlTitle->font();
+    titleFont.setBold(true);
+    m_sqlTitle->setFont(titleFont);
+    m_sql = new SqlEditor(this);
+    m_findings = new QTreeWidget(this);
+    m_findings->setRootIsDecorated(false);
+    m_findings->setHeaderLabels({tr("Line"), tr("Severity"), tr("Rule"), tr("Finding"), tr("Fix")});
+    m_findings->setAlternatingRowColors(true);
+
+    auto *sqlPane = new QWidget(this);
+    auto *sqlLayout = new QVBoxLayout(sqlPane);
+    sqlLayout->setContentsMargins(0, 0, 0, 0);
+    sqlLayout->addWidget(m_sqlTitle);
+    auto *sqlSplit = new QSplitter(Qt::Vertical, sqlPane);
+    sqlSplit->addWidget(m_sql);
+    sqlSplit->addWidget(m_findings);
+    sqlSplit->setStretchFactor(0, 4);
+    sqlSplit->setStretchFactor(1, 1);
+    sqlLayout->addWidget(sqlSplit);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_table);
+    split->addWidget(sqlPane);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    m_reviewed = new QCheckBox(tr("I &reviewed this plan"), this);
+    m_reviewer = new QLineEdit(this);
+    m_reviewer->setPlaceholderText(tr("Reviewer name (recorded in the history)"));
+    m_reviewer->setClearButtonEnabled(true);
+    m_applyButton = new QPushButton(tr("&Apply"), this);
+    m_applyButton->setToolTip(tr("Apply exactly the reviewed plan (refused if it changed)"));
+    m_progress = new QProgressBar(this);
+    m_progress->setTextVisible(true);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    auto *review = new QHBoxLayout;
+    review->addWidget(m_reviewed);
+    review->addWidget(m_reviewer, 1);
+    review->addWidget(m_applyButton);
+    review->addWidget(m_progress, 1);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setPlaceholderText(tr("Live log: statements as they run, lock waits and retries"));
+    m_log->setMaximumHeight(140);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
+    layout->addLayout(actions);
+    layout->addWidget(m_summary);
+    layout->addWidget(split, 1);
+    layout->addLayout(review);
+    layout->addWidget(m_log);
+
+    connect(m_refreshButton, &QPushButton::clicked, this, &MigrationsView::refresh);
+    connect(m_dryRunButton, &QPushButton::clicked, this, &MigrationsView::dryRun);
+    connect(m_rehearseButton, &QPushButton::clicked, this, &MigrationsView::rehearse);
+    connect(m_exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export plan"), QStringLiteral("melodee-plan.sql"), tr("SQL plan (*.sql)"));
+        if (!path.isEmpty())
+            exportPlanTo(path);
+    });
+    connect(m_applyButton, &QPushButton::clicked, this, &MigrationsView::apply);
+    connect(m_cancelButton, &QPushButton::clicked, this, &MigrationsView::cancel);
+    connect(m_reviewed, &QCheckBox::toggled, this, &MigrationsView::updateActions);
+    connect(m_reviewer, &QLineEdit::textChanged, this, &MigrationsView::updateActions);
+    connect(m_table->selectionModel(),
+            &QItemSelectionModel::selectionChanged,
+            this,
+            &MigrationsView::onSelectionChanged);
+    connect(m_findings, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        const QTextBlock block = m_sql->document()->findBlockByNumber(item->text(0).toInt() - 1);
+        if (block.isValid()) {
+            m_sql->setTextCursor(QTextCursor(block));
+            m_sql->centerCursor();
+        }
+    });
+    connect(
+        session, &ConnectionSession::connectionChanged, this, &MigrationsView::onConnectionChanged);
+
+    m_confirmer = [this](const QStringList &steps) {
+        return QMessageBox::warning(
+                   this,
+                   tr("Production guard"),
+                   tr("This database is marked production. The plan contains destructive or "
+                      "irreversible steps:\n\n%1\n\nApply them anyway?")
+                       .arg(steps.join(QLatin1Char('\n'))),
+                   QMessageBox::Yes | QMessageBox::Cancel,
+                   QMessageBox::Cancel)
+               == QMessageBox::Yes;
+    };
+    onConnectionChanged();
+}
+
+MigrationsView::~MigrationsView()
+{
+    waitForWork();
+}
+
+void MigrationsView::waitForWork()
+{
+    m_cancel->store(true);
+    m_pool.waitForDone();
 }
 
 QString MigrationsView::title() const
 {
     return tr("Migrations");
+}
+
+void MigrationsView::setDestructiveConfirmer(DestructiveConfirmer confirmer)
+{
+    m_confirmer = std::move(confirmer);
+}
+
+QString MigrationsView::logText() const
+{
+    return m_log->toPlainText();
+}
+
+void MigrationsView::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(
+        QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void MigrationsView::onConnectionChanged()
+{
+    m_model->setStates({});
+    m_plan.reset();
+    m_migrations.clear();
+    m_sql->setSql(QString());
+    m_findings->clear();
+    m_banner->clear();
+    m_reviewed->setChecked(false);
+    m_summary->setText(session()->isConnected() ? tr("Loading…") : tr("Not connected."));
+    m_stale = true;
+    if (isActive() && session()->isConnected())
+        refresh();
+    updateActions();
+}
+
+void MigrationsView::activeChangedEvent(bool active)
+{
+    // Nothing polls here; load lazily the first time the page is shown.
+    if (active && m_stale && session()->isConnected() && !m_busy)
+        refresh();
+}
+
+void MigrationsView::setBusy(bool busy, const QString &what)
+{
+    m_busy = busy;
+    if (busy) {
+        m_cancel->store(false);
+        m_progress->setRange(0, 0); // busy until the number of statements is known
+        m_progress->setFormat(what);
+    } else {
+        m_progress->setFormat(QStringLiteral("%v / %m"));
+    }
+    updateActions();
+}
+
+bool MigrationsView::canApply() const
+{
+    return !m_busy && session()->isConnected() && m_plan && !m_plan->isEmpty()
+           && m_reviewed->isChecked() && !m_reviewer->text().trimmed().isEmpty();
+}
+
+void MigrationsView::updateActions()
+{
+    const bool connected = session()->isConnected();
+    m_refreshButton->setEnabled(!m_busy && connected);
+    m_dryRunButton->setEnabled(!m_busy && connected);
+    m_rehearseButton->setEnabled(!m_busy && connected && m_plan && !m_plan->isEmpty());
+    m_exportButton->setEnabled(!m_busy && m_plan.has_value());
+    m_reviewed->setEnabled(!m_busy && m_plan && !m_plan->isEmpty());
+    m_reviewer->setEnabled(!m_busy);
+    m_applyButton->setEnabled(canApply());
+    m_cancelButton->setEnabled(m_busy);
+    if (!m_applyButton->isEnabled() && !m_busy) {
+        m_applyButton->setToolTip(!m_plan || m_plan->isEmpty()
+                                      ? tr("Nothing to apply")
+                                      : tr("Tick \"I reviewed this plan\" and enter your name"));
+    } else {
+        m_applyButton->setToolTip(tr("Apply exactly the reviewed plan (refused if it changed)"));
+    }
+}
+
+void MigrationsView::refresh()
+{
+    startRefresh(false);
+}
+
+void MigrationsView::dryRun()
+{
+    startRefresh(true);
+}
+
+void MigrationsView::startRefresh(bool thenDryRun)
+{
+    if (m_busy || !session()->isConnected())
+        return;
+    setBusy(true, thenDryRun ? tr("Planning…") : tr("Loading…"));
+    m_banner->clear();
+    const AppConfig config = session()->config();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    runInBackground(
+        this,
+        &m_pool,
+        [config, now] {
+            MigrationEngine engine(config);
+            engine.connect();
+            Snapshot s;
+            s.states = engine.status();
+            s.migrations = engine.migrations();
+            s.plan = engine.plan(now);
+            s.target = engine.targetDescription();
+            return s;
+        },
+        [this, thenDryRun](const TaskOutcome<Snapshot> &r) {
+            setBusy(false);
+            if (!r.ok()) {
+                m_banner->showError(tr("Could not read the migrations: %1").arg(r.error),
+                                    r.details);
+                appendLog(tr("error: %1").arg(r.error));
+                m_summary->setText(tr("Could not load."));
+                updateActions();
+                if (thenDryRun)
+                    emit dryRunFinished();
+                emit refreshed();
+                return;
+            }
+            applySnapshot(*r.value);
+            if (thenDryRun) {
+                showVersion(0);
+                QStringList phases;
+                for (const PlannedMigration &pm : m_plan->migrations)
+                    phases << QStringLiteral("%1 %2")
+                                  .arg(pm.migration.phase)
+                                  .arg(phaseName(pm.migration.phase));
+                phases.removeDuplicates();
+                appendLog(tr("dry run: %n migration(s), %1 statements, phases %2, plan %3",
+                             nullptr,
+                             int(m_plan->migrations.size()))
+                              .arg(m_plan->statementCount())
+                              .arg(phases.isEmpty() ? tr("none") : phases.join(QLatin1String(", ")),
+                                   m_plan->hash()));
+                emit dryRunFinished();
+            }
+            emit refreshed();
+        });
+}
+
+void MigrationsView::applySnapshot(const Snapshot &s)
+{
+    const int selected = m_table->currentIndex().isValid()
+                             ? m_model
+                                   ->data(m_model->index(m_table->currentIndex().row(), 0),
+                                          MigrationListModel::VersionRole)
+                                   .toInt()
+                             : -1;
+    const QString oldHash = m_plan ? m_plan->hash() : QString();
+    m_migrations = s.migrations;
+    m_plan = s.plan;
+    m_target = s.target;
+    m_stale = false;
+    m_model->setStates(s.states);
+    m_table->resizeColumnsToContents();
+    // A reviewed tick belongs to one plan: a different plan needs a new review.
+    if (m_plan->hash() != oldHash)
+        m_reviewed->setChecked(false);
+    const int errors = m_plan->findingCount(QStringLiteral("error"));
+    const int warnings = m_plan->findingCount(QStringLiteral("warning"));
+    m_summary->setText(
+        m_plan->isEmpty()
+            ? tr("%1 · at version %2 · nothing pending").arg(m_target).arg(m_plan->baseVersion)
+            : tr("%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 "
+                 "error(s), %6 warning(s) · plan %7 · environment %8")
+                  .arg(m_target)
+                  .arg(m_plan->baseVersion)
+                  .arg(m_plan->migrations.size())
+                  .arg(m_plan->statementCount())
+                  .arg(errors)
+                  .arg(warnings)
+                  .arg(m_plan->hash().left(19), m_plan->environment));
+    const int row = selected >= 0 ? m_model->rowForVersion(selected) : -1;
+    if (selected == 0 && m_model->hasPlanRow())
+        m_table->selectRow(0);
+    else if (row >= 0)
+        m_table->selectRow(row);
+    else if (m_model->rowCount() > 0)
+        m_table->selectRow(0);
+    updateActions();
+}
+
+void MigrationsView::onSelectionChanged()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    showVersion(m_model->data(rows.first(), MigrationListModel::VersionRole).toInt());
+}
+
+void MigrationsView::showPlan()
+{
+    if (!m_plan)
+        return;
+    const QString text = m_plan->render();
+    QList<SqlLineMark> marks;
+    int from = 0;
+    for (const PlannedMigration &pm : m_plan->migrations) {
+        for (const PlannedStatement &st : pm.statements) {
+            const int at = int(text.indexOf(st.sql, from));
+            if (at < 0)
+                continue;
+            from = at + int(st.sql.size());
+            addMarks(marks, lineOf(text, at), st.findings);
+        }
+    }
+    m_sqlTitle->setText(m_plan->isEmpty()
+                            ? tr("Pending plan: nothing to do")
+                            : tr("Pending plan %1, exactly what Apply runs").arg(m_plan->hash()));
+    m_sql->setSql(text, marks);
+    m_findings->clear();
+    for (const SqlLineMark &m : std::as_const(marks)) {
+        const QStringList parts = m.text.split(QLatin1Char('\n'));
+        const QString head = parts.value(0);
+        const QString rule = head.section(QLatin1Char('['), 1).section(QLatin1Char(']'), 0, 0);
+        auto *item = new QTreeWidgetItem(m_findings,
+                                         {QString::number(m.line),
+                                          m.severity,
+                                          rule,
+                                          head.section(QLatin1String("]: "), 1),
+                                          parts.value(1).mid(5)});
+        item->setForeground(1,
+                            m.severity == QLatin1String("error") ? QColor(0xc6, 0x28, 0x28)
+                                                                 : QColor(0xe6, 0x51, 0x00));
+    }
+}
+
+void MigrationsView::showVersion(int version)
+{
+    if (version == 0) {
+        if (m_model->hasPlanRow() && m_table->currentIndex().row() != 0)
+            m_table->selectRow(0);
+        showPlan();
+        return;
+    }
+    const Migration *migration = nullptr;
+    for (const Migration &m : std::as_const(m_migrations)) {
+        if (m.version == version)
+            migration = &m;
+    }
+    const PlannedMigration *planned = nullptr;
+    if (m_plan) {
+        for (const PlannedMigration &pm : m_plan->migrations) {
+            if (pm.migration.version == version)
+                planned = &pm;
+        }
+    }
+    QString text;
+    QList<SqlLineMark> marks;
+    if (planned) {
+        // Pending: exactly the statements the plan runs (generated ones included).
+        text = QStringLiteral("-- V%1 %2 · phase %3 (%4) · %5 · %6\n\n")
+                   .arg(version)
+                   .arg(planned->migration.name)
+                   .arg(planned->migration.phase)
+                   .arg(phaseName(planned->migration.phase),
+                        planned->migration.transactional ? tr("transactional")
+                                                         : tr("non-transactional"),
+                        planned->migration.reversible ? tr("reversible") : tr("irreversible"));
+        for (const PlannedStatement &st : planned->statements) {
+            addMarks(marks, lineOf(text, int(text.size())), st.findings);
+            text += st.sql + QStringLiteral(";\n\n");
+        }
+        m_sqlTitle->setText(tr("V%1 %2: pending, the statements Apply runs")
+                                .arg(version)
+                                .arg(planned->migration.name));
+    } else if (migration) {
+        // Applied (or otherwise not in the plan): the file as it is now, linted as the planner
+        // would lint it.
+        text = migration->expandedSql(session()->config().session);
+        Linter::Options o;
+        o.inTransaction = migration->transactional;
+        o.timeoutsSetByEngine = true;
+        for (const QString &r : migration->lintIgnore)
+            o.ignore.insert(r);
+        Linter linter(o);
+        for (const LintFinding &f : linter.lintScript(text))
+            addMarks(marks, f.line, {f});
+        m_sqlTitle->setText(tr("V%1 %2: %3").arg(version).arg(migration->name, migration->source));
+    } else {
+        m_sqlTitle->setText(
+            tr("V%1: no file for this migration (only in the history)").arg(version));
+    }
+    m_sql->setSql(text, marks);
+    m_findings->clear();
+    for (const SqlLineMark &m : std::as_const(marks)) {
+        const QStringList parts = m.text.split(QLatin1Char('\n'));
+        const QString head = parts.value(0);
+        auto *item = new QTreeWidgetItem(
+            m_findings,
+            {QString::number(m.line),
+             m.severity,
+             head.section(QLatin1Char('['), 1).section(QLatin1Char(']'), 0, 0),
+             head.section(QLatin1String("]: "), 1),
+             parts.value(1).mid(5)});
+        item->setForeground(1,
+                            m.severity == QLatin1String("error") ? QColor(0xc6, 0x28, 0x28)
+                                                                 : QColor(0xe6, 0x51, 0x00));
+    }
+}
+
+void MigrationsView::rehearse()
+{
+    if (m_busy || !session()->isConnected() || !m_plan)
+        return;
+    setBusy(true, tr("Rehearsing…"));
+    m_banner->clear();
+    const AppConfig config = session()->config();
+    const QDateTime now = m_plan->now;
+    auto cancel = m_cancel;
+    QPointer<MigrationsView> self(this);
+    runInBackground(
+        this,
+        &m_pool,
+        [config, now, cancel, self] {
+            MigrationEngine engine(config);
+            engine.connect();
+            engine.checkDrift();
+            const Plan plan = engine.plan(now);
+            MigrateCallbacks cb;
+            cb.cancel = cancel.get();
+            cb.log = [self](const QString &m) {
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, m] {
+                        if (self)
+                            self->appendLog(m);
+                    },
+                    Qt::QueuedConnection);
+            };
+            auto result = engine.rehearse(plan, cb);
+            return std::make_pair(result, int(plan.migrations.size()));
+        },
+        [this](const TaskOutcome<std::pair<MigrationEngine::RehearseResult, int>> &r) {
+            setBusy(false);
+            if (!r.ok()) {
+                m_banner->showError(tr("Rehearsal could not run: %1").arg(r.error), r.details);
+                appendLog(tr("rehearsal error: %1").arg(r.error));
+                emit rehearseFinished(false);
+                return;
+            }
+            const auto &[res, total] = *r.value;
+            QString text = tr("Rehearsed %1 of %2 migration(s) in one transaction, rolled back: "
+                              "nothing was changed.")
+                               .arg(res.rehearsed)
+                               .arg(total);
+            if (!res.notRehearsed.isEmpty())
+                text += QLatin1Char(' ')
+                        + tr("Not rehearsed (non-transactional): %1")
+                              .arg(res.notRehearsed.join(QLatin1String(", ")));
+            appendLog(text);
+            if (!res.failure.isEmpty()) {
+                m_banner->showError(tr("Rehearsal failed at V%1").arg(res.failedVersion),
+                                    res.failure);
+                appendLog(
+                    tr("rehearsal failed at V%1: %2").arg(res.failedVersion).arg(res.failure));
+            } else {
+                m_banner->showInfo(text);
+            }
+            emit rehearseFinished(res.failure.isEmpty());
+        });
+}
+
+bool MigrationsView::exportPlanTo(const QString &path)
+{
+    if (!m_plan)
+        return false;
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(m_plan->render().toUtf8()) < 0 || !f.commit()) {
+        m_banner->showError(tr("Could not write the plan to %1").arg(path), f.errorString());
+        return false;
+    }
+    appendLog(tr("plan %1 written to %2").arg(m_plan->hash(), path));
+    m_banner->showInfo(tr("Plan %1 exported to %2. Apply it elsewhere with `melodee migrate "
+                          "--plan %2 --reviewer NAME`.")
+                           .arg(m_plan->hash(), path));
+    return true;
+}
+
+void MigrationsView::apply()
+{
+    if (!canApply())
+        return;
+    MigrateApplyOptions options;
+    options.reviewer = m_reviewer->text().trimmed();
+    options.expectedHash = m_plan->hash();
+    options.expectedStatements = m_plan->statements();
+    const AppConfig config = session()->config();
+    if (config.migrate.environment == QLatin1String("production")) {
+        QStringList steps;
+        for (const PlannedMigration &pm : m_plan->migrations) {
+            if (pm.destructive() || pm.irreversible())
+                steps << QStringLiteral("V%1 %2 (%3)")
+                             .arg(pm.migration.version)
+                             .arg(pm.migration.name,
+                                  pm.destructive() ? tr("destructive") : tr("irreversible"));
+        }
+        if (!steps.isEmpty()) {
+            if (!m_confirmer || !m_confirmer(steps)) {
+                appendLog(tr("apply refused by the production guard: %1")
+                              .arg(steps.join(QLatin1String(", "))));
+                m_banner->showError(tr("Not applied: the production guard needs confirmation for "
+                                       "%1")
+                                        .arg(steps.join(QLatin1String(", "))));
+                return;
+            }
+            options.allowDestructive = true;
+            appendLog(tr("production guard: destructive steps allowed by %1: %2")
+                          .arg(options.reviewer, steps.join(QLatin1String(", "))));
+        }
+    }
+    setBusy(true, tr("Applying…"));
+    m_banner->clear();
+    m_doneStatements = 0;
+    const int total = m_plan->statementCount();
+    m_progress->setRange(0, qMax(1, total));
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%v / %m statements"));
+    appendLog(tr("apply plan %1 (%2 statements), reviewed by %3")
+                  .arg(options.expectedHash)
+                  .arg(total)
+                  .arg(options.reviewer));
+    const QDateTime now = m_plan->now;
+    auto cancel = m_cancel;
+    QPointer<MigrationsView> self(this);
+    runInBackground(
+        this,
+        &m_pool,
+        [config, now, options, cancel, self] {
+            const auto post = [self](auto fn) {
+                QMetaObject::invokeMethod(
+                    self,
+                    [self, fn] {
+                        if (self)
+                            fn(self.data());
+                    },
+                    Qt::QueuedConnection);
+            };
+            MigrationEngine engine(config);
+            MigrateCallbacks cb;
+            cb.cancel = cancel.get();
+            cb.log = [post](const QString &m) {
+                post([m](MigrationsView *v) { v->appendLog(m); });
+            };
+            cb.statement = [post](int version, int index, int count, const QString &sql) {
+                post([=](MigrationsView *v) { v->onStatement(version, index, count, sql); });
+            };
+            engine.connect();
+            engine.lock(cb);
+            engine.checkDrift();
+            const Plan plan = engine.plan(now);
+            MigrationEngine::ApplyResult result = engine.apply(plan, options, cb);
+            engine.unlock();
+            return result;
+        },
+        [this](const TaskOutcome<MigrationEngine::ApplyResult> &r) {
+            setBusy(false);
+            m_reviewed->setChecked(false);
+            if (r.ok()) {
+                for (const QString &m : r.value->messages)
+                    appendLog(m);
+                const QString text
+                    = tr("Applied %n migration(s); database at version %1 (plan %2).",
+                         nullptr,
+                         r.value->applied)
+                          .arg(r.value->finalVersion)
+                          .arg(r.value->planHash);
+                appendLog(text);
+                m_banner->showInfo(text);
+                m_progress->setValue(m_progress->maximum());
+            } else {
+                appendLog(tr("apply failed: %1").arg(r.error));
+                m_banner->showError(tr("Apply failed: %1").arg(r.error), r.details);
+            }
+            const bool ok = r.ok();
+            // The history changed either way: reload it, then report.
+            connect(
+                this,
+                &MigrationsView::refreshed,
+                this,
+                [this, ok] { emit applyFinished(ok); },
+                Qt::SingleShotConnection);
+            refresh();
+        });
+}
+
+void MigrationsView::onStatement(int version, int index, int count, const QString &sql)
+{
+    ++m_doneStatements;
+    m_progress->setValue(qMin(m_doneStatements, m_progress->maximum()));
+    appendLog(QStringLiteral("[V%1 %2/%3] %4")
+                  .arg(version)
+                  .arg(index)
+                  .arg(count)
+                  .arg(sql.simplified().left(140)));
+}
+
+void MigrationsView::cancel()
+{
+    if (!m_busy)
+        return;
+    // Apply stops between statements (the current transaction rolls back); nothing is cut off
+    // half-way through a statement, so a non-transactional step is never left broken by us.
+    m_cancel->store(true);
+    appendLog(tr("cancel requested: stopping before the next statement"));
 }
 
 } // namespace melodee

@@ -2,16 +2,129 @@
 
 #include "viewpage.h"
 
+#include <migrate/migrationengine.h>
+
+#include <QList>
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTreeWidget;
+
 namespace melodee {
 
-// The Migrations page. A placeholder until its view is built (issue 6).
-class MigrationsView : public PlaceholderPage
+class ErrorBanner;
+class MigrationListModel;
+class SqlEditor;
+
+// The migration review screen: every migration with its status, the exact SQL with lint findings
+// on their lines, dry run, rehearsal, plan export and an apply that needs a named reviewer. All
+// database work runs on a worker thread through MigrationEngine; apply reports each statement as
+// it starts and can be cancelled between statements.
+class MigrationsView : public ViewPage
 {
     Q_OBJECT
 
 public:
     explicit MigrationsView(ConnectionSession *session, QWidget *parent = nullptr);
+    ~MigrationsView() override;
     QString title() const override;
+
+    // Asked before applying destructive or irreversible steps under the production guard; gets
+    // their names, returns true to allow them. The default asks with a message box.
+    using DestructiveConfirmer = std::function<bool(const QStringList &steps)>;
+    void setDestructiveConfirmer(DestructiveConfirmer confirmer);
+
+    // Actions (also bound to the buttons) so tests and shortcuts drive the same code.
+    void refresh();
+    void dryRun();
+    void rehearse();
+    bool exportPlanTo(const QString &path);
+    void apply();
+    void cancel();
+
+    bool isBusy() const { return m_busy; }
+    bool canApply() const;
+    const std::optional<Plan> &plan() const { return m_plan; }
+    MigrationListModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    SqlEditor *sqlEditor() const { return m_sql; }
+    QTreeWidget *findingsList() const { return m_findings; }
+    QCheckBox *reviewedCheck() const { return m_reviewed; }
+    QLineEdit *reviewerEdit() const { return m_reviewer; }
+    QPushButton *applyButton() const { return m_applyButton; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QString logText() const;
+    ErrorBanner *banner() const { return m_banner; }
+    // Shows the SQL of the migration with this version (0: the pending plan).
+    void showVersion(int version);
+
+signals:
+    void refreshed();
+    void dryRunFinished();
+    void rehearseFinished(bool ok);
+    void applyFinished(bool ok);
+
+protected:
+    void activeChangedEvent(bool active) override;
+
+private:
+    struct Snapshot
+    {
+        QList<MigrationState> states;
+        QList<Migration> migrations;
+        Plan plan;
+        QString target;
+    };
+
+    void onConnectionChanged();
+    void setBusy(bool busy, const QString &what = {});
+    void updateActions();
+    void onSelectionChanged();
+    void showPlan();
+    void appendLog(const QString &line);
+    void startRefresh(bool thenDryRun);
+    void applySnapshot(const Snapshot &s);
+    void onStatement(int version, int index, int count, const QString &sql);
+    void waitForWork();
+
+    MigrationListModel *m_model = nullptr;
+    QTableView *m_table = nullptr;
+    SqlEditor *m_sql = nullptr;
+    QLabel *m_sqlTitle = nullptr;
+    QTreeWidget *m_findings = nullptr;
+    QLabel *m_summary = nullptr;
+    ErrorBanner *m_banner = nullptr;
+    QPushButton *m_refreshButton = nullptr;
+    QPushButton *m_dryRunButton = nullptr;
+    QPushButton *m_rehearseButton = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QPushButton *m_applyButton = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QCheckBox *m_reviewed = nullptr;
+    QLineEdit *m_reviewer = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+
+    QList<Migration> m_migrations;
+    std::optional<Plan> m_plan;
+    QString m_target;
+    bool m_busy = false;
+    bool m_stale = true;
+    int m_doneStatements = 0;
+    QThreadPool m_pool;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    DestructiveConfirmer m_confirmer;
 };
 
 } // namespace melodee

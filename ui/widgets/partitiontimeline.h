@@ -1,0 +1,118 @@
+#pragma once
+
+#include <partitions/partitionmanager.h>
+
+#include <QAbstractScrollArea>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+namespace melodee {
+
+// The partitions of each partitioned table on a month axis: one lane per table, one block per
+// partition shaded by rows or size, gaps as red holes, the default partition at the lane's end,
+// a "now" marker and the premake horizon. Painting walks only the blocks in view (binary search
+// per lane), so hundreds of partitions per table cost what a screenful costs.
+class PartitionTimeline : public QAbstractScrollArea
+{
+    Q_OBJECT
+
+public:
+    enum class Shading { Rows, Size };
+    Q_ENUM(Shading)
+
+    struct Hit
+    {
+        enum Kind { None, Partition, Gap, Default, Label };
+        Kind kind = None;
+        int lane = -1;
+        int index = -1; // partition or gap index in the lane
+    };
+
+    explicit PartitionTimeline(QWidget *parent = nullptr);
+
+    void setTables(const QList<PartitionedTableInfo> &tables);
+    const QList<PartitionedTableInfo> &tables() const { return m_tables; }
+    void setNow(const QDateTime &now);
+    void setPremakeMonths(int months);
+    void setShading(Shading shading);
+    Shading shading() const { return m_shading; }
+
+    // Zoom: how many years the month area shows at once, 1 to 10.
+    void setVisibleYears(int years);
+    int visibleYears() const { return m_years; }
+    // Scrolls so the month is at the left edge of the month area.
+    void scrollToMonth(const Month &month);
+    Month firstVisibleMonth() const;
+
+    Hit hitTest(const QPoint &viewportPos) const;
+    QString toolTipText(const Hit &hit) const;
+    // Where a lane's block is, in viewport coordinates (empty when scrolled out of view).
+    QRect partitionRect(int lane, int index) const;
+    QRect defaultRect(int lane) const;
+    QRect gapRect(int lane, int index) const;
+    // Blocks drawn by the last paint, to check that painting is bounded by what is visible.
+    int lastPaintedBlocks() const { return m_lastPainted; }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+    static constexpr int kLabelWidth = 190;
+    static constexpr int kDefaultWidth = 130;
+    static constexpr int kAxisHeight = 40;
+    static constexpr int kLaneHeight = 54;
+    static constexpr int kLaneGap = 14;
+    static constexpr int kLegendHeight = 34;
+
+signals:
+    void visibleYearsChanged(int years);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    bool viewportEvent(QEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+
+private:
+    struct Block
+    {
+        double start = 0; // months since year 0, fractional
+        double end = 0;
+        int info = -1; // index into PartitionedTableInfo::partitions
+    };
+    struct LaneGeometry
+    {
+        QList<Block> partitions; // month partitions, ascending
+        QList<Block> gaps;
+    };
+
+    static double monthValue(const QDateTime &t);
+    double pixelsPerMonth() const;
+    int monthAreaWidth() const;
+    int xFor(double month) const;
+    double monthAt(int x) const;
+    int laneTop(int lane) const;
+    void updateScrollRange(double keepMonthAtLeft = -1);
+    qint64 measure(const PartitionInfo &p) const;
+    QColor shade(qint64 value) const;
+    QString formatCount(qint64 v) const;
+    void paintAxis(QPainter &p, double first, double last);
+    void paintLegend(QPainter &p);
+
+    QList<PartitionedTableInfo> m_tables;
+    QList<LaneGeometry> m_lanes;
+    QDateTime m_now;
+    int m_premake = 6;
+    Shading m_shading = Shading::Rows;
+    int m_years = 2;
+    double m_minMonth = 0;
+    double m_maxMonth = 12;
+    qint64 m_maxMeasure = 1;
+    int m_lastPainted = 0;
+    bool m_positioned = false;
+};
+
+QString formatBytes(qint64 bytes);
+
+} // namespace melodee

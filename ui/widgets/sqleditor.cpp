@@ -1,0 +1,164 @@
+#include "sqleditor.h"
+
+#include "sqlhighlighter.h"
+
+#include <QFontDatabase>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QTextBlock>
+#include <QToolTip>
+
+namespace melodee {
+
+class SqlEditorGutter : public QWidget
+{
+public:
+    explicit SqlEditorGutter(SqlEditor *editor)
+        : QWidget(editor)
+        , m_editor(editor)
+    {}
+    QSize sizeHint() const override { return {m_editor->gutterWidth(), 0}; }
+
+protected:
+    void paintEvent(QPaintEvent *event) override { m_editor->paintGutter(event); }
+
+private:
+    SqlEditor *m_editor;
+};
+
+SqlEditor::SqlEditor(QWidget *parent)
+    : QPlainTextEdit(parent)
+{
+    setReadOnly(true);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_highlighter = new SqlHighlighter(document());
+    m_gutter = new SqlEditorGutter(this);
+    connect(this, &QPlainTextEdit::blockCountChanged, this, [this] {
+        setViewportMargins(gutterWidth(), 0, 0, 0);
+    });
+    connect(this, &QPlainTextEdit::updateRequest, this, &SqlEditor::updateGutter);
+    setViewportMargins(gutterWidth(), 0, 0, 0);
+}
+
+int SqlEditor::gutterWidth() const
+{
+    const int digits = QString::number(qMax(1, blockCount())).size();
+    return 18 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * qMax(3, digits);
+}
+
+QColor SqlEditor::markColor(const QString &severity)
+{
+    return severity == QLatin1String("error") ? QColor(0xd3, 0x2f, 0x2f) : QColor(0xf0, 0x9a, 0x00);
+}
+
+void SqlEditor::setSql(const QString &sql, const QList<SqlLineMark> &marks)
+{
+    setPlainText(sql);
+    m_marks = marks;
+    QList<QTextEdit::ExtraSelection> selections;
+    for (const SqlLineMark &m : marks) {
+        const QTextBlock block = document()->findBlockByNumber(m.line - 1);
+        if (!block.isValid())
+            continue;
+        QTextEdit::ExtraSelection line;
+        QColor tint = markColor(m.severity);
+        tint.setAlpha(40);
+        line.format.setBackground(tint);
+        line.format.setProperty(QTextFormat::FullWidthSelection, true);
+        line.cursor = QTextCursor(block);
+        selections << line;
+        QTextEdit::ExtraSelection wave;
+        wave.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        wave.format.setUnderlineColor(markColor(m.severity));
+        wave.cursor = QTextCursor(block);
+        wave.cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        selections << wave;
+    }
+    setExtraSelections(selections);
+    m_gutter->update();
+}
+
+QList<int> SqlEditor::markedLines() const
+{
+    QList<int> out;
+    for (const QTextEdit::ExtraSelection &s : extraSelections()) {
+        const int line = s.cursor.block().blockNumber() + 1;
+        if (!out.contains(line))
+            out << line;
+    }
+    return out;
+}
+
+void SqlEditor::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    const QRect cr = contentsRect();
+    m_gutter->setGeometry(QRect(cr.left(), cr.top(), gutterWidth(), cr.height()));
+}
+
+bool SqlEditor::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const int line = cursorForPosition(help->pos()).block().blockNumber() + 1;
+        QStringList texts;
+        for (const SqlLineMark &m : std::as_const(m_marks)) {
+            if (m.line == line)
+                texts << m.text;
+        }
+        if (texts.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), texts.join(QLatin1Char('\n')), viewport());
+        return true;
+    }
+    return QPlainTextEdit::viewportEvent(event);
+}
+
+void SqlEditor::updateGutter(const QRect &rect, int dy)
+{
+    if (dy)
+        m_gutter->scroll(0, dy);
+    else
+        m_gutter->update(0, rect.y(), m_gutter->width(), rect.height());
+}
+
+void SqlEditor::paintGutter(QPaintEvent *event)
+{
+    QPainter p(m_gutter);
+    const QPalette pal = palette();
+    p.fillRect(event->rect(), pal.color(QPalette::AlternateBase));
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    int bottom = top + qRound(blockBoundingRect(block).height());
+    const int w = m_gutter->width();
+    p.setFont(font());
+    while (block.isValid() && top <= event->rect().bottom()) {
+        if (block.isVisible() && bottom >= event->rect().top()) {
+            const int line = block.blockNumber() + 1;
+            QString severity;
+            for (const SqlLineMark &m : std::as_const(m_marks)) {
+                if (m.line == line && severity != QLatin1String("error"))
+                    severity = m.severity;
+            }
+            if (!severity.isEmpty()) {
+                p.setRenderHint(QPainter::Antialiasing);
+                p.setBrush(markColor(severity));
+                p.setPen(Qt::NoPen);
+                const int d = qMin(8, bottom - top - 4);
+                p.drawEllipse(QRect(4, top + (bottom - top - d) / 2, d, d));
+            }
+            p.setPen(pal.color(QPalette::PlaceholderText));
+            p.drawText(QRect(0, top, w - 6, bottom - top),
+                       Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(line));
+        }
+        block = block.next();
+        top = bottom;
+        bottom = top + qRound(blockBoundingRect(block).height());
+    }
+}
+
+} // namespace melodee

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <sqlscan/sqltokens.h>
+
+#include <QHash>
+#include <QList>
+#include <QSyntaxHighlighter>
+#include <QTextCharFormat>
+
+namespace melodee {
+
+// PostgreSQL syntax highlighting from PostgreSQL's own lexer (libpg_query via scanSql()), not
+// from regular expressions: the document is tokenised once per change, so strings and comments
+// that span lines ($$ bodies, /* */) are coloured correctly.
+class SqlHighlighter : public QSyntaxHighlighter
+{
+    Q_OBJECT
+
+public:
+    explicit SqlHighlighter(QTextDocument *document);
+
+    // The format used for a token kind (derived from the palette: dark themes get light colours).
+    QTextCharFormat formatFor(SqlToken::Kind kind) const;
+    void setDarkPalette(bool dark);
+    const QList<SqlToken> &tokens() const { return m_tokens; }
+    QString scanError() const { return m_scanError; }
+
+protected:
+    void highlightBlock(const QString &text) override;
+
+private:
+    void rescan();
+
+    QList<SqlToken> m_tokens;
+    QString m_scanError;
+    int m_scannedRevision = -1;
+    QHash<int, QTextCharFormat> m_formats;
+};
+
+} // namespace melodee
