@@ -28,8 +28,14 @@ check "Qt Widgets requirement" "$requires" '^libQt6Widgets\.so\.6'
 check "libpq requirement" "$requires" '^libpq\.so\.5'
 check "QtKeychain requirement" "$requires" '^libqt6keychain\.so\.1'
 check "yaml-cpp requirement" "$requires" '^libyaml-cpp\.so'
-check "hiredis requirement" "$requires" '^libhiredis\.so'
-check "QPSQL plugin requirement" "$requires" '^qt6-qtbase-postgresql'
+# Every library the packaged binaries link (NEEDED) must be required. hiredis appears here only
+# once an app links it: --as-needed drops what a binary does not use.
+for bin in "$build/bin/melodee" "$build/bin/melodee-admin"; do # what CPack packaged
+    for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+        re=$(printf '%s' "$lib" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+        check "$(basename "$bin") needs $lib" "$requires" "^$re\(\)\(64bit\)\$"
+    done
+done
 check "/usr/bin/melodee" "$files" '^/usr/bin/melodee$'
 check "/usr/bin/melodee-admin" "$files" '^/usr/bin/melodee-admin$'
 check "licence files" "$files" '^/usr/share/doc/melodee-admin/THIRD-PARTY-NOTICES$'
