@@ -78,8 +78,8 @@ bool Translator::install(QCoreApplication *app, const QLocale &locale)
     auto *own = new QTranslator(app);
     own->setObjectName(QLatin1String(TranslatorName));
     // load(QLocale, ...) tries every UI language in order (LANGUAGE=fr:de, then de_AT, de).
-    if (own->load(locale, QLatin1String(FilePrefix), QStringLiteral("_"),
-                  QLatin1String(ResourceDir))) {
+    if (own->load(
+            locale, QLatin1String(FilePrefix), QStringLiteral("_"), QLatin1String(ResourceDir))) {
         QCoreApplication::installTranslator(own);
         return true;
     }
