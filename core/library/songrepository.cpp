@@ -258,11 +258,14 @@ SongPage SongRepository::page(PgConnection &conn, const PageRequest &req) const
     // Planning a statement over dozens of partitions costs far more than running a keyset page,
     // and with changing keys PostgreSQL keeps choosing fresh custom plans. Keyset shapes are
     // index range scans whatever the key (and created_at is still pruned at executor start), so
-    // run them on the cached generic plan. Searches keep custom plans: the pattern decides
-    // between the trigram index and the sort-order index.
-    const bool generic = conn.usePreparedStatements() && normalizeName(req.filter.search).isEmpty();
+    // run them on the cached generic plan.
+    // A generic plan for a search would guess the pattern's selectivity and may walk the whole
+    // name index for a rare term, so searches are always planned for their pattern.
+    const bool generic = conn.usePreparedStatements();
     if (generic)
-        conn.exec("SET plan_cache_mode = force_generic_plan",
+        conn.exec(normalizeName(req.filter.search).isEmpty()
+                      ? QByteArray("SET plan_cache_mode = force_generic_plan")
+                      : QByteArray("SET plan_cache_mode = force_custom_plan"),
                   {QStringLiteral("songs.page"), m_songs});
     PgResult r;
     try {

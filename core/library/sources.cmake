@@ -9,4 +9,6 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/songrepository.cpp
     ${CMAKE_CURRENT_LIST_DIR}/demodata.h
     ${CMAKE_CURRENT_LIST_DIR}/demodata.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/songservice.h
+    ${CMAKE_CURRENT_LIST_DIR}/songservice.cpp
 )
