@@ -219,12 +219,76 @@ int runCheck(CliContext &ctx, const QStringList &args)
     return bad ? ExitFailure : ExitOk;
 }
 
+int runDown(CliContext &ctx, const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Undoes applied migrations above --to VERSION, newest first, each with its \"-- "
+        "melodee:down\" part in one transaction. Irreversible migrations are never undone.\n"
+        "Exit code: 0 done, 1 failure or no down part, 3 usage, 4 drift, 5 irreversible or "
+        "production guard, 6 lock wait or retries exhausted."));
+    CliContext::addGlobalOptions(parser);
+    addEngineOptions(parser);
+    parser.addOption({QStringLiteral("to"),
+                      QStringLiteral("Version to go back to (kept)."),
+                      QStringLiteral("VERSION")});
+    parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the down plan only.")});
+    parser.addOption({QStringLiteral("environment"),
+                      QStringLiteral("Overrides migrate.environment."),
+                      QStringLiteral("ENV")});
+    parser.addOption({QStringLiteral("allow-destructive"),
+                      QStringLiteral("Let the production guard pass destructive down parts.")});
+    int code = ExitOk;
+    if (!ctx.parse(parser, args, QStringLiteral("migrate down"), &code))
+        return code;
+    bool ok = false;
+    const int to = parser.value(QStringLiteral("to")).toInt(&ok);
+    if (!ok || to < 0) {
+        return ctx.fail(QStringLiteral("--to \"%1\": give the version to go back to (0 or more)")
+                            .arg(parser.value(QStringLiteral("to"))),
+                        ExitUsage);
+    }
+    AppConfig config = ctx.config();
+    if (parser.isSet(QStringLiteral("environment")))
+        config.migrate.environment = parser.value(QStringLiteral("environment"));
+    MigrationEngine engine(config, parser.value(QStringLiteral("dir")));
+    MigrationEngine::Callbacks callbacks;
+    callbacks.log = [&ctx](const QString &m) {
+        ctx.err() << m << '\n';
+        ctx.err().flush();
+    };
+    engine.connect();
+    if (!parser.isSet(QStringLiteral("dry-run")))
+        engine.lock(callbacks);
+    engine.checkDrift();
+    const Plan plan = engine.planDown(to);
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        ctx.out() << plan.render();
+        ctx.out().flush();
+        return ExitOk;
+    }
+    if (plan.isEmpty()) {
+        ctx.out() << "nothing to undo above version " << to << '\n';
+        ctx.out().flush();
+        return ExitOk;
+    }
+    const auto result
+        = engine.applyDown(plan, parser.isSet(QStringLiteral("allow-destructive")), callbacks);
+    engine.unlock();
+    for (const QString &m : result.messages)
+        ctx.out() << m << '\n';
+    ctx.out() << "database at version " << result.finalVersion << '\n';
+    ctx.out().flush();
+    return ExitOk;
+}
+
 int runMigrate(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Plans and applies the Melodee schema migrations (plus --dir ones).\n"
-        "Subcommands: lint FILE..., status, repair, check (see melodee migrate <sub> --help).\n"
+        "Subcommands: lint FILE..., status, repair, check, down --to V (see melodee migrate <sub> "
+        "--help).\n"
         "Exit codes: 0 done or nothing to do, 1 failure, 3 usage, 4 drift or plan mismatch, "
         "5 blocked by the production guard, 6 lock wait or retries exhausted."));
     CliContext::addGlobalOptions(parser);
@@ -267,7 +331,7 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         return code;
     if (!parser.positionalArguments().isEmpty()) {
         return ctx.fail(
-            QStringLiteral("unknown migrate subcommand \"%1\" (lint, status, repair, check)")
+            QStringLiteral("unknown migrate subcommand \"%1\" (lint, status, repair, check, down)")
                 .arg(parser.positionalArguments().first()),
             ExitUsage);
     }
@@ -409,6 +473,8 @@ int runMigrateCommand(CliContext &ctx, const QStringList &args)
             return runRepair(ctx, args.mid(1));
         if (sub == QLatin1String("check"))
             return runCheck(ctx, args.mid(1));
+        if (sub == QLatin1String("down"))
+            return runDown(ctx, args.mid(1));
         return runMigrate(ctx, args);
     } catch (const MigrateError &e) {
         return ctx.fail(e.message(), e.exitCode());

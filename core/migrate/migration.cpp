@@ -80,7 +80,12 @@ QString expandPlaceholders(const QString &sql, const SessionConfig &session)
 
 QString Migration::expandedSql(const SessionConfig &session) const
 {
-    return expandPlaceholders(text, session);
+    return expandPlaceholders(upText, session);
+}
+
+QString Migration::expandedDownSql(const SessionConfig &session) const
+{
+    return expandPlaceholders(downText, session);
 }
 
 Migration parseMigration(const QString &source, const QString &fileName, const QString &rawText)
@@ -101,6 +106,12 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
     QString text = rawText;
     text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
     m.text = text;
+    // The checksum covers both directions; the down part starts at a "-- melodee:down" line.
+    static const QRegularExpression downRe(QStringLiteral("^--\\s*melodee:down\\s*$"),
+                                           QRegularExpression::MultilineOption);
+    const auto down = downRe.match(text);
+    m.upText = down.hasMatch() ? text.left(down.capturedStart()) : text;
+    m.downText = down.hasMatch() ? text.mid(down.capturedEnd()) : QString();
     m.checksum = QCryptographicHash::hash(text.toUtf8(), QCryptographicHash::Sha256).toHex();
 
     // Header: the leading "-- key: value" comment lines.

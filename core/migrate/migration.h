@@ -43,11 +43,15 @@ struct Migration
     QStringList lintIgnore; // rule ids the author justified in the header
     QString source;         // resource path or file path
     QString text;           // the file as written (placeholders unexpanded)
+    QString upText;         // text before the "-- melodee:down" line
+    QString downText;       // text after it: the down-migration, empty when there is none
     QByteArray checksum;    // hex SHA-256 of text, line endings normalised
 
     bool builtin() const { return source.startsWith(QLatin1Char(':')); }
     // The body with {{prefix}}, {{songs}}, ... replaced through SessionConfig::tableName().
     QString expandedSql(const SessionConfig &session) const;
+    QString expandedDownSql(const SessionConfig &session) const;
+    bool hasDown() const { return !downText.trimmed().isEmpty(); }
 };
 
 // Phase names, 1..7, as plans print them.

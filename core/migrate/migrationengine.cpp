@@ -501,7 +501,8 @@ void MigrationEngine::backoff(int attempt,
 void MigrationEngine::applyTransactional(const PlannedMigration &pm,
                                          const QString &planHash,
                                          const ApplyOptions &options,
-                                         const Callbacks &callbacks)
+                                         const Callbacks &callbacks,
+                                         bool down)
 {
     const Migration &m = pm.migration;
     const QString what = QStringLiteral("migration %1 %2").arg(m.version).arg(m.name);
@@ -527,8 +528,15 @@ void MigrationEngine::applyTransactional(const PlannedMigration &pm,
                     callbacks.statement(m.version, index, int(pm.statements.size()), s.sql);
                 m_conn->exec(s.sql.toUtf8(), ctx);
             }
-            recordHistory(
-                m, QStringLiteral("applied"), planHash, options.reviewer, timer.elapsed(), {});
+            if (down) {
+                m_conn->exec(
+                    q(QStringLiteral("DELETE FROM %1 WHERE version = $1").arg(historyTable())),
+                    {QByteArray::number(m.version)},
+                    {QStringLiteral("remove history row"), historyTable()});
+            } else {
+                recordHistory(
+                    m, QStringLiteral("applied"), planHash, options.reviewer, timer.elapsed(), {});
+            }
             m_conn->exec("COMMIT");
             return;
         } catch (const DbError &e) {
@@ -543,7 +551,7 @@ void MigrationEngine::applyTransactional(const PlannedMigration &pm,
                 // the same transaction, so it tells.
                 try {
                     reconnect(callbacks);
-                    if (historyHasApplied(m.version))
+                    if (historyHasApplied(m.version) != down)
                         return;
                 } catch (const DbError &) {
                 }
@@ -551,7 +559,7 @@ void MigrationEngine::applyTransactional(const PlannedMigration &pm,
             const bool retryable = broken || e.isRetryable();
             if (!retryable || attempt >= m_config.migrate.retries) {
                 try {
-                    if (m_conn && !m_conn->isBroken())
+                    if (m_conn && !m_conn->isBroken() && !down)
                         recordHistory(m,
                                       QStringLiteral("failed"),
                                       planHash,
@@ -744,6 +752,108 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
         throw;
     }
     m_conn->exec("ROLLBACK");
+    return result;
+}
+
+Plan MigrationEngine::planDown(int toVersion)
+{
+    Plan plan;
+    plan.down = true;
+    plan.now = QDateTime::currentDateTimeUtc();
+    plan.target = targetDescription();
+    plan.environment = m_config.migrate.environment;
+    plan.sessionSql
+        = {QStringLiteral("SET lock_timeout = '%1'").arg(durationSql(m_config.migrate.lockTimeout)),
+           QStringLiteral("SET statement_timeout = '%1'")
+               .arg(durationSql(m_config.migrate.statementTimeout))};
+    QList<MigrationState> undo;
+    for (const MigrationState &s : status()) {
+        if (s.history && s.history->status == QLatin1String("applied"))
+            plan.baseVersion = qMax(plan.baseVersion, s.version);
+        if (s.version > toVersion && s.history)
+            undo.prepend(s);
+    }
+    auto find = [this](int version) {
+        return std::find_if(m_migrations.cbegin(),
+                            m_migrations.cend(),
+                            [version](const Migration &m) { return m.version == version; });
+    };
+    QStringList irreversible;
+    QStringList noDown;
+    for (const MigrationState &s : std::as_const(undo)) {
+        const auto it = find(s.version);
+        if (it == m_migrations.cend()) {
+            throw MigrateError(QStringLiteral("migration %1 %2 is in the history but its file is "
+                                              "missing; pass the --dir that holds it")
+                                   .arg(s.version)
+                                   .arg(s.name));
+        }
+        if (!it->reversible)
+            irreversible << QStringLiteral("%1 %2").arg(it->version).arg(it->name);
+        else if (!it->hasDown())
+            noDown << QStringLiteral("%1 %2").arg(it->version).arg(it->name);
+    }
+    if (!irreversible.isEmpty()) {
+        throw MigrateError(QStringLiteral("down-migration refused: %1 is irreversible")
+                               .arg(irreversible.join(QLatin1String(", "))),
+                           5);
+    }
+    if (!noDown.isEmpty()) {
+        throw MigrateError(QStringLiteral("cannot go down: %1 has no \"-- melodee:down\" section")
+                               .arg(noDown.join(QLatin1String(", "))));
+    }
+    Linter linter;
+    for (const MigrationState &s : std::as_const(undo)) {
+        const Migration &m = *find(s.version);
+        const SqlParseResult parsed = parseSql(m.expandedDownSql(m_config.session));
+        if (!parsed.error.isEmpty())
+            throw MigrateError(QStringLiteral("%1 (down part): %2").arg(m.source, parsed.error), 3);
+        Linter::Options lo;
+        lo.inTransaction = true;
+        lo.timeoutsSetByEngine = true;
+        lo.ignore = QSet<QString>(m.lintIgnore.cbegin(), m.lintIgnore.cend());
+        linter.setOptions(lo);
+        PlannedMigration pm;
+        pm.migration = m;
+        pm.migration.transactional = true; // a down part always runs in one transaction
+        int index = 0;
+        for (const SqlStatement &st : parsed.statements)
+            pm.statements << PlannedStatement{st.text, linter.lint(st, ++index)};
+        plan.migrations << pm;
+    }
+    return plan;
+}
+
+MigrationEngine::ApplyResult
+MigrationEngine::applyDown(const Plan &plan, bool allowDestructive, const Callbacks &callbacks)
+{
+    ApplyResult result;
+    result.planHash = plan.hash();
+    if (m_config.migrate.environment == QLatin1String("production") && !allowDestructive) {
+        QStringList blocked;
+        for (const PlannedMigration &pm : plan.migrations) {
+            if (pm.destructive())
+                blocked << QStringLiteral("%1 %2").arg(pm.migration.version).arg(pm.migration.name);
+        }
+        if (!blocked.isEmpty()) {
+            throw MigrateError(
+                QStringLiteral("production guard: refusing the destructive down part "
+                               "of %1. Review and rerun with --allow-destructive")
+                    .arg(blocked.join(QLatin1String(", "))),
+                5);
+        }
+    }
+    for (const PlannedMigration &pm : plan.migrations) {
+        applyTransactional(pm, result.planHash, {}, callbacks, true);
+        ++result.applied;
+        result.messages << QStringLiteral("undid migration %1 %2")
+                               .arg(pm.migration.version)
+                               .arg(pm.migration.name);
+    }
+    for (const HistoryRow &h : history()) {
+        if (h.status == QLatin1String("applied"))
+            result.finalVersion = qMax(result.finalVersion, h.version);
+    }
     return result;
 }
 

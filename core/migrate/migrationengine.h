@@ -121,6 +121,14 @@ public:
     apply(const Plan &plan, const ApplyOptions &options, const Callbacks &callbacks = {});
     RehearseResult rehearse(const Plan &plan, const Callbacks &callbacks = {});
 
+    // Down-migrations: the "-- melodee:down" part of every applied migration above toVersion,
+    // newest first. Throws MigrateError exit 5 when one is irreversible (never undone), exit 1
+    // when one has no down part.
+    Plan planDown(int toVersion);
+    // Applies a down plan: each migration's down statements and the removal of its history row
+    // in one transaction. Production needs allowDestructive when a down statement is destructive.
+    ApplyResult applyDown(const Plan &plan, bool allowDestructive, const Callbacks &callbacks = {});
+
     QList<IntegrityProblem> integrityCheck();
     QStringList refreshViews(bool concurrently = true);
 
@@ -133,7 +141,8 @@ private:
     void applyTransactional(const PlannedMigration &pm,
                             const QString &planHash,
                             const ApplyOptions &options,
-                            const Callbacks &callbacks);
+                            const Callbacks &callbacks,
+                            bool down = false);
     void applyNonTransactional(const PlannedMigration &pm,
                                const QString &planHash,
                                const ApplyOptions &options,

@@ -42,6 +42,8 @@ QStringList Plan::statements() const
 QString Plan::hash() const
 {
     QCryptographicHash h(QCryptographicHash::Sha256);
+    if (down)
+        h.addData("-- direction down\n");
     for (const QString &s : sessionSql)
         h.addData((s + QStringLiteral(";\n")).toUtf8());
     for (const PlannedMigration &m : migrations) {
@@ -81,6 +83,8 @@ QString Plan::render() const
              .arg(baseVersion == 0 ? QStringLiteral(" (empty database)") : QString());
     o += QStringLiteral("-- generated-at: %1\n").arg(now.toUTC().toString(Qt::ISODate));
     o += QStringLiteral("-- environment: %1\n").arg(environment);
+    if (down)
+        o += QStringLiteral("-- direction: DOWN (undoes applied migrations, newest first)\n");
     o += QStringLiteral("-- pending: %1 migrations, %2 statements; lint: %3 errors, %4 warnings\n")
              .arg(migrations.size())
              .arg(statementCount())

@@ -36,6 +36,7 @@ struct Plan
     int baseVersion = 0; // highest applied version
     QDateTime now;       // the clock partitions were planned from (UTC)
     QString environment;
+    bool down = false;      // a down-migration plan: applied migrations undone, newest first
     QStringList sessionSql; // SET lock_timeout ... run once per session
     QList<PlannedMigration> migrations;
 

@@ -71,6 +71,7 @@ private slots:
     void invalidIndexIsRebuilt();
     void rehearseRollsBack();
     void engineApiProgressAndCancel();
+    void downMigrations();
     void lintCommand();
     void badArguments_data();
     void badArguments();
@@ -751,6 +752,65 @@ void TestMigrationEngine::engineApiProgressAndCancel()
     QCOMPARE(result.applied, 5);
     QCOMPARE(result.finalVersion, 7);
     engine.unlock();
+}
+
+void TestMigrationEngine::downMigrations()
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_down"));
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("V100__add_mood.sql")),
+              QStringLiteral(
+                  "ALTER TABLE {{songs}} ADD COLUMN IF NOT EXISTS mood text;\n-- melodee:down\n"
+                  "ALTER TABLE {{songs}} DROP COLUMN IF EXISTS mood;\n"));
+    const QStringList dirArgs
+        = {QStringLiteral("--dsn"), dsnFor(db), QStringLiteral("--dir"), dir.path()};
+    QCOMPARE(TestEnv::runCli(QStringList{QStringLiteral("migrate")} + dirArgs).exitCode, 0);
+    const QString moodCount = QStringLiteral("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+                                             "'melodee_songs'::regclass AND attname = 'mood'");
+    QCOMPARE(TestEnv::psql(moodCount, db.dbname), QStringLiteral("1"));
+
+    const QStringList down = {QStringLiteral("migrate"),
+                              QStringLiteral("down"),
+                              QStringLiteral("--to"),
+                              QStringLiteral("7")};
+    const auto dry = TestEnv::runCli(down + dirArgs + QStringList{QStringLiteral("--dry-run")});
+    QCOMPARE(dry.exitCode, 0);
+    QVERIFY(dry.out.contains(QStringLiteral("-- direction: DOWN")));
+    QVERIFY(
+        dry.out.contains(QStringLiteral("ALTER TABLE melodee_songs DROP COLUMN IF EXISTS mood;")));
+    QVERIFY(dry.out.contains(QStringLiteral("[ban-drop-column]")));
+    const auto guarded = TestEnv::runCli(
+        down + dirArgs
+        + QStringList{QStringLiteral("--environment"), QStringLiteral("production")});
+    QCOMPARE(guarded.exitCode, 5);
+    QCOMPARE(TestEnv::psql(moodCount, db.dbname), QStringLiteral("1"));
+    const auto undone = TestEnv::runCli(down + dirArgs);
+    QVERIFY2(undone.exitCode == 0, qPrintable(undone.err));
+    QVERIFY(undone.out.contains(QStringLiteral("database at version 7")));
+    QCOMPARE(TestEnv::psql(moodCount, db.dbname), QStringLiteral("0"));
+    QCOMPARE(
+        TestEnv::psql(
+            QStringLiteral("SELECT count(*) FROM melodee_schema_migrations WHERE version = 100"),
+            db.dbname),
+        QStringLiteral("0"));
+
+    // Built-ins have no down part; irreversible ones are refused outright.
+    const auto builtin = TestEnv::runCli(QStringList{QStringLiteral("migrate"),
+                                                     QStringLiteral("down"),
+                                                     QStringLiteral("--to"),
+                                                     QStringLiteral("6")}
+                                         + dirArgs);
+    QCOMPARE(builtin.exitCode, 1);
+    QVERIFY2(builtin.err.contains(QStringLiteral("7 materialized_views has no")),
+             qPrintable(builtin.err));
+    writeFile(dir.filePath(QStringLiteral("V101__backfill.sql")),
+              QStringLiteral("-- reversible: false\nUPDATE {{songs}} SET play_count = 0;\n-- "
+                             "melodee:down\nSELECT 1;\n"));
+    QCOMPARE(TestEnv::runCli(QStringList{QStringLiteral("migrate")} + dirArgs).exitCode, 0);
+    const auto irreversible = TestEnv::runCli(down + dirArgs);
+    QCOMPARE(irreversible.exitCode, 5);
+    QVERIFY2(irreversible.err.contains(QStringLiteral("101 backfill is irreversible")),
+             qPrintable(irreversible.err));
 }
 
 void TestMigrationEngine::lintCommand()
