@@ -1,0 +1,124 @@
+#pragma once
+
+#include <library/songquery.h>
+#include <library/songrepository.h>
+
+#include <QAbstractTableModel>
+#include <QFuture>
+#include <QHash>
+#include <QList>
+#include <QSet>
+
+#include <memory>
+#include <optional>
+
+namespace melodee {
+
+class ConnectionPool;
+
+// The songs table as one long list with a true scrollbar: rowCount() is the planner's estimate
+// and rows arrive in blocks loaded by key on the pool's workers (never OFFSET, never on the GUI
+// thread). A far block is found by the key at its fraction of the sort (the histogram), a near
+// one by keyset next/prev from a loaded neighbour. At most maxBlocks() blocks stay in memory.
+class SongTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        IdColumn,
+        NameColumn,
+        ArtistColumn,
+        AlbumColumn,
+        DurationColumn,
+        CreatedColumn,
+        ColumnCount
+    };
+    enum Role { SongIdRole = Qt::UserRole + 1, LoadedRole };
+
+    explicit SongTableModel(QObject *parent = nullptr);
+    ~SongTableModel() override;
+
+    // Starts over on `pool` (nullptr: empty model). Waits for nothing: old work is cancelled.
+    void setPool(std::shared_ptr<ConnectionPool> pool, const SessionConfig &session);
+    void setQuery(SongSort sort, const SongFilter &filter);
+    SongSort songSort() const { return m_sort; }
+    const SongFilter &filter() const { return m_filter; }
+    // Reloads the same query (after a write).
+    void refresh();
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    // Clicking a header picks the sort; orders are ascending (the indexes are).
+    void sort(int column, Qt::SortOrder order) override;
+    static std::optional<SongSort> sortForColumn(int column);
+    static int columnForSort(SongSort sort);
+
+    // The row count is the estimate until countExactly() finishes.
+    qint64 count() const { return m_count.value; }
+    bool countIsExact() const { return m_count.exact; }
+    void countExactly();
+
+    std::optional<Song> songAt(int row) const;
+    int blockSize() const { return m_blockSize; }
+    void setBlockSize(int rows);
+    int maxBlocks() const { return m_maxBlocks; }
+    void setMaxBlocks(int blocks);
+    int loadedBlockCount() const { return int(m_blocks.size()); }
+    // Whether the row's block is in memory; unlike data() it asks for nothing.
+    bool isLoaded(int row) const { return m_blocks.contains(row / m_blockSize); }
+    int pendingBlockCount() const { return int(m_inFlight.size() + m_queue.size()); }
+    // Blocks loaded since the last reset by how they were found (for tests and the status line).
+    struct LoadStats
+    {
+        int first = 0, last = 0, after = 0, before = 0, fraction = 0;
+    };
+    LoadStats loadStats() const { return m_stats; }
+    QString lastError() const { return m_lastError; }
+    // True once the count arrived and nothing is loading.
+    bool isIdle() const;
+
+signals:
+    void countChanged(qint64 count, bool exact);
+    void blockLoaded(int block);
+    void errorOccurred(const QString &message);
+
+private:
+    struct Block
+    {
+        QList<Song> songs;
+        quint64 lastUse = 0;
+    };
+    void reset();
+    void requestBlock(int block) const;
+    void pump();
+    void startBlock(int block);
+    void blockArrived(int block, quint64 generation, const SongPage &page, PageAnchor anchor);
+    void evict();
+    void setRowCountTo(qint64 rows);
+    int blockCount() const;
+
+    std::shared_ptr<ConnectionPool> m_pool;
+    std::shared_ptr<SongRepository> m_repo;
+    mutable bool m_pumpScheduled = false;
+    SongSort m_sort = SongSort::Id;
+    SongFilter m_filter;
+    int m_blockSize = 200;
+    int m_maxBlocks = 50;
+    int m_maxInFlight = 2;
+    int m_rows = 0;
+    SongCount m_count;
+    bool m_countPending = false;
+    quint64 m_generation = 0;
+    mutable quint64 m_useClock = 0;
+    mutable QHash<int, Block> m_blocks;
+    mutable QList<int> m_queue; // wanted blocks, newest last (served first)
+    QHash<int, QFuture<SongPage>> m_inFlight;
+    QList<QFuture<void>> m_other;
+    LoadStats m_stats;
+    QString m_lastError;
+};
+
+} // namespace melodee
