@@ -158,7 +158,8 @@ void TestDemoData::cancelRollsBack()
 
 void TestDemoData::appendsWithoutCollisions()
 {
-    const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demoappend"), months(Month{2025, 1}, 2));
+    const DatabaseConfig db
+        = createLibraryDatabase(QStringLiteral("demoappend"), months(Month{2025, 1}, 2));
     auto conn = PgConnection::open(db);
     // A row inserted with an explicit id that the sequence never saw.
     TestEnv::psql(
