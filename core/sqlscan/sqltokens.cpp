@@ -94,7 +94,8 @@ bool decodeToken(Reader r, RawToken *t)
             return false;
         const int field = int(key >> 3);
         const int wire = int(key & 7);
-        if (wire == 0 && field >= 1 && field <= 4) {
+        // pg_query.proto: start = 1, end = 2, token = 4, keyword_kind = 5.
+        if (wire == 0 && (field == 1 || field == 2 || field == 4 || field == 5)) {
             quint64 v = 0;
             if (!r.varint(&v))
                 return false;
@@ -103,7 +104,7 @@ bool decodeToken(Reader r, RawToken *t)
                 t->start = value;
             else if (field == 2)
                 t->end = value;
-            else if (field == 3)
+            else if (field == 4)
                 t->token = value;
             else
                 t->keywordKind = value;
