@@ -1,0 +1,289 @@
+#include "songsdemodb.h"
+#include "testenv.h"
+
+#include <library/namenormalizer.h>
+#include <models/songtablemodel.h>
+#include <pool/connectionpool.h>
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace melodee;
+using melodee::test::TestEnv;
+
+// SongTableModel against a 20,000-song demo library: every row reachable through blocks loaded
+// by key, the last row is the max id, memory stays within the LRU bound, and filters narrow it.
+class TstSongTableModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void init();
+    void cleanup();
+    void estimateCoversTable();
+    void firstBlockInIdOrder();
+    void nextBlockFollowsByKey();
+    void lastRowIsMaxId();
+    void lruBound();
+    void farJumpUsesFraction();
+    void sortByName();
+    void search_data();
+    void search();
+    void exactCount();
+
+private:
+    qint64 psqlNumber(const QString &sql) const;
+    // Asks for the row until its block has arrived.
+    bool loadRow(int row, int timeoutMs = 30000);
+    bool waitForCount(int timeoutMs = 30000);
+
+    DatabaseConfig m_db;
+    std::shared_ptr<ConnectionPool> m_pool;
+    SongTableModel *m_model = nullptr;
+    QAbstractItemModelTester *m_tester = nullptr;
+};
+
+void TstSongTableModel::initTestCase()
+{
+    if (!TestEnv::hasPostgres())
+        QSKIP("no PostgreSQL fixture");
+    m_db = test::createDemoDatabase(QStringLiteral("songsmodel"), 20000);
+    m_pool = std::make_shared<ConnectionPool>(m_db, SessionConfig());
+}
+
+void TstSongTableModel::cleanupTestCase()
+{
+    m_pool.reset();
+}
+
+void TstSongTableModel::init()
+{
+    m_model = new SongTableModel;
+    m_tester = new QAbstractItemModelTester(m_model,
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_model->setPool(m_pool, SessionConfig());
+    QVERIFY(waitForCount());
+}
+
+void TstSongTableModel::cleanup()
+{
+    delete m_tester;
+    m_tester = nullptr;
+    delete m_model;
+    m_model = nullptr;
+}
+
+qint64 TstSongTableModel::psqlNumber(const QString &sql) const
+{
+    return TestEnv::psql(sql, m_db.dbname).trimmed().toLongLong();
+}
+
+bool TstSongTableModel::waitForCount(int timeoutMs)
+{
+    QSignalSpy spy(m_model, &SongTableModel::countChanged);
+    // reset() emits 0 first; the estimate follows from the worker.
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        if (m_model->rowCount() > 0 || m_model->countIsExact())
+            return true;
+        if (!m_model->lastError().isEmpty())
+            return false;
+        spy.wait(200);
+    }
+    return false;
+}
+
+bool TstSongTableModel::loadRow(int row, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        if (row >= m_model->rowCount())
+            return false;
+        if (m_model->data(m_model->index(row, 0), SongTableModel::LoadedRole).toBool())
+            return true;
+        if (!m_model->lastError().isEmpty()) {
+            qWarning() << m_model->lastError();
+            return false;
+        }
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+void TstSongTableModel::estimateCoversTable()
+{
+    // demo-data ANALYZEs, so reltuples is close to the truth.
+    QVERIFY2(qAbs(m_model->rowCount() - 20000) <= 2000,
+             qPrintable(QString::number(m_model->rowCount())));
+    QVERIFY(!m_model->countIsExact());
+    QCOMPARE(m_model->columnCount(), int(SongTableModel::ColumnCount));
+    // An unloaded row shows a placeholder rather than blocking.
+    QCOMPARE(m_model->data(m_model->index(5, SongTableModel::NameColumn)).toString(),
+             QStringLiteral("…"));
+}
+
+void TstSongTableModel::firstBlockInIdOrder()
+{
+    QVERIFY(loadRow(0));
+    const qint64 minId = psqlNumber(QStringLiteral("SELECT min(id) FROM melodee_songs"));
+    QCOMPARE(m_model->data(m_model->index(0, SongTableModel::IdColumn)).toLongLong(), minId);
+    qint64 prev = 0;
+    for (int r = 0; r < m_model->blockSize(); ++r) {
+        const qint64 id
+            = m_model->data(m_model->index(r, 0), SongTableModel::SongIdRole).toLongLong();
+        QVERIFY2(id > prev, qPrintable(QStringLiteral("row %1 id %2").arg(r).arg(id)));
+        prev = id;
+    }
+    QCOMPARE(m_model->loadStats().first, 1);
+}
+
+void TstSongTableModel::nextBlockFollowsByKey()
+{
+    const int b = m_model->blockSize();
+    QVERIFY(loadRow(0));
+    QVERIFY(loadRow(b));
+    QCOMPARE(m_model->loadStats().after, 1);
+    QCOMPARE(m_model->loadStats().fraction, 0);
+    // The verification (not the model) may use OFFSET.
+    const qint64 expected = psqlNumber(
+        QStringLiteral("SELECT id FROM melodee_songs ORDER BY id OFFSET %1 LIMIT 1").arg(b));
+    QCOMPARE(m_model->data(m_model->index(b, 0), SongTableModel::SongIdRole).toLongLong(),
+             expected);
+    // And backwards from a loaded block: block 5 by fraction, then block 4 before it.
+    QVERIFY(loadRow(5 * b));
+    QVERIFY(loadRow(5 * b - 1));
+    QCOMPARE(m_model->loadStats().before, 1);
+    const qint64 a
+        = m_model->data(m_model->index(5 * b - 1, 0), SongTableModel::SongIdRole).toLongLong();
+    const qint64 c
+        = m_model->data(m_model->index(5 * b, 0), SongTableModel::SongIdRole).toLongLong();
+    QCOMPARE(psqlNumber(QStringLiteral("SELECT min(id) FROM melodee_songs WHERE id > %1").arg(a)),
+             c);
+}
+
+void TstSongTableModel::lastRowIsMaxId()
+{
+    const int last = m_model->rowCount() - 1;
+    QVERIFY(loadRow(last));
+    QCOMPARE(m_model->loadStats().last, 1);
+    const qint64 maxId = psqlNumber(QStringLiteral("SELECT max(id) FROM melodee_songs"));
+    QCOMPARE(m_model->data(m_model->index(last, SongTableModel::IdColumn)).toLongLong(), maxId);
+    const QString name = TestEnv::psql(
+        QStringLiteral("SELECT name FROM melodee_songs WHERE id = %1").arg(maxId), m_db.dbname);
+    QCOMPARE(m_model->data(m_model->index(last, SongTableModel::NameColumn)).toString(), name);
+}
+
+void TstSongTableModel::lruBound()
+{
+    m_model->setMaxBlocks(4);
+    const int blocks = m_model->rowCount() / m_model->blockSize();
+    QVERIFY(blocks > 10);
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(loadRow(i * blocks / 10 * m_model->blockSize()));
+        QVERIFY2(m_model->loadedBlockCount() <= 4,
+                 qPrintable(QString::number(m_model->loadedBlockCount())));
+    }
+    QCOMPARE(m_model->loadedBlockCount(), 4);
+    // The least recently used block went first: row 0's block is gone, the newest is there.
+    QVERIFY(!m_model->isLoaded(0));
+    QVERIFY(m_model->isLoaded(9 * blocks / 10 * m_model->blockSize()));
+}
+
+void TstSongTableModel::farJumpUsesFraction()
+{
+    const int row = m_model->rowCount() / 2;
+    QVERIFY(loadRow(row));
+    QCOMPARE(m_model->loadStats().fraction, 1);
+    // The histogram key lands near the middle of the id range.
+    const qint64 id
+        = m_model->data(m_model->index(row, 0), SongTableModel::SongIdRole).toLongLong();
+    const qint64 below
+        = psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs WHERE id < %1").arg(id));
+    QVERIFY2(qAbs(below - row) < 2000, qPrintable(QStringLiteral("%1 vs %2").arg(below).arg(row)));
+}
+
+void TstSongTableModel::sortByName()
+{
+    QSignalSpy reset(m_model, &QAbstractItemModel::modelReset);
+    m_model->sort(SongTableModel::NameColumn, Qt::AscendingOrder);
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(m_model->songSort(), SongSort::Name);
+    QVERIFY(waitForCount());
+    QVERIFY(loadRow(0));
+    // The database's collation decides the order; compare with its own ORDER BY.
+    const QStringList expected
+        = TestEnv::psql(QStringLiteral("SELECT id FROM melodee_songs ORDER BY name_normalized, id "
+                                       "LIMIT %1")
+                            .arg(m_model->blockSize()),
+                        m_db.dbname)
+              .split(QLatin1Char('\n'));
+    QCOMPARE(expected.size(), m_model->blockSize());
+    for (int r = 0; r < m_model->blockSize(); ++r)
+        QCOMPARE(m_model->songAt(r)->id, expected.at(r).trimmed().toLongLong());
+    // A column without an index keeps the current order.
+    m_model->sort(SongTableModel::DurationColumn, Qt::AscendingOrder);
+    QCOMPARE(m_model->songSort(), SongSort::Name);
+}
+
+void TstSongTableModel::search_data()
+{
+    QTest::addColumn<QString>("term");
+    const QString word = TestEnv::psql(
+        QStringLiteral("SELECT w FROM regexp_split_to_table((SELECT name_normalized FROM "
+                       "melodee_songs ORDER BY id LIMIT 1), ' ') AS w ORDER BY length(w) DESC, w "
+                       "LIMIT 1"),
+        m_db.dbname);
+    QTest::newRow("first word of the first song") << word;
+    QTest::newRow("upper case is normalised") << word.toUpper();
+    QTest::newRow("like metacharacters are literal") << QStringLiteral("%_");
+    QTest::newRow("no match") << QStringLiteral("zzqqxxnotasong");
+}
+
+void TstSongTableModel::search()
+{
+    QFETCH(QString, term);
+    SongFilter f;
+    f.search = term;
+    m_model->setQuery(SongSort::Id, f);
+    const QString norm = normalizeName(term);
+    QString escaped = norm;
+    escaped.replace(QLatin1String("\\"), QLatin1String("\\\\"))
+        .replace(QLatin1String("%"), QLatin1String("\\%"))
+        .replace(QLatin1String("_"), QLatin1String("\\_"))
+        .replace(QLatin1String("'"), QLatin1String("''"));
+    const qint64 expected = psqlNumber(
+        QStringLiteral("SELECT count(*) FROM melodee_songs WHERE name_normalized LIKE '%%1%'")
+            .arg(escaped));
+    QVERIFY(expected < 20000);
+    // Small filtered results are counted exactly at once; a larger one on request.
+    QVERIFY(waitForCount());
+    if (!m_model->countIsExact())
+        m_model->countExactly();
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->countIsExact(), 30000);
+    QCOMPARE(m_model->rowCount(), int(expected));
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        QVERIFY(loadRow(r));
+        QVERIFY(m_model->songAt(r)->nameNormalized.contains(norm));
+    }
+}
+
+void TstSongTableModel::exactCount()
+{
+    QSignalSpy spy(m_model, &SongTableModel::countChanged);
+    m_model->countExactly();
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->countIsExact(), 30000);
+    QCOMPARE(m_model->count(), psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs")));
+    QCOMPARE(m_model->rowCount(), int(m_model->count()));
+    QVERIFY(loadRow(m_model->rowCount() - 1));
+    QCOMPARE(m_model->songAt(m_model->rowCount() - 1)->id,
+             psqlNumber(QStringLiteral("SELECT max(id) FROM melodee_songs")));
+}
+
+QTEST_MAIN(TstSongTableModel)
+#include "tst_songtablemodel.moc"
