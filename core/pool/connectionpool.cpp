@@ -22,7 +22,7 @@ struct PooledConnection::Slot
     ConnectionPool::Clock::time_point returnedAt;
     ConnectionPool::Clock::time_point acquiredAt;
     nanoseconds jitter{0}; // subtracted from the lifetime so connections do not expire together
-    std::source_location where;
+    SourceSite where;
     quint64 generation = 0;
     bool inUse = false;
     bool leakReported = false;
@@ -76,7 +76,7 @@ struct ConnectionPool::Waiter
     Waiter *prev = nullptr;
     Waiter *next = nullptr;
     WakeSignal ready;
-    std::source_location where;
+    SourceSite where;
     Slot *slot = nullptr; // direct handoff of a returned connection
     bool permit = false;  // may open a new connection (already counted in m_numOpen)
     bool closed = false;
@@ -86,12 +86,12 @@ struct ConnectionPool::Waiter
 
 namespace {
 
-QString whereText(const std::source_location &w)
+QString whereText(const SourceSite &w)
 {
     return QStringLiteral("%1:%2 (%3)")
-        .arg(QString::fromUtf8(w.file_name()))
-        .arg(w.line())
-        .arg(QString::fromUtf8(w.function_name()));
+        .arg(QString::fromUtf8(w.file))
+        .arg(w.line)
+        .arg(QString::fromUtf8(w.function));
 }
 
 DbError poolError(const QString &message, const QString &sqlState = QString())
@@ -274,24 +274,24 @@ void ConnectionPool::setClock(PoolClock clock)
     m_clock = std::move(clock);
 }
 
-PooledConnection ConnectionPool::acquire(std::source_location where)
+PooledConnection ConnectionPool::acquire(SourceSite where)
 {
     const milliseconds timeout(m_acquireTimeoutMs.load(std::memory_order_relaxed));
     return acquireImpl(Clock::now() + timeout, timeout, nullptr, false, where);
 }
 
-PooledConnection ConnectionPool::acquire(milliseconds timeout, std::source_location where)
+PooledConnection ConnectionPool::acquire(milliseconds timeout, SourceSite where)
 {
     return acquireImpl(Clock::now() + timeout, timeout, nullptr, false, where);
 }
 
 PooledConnection
-ConnectionPool::acquire(milliseconds timeout, std::stop_token stop, std::source_location where)
+ConnectionPool::acquire(milliseconds timeout, std::stop_token stop, SourceSite where)
 {
     return acquireImpl(Clock::now() + timeout, timeout, &stop, false, where);
 }
 
-PooledConnection ConnectionPool::acquireValidated(std::source_location where)
+PooledConnection ConnectionPool::acquireValidated(SourceSite where)
 {
     const milliseconds timeout(m_acquireTimeoutMs.load(std::memory_order_relaxed));
     return acquireImpl(Clock::now() + timeout, timeout, nullptr, true, where);
@@ -314,7 +314,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                                              milliseconds timeout,
                                              const std::stop_token *stop,
                                              bool validate,
-                                             const std::source_location &where)
+                                             const SourceSite &where)
 {
     const auto start = Clock::now();
     CloseList toClose; // declared before the lock: closes after it is released

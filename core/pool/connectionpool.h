@@ -19,7 +19,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <source_location>
 #include <stop_token>
 #include <thread>
 #include <type_traits>
@@ -77,6 +76,21 @@ struct RetryPolicy
     static RetryPolicy write() { return {3, false}; }
 };
 
+// Where acquire() was called, for leak reports. Our own std::source_location: clang 14 cannot
+// compile libstdc++ 12's (it lacks __builtin_source_location), and the TSAN build uses clang 14.
+struct SourceSite
+{
+    const char *file = "";
+    int line = 0;
+    const char *function = "";
+    static constexpr SourceSite current(const char *file = __builtin_FILE(),
+                                        int line = __builtin_LINE(),
+                                        const char *function = __builtin_FUNCTION())
+    {
+        return {file, line, function};
+    }
+};
+
 using PoolClock = std::function<std::chrono::steady_clock::time_point()>;
 
 class ConnectionPool
@@ -90,17 +104,17 @@ public:
     ConnectionPool &operator=(const ConnectionPool &) = delete;
 
     // Blocks up to the configured acquire timeout (DatabaseConfig::acquireTimeout); throws DbError.
-    PooledConnection acquire(std::source_location where = std::source_location::current());
+    PooledConnection acquire(SourceSite where = SourceSite::current());
     PooledConnection acquire(std::chrono::milliseconds timeout,
-                             std::source_location where = std::source_location::current());
+                             SourceSite where = SourceSite::current());
     // As above; a stop request on `stop` ends the wait with DbError (SQLSTATE 57014).
     PooledConnection acquire(std::chrono::milliseconds timeout,
                              std::stop_token stop,
-                             std::source_location where = std::source_location::current());
+                             SourceSite where = SourceSite::current());
 
     // Always checks the connection before handing it out (retries use it: Go's third attempt
     // insists on a good connection).
-    PooledConnection acquireValidated(std::source_location where = std::source_location::current());
+    PooledConnection acquireValidated(SourceSite where = SourceSite::current());
 
     // Runs fn(PgConnection &) on a lease, retrying on a fresh connection per `policy` when the
     // connection broke. Any other failure, or one that may have executed a non-idempotent
@@ -157,7 +171,7 @@ private:
                                  std::chrono::milliseconds timeout,
                                  const std::stop_token *stop,
                                  bool validate,
-                                 const std::source_location &where);
+                                 const SourceSite &where);
     Slot *openSlot();
     void giveBack(Slot *slot, bool discard);
     void enqueueLocked(Waiter *w);
