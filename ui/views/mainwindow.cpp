@@ -6,6 +6,7 @@
 #include "partitionsview.h"
 #include "songsview.h"
 
+#include <about/aboutdialog.h>
 #include <app/connectionsession.h>
 #include <app/theme.h>
 #include <dialogs/connectionprofilesdialog.h>
@@ -311,16 +312,9 @@ void MainWindow::openProfilesDialog()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(
-        this,
-        tr("About Melodee Admin"),
-        tr("<h3>Melodee Admin %1</h3>"
-           "<p>Administration of the PostgreSQL database of the Melodee music server.</p>"
-           "<p>Qt %2 (built with %3), libpq %4.</p>")
-            .arg(QStringLiteral(MELODEE_VERSION),
-                 QString::fromLatin1(qVersion()),
-                 QStringLiteral(QT_VERSION_STR),
-                 QStringLiteral("%1.%2").arg(PQlibVersion() / 10000).arg(PQlibVersion() % 10000)));
+    // Version, build facts and the licences of what ships (ui/about, issue 7).
+    AboutDialog dialog(this);
+    dialog.exec();
 }
 
 QString MainWindow::connectionText() const
