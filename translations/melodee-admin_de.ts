@@ -585,14 +585,6 @@ Enter the password for %2; it is kept only in memory:</source>
 Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</translation>
     </message>
     <message>
-        <source>About Melodee Admin</source>
-        <translation>Über Melodee Admin</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Administration of the PostgreSQL database of the Melodee music server.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3), libpq %4.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Verwaltung der PostgreSQL-Datenbank des Melodee-Musikservers.&lt;/p&gt;&lt;p&gt;Qt %2 (gebaut mit %3), libpq %4.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Not connected: open File → Connection Profiles… (%1)</source>
         <translation>Nicht verbunden: Datei → Verbindungsprofile… öffnen (%1)</translation>
     </message>
@@ -1269,14 +1261,177 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     </message>
 </context>
 <context>
-    <name>melodee::SongsView</name>
+    <name>melodee::SongTableModel</name>
     <message>
-        <source>A song browser over the whole library that pages by key, so the last page opens as fast as the first, will appear here.</source>
-        <translation>Hier erscheint ein Titel-Browser über die gesamte Bibliothek, der nach Schlüssel blättert, sodass die letzte Seite so schnell öffnet wie die erste.</translation>
+        <source>ID</source>
+        <translation>ID</translation>
     </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Artist ID</source>
+        <translation>Künstler-ID</translation>
+    </message>
+    <message>
+        <source>Album ID</source>
+        <translation>Album-ID</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Created (UTC)</source>
+        <translation>Angelegt (UTC)</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::SongsView</name>
     <message>
         <source>Songs</source>
         <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Search names…</source>
+        <translation>Namen suchen…</translation>
+    </message>
+    <message>
+        <source>Artist ID</source>
+        <translation>Künstler-ID</translation>
+    </message>
+    <message>
+        <source>Album ID</source>
+        <translation>Album-ID</translation>
+    </message>
+    <message>
+        <source>Count exactly</source>
+        <translation>Genau zählen</translation>
+    </message>
+    <message>
+        <source>⏮ First</source>
+        <translation>⏮ Erste</translation>
+    </message>
+    <message>
+        <source>◀ Prev</source>
+        <translation>◀ Zurück</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Weiter ▶</translation>
+    </message>
+    <message>
+        <source>Last ⏭</source>
+        <translation>Letzte ⏭</translation>
+    </message>
+    <message>
+        <source>page size </source>
+        <translation>Seitengröße </translation>
+    </message>
+    <message>
+        <source>go to page </source>
+        <translation>gehe zu Seite </translation>
+    </message>
+    <message>
+        <source>Select a song to see its details.</source>
+        <translation>Wählen Sie einen Titel, um seine Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <source>Delete song</source>
+        <translation>Titel löschen</translation>
+    </message>
+    <message>
+        <source>≈ … songs</source>
+        <translation>≈ … Titel</translation>
+    </message>
+    <message>
+        <source>%1 songs</source>
+        <translation>%1 Titel</translation>
+    </message>
+    <message>
+        <source>≈ %1 songs</source>
+        <translation>≈ %1 Titel</translation>
+    </message>
+    <message>
+        <source>page %1 of %2%3</source>
+        <translation>Seite %1 von %2%3</translation>
+    </message>
+    <message>
+        <source>Loading song %1…</source>
+        <translation>Lade Titel %1…</translation>
+    </message>
+    <message>
+        <source>Could not load song %1: %2</source>
+        <translation>Titel %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <source>Song %1 no longer exists.</source>
+        <translation>Titel %1 existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>ID: %1</source>
+        <translation>ID: %1</translation>
+    </message>
+    <message>
+        <source>Artist: %1 (%2)</source>
+        <translation>Künstler: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Album: %1 (%2)</source>
+        <translation>Album: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Duration: %1 s</source>
+        <translation>Dauer: %1 s</translation>
+    </message>
+    <message>
+        <source>Play count: %1</source>
+        <translation>Wiedergaben: %1</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Datei: %1</translation>
+    </message>
+    <message>
+        <source>Created: %1</source>
+        <translation>Angelegt: %1</translation>
+    </message>
+    <message>
+        <source>Cache: %1</source>
+        <translation>Cache: %1</translation>
+    </message>
+    <message>
+        <source>Renamed.</source>
+        <translation>Umbenannt.</translation>
+    </message>
+    <message>
+        <source>Rename failed: %1</source>
+        <translation>Umbenennen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Delete song %1? This cannot be undone.</source>
+        <translation>Titel %1 löschen? Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>Deleted song %1.</source>
+        <translation>Titel %1 gelöscht.</translation>
+    </message>
+    <message>
+        <source>Delete failed: %1</source>
+        <translation>Löschen fehlgeschlagen: %1</translation>
     </message>
 </context>
 </TS>

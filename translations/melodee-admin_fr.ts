@@ -585,14 +585,6 @@ Enter the password for %2; it is kept only in memory:</source>
 Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#xa0;:</translation>
     </message>
     <message>
-        <source>About Melodee Admin</source>
-        <translation>À propos de Melodee Admin</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Administration of the PostgreSQL database of the Melodee music server.&lt;/p&gt;&lt;p&gt;Qt %2 (built with %3), libpq %4.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Melodee Admin %1&lt;/h3&gt;&lt;p&gt;Administration de la base de données PostgreSQL du serveur musical Melodee.&lt;/p&gt;&lt;p&gt;Qt %2 (compilé avec %3), libpq %4.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Not connected: open File → Connection Profiles… (%1)</source>
         <translation>Non connecté&#xa0;: ouvrez Fichier → Profils de connexion… (%1)</translation>
     </message>
@@ -1269,14 +1261,177 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     </message>
 </context>
 <context>
-    <name>melodee::SongsView</name>
+    <name>melodee::SongTableModel</name>
     <message>
-        <source>A song browser over the whole library that pages by key, so the last page opens as fast as the first, will appear here.</source>
-        <translation>Ici apparaîtra un navigateur de titres sur toute la bibliothèque, paginé par clé, pour que la dernière page s’ouvre aussi vite que la première.</translation>
+        <source>ID</source>
+        <translation>ID</translation>
     </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Artist ID</source>
+        <translation>ID artiste</translation>
+    </message>
+    <message>
+        <source>Album ID</source>
+        <translation>ID album</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <source>Created (UTC)</source>
+        <translation>Créé (UTC)</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::SongsView</name>
     <message>
         <source>Songs</source>
         <translation>Titres</translation>
+    </message>
+    <message>
+        <source>Search names…</source>
+        <translation>Rechercher des noms…</translation>
+    </message>
+    <message>
+        <source>Artist ID</source>
+        <translation>ID artiste</translation>
+    </message>
+    <message>
+        <source>Album ID</source>
+        <translation>ID album</translation>
+    </message>
+    <message>
+        <source>Count exactly</source>
+        <translation>Compter exactement</translation>
+    </message>
+    <message>
+        <source>⏮ First</source>
+        <translation>⏮ Première</translation>
+    </message>
+    <message>
+        <source>◀ Prev</source>
+        <translation>◀ Précédente</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>Suivante ▶</translation>
+    </message>
+    <message>
+        <source>Last ⏭</source>
+        <translation>Dernière ⏭</translation>
+    </message>
+    <message>
+        <source>page size </source>
+        <translation>taille de page </translation>
+    </message>
+    <message>
+        <source>go to page </source>
+        <translation>aller à la page </translation>
+    </message>
+    <message>
+        <source>Select a song to see its details.</source>
+        <translation>Sélectionnez un titre pour voir ses détails.</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Renommer</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Supprimer…</translation>
+    </message>
+    <message>
+        <source>Delete song</source>
+        <translation>Supprimer le titre</translation>
+    </message>
+    <message>
+        <source>≈ … songs</source>
+        <translation>≈ … titres</translation>
+    </message>
+    <message>
+        <source>%1 songs</source>
+        <translation>%1 titres</translation>
+    </message>
+    <message>
+        <source>≈ %1 songs</source>
+        <translation>≈ %1 titres</translation>
+    </message>
+    <message>
+        <source>page %1 of %2%3</source>
+        <translation>page %1 sur %2%3</translation>
+    </message>
+    <message>
+        <source>Loading song %1…</source>
+        <translation>Chargement du titre %1…</translation>
+    </message>
+    <message>
+        <source>Could not load song %1: %2</source>
+        <translation>Impossible de charger le titre %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Song %1 no longer exists.</source>
+        <translation>Le titre %1 n’existe plus.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>ID: %1</source>
+        <translation>ID&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Artist: %1 (%2)</source>
+        <translation>Artiste&#xa0;: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Album: %1 (%2)</source>
+        <translation>Album&#xa0;: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Duration: %1 s</source>
+        <translation>Durée&#xa0;: %1 s</translation>
+    </message>
+    <message>
+        <source>Play count: %1</source>
+        <translation>Lectures&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Fichier&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Created: %1</source>
+        <translation>Créé&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Cache: %1</source>
+        <translation>Cache&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Renamed.</source>
+        <translation>Renommé.</translation>
+    </message>
+    <message>
+        <source>Rename failed: %1</source>
+        <translation>Échec du renommage&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Delete song %1? This cannot be undone.</source>
+        <translation>Supprimer le titre %1&#xa0;? Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>Deleted song %1.</source>
+        <translation>Titre %1 supprimé.</translation>
+    </message>
+    <message>
+        <source>Delete failed: %1</source>
+        <translation>Échec de la suppression&#xa0;: %1</translation>
     </message>
 </context>
 </TS>
