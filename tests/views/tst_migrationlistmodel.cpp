@@ -1,0 +1,125 @@
+#include <models/migrationlistmodel.h>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace melodee;
+
+class TstMigrationListModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rows_data();
+    void rows();
+    void columns();
+};
+
+namespace {
+
+MigrationState state(int version, const QString &st, const QString &reviewer = {})
+{
+    MigrationState s;
+    s.version = version;
+    s.name = QStringLiteral("m%1").arg(version);
+    s.phase = qMin(version, 7);
+    s.state = st;
+    s.currentChecksum = QStringLiteral("abcdef0123456789abcdef");
+    if (st != QLatin1String("pending")) {
+        HistoryRow h;
+        h.version = version;
+        h.checksum = st == QLatin1String("drifted") ? QStringLiteral("0000") : s.currentChecksum;
+        h.appliedAt = QDateTime(QDate(2026, 11, 27), QTime(9, 30), Qt::UTC);
+        h.reviewer = reviewer;
+        h.status = st;
+        s.history = h;
+    }
+    return s;
+}
+
+} // namespace
+
+void TstMigrationListModel::rows_data()
+{
+    QTest::addColumn<QStringList>("states");
+    QTest::addColumn<int>("rowCount");
+    QTest::addColumn<bool>("planRow");
+    QTest::addColumn<int>("rowOfV2");
+    QTest::newRow("empty") << QStringList{} << 0 << false << -1;
+    QTest::newRow("all applied") << QStringList{"applied", "applied"} << 2 << false << 1;
+    QTest::newRow("pending adds the plan row")
+        << QStringList{"applied", "pending", "pending"} << 4 << true << 2;
+    QTest::newRow("drift counts as needing attention")
+        << QStringList{"drifted", "applied"} << 3 << true << 2;
+    QTest::newRow("failed") << QStringList{"applied", "failed"} << 3 << true << 2;
+    QTest::newRow("missing file only") << QStringList{"applied", "missing"} << 2 << false << 1;
+}
+
+void TstMigrationListModel::rows()
+{
+    QFETCH(QStringList, states);
+    QFETCH(int, rowCount);
+    QFETCH(bool, planRow);
+    QFETCH(int, rowOfV2);
+    MigrationListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QList<MigrationState> list;
+    for (int i = 0; i < states.size(); ++i)
+        list << state(i + 1, states[i], QStringLiteral("ana"));
+    model.setStates(list);
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(model.rowCount(), rowCount);
+    QCOMPARE(model.hasPlanRow(), planRow);
+    QCOMPARE(model.rowForVersion(2), rowOfV2);
+    if (planRow) {
+        QCOMPARE(model.data(model.index(0, MigrationListModel::Name)).toString(),
+                 QStringLiteral("Pending plan"));
+        QCOMPARE(model.data(model.index(0, 0), MigrationListModel::VersionRole).toInt(), 0);
+        QVERIFY(model.data(model.index(0, 0), MigrationListModel::IsPlanRole).toBool());
+    }
+    for (int i = 0; i < states.size(); ++i) {
+        const int row = model.rowForVersion(i + 1);
+        QCOMPARE(model.data(model.index(row, MigrationListModel::Status)).toString(), states[i]);
+        QCOMPARE(model.data(model.index(row, MigrationListModel::Status), Qt::ForegroundRole)
+                     .value<QColor>(),
+                 MigrationListModel::stateColor(states[i]));
+        QCOMPARE(model.stateAt(row)->version, i + 1);
+    }
+}
+
+void TstMigrationListModel::columns()
+{
+    MigrationListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStates({state(1, QStringLiteral("applied"), QStringLiteral("ana")),
+                     state(2, QStringLiteral("drifted")),
+                     state(3, QStringLiteral("pending"))});
+    QCOMPARE(model.columnCount(), int(MigrationListModel::ColumnCount));
+    const int r1 = model.rowForVersion(1);
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::Version)).toInt(), 1);
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::Phase)).toString(),
+             QStringLiteral("1 extensions"));
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::Checksum)).toString(),
+             QStringLiteral("abcdef012345"));
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::AppliedAt)).toString(),
+             QStringLiteral("2026-11-27 09:30:00 UTC"));
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::Reviewer)).toString(),
+             QStringLiteral("ana"));
+    // Drift: the tooltip shows both checksums.
+    const QString tip = model
+                            .data(model.index(model.rowForVersion(2), MigrationListModel::Checksum),
+                                  Qt::ToolTipRole)
+                            .toString();
+    QVERIFY(tip.contains(QLatin1String("0000")));
+    QVERIFY(model.data(model.index(model.rowForVersion(3), MigrationListModel::AppliedAt))
+                .toString()
+                .isEmpty());
+    QCOMPARE(
+        model.headerData(MigrationListModel::Reviewer, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QStringLiteral("Reviewer"));
+}
+
+QTEST_MAIN(TstMigrationListModel)
+#include "tst_migrationlistmodel.moc"

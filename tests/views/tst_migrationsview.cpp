@@ -1,0 +1,244 @@
+#include "testenv.h"
+
+#include <app/connectionsession.h>
+#include <migrate/migration.h>
+#include <models/migrationlistmodel.h>
+#include <views/migrationsview.h>
+#include <widgets/errorbanner.h>
+#include <widgets/sqleditor.h>
+#include <widgets/sqlhighlighter.h>
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace melodee;
+using melodee::test::TestEnv;
+
+// Drives the Migrations view against a fresh database on the fixture server: load, dry run,
+// rehearse, export, the reviewer gate, apply, and the history shown afterwards.
+class TstMigrationsView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void loadsPending();
+    void dryRunShowsPhases();
+    void rehearseRollsBack();
+    void exportWritesPlanWithHash();
+    void applyGate_data();
+    void applyGate();
+    void applyRecordsReviewer();
+    void appliedMigrationShowsItsSql();
+    void unreachableServerIsReadable();
+
+private:
+    ConnectionSession *m_session = nullptr;
+    MigrationsView *m_view = nullptr;
+    QAbstractItemModelTester *m_tester = nullptr;
+    DatabaseConfig m_db;
+};
+
+void TstMigrationsView::initTestCase()
+{
+    QVERIFY(TestEnv::hasPostgres());
+    m_db = TestEnv::freshDatabase(QStringLiteral("migview"));
+    AppConfig config;
+    config.database = m_db;
+    m_session = new ConnectionSession(this);
+    m_session->connectTo(config);
+    m_view = new MigrationsView(m_session);
+    m_tester = new QAbstractItemModelTester(
+        m_view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, this);
+    m_view->resize(1400, 900);
+    m_view->show();
+    QSignalSpy refreshed(m_view, &MigrationsView::refreshed);
+    m_view->setActive(true); // the first show loads
+    QVERIFY(refreshed.wait(60000));
+    QVERIFY2(m_view->banner()->message().isEmpty(), qPrintable(m_view->banner()->message()));
+}
+
+void TstMigrationsView::cleanupTestCase()
+{
+    delete m_view;
+}
+
+void TstMigrationsView::loadsPending()
+{
+    MigrationListModel *model = m_view->model();
+    const int migrations = int(builtinMigrations().size());
+    QVERIFY(model->hasPlanRow());
+    QCOMPARE(model->rowCount(), migrations + 1);
+    for (int v = 1; v <= migrations; ++v) {
+        const int row = model->rowForVersion(v);
+        QVERIFY(row > 0);
+        QCOMPARE(model->data(model->index(row, MigrationListModel::Status)).toString(),
+                 QStringLiteral("pending"));
+    }
+    QVERIFY(m_view->plan().has_value());
+    QCOMPARE(m_view->plan()->baseVersion, 0);
+}
+
+void TstMigrationsView::dryRunShowsPhases()
+{
+    QSignalSpy done(m_view, &MigrationsView::dryRunFinished);
+    QVERIFY(m_view->findChild<QPushButton *>() != nullptr);
+    m_view->dryRun();
+    QVERIFY(m_view->isBusy()); // the work is on a worker; the GUI thread is free
+    QVERIFY(done.wait(60000));
+    const QString sql = m_view->sqlEditor()->toPlainText();
+    for (int phase = 1; phase <= 7; ++phase) {
+        const QString header = QStringLiteral("-- Phase %1: %2").arg(phase).arg(phaseName(phase));
+        QVERIFY2(sql.contains(header), qPrintable(header));
+    }
+    QVERIFY(sql.contains(m_view->plan()->hash()));
+    QVERIFY(sql.contains(QLatin1String("PARTITION BY RANGE (created_at)")));
+    // Highlighted by the scanner: the whole plan tokenises.
+    QVERIFY2(m_view->sqlEditor()->highlighter()->tokens().size() > 100,
+             qPrintable(QString::number(m_view->sqlEditor()->highlighter()->tokens().size())
+                        + m_view->sqlEditor()->highlighter()->scanError()));
+    QVERIFY2(m_view->sqlEditor()->highlighter()->scanError().isEmpty(),
+             qPrintable(m_view->sqlEditor()->highlighter()->scanError()));
+    // Every lint finding of the plan is listed and marked on a line.
+    const int findings = m_view->plan()->findingCount(QStringLiteral("error"))
+                         + m_view->plan()->findingCount(QStringLiteral("warning"));
+    QCOMPARE(m_view->findingsList()->topLevelItemCount(), findings);
+    QCOMPARE(m_view->sqlEditor()->marks().size(), findings);
+    QVERIFY(m_view->logText().contains(QLatin1String("dry run:")));
+}
+
+void TstMigrationsView::rehearseRollsBack()
+{
+    QSignalSpy done(m_view, &MigrationsView::rehearseFinished);
+    m_view->rehearse();
+    QVERIFY(done.wait(120000));
+    QVERIFY2(done.first().first().toBool(), qPrintable(m_view->banner()->details()));
+    QVERIFY(m_view->logText().contains(QLatin1String("rolled back")));
+    // Nothing was created: no history table, no songs table.
+    const QString out = TestEnv::psql(
+        QStringLiteral("SELECT count(*) FROM pg_class WHERE relname LIKE 'melodee_%'"),
+        m_db.dbname);
+    QCOMPARE(out.trimmed(), QStringLiteral("0"));
+}
+
+void TstMigrationsView::exportWritesPlanWithHash()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("plan.sql"));
+    QVERIFY(m_view->exportPlanTo(path));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    QVERIFY(text.contains(m_view->plan()->hash()));
+    QCOMPARE(readPlanFile(path).hash, m_view->plan()->hash());
+    // A path that cannot be written is a readable error, not a crash.
+    QVERIFY(!m_view->exportPlanTo(QStringLiteral("/nonexistent-dir/plan.sql")));
+    QVERIFY(m_view->banner()->isError());
+    QVERIFY(m_view->banner()->message().contains(QLatin1String("/nonexistent-dir/plan.sql")));
+}
+
+void TstMigrationsView::applyGate_data()
+{
+    QTest::addColumn<bool>("reviewed");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("enabled");
+    QTest::newRow("neither") << false << QString() << false;
+    QTest::newRow("ticked, no name") << true << QString() << false;
+    QTest::newRow("named, not ticked") << false << QStringLiteral("Ana") << false;
+    QTest::newRow("ticked, blank name") << true << QStringLiteral("   ") << false;
+    QTest::newRow("ticked and named") << true << QStringLiteral("Ana") << true;
+}
+
+void TstMigrationsView::applyGate()
+{
+    QFETCH(bool, reviewed);
+    QFETCH(QString, name);
+    QFETCH(bool, enabled);
+    m_view->reviewedCheck()->setChecked(reviewed);
+    m_view->reviewerEdit()->setText(name);
+    QCOMPARE(m_view->applyButton()->isEnabled(), enabled);
+    QCOMPARE(m_view->canApply(), enabled);
+    // apply() itself refuses when the gate is closed.
+    if (!enabled) {
+        m_view->apply();
+        QVERIFY(!m_view->isBusy());
+    }
+}
+
+void TstMigrationsView::applyRecordsReviewer()
+{
+    m_view->reviewedCheck()->setChecked(true);
+    m_view->reviewerEdit()->setText(QStringLiteral("Ana Reviewer"));
+    QVERIFY(m_view->applyButton()->isEnabled());
+    QSignalSpy done(m_view, &MigrationsView::applyFinished);
+    QTest::mouseClick(m_view->applyButton(), Qt::LeftButton);
+    QVERIFY(m_view->isBusy());
+    QVERIFY(!m_view->applyButton()->isEnabled());
+    QVERIFY(done.wait(180000));
+    QVERIFY2(
+        done.first().first().toBool(),
+        qPrintable(m_view->banner()->message() + QLatin1Char('\n') + m_view->banner()->details()));
+    // Live log: one line per statement, then the result.
+    QVERIFY(m_view->logText().contains(QLatin1String("[V1 1/")));
+    QVERIFY(m_view->logText().contains(QLatin1String("Applied")));
+    QCOMPARE(m_view->progressBar()->value(), m_view->progressBar()->maximum());
+    // The list refreshed: every migration applied and reviewed by Ana.
+    MigrationListModel *model = m_view->model();
+    QVERIFY(!model->hasPlanRow());
+    for (int row = 0; row < model->rowCount(); ++row) {
+        QCOMPARE(model->data(model->index(row, MigrationListModel::Status)).toString(),
+                 QStringLiteral("applied"));
+        QCOMPARE(model->data(model->index(row, MigrationListModel::Reviewer)).toString(),
+                 QStringLiteral("Ana Reviewer"));
+        QVERIFY(
+            !model->data(model->index(row, MigrationListModel::AppliedAt)).toString().isEmpty());
+    }
+    QVERIFY(m_view->plan()->isEmpty());
+    QVERIFY(!m_view->applyButton()->isEnabled());
+    const QString history = TestEnv::psql(
+        QStringLiteral("SELECT count(*) FROM melodee_schema_migrations WHERE reviewer = 'Ana "
+                       "Reviewer' AND status = 'applied'"),
+        m_db.dbname);
+    QCOMPARE(history.trimmed().toInt(), int(builtinMigrations().size()));
+}
+
+void TstMigrationsView::appliedMigrationShowsItsSql()
+{
+    m_view->showVersion(4);
+    const QString sql = m_view->sqlEditor()->toPlainText();
+    QVERIFY(sql.contains(QLatin1String("CREATE TABLE IF NOT EXISTS melodee_songs")));
+    QVERIFY(!sql.contains(QLatin1String("{{songs}}"))); // placeholders expanded
+    QVERIFY(m_view->sqlEditor()->highlighter()->tokens().size() > 50);
+}
+
+void TstMigrationsView::unreachableServerIsReadable()
+{
+    // A closed port: the error appears in the banner with details; no crash, no freeze.
+    ConnectionSession session;
+    AppConfig config;
+    config.database = m_db;
+    config.database.port = 1; // nothing listens on 127.0.0.1:1
+    config.database.connectTimeout = std::chrono::seconds(2);
+    session.connectTo(config);
+    MigrationsView view(&session);
+    QSignalSpy refreshed(&view, &MigrationsView::refreshed);
+    view.setActive(true);
+    QVERIFY(refreshed.wait(30000));
+    QVERIFY(view.banner()->isError());
+    QVERIFY(!view.banner()->message().isEmpty());
+    QVERIFY(!view.applyButton()->isEnabled());
+}
+
+QTEST_MAIN(TstMigrationsView)
+#include "tst_migrationsview.moc"

@@ -1,0 +1,258 @@
+#include <widgets/partitiontimeline.h>
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScrollBar>
+#include <QTest>
+
+#include <cstdio>
+
+using namespace melodee;
+
+class TstPartitionTimeline : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void hitTest_data();
+    void hitTest();
+    void paintsOnlyVisibleBlocks_data();
+    void paintsOnlyVisibleBlocks();
+    void zoomIsClamped_data();
+    void zoomIsClamped();
+    void paintBenchmark();
+    void paintJson();
+
+private:
+    PartitionTimeline *make();
+    QList<PartitionedTableInfo> m_tables;
+    const QDateTime m_now{QDate(2026, 11, 27), QTime(12, 0), Qt::UTC};
+    static constexpr int kPartitions = 150;
+    static constexpr int kGapIndex = 100; // a month left out of lane 0
+};
+
+namespace {
+
+QDateTime monthStart(const Month &m)
+{
+    return QDateTime(m.firstDay(), QTime(0, 0), Qt::UTC);
+}
+
+} // namespace
+
+void TstPartitionTimeline::initTestCase()
+{
+    // Two lanes of 150 monthly partitions ending at the premake horizon; lane 0 has a gap and a
+    // default partition holding rows.
+    const Month last = Month::fromDate(m_now.date()).addMonths(5);
+    const Month first = last.addMonths(-(kPartitions - 1));
+    for (int lane = 0; lane < 2; ++lane) {
+        PartitionedTableInfo t;
+        t.table = lane == 0 ? QStringLiteral("melodee_songs") : QStringLiteral("melodee_albums");
+        t.exists = true;
+        t.hasDefault = true;
+        t.defaultRows = lane == 0 ? 42 : 0;
+        t.monthsAhead = 5;
+        for (int i = 0; i < kPartitions; ++i) {
+            const Month m = first.addMonths(i);
+            if (lane == 0 && i == kGapIndex) {
+                t.gaps << std::make_pair(monthStart(m), monthStart(m.addMonths(1)));
+                continue;
+            }
+            PartitionInfo p;
+            p.name = monthPartitionName(t.table, m);
+            p.from = monthStart(m);
+            p.to = monthStart(m.addMonths(1));
+            p.estimatedRows = 1000 + i * 37;
+            p.totalBytes = (1000 + i * 37) * 300;
+            t.partitions << p;
+        }
+        PartitionInfo def;
+        def.name = defaultPartitionName(t.table);
+        def.isDefault = true;
+        def.totalBytes = 8192;
+        t.partitions << def;
+        m_tables << t;
+    }
+}
+
+PartitionTimeline *TstPartitionTimeline::make()
+{
+    auto *w = new PartitionTimeline;
+    w->resize(1280, 260);
+    w->setNow(m_now);
+    w->setPremakeMonths(6);
+    w->setTables(m_tables);
+    w->show();
+    return w;
+}
+
+void TstPartitionTimeline::hitTest_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<int>("lane");
+    QTest::addColumn<int>("years");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("tooltipContains");
+    const int P = PartitionTimeline::Hit::Partition;
+    QTest::newRow("lane 0, newest partition") << "last" << 0 << 2 << P << "melodee_songs_2027_04";
+    QTest::newRow("lane 1, newest partition") << "last" << 1 << 2 << P << "melodee_albums_2027_04";
+    QTest::newRow("lane 1, zoomed out to 10 years, oldest in view")
+        << "first" << 1 << 10 << P << "from";
+    QTest::newRow("lane 0, one year, first in view") << "first" << 0 << 1 << P << "rows";
+    QTest::newRow("gap") << "gap" << 0 << 2 << int(PartitionTimeline::Hit::Gap)
+                         << "Gap in melodee_songs";
+    QTest::newRow("default with rows")
+        << "default" << 0 << 2 << int(PartitionTimeline::Hit::Default) << "42 rows";
+    QTest::newRow("empty default")
+        << "default" << 1 << 2 << int(PartitionTimeline::Hit::Default) << "0 rows";
+    QTest::newRow("lane label") << "label" << 1 << 2 << int(PartitionTimeline::Hit::Label)
+                                << "150 month partitions";
+    QTest::newRow("axis above lanes")
+        << "axis" << -1 << 2 << int(PartitionTimeline::Hit::None) << "";
+}
+
+void TstPartitionTimeline::hitTest()
+{
+    QFETCH(QString, target);
+    QFETCH(int, lane);
+    QFETCH(int, years);
+    QFETCH(int, kind);
+    QFETCH(QString, tooltipContains);
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(years);
+    QPoint pos;
+    int expectIndex = -1;
+    if (target == QLatin1String("last")) {
+        w->horizontalScrollBar()->setValue(w->horizontalScrollBar()->maximum());
+        expectIndex = kPartitions - 1 - (lane == 0 ? 1 : 0);
+        pos = w->partitionRect(lane, expectIndex).center();
+    } else if (target == QLatin1String("first")) {
+        const Month m = w->firstVisibleMonth();
+        const Month first = Month::fromDate(m_now.date()).addMonths(5 - (kPartitions - 1));
+        // Scrolled to the start, the first month in view precedes every partition.
+        expectIndex = qMax(0, m.index() - first.index());
+        if (lane == 0 && expectIndex > kGapIndex)
+            --expectIndex;
+        pos = w->partitionRect(lane, expectIndex).center();
+    } else if (target == QLatin1String("gap")) {
+        const Month first = Month::fromDate(m_now.date()).addMonths(5 - (kPartitions - 1));
+        w->scrollToMonth(first.addMonths(kGapIndex - 3));
+        pos = w->gapRect(lane, 0).center();
+    } else if (target == QLatin1String("default")) {
+        pos = w->defaultRect(lane).center();
+    } else if (target == QLatin1String("label")) {
+        pos = QPoint(20,
+                     PartitionTimeline::kAxisHeight
+                         + lane * (PartitionTimeline::kLaneHeight + PartitionTimeline::kLaneGap)
+                         + PartitionTimeline::kLaneGap / 2 + PartitionTimeline::kLaneHeight / 2);
+    } else {
+        pos = QPoint(400, 5);
+    }
+    const PartitionTimeline::Hit hit = w->hitTest(pos);
+    QCOMPARE(int(hit.kind), kind);
+    QCOMPARE(hit.lane, lane);
+    if (expectIndex >= 0)
+        QCOMPARE(hit.index, expectIndex);
+    const QString tip = w->toolTipText(hit);
+    if (tooltipContains.isEmpty())
+        QVERIFY(tip.isEmpty());
+    else
+        QVERIFY2(tip.contains(tooltipContains), qPrintable(tip));
+}
+
+void TstPartitionTimeline::paintsOnlyVisibleBlocks_data()
+{
+    QTest::addColumn<int>("years");
+    QTest::newRow("1 year") << 1;
+    QTest::newRow("2 years") << 2;
+    QTest::newRow("5 years") << 5;
+    QTest::newRow("10 years") << 10;
+}
+
+void TstPartitionTimeline::paintsOnlyVisibleBlocks()
+{
+    QFETCH(int, years);
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(years);
+    w->scrollToMonth(Month{2020, 1});
+    QImage img(w->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    w->viewport()->render(&img);
+    // Two lanes, at most the months in view plus one partly visible month at each edge.
+    QVERIFY(w->lastPaintedBlocks() > 0);
+    QVERIFY2(w->lastPaintedBlocks() <= 2 * (years * 12 + 2),
+             qPrintable(QString::number(w->lastPaintedBlocks())));
+}
+
+void TstPartitionTimeline::zoomIsClamped_data()
+{
+    QTest::addColumn<int>("requested");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("zero") << 0 << 1;
+    QTest::newRow("one") << 1 << 1;
+    QTest::newRow("ten") << 10 << 10;
+    QTest::newRow("eleven") << 11 << 10;
+    QTest::newRow("negative") << -3 << 1;
+}
+
+void TstPartitionTimeline::zoomIsClamped()
+{
+    QFETCH(int, requested);
+    QFETCH(int, expected);
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(requested);
+    QCOMPARE(w->visibleYears(), expected);
+}
+
+void TstPartitionTimeline::paintBenchmark()
+{
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(10);
+    QImage img(w->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    QBENCHMARK
+    {
+        w->viewport()->render(&img);
+    }
+}
+
+void TstPartitionTimeline::paintJson()
+{
+    // One frame of the 10-year view (the most blocks) against the reference: rendering a plain
+    // widget of the same size, i.e. what any repaint costs before the timeline draws anything.
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(10);
+    QWidget plain;
+    plain.resize(w->viewport()->size());
+    plain.setAutoFillBackground(true);
+    QImage img(w->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    const auto time = [&img](QWidget *target) {
+        for (int i = 0; i < 5; ++i)
+            target->render(&img);
+        const int frames = 100;
+        QElapsedTimer t;
+        t.start();
+        for (int i = 0; i < frames; ++i)
+            target->render(&img);
+        return double(t.nsecsElapsed()) / frames / 1e6;
+    };
+    const double timeline = time(w->viewport());
+    const double reference = time(&plain);
+    const QJsonObject o{{QStringLiteral("benchmark"), QStringLiteral("partition_timeline_paint")},
+                        {QStringLiteral("partitions_per_lane"), kPartitions},
+                        {QStringLiteral("lanes"), 2},
+                        {QStringLiteral("visible_years"), 10},
+                        {QStringLiteral("painted_blocks"), w->lastPaintedBlocks()},
+                        {QStringLiteral("width"), w->viewport()->width()},
+                        {QStringLiteral("height"), w->viewport()->height()},
+                        {QStringLiteral("timeline_ms_per_frame"), timeline},
+                        {QStringLiteral("reference_plain_widget_ms_per_frame"), reference},
+                        {QStringLiteral("frame_budget_ms"), 1000.0 / 60}};
+    std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+}
+
+QTEST_MAIN(TstPartitionTimeline)
+#include "tst_partitiontimeline.moc"
