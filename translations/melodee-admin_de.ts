@@ -439,12 +439,150 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
 <context>
     <name>melodee::DashboardView</name>
     <message>
-        <source>Live connection-pool charts, the health badge, runtime pool settings, a load test and server activity will appear here.</source>
-        <translation>Hier erscheinen Live-Diagramme des Verbindungspools, der Gesundheitsstatus, die Pool-Einstellungen zur Laufzeit, ein Lasttest und die Serveraktivität.</translation>
-    </message>
-    <message>
         <source>Dashboard</source>
         <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>ruhend</translation>
+    </message>
+    <message>
+        <source>max open</source>
+        <translation>max. offen</translation>
+    </message>
+    <message>
+        <source>max idle</source>
+        <translation>max. ruhend</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Waits per second</source>
+        <translation>Wartevorgänge pro Sekunde</translation>
+    </message>
+    <message>
+        <source>waits/s</source>
+        <translation>Wartevorgänge/s</translation>
+    </message>
+    <message>
+        <source>1/s</source>
+        <translation>1/s</translation>
+    </message>
+    <message>
+        <source>Average wait</source>
+        <translation>Durchschnittliche Wartezeit</translation>
+    </message>
+    <message>
+        <source>avg wait</source>
+        <translation>Ø Wartezeit</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Acquire latency p99</source>
+        <translation>Latenz beim Belegen (p99)</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>µs</translation>
+    </message>
+    <message>
+        <source>Pool settings (runtime)</source>
+        <translation>Pool-Einstellungen (Laufzeit)</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <source>Max open</source>
+        <translation>Max. offen</translation>
+    </message>
+    <message>
+        <source>Max idle</source>
+        <translation>Max. ruhend</translation>
+    </message>
+    <message>
+        <source>Load test (acquire, SELECT 1, release)</source>
+        <translation>Lasttest (belegen, SELECT 1, freigeben)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Run load test</source>
+        <translation>Lasttest starten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Worker</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Checking %1 …</source>
+        <translation>Prüfe %1 …</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source> — %1 ms round trip</source>
+        <translation> — %1 ms Umlaufzeit</translation>
+    </message>
+    <message>
+        <source>Running %1 workers for %2 s …</source>
+        <translation>%1 Worker laufen %2 s lang …</translation>
+    </message>
+    <message>
+        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors</source>
+        <translation>%1%2 Operationen in %3 s: %4 Ops/s, Latenz p50 %5 µs, p99 %6 µs, %7 Fehler</translation>
+    </message>
+    <message>
+        <source>Cancelled after </source>
+        <translation>Abgebrochen nach </translation>
+    </message>
+    <message>
+        <source>
+First error: %1</source>
+        <translation>
+Erster Fehler: %1</translation>
     </message>
 </context>
 <context>

@@ -439,12 +439,150 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
 <context>
     <name>melodee::DashboardView</name>
     <message>
-        <source>Live connection-pool charts, the health badge, runtime pool settings, a load test and server activity will appear here.</source>
-        <translation>Ici apparaîtront les graphiques en direct du pool de connexions, l’indicateur de santé, les réglages du pool en cours d’exécution, un test de charge et l’activité du serveur.</translation>
-    </message>
-    <message>
         <source>Dashboard</source>
         <translation>Tableau de bord</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connexions</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>ouvertes</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>utilisé</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>inactives</translation>
+    </message>
+    <message>
+        <source>max open</source>
+        <translation>max. ouvertes</translation>
+    </message>
+    <message>
+        <source>max idle</source>
+        <translation>max. inactives</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>connexions</translation>
+    </message>
+    <message>
+        <source>Waits per second</source>
+        <translation>Attentes par seconde</translation>
+    </message>
+    <message>
+        <source>waits/s</source>
+        <translation>attentes/s</translation>
+    </message>
+    <message>
+        <source>1/s</source>
+        <translation>1/s</translation>
+    </message>
+    <message>
+        <source>Average wait</source>
+        <translation>Attente moyenne</translation>
+    </message>
+    <message>
+        <source>avg wait</source>
+        <translation>attente moy.</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Acquire latency p99</source>
+        <translation>Latence d’acquisition p99</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>µs</translation>
+    </message>
+    <message>
+        <source>Pool settings (runtime)</source>
+        <translation>Réglages du pool (en cours d’exécution)</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>illimité</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Appliquer</translation>
+    </message>
+    <message>
+        <source>Max open</source>
+        <translation>Max. ouvertes</translation>
+    </message>
+    <message>
+        <source>Max idle</source>
+        <translation>Max. inactives</translation>
+    </message>
+    <message>
+        <source>Load test (acquire, SELECT 1, release)</source>
+        <translation>Test de charge (acquisition, SELECT 1, libération)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Run load test</source>
+        <translation>Lancer le test de charge</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>Workers</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Checking %1 …</source>
+        <translation>Vérification de %1 …</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source> — %1 ms round trip</source>
+        <translation> — %1 ms aller-retour</translation>
+    </message>
+    <message>
+        <source>Running %1 workers for %2 s …</source>
+        <translation>Exécution de %1 workers pendant %2 s …</translation>
+    </message>
+    <message>
+        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors</source>
+        <translation>%1%2 opérations en %3 s&#xa0;: %4 op/s, latence p50 %5 µs, p99 %6 µs, %7 erreurs</translation>
+    </message>
+    <message>
+        <source>Cancelled after </source>
+        <translation>Annulé après </translation>
+    </message>
+    <message>
+        <source>
+First error: %1</source>
+        <translation>
+Première erreur&#xa0;: %1</translation>
     </message>
 </context>
 <context>
