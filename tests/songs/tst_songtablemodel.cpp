@@ -190,8 +190,9 @@ void TstSongTableModel::lruBound()
                  qPrintable(QString::number(m_model->loadedBlockCount())));
     }
     QCOMPARE(m_model->loadedBlockCount(), 4);
-    // The least recently used block went first: row 0's block is gone, the newest is there.
-    QVERIFY(!m_model->isLoaded(0));
+    // The least recently used block went first: the second one loaded is gone (the first may be
+    // kept fresh by the model tester, which reads row 0), the newest is there.
+    QVERIFY(!m_model->isLoaded(blocks / 10 * m_model->blockSize()));
     QVERIFY(m_model->isLoaded(9 * blocks / 10 * m_model->blockSize()));
 }
 
