@@ -257,8 +257,11 @@ void MigrationsView::setBusy(bool busy, const QString &what)
         m_cancel->store(false);
         m_progress->setRange(0, 0); // busy until the number of statements is known
         m_progress->setFormat(what);
-    } else {
-        m_progress->setFormat(QStringLiteral("%v / %m"));
+    } else if (m_progress->maximum() == 0) {
+        // A load or plan has no statement count: show it as done.
+        m_progress->setRange(0, 1);
+        m_progress->setValue(1);
+        m_progress->setFormat(QString());
     }
     updateActions();
 }

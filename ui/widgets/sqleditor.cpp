@@ -56,6 +56,8 @@ QColor SqlEditor::markColor(const QString &severity)
 void SqlEditor::setSql(const QString &sql, const QList<SqlLineMark> &marks)
 {
     setPlainText(sql);
+    // Colour now rather than when the layout gets round to it, so a grab() right after shows it.
+    m_highlighter->rehighlight();
     m_marks = marks;
     QList<QTextEdit::ExtraSelection> selections;
     for (const SqlLineMark &m : marks) {

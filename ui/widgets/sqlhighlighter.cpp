@@ -49,7 +49,20 @@ QTextCharFormat SqlHighlighter::formatFor(SqlToken::Kind kind) const
     return m_formats.value(kind);
 }
 
-void SqlHighlighter::rescan()
+const QList<SqlToken> &SqlHighlighter::tokens() const
+{
+    if (document() && m_scannedRevision != document()->revision())
+        rescan();
+    return m_tokens;
+}
+
+QString SqlHighlighter::scanError() const
+{
+    tokens();
+    return m_scanError;
+}
+
+void SqlHighlighter::rescan() const
 {
     const SqlScanResult r = scanSqlDetailed(document()->toPlainText());
     m_tokens = r.tokens;

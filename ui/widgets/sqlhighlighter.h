@@ -22,18 +22,19 @@ public:
     // The format used for a token kind (derived from the palette: dark themes get light colours).
     QTextCharFormat formatFor(SqlToken::Kind kind) const;
     void setDarkPalette(bool dark);
-    const QList<SqlToken> &tokens() const { return m_tokens; }
-    QString scanError() const { return m_scanError; }
+    // The tokens of the current text (scanned on demand if highlighting has not run yet).
+    const QList<SqlToken> &tokens() const;
+    QString scanError() const;
 
 protected:
     void highlightBlock(const QString &text) override;
 
 private:
-    void rescan();
+    void rescan() const;
 
-    QList<SqlToken> m_tokens;
-    QString m_scanError;
-    int m_scannedRevision = -1;
+    mutable QList<SqlToken> m_tokens;
+    mutable QString m_scanError;
+    mutable int m_scannedRevision = -1;
     QHash<int, QTextCharFormat> m_formats;
 };
 
