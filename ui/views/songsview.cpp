@@ -112,10 +112,10 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->setColumnWidth(SongTableModel::NameColumn, 320);
 
-    auto *first = new QPushButton(tr("⏮ First"), this);
+    auto *first = new QPushButton(tr("« First"), this);
     auto *prev = new QPushButton(tr("◀ Prev"), this);
     auto *next = new QPushButton(tr("Next ▶"), this);
-    auto *last = new QPushButton(tr("Last ⏭"), this);
+    auto *last = new QPushButton(tr("Last »"), this);
     m_pageSize = new QSpinBox(this);
     m_pageSize->setRange(10, 1000);
     m_pageSize->setValue(50);
