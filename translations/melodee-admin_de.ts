@@ -1448,20 +1448,12 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <translation>Genau zählen</translation>
     </message>
     <message>
-        <source>⏮ First</source>
-        <translation>⏮ Erste</translation>
-    </message>
-    <message>
         <source>◀ Prev</source>
         <translation>◀ Zurück</translation>
     </message>
     <message>
         <source>Next ▶</source>
         <translation>Weiter ▶</translation>
-    </message>
-    <message>
-        <source>Last ⏭</source>
-        <translation>Letzte ⏭</translation>
     </message>
     <message>
         <source>page size </source>
@@ -1570,6 +1562,14 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>Delete failed: %1</source>
         <translation>Löschen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>« First</source>
+        <translation>« Erste</translation>
+    </message>
+    <message>
+        <source>Last »</source>
+        <translation>Letzte »</translation>
     </message>
 </context>
 </TS>

@@ -1448,20 +1448,12 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <translation>Compter exactement</translation>
     </message>
     <message>
-        <source>⏮ First</source>
-        <translation>⏮ Première</translation>
-    </message>
-    <message>
         <source>◀ Prev</source>
         <translation>◀ Précédente</translation>
     </message>
     <message>
         <source>Next ▶</source>
         <translation>Suivante ▶</translation>
-    </message>
-    <message>
-        <source>Last ⏭</source>
-        <translation>Dernière ⏭</translation>
     </message>
     <message>
         <source>page size </source>
@@ -1570,6 +1562,14 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>Delete failed: %1</source>
         <translation>Échec de la suppression&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>« First</source>
+        <translation>« Première</translation>
+    </message>
+    <message>
+        <source>Last »</source>
+        <translation>Dernière »</translation>
     </message>
 </context>
 </TS>
