@@ -2,16 +2,10 @@
 #include "commands.h"
 #include "db/dberror.h"
 #include "pool/connectionpool.h"
+#include "pool/poolbenchmark.h"
 
-#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonObject>
-
-#include <atomic>
-#include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 namespace melodee {
 
@@ -44,13 +38,6 @@ bool parsePositive(const QString &text, const QString &option, int max, int *out
     *out = v;
     return true;
 }
-
-struct Worker
-{
-    LatencyHistogram latency;
-    std::atomic<qint64> ops{0};
-    std::atomic<qint64> errors{0};
-};
 
 } // namespace
 
@@ -120,55 +107,15 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     }
     const qint64 rssWarm = rssKb();
 
-    std::vector<std::unique_ptr<Worker>> stats;
-    for (int i = 0; i < workers; ++i)
-        stats.push_back(std::make_unique<Worker>());
-    std::atomic<bool> stop{false};
-    std::mutex errorMutex;
-    QString firstError;
-    std::vector<std::thread> threads;
-    QElapsedTimer elapsed;
-    elapsed.start();
-    for (int i = 0; i < workers; ++i) {
-        threads.emplace_back([&, w = stats[i].get()] {
-            const PgParams none;
-            while (!stop.load(std::memory_order_relaxed)) {
-                const auto t0 = std::chrono::steady_clock::now();
-                try {
-                    PooledConnection lease = pool.acquire();
-                    lease->execCached(query, none);
-                } catch (const DbError &e) {
-                    w->errors.fetch_add(1, std::memory_order_relaxed);
-                    std::lock_guard lock(errorMutex);
-                    if (firstError.isEmpty())
-                        firstError = e.toString();
-                    continue;
-                }
-                w->latency.record(std::chrono::steady_clock::now() - t0);
-                w->ops.fetch_add(1, std::memory_order_relaxed);
-            }
-        });
-    }
-    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-    stop = true;
-    const double took = double(elapsed.nsecsElapsed()) / 1e9;
-    for (std::thread &t : threads)
-        t.join();
-
-    qint64 ops = 0;
-    qint64 errors = 0;
-    std::array<std::uint64_t, LatencyHistogram::kBuckets> merged{};
-    for (const auto &w : stats) {
-        ops += w->ops.load();
-        errors += w->errors.load();
-        const auto counts = w->latency.snapshot();
-        for (int i = 0; i < LatencyHistogram::kBuckets; ++i)
-            merged[i] += counts[i];
-    }
+    const PoolBenchmarkResult run = runPoolBenchmark(pool, workers, seconds, query);
+    const qint64 ops = run.ops;
+    const qint64 errors = run.errors;
+    const double took = run.seconds;
+    const QString &firstError = run.firstError;
     const PoolStats final = pool.stats();
-    const double opsPerSec = double(ops) / took;
-    const double p50 = LatencyHistogram::percentileUs(merged, 50);
-    const double p99 = LatencyHistogram::percentileUs(merged, 99);
+    const double opsPerSec = run.opsPerSec;
+    const double p50 = run.p50Us;
+    const double p99 = run.p99Us;
     const qint64 rssEnd = rssKb();
 
     if (ctx.json()) {

@@ -12,3 +12,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/healthchecker.h
     ${CMAKE_CURRENT_LIST_DIR}/healthchecker.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.h
+    ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.cpp
+)

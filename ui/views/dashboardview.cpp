@@ -1,17 +1,271 @@
 #include "dashboardview.h"
 
+#include <app/connectionsession.h>
+#include <app/workers.h>
+#include <charts/timeserieschart.h>
+#include <pool/connectionpool.h>
+
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
 namespace melodee {
 
+namespace {
+
+constexpr double kWindowSeconds = 300; // 5 minutes at 1 Hz = the history's capacity
+
+} // namespace
+
 DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
-    : PlaceholderPage(ViewId::Dashboard, session, parent)
+    : ViewPage(ViewId::Dashboard, session, parent)
 {
-    setDescription(tr("Live connection-pool charts, the health badge, runtime pool settings, a "
-                      "load test and server activity will appear here."));
+    m_timer.setInterval(std::chrono::seconds(1));
+    connect(&m_timer, &QTimer::timeout, this, &DashboardView::sampleNow);
+
+    auto *layout = new QVBoxLayout(this);
+    m_badge = new QLabel(this);
+    m_badge->setObjectName(QStringLiteral("healthBadge"));
+    m_badge->setTextFormat(Qt::PlainText);
+    m_badge->setMargin(4);
+    layout->addWidget(m_badge);
+
+    auto *grid = new QGridLayout;
+    m_connections = new TimeSeriesChart(
+        tr("Connections"),
+        {tr("open"), tr("in use"), tr("idle"), tr("max open"), tr("max idle")},
+        tr("connections"),
+        this);
+    m_waits = new TimeSeriesChart(tr("Waits per second"), {tr("waits/s")}, tr("1/s"), this);
+    m_waitTime = new TimeSeriesChart(tr("Average wait"), {tr("avg wait")}, tr("ms"), this);
+    m_latency = new TimeSeriesChart(tr("Acquire latency p99"), {tr("p99")}, tr("µs"), this);
+    grid->addWidget(m_connections, 0, 0);
+    grid->addWidget(m_waits, 0, 1);
+    grid->addWidget(m_waitTime, 1, 0);
+    grid->addWidget(m_latency, 1, 1);
+    layout->addLayout(grid, 1);
+
+    auto *controls = new QHBoxLayout;
+    auto *settings = new QGroupBox(tr("Pool settings (runtime)"), this);
+    auto *settingsForm = new QFormLayout(settings);
+    m_maxOpenEdit = new QSpinBox(settings);
+    m_maxOpenEdit->setRange(0, 10000);
+    m_maxOpenEdit->setSpecialValueText(tr("unlimited"));
+    m_maxIdleEdit = new QSpinBox(settings);
+    m_maxIdleEdit->setRange(0, 10000);
+    m_applyButton = new QPushButton(tr("Apply"), settings);
+    settingsForm->addRow(tr("Max open"), m_maxOpenEdit);
+    settingsForm->addRow(tr("Max idle"), m_maxIdleEdit);
+    settingsForm->addRow(m_applyButton);
+    connect(m_applyButton, &QPushButton::clicked, this, [this] {
+        applyPoolSettings(m_maxOpenEdit->value(), m_maxIdleEdit->value());
+    });
+    controls->addWidget(settings);
+
+    auto *load = new QGroupBox(tr("Load test (acquire, SELECT 1, release)"), this);
+    auto *loadForm = new QFormLayout(load);
+    m_workersEdit = new QSpinBox(load);
+    m_workersEdit->setRange(1, 256);
+    m_workersEdit->setValue(16);
+    m_secondsEdit = new QDoubleSpinBox(load);
+    m_secondsEdit->setRange(0.5, 600);
+    m_secondsEdit->setValue(10);
+    m_secondsEdit->setSuffix(tr(" s"));
+    auto *buttons = new QHBoxLayout;
+    m_runButton = new QPushButton(tr("Run load test"), load);
+    m_cancelButton = new QPushButton(tr("Cancel"), load);
+    m_cancelButton->setEnabled(false);
+    buttons->addWidget(m_runButton);
+    buttons->addWidget(m_cancelButton);
+    m_loadResult = new QLabel(load);
+    m_loadResult->setObjectName(QStringLiteral("loadTestResult"));
+    m_loadResult->setTextFormat(Qt::PlainText);
+    m_loadResult->setWordWrap(true);
+    loadForm->addRow(tr("Workers"), m_workersEdit);
+    loadForm->addRow(tr("Duration"), m_secondsEdit);
+    loadForm->addRow(buttons);
+    loadForm->addRow(m_loadResult);
+    connect(m_runButton, &QPushButton::clicked, this, [this] {
+        startLoadTest(m_workersEdit->value(), m_secondsEdit->value());
+    });
+    connect(m_cancelButton, &QPushButton::clicked, this, &DashboardView::cancelLoadTest);
+    connect(&m_loadWatcher,
+            &QFutureWatcher<PoolBenchmarkResult>::finished,
+            this,
+            &DashboardView::onLoadTestFinished);
+    controls->addWidget(load, 1);
+    layout->addLayout(controls);
+
+    connect(
+        session, &ConnectionSession::connectionChanged, this, &DashboardView::onConnectionChanged);
+    connect(session->health(), &HealthMonitor::reportChanged, this, &DashboardView::onHealthReport);
+    connect(session->health(), &HealthMonitor::targetCleared, this, [this] {
+        m_badge->setText(tr("Not connected"));
+        m_badge->setStyleSheet(QString());
+    });
+    onConnectionChanged();
+}
+
+DashboardView::~DashboardView()
+{
+    // The load test holds its own pool reference; stop it so the view never waits long.
+    m_loadStop.request_stop();
+    m_loadWatcher.waitForFinished();
 }
 
 QString DashboardView::title() const
 {
     return tr("Dashboard");
+}
+
+void DashboardView::setSampleInterval(std::chrono::milliseconds interval)
+{
+    m_timer.setInterval(interval);
+}
+
+void DashboardView::activeChangedEvent(bool active)
+{
+    if (active && m_pool) {
+        sampleNow(); // fresh point at once; the gap while hidden stays visible on the x axis
+        m_timer.start();
+    } else {
+        m_timer.stop();
+    }
+}
+
+void DashboardView::onConnectionChanged()
+{
+    m_pool = session()->pool();
+    m_rates.reset();
+    m_history.clear();
+    const DatabaseConfig &db = session()->config().database;
+    m_maxIdle = db.maxIdleConns;
+    m_maxOpenEdit->setValue(db.maxOpenConns);
+    m_maxIdleEdit->setValue(db.maxIdleConns);
+    const bool connected = bool(m_pool);
+    m_applyButton->setEnabled(connected);
+    m_runButton->setEnabled(connected && !isLoadTestRunning());
+    if (!connected) {
+        m_timer.stop();
+        m_badge->setText(tr("Not connected"));
+        m_badge->setStyleSheet(QString());
+    } else {
+        m_badge->setText(tr("Checking %1 …").arg(session()->displayName()));
+        if (isActive()) {
+            sampleNow();
+            m_timer.start();
+        }
+    }
+    redrawCharts();
+}
+
+void DashboardView::sampleNow()
+{
+    if (!m_pool)
+        return;
+    // stats() only copies counters under the pool's mutex: no network, fine on the GUI thread.
+    const PoolStats stats = m_pool->stats();
+    const qint64 elapsed = m_sinceLast.isValid() ? m_sinceLast.nsecsElapsed() : 0;
+    m_sinceLast.start();
+    m_history.append(m_rates.add(stats, elapsed, m_maxIdle));
+    ++m_sampleCount;
+    redrawCharts();
+    emit sampled();
+}
+
+void DashboardView::redrawCharts()
+{
+    m_connections->setPoints(0, m_history.series(&PoolSample::open));
+    m_connections->setPoints(1, m_history.series(&PoolSample::inUse));
+    m_connections->setPoints(2, m_history.series(&PoolSample::idle));
+    m_connections->setPoints(3, m_history.series(&PoolSample::maxOpen));
+    m_connections->setPoints(4, m_history.series(&PoolSample::maxIdle));
+    m_waits->setPoints(0, m_history.series(&PoolSample::waitsPerSecond));
+    m_waitTime->setPoints(0, m_history.series(&PoolSample::avgWaitMs));
+    m_latency->setPoints(0, m_history.series(&PoolSample::acquireP99Us));
+    const double end = m_history.size() > 0 ? m_history.last().tSeconds : 0;
+    for (TimeSeriesChart *chart : {m_connections, m_waits, m_waitTime, m_latency})
+        chart->setWindow(end, kWindowSeconds);
+}
+
+void DashboardView::onHealthReport(const HealthReport &report)
+{
+    QString text = tr("%1: %2").arg(report.statusName(), session()->displayName());
+    if (report.status == HealthStatus::Healthy)
+        text += tr(" — %1 ms round trip").arg(report.latencyMs, 0, 'f', 1);
+    else if (!report.message.isEmpty())
+        text += QStringLiteral(" — ") + report.message;
+    m_badge->setText(text);
+    const char *colour = report.status == HealthStatus::Healthy    ? "#2e7d32"
+                         : report.status == HealthStatus::Degraded ? "#ef6c00"
+                                                                   : "#c62828";
+    m_badge->setStyleSheet(
+        QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; }")
+            .arg(QLatin1String(colour)));
+}
+
+void DashboardView::applyPoolSettings(int maxOpen, int maxIdle)
+{
+    if (!m_pool)
+        return;
+    m_maxIdle = maxIdle;
+    // Shrinking closes connections (a network round trip), so not on the GUI thread. Nothing
+    // waits for it: the next sample shows the new limits.
+    (void)QtConcurrent::run(networkThreadPool(), [pool = m_pool, maxOpen, maxIdle] {
+        pool->setMaxOpenConns(maxOpen);
+        pool->setMaxIdleConns(maxIdle);
+    });
+}
+
+void DashboardView::startLoadTest(int workers, double seconds)
+{
+    if (!m_pool || isLoadTestRunning())
+        return;
+    m_loadStop = std::stop_source();
+    m_runButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_loadResult->setText(tr("Running %1 workers for %2 s …").arg(workers).arg(seconds));
+    // Its own thread, not the network pool: the run blocks for the whole duration.
+    m_loadWatcher.setFuture(
+        QtConcurrent::run([pool = m_pool, workers, seconds, stop = m_loadStop.get_token()] {
+            return runPoolBenchmark(*pool, workers, seconds, QByteArrayLiteral("SELECT 1"), stop);
+        }));
+}
+
+void DashboardView::cancelLoadTest()
+{
+    m_loadStop.request_stop();
+}
+
+QString DashboardView::loadTestResultText() const
+{
+    return m_loadResult->text();
+}
+
+void DashboardView::onLoadTestFinished()
+{
+    m_cancelButton->setEnabled(false);
+    m_runButton->setEnabled(bool(m_pool));
+    const PoolBenchmarkResult r = m_loadWatcher.result();
+    QString text = tr("%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors")
+                       .arg(r.cancelled ? tr("Cancelled after ") : QString())
+                       .arg(r.ops)
+                       .arg(r.seconds, 0, 'f', 2)
+                       .arg(r.opsPerSec, 0, 'f', 0)
+                       .arg(r.p50Us, 0, 'f', 1)
+                       .arg(r.p99Us, 0, 'f', 1)
+                       .arg(r.errors);
+    if (!r.firstError.isEmpty())
+        text += tr("\nFirst error: %1").arg(r.firstError);
+    m_loadResult->setText(text);
+    emit loadTestFinished();
 }
 
 } // namespace melodee

@@ -2,16 +2,90 @@
 
 #include "viewpage.h"
 
+#include <charts/poolsamples.h>
+#include <pool/healthchecker.h>
+#include <pool/poolbenchmark.h>
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+#include <stop_token>
+
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QDoubleSpinBox;
+
 namespace melodee {
 
-// The Dashboard page. A placeholder until its view is built (issue 6).
-class DashboardView : public PlaceholderPage
+class ConnectionPool;
+class TimeSeriesChart;
+
+// The Dashboard page: live charts of the session's pool (sampled at 1 Hz while the page is
+// visible), the health badge, runtime pool settings and a load test on the same pool.
+class DashboardView : public ViewPage
 {
     Q_OBJECT
 
 public:
     explicit DashboardView(ConnectionSession *session, QWidget *parent = nullptr);
+    ~DashboardView() override;
     QString title() const override;
+
+    // For tests and the screenshot: the sampler's state.
+    void setSampleInterval(std::chrono::milliseconds interval);
+    bool isSampling() const { return m_timer.isActive(); }
+    qint64 sampleCount() const { return m_sampleCount; }
+    const PoolSampleHistory &history() const { return m_history; }
+
+    void startLoadTest(int workers, double seconds);
+    void cancelLoadTest();
+    bool isLoadTestRunning() const { return m_loadWatcher.isRunning(); }
+    QString loadTestResultText() const;
+
+    // Applies max open / max idle to the pool (on a worker: shrinking closes connections).
+    void applyPoolSettings(int maxOpen, int maxIdle);
+
+signals:
+    void loadTestFinished();
+    void sampled();
+
+protected:
+    void activeChangedEvent(bool active) override;
+
+private:
+    void onConnectionChanged();
+    void sampleNow();
+    void redrawCharts();
+    void onHealthReport(const HealthReport &report);
+    void onLoadTestFinished();
+
+    std::shared_ptr<ConnectionPool> m_pool;
+    QTimer m_timer;
+    QElapsedTimer m_sinceLast;
+    PoolRateCalculator m_rates;
+    PoolSampleHistory m_history;
+    qint64 m_sampleCount = 0;
+    int m_maxIdle = 0;
+
+    QLabel *m_badge = nullptr;
+    TimeSeriesChart *m_connections = nullptr;
+    TimeSeriesChart *m_waits = nullptr;
+    TimeSeriesChart *m_waitTime = nullptr;
+    TimeSeriesChart *m_latency = nullptr;
+    QSpinBox *m_maxOpenEdit = nullptr;
+    QSpinBox *m_maxIdleEdit = nullptr;
+    QPushButton *m_applyButton = nullptr;
+    QSpinBox *m_workersEdit = nullptr;
+    QDoubleSpinBox *m_secondsEdit = nullptr;
+    QPushButton *m_runButton = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QLabel *m_loadResult = nullptr;
+    QFutureWatcher<PoolBenchmarkResult> m_loadWatcher;
+    std::stop_source m_loadStop;
 };
 
 } // namespace melodee
