@@ -51,7 +51,7 @@ QTextCharFormat SqlHighlighter::formatFor(SqlToken::Kind kind) const
 
 const QList<SqlToken> &SqlHighlighter::tokens() const
 {
-    if (document() && m_scannedRevision != document()->revision())
+    if (stale())
         rescan();
     return m_tokens;
 }
@@ -62,19 +62,28 @@ QString SqlHighlighter::scanError() const
     return m_scanError;
 }
 
+// setPlainText() can keep the revision while replacing the text, so the length is checked too.
+bool SqlHighlighter::stale() const
+{
+    return document()
+           && (m_scannedRevision != document()->revision()
+               || m_scannedChars != document()->characterCount());
+}
+
 void SqlHighlighter::rescan() const
 {
     const SqlScanResult r = scanSqlDetailed(document()->toPlainText());
     m_tokens = r.tokens;
     m_scanError = r.error;
     m_scannedRevision = document()->revision();
+    m_scannedChars = document()->characterCount();
 }
 
 void SqlHighlighter::highlightBlock(const QString &text)
 {
     if (!document())
         return;
-    if (m_scannedRevision != document()->revision())
+    if (stale())
         rescan();
     // A new state per scan makes Qt carry on to the following blocks, which an edit can recolour
     // (opening a comment on one line changes every line after it).

@@ -35,6 +35,8 @@ private:
     mutable QList<SqlToken> m_tokens;
     mutable QString m_scanError;
     mutable int m_scannedRevision = -1;
+    mutable int m_scannedChars = -1;
+    bool stale() const;
     QHash<int, QTextCharFormat> m_formats;
 };
 
