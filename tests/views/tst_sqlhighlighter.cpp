@@ -41,8 +41,8 @@ void TstSqlHighlighter::formats_data()
     QTest::addColumn<int>("kind");   // -1: not highlighted
     QTest::newRow("keyword") << "SELECT name FROM t"
                              << "FROM" << int(SqlToken::Keyword);
-    QTest::newRow("identifier") << "SELECT name FROM t"
-                                << "name" << int(SqlToken::Identifier);
+    QTest::newRow("identifier") << "SELECT songs FROM t"
+                                << "songs" << int(SqlToken::Identifier);
     QTest::newRow("string") << "SELECT 'x'"
                             << "'x'" << int(SqlToken::String);
     QTest::newRow("number") << "SELECT 42"
