@@ -10,6 +10,7 @@
 #include <QTest>
 
 using namespace melodee;
+using namespace melodee::test;
 using namespace std::chrono_literals;
 
 class TestDashboardView : public QObject

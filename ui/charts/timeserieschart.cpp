@@ -33,7 +33,7 @@ TimeSeriesChart::TimeSeriesChart(const QString &title,
     d->x->setLabelFormat(QStringLiteral("%.0f s"));
     d->y = new QValueAxis;
     d->y->setTitleText(unit);
-    d->y->setLabelFormat(QStringLiteral("%.0f"));
+    d->y->setLabelFormat(QStringLiteral("%.3g"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
     for (const QString &name : seriesNames) {
@@ -74,12 +74,17 @@ int TimeSeriesChart::pointCount(int index) const
 
 void TimeSeriesChart::setWindow(double endSeconds, double windowSeconds)
 {
-    d->x->setRange(std::max(0.0, endSeconds - windowSeconds), std::max(endSeconds, windowSeconds));
+    // The axis spans the data (at most the window) so a short history still fills the chart.
+    double first = endSeconds;
     double top = 0;
     for (const QLineSeries *s : d->series) {
-        for (const QPointF &p : s->points())
+        for (const QPointF &p : s->points()) {
             top = std::max(top, p.y());
+            first = std::min(first, p.x());
+        }
     }
+    const double start = std::max(first, endSeconds - windowSeconds);
+    d->x->setRange(start, std::max(endSeconds, start + 10));
     d->y->setRange(0, top > 0 ? top * 1.1 : 1);
 }
 

@@ -23,7 +23,7 @@ public:
     int seriesCount() const;
     // Replaces all points of series `index`.
     void setPoints(int index, const QList<QPointF> &points);
-    // Shows [end - window, end] on x and 0 .. max(y)*1.1 on y.
+    // Shows the data within [end - window, end] on x and 0 .. max(y)*1.1 on y.
     void setWindow(double endSeconds, double windowSeconds);
     int pointCount(int index) const;
 
