@@ -617,7 +617,10 @@ bool ConnectionProfilesDialog::saveProfile()
         setMessage(tr("Not saved: %1").arg(all.join(QLatin1Char(' '))), true);
         return false;
     }
-    const QString previous = m_currentProfile;
+    // A rename only when the form still shows the profile selected in the list.
+    const QListWidgetItem *selected = m_list->currentItem();
+    const QString previous
+        = selected && selected->text() == m_currentProfile ? m_currentProfile : QString();
     if (previous != name && m_store->names().contains(name)) {
         setMessage(tr("Not saved: a profile named \"%1\" already exists.").arg(name), true);
         return false;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# README command 1: install what is needed, build, start the local demo PostgreSQL and open
+# melodee-admin connected to it. Extra arguments go to melodee-admin (e.g. --view songs).
+# Works as root on a fresh Debian 12 (see docs/gui.md for where the demo data lives).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${MELODEE_BUILD_DIR:-$root/build}
+export MELODEE_BUILD_DIR=$build
+
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+dsn=$("$root/scripts/demo-pg.sh" start)
+echo "Demo database: $dsn"
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+    cat >&2 <<MSG
+No display: melodee-admin is a desktop application and needs one. Either
+  - run this command from a desktop session (X11 or Wayland), or
+  - run it under a virtual display:   xvfb-run -a $0
+  - or without any display:          QT_QPA_PLATFORM=offscreen $0
+The demo database keeps running; stop it with: $root/scripts/demo-pg.sh stop
+MSG
+    exit 0
+fi
+exec "$build/bin/melodee-admin" --dsn "$dsn" "$@"

@@ -1,0 +1,281 @@
+#include <app/connectionsession.h>
+#include <models/logmodel.h>
+#include <util/logging.h>
+#include <views/logdock.h>
+#include <views/mainwindow.h>
+#include <views/viewpage.h>
+
+#include <melodee/version.h>
+#include <testenv.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <thread>
+
+using namespace melodee;
+using namespace melodee::test;
+
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void opensWithFourViews();
+    void shortcuts_data();
+    void shortcuts();
+    void startupView_data();
+    void startupView();
+    void restoresGeometryAndLastView();
+    void healthInStatusBar_data();
+    void healthInStatusBar();
+    void passwordNeverInSettings();
+    void logDockGetsLinesFromWorkers();
+    void profilesDialogConnects();
+    void about();
+
+private:
+    QString settingsText() const;
+    QTemporaryDir m_dir;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication::setOrganizationName(QStringLiteral("MelodeeTest"));
+    QApplication::setApplicationName(QStringLiteral("melodee-admin-test"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+    setupLogging(LogLevel::Info);
+    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+}
+
+QString tst_MainWindow::settingsText() const
+{
+    QString all;
+    QDirIterator it(m_dir.path(), QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly))
+            all += QString::fromUtf8(f.readAll());
+    }
+    return all;
+}
+
+void tst_MainWindow::opensWithFourViews()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QStringList titles;
+    for (int i = 0; i < kViewCount; ++i) {
+        ViewPage *page = window.page(ViewId(i));
+        QVERIFY(page);
+        QCOMPARE(page->viewId(), ViewId(i));
+        titles << page->title();
+    }
+    QCOMPARE(titles,
+             (QStringList{QStringLiteral("Dashboard"),
+                          QStringLiteral("Migrations"),
+                          QStringLiteral("Partitions"),
+                          QStringLiteral("Songs")}));
+    QCOMPARE(window.currentView(), ViewId::Dashboard);
+    QVERIFY(window.page(ViewId::Dashboard)->isActive());
+    QVERIFY(!window.page(ViewId::Songs)->isActive());
+    QVERIFY2(window.connectionText().contains(QLatin1String("Not connected")),
+             qPrintable(window.connectionText()));
+    QVERIFY(window.logDock()->isVisible());
+}
+
+void tst_MainWindow::shortcuts_data()
+{
+    QTest::addColumn<int>("key");
+    QTest::addColumn<int>("view");
+    QTest::newRow("Ctrl+4 songs") << int(Qt::Key_4) << int(ViewId::Songs);
+    QTest::newRow("Ctrl+2 migrations") << int(Qt::Key_2) << int(ViewId::Migrations);
+    QTest::newRow("Ctrl+3 partitions") << int(Qt::Key_3) << int(ViewId::Partitions);
+    QTest::newRow("Ctrl+1 dashboard") << int(Qt::Key_1) << int(ViewId::Dashboard);
+}
+
+void tst_MainWindow::shortcuts()
+{
+    QFETCH(int, key);
+    QFETCH(int, view);
+    MainWindow window;
+    window.show();
+    QApplication::setActiveWindow(&window);
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.showView(view == 0 ? ViewId::Songs : ViewId::Dashboard);
+    QSignalSpy activated(window.page(ViewId(view)), &ViewPage::activeChanged);
+    QTest::keyClick(&window, Qt::Key(key), Qt::ControlModifier);
+    QCOMPARE(int(window.currentView()), view);
+    // Only the visible page is active: hidden views pause their polling.
+    QCOMPARE(activated.count(), 1);
+    for (int i = 0; i < kViewCount; ++i)
+        QCOMPARE(window.page(ViewId(i))->isActive(), i == view);
+}
+
+void tst_MainWindow::startupView_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("view");
+    QTest::newRow("dashboard") << "dashboard" << int(ViewId::Dashboard);
+    QTest::newRow("migrations") << "migrations" << int(ViewId::Migrations);
+    QTest::newRow("partitions") << "partitions" << int(ViewId::Partitions);
+    QTest::newRow("songs") << "songs" << int(ViewId::Songs);
+}
+
+void tst_MainWindow::startupView()
+{
+    QFETCH(QString, name);
+    QFETCH(int, view);
+    MainWindow window;
+    StartupPlan plan = planStartup({QString(), QString(), QString(), name},
+                                   QString(),
+                                   QProcessEnvironment(),
+                                   m_dir.filePath(QStringLiteral("none.ini")));
+    window.applyStartup(plan);
+    QCOMPARE(int(window.currentView()), view);
+    QVERIFY(!window.session()->isConnected());
+}
+
+void tst_MainWindow::restoresGeometryAndLastView()
+{
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.resize(900, 640);
+        window.showView(ViewId::Partitions);
+        window.close(); // saves
+    }
+    MainWindow window;
+    window.restoreSettings();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.currentView(), ViewId::Partitions);
+    QCOMPARE(window.size(), QSize(900, 640));
+    QCOMPARE(QSettings().value(QStringLiteral("MainWindow/lastView")).toString(),
+             QStringLiteral("partitions"));
+}
+
+void tst_MainWindow::healthInStatusBar_data()
+{
+    QTest::addColumn<bool>("reachable");
+    QTest::addColumn<QString>("word");
+    QTest::newRow("fixture") << true << "● healthy";
+    QTest::newRow("closed port") << false << "● unhealthy";
+}
+
+void tst_MainWindow::healthInStatusBar()
+{
+    QFETCH(bool, reachable);
+    QFETCH(QString, word);
+    AppConfig config;
+    config.database = TestEnv::superuser();
+    config.database.connectTimeout = std::chrono::seconds(2);
+    if (!reachable) {
+        QTcpServer s;
+        QVERIFY(s.listen(QHostAddress::LocalHost));
+        config.database.port = s.serverPort();
+    }
+    MainWindow window;
+    window.show();
+    QSignalSpy reports(window.session()->health(), &HealthMonitor::reportChanged);
+    window.connectWith(config);
+    QVERIFY(window.session()->isConnected());
+    QVERIFY(window.session()->pool());
+    const QString target
+        = QStringLiteral("postgres@127.0.0.1:%1/postgres").arg(config.database.port);
+    QVERIFY2(window.connectionText().contains(target), qPrintable(window.connectionText()));
+    // The check is off the GUI thread: right after connecting it is still running.
+    QVERIFY2(window.healthText().contains(QLatin1String("checking")),
+             qPrintable(window.healthText()));
+    QTRY_COMPARE_WITH_TIMEOUT(reports.count(), 1, 15000);
+    QVERIFY2(window.healthText().startsWith(word), qPrintable(window.healthText()));
+    window.session()->disconnectFromServer();
+    QVERIFY2(window.healthText().contains(QLatin1String("not connected")),
+             qPrintable(window.healthText()));
+}
+
+void tst_MainWindow::passwordNeverInSettings()
+{
+    const QString secret = QStringLiteral("Pw-never-in-settings-7731");
+    {
+        MainWindow window;
+        window.show();
+        AppConfig config;
+        config.database = TestEnv::superuser();
+        config.database.password = secret; // trust auth: accepted and ignored by the server
+        window.connectWith(config, QStringLiteral("someprofile"));
+        QSignalSpy reports(window.session()->health(), &HealthMonitor::reportChanged);
+        QTRY_COMPARE_WITH_TIMEOUT(reports.count(), 1, 15000);
+        window.close();
+    }
+    const QString all = settingsText();
+    QVERIFY(all.contains(QLatin1String("someprofile"))); // the settings were written
+    QVERIFY(!all.contains(secret));
+}
+
+void tst_MainWindow::logDockGetsLinesFromWorkers()
+{
+    MainWindow window;
+    LogModel *model = window.logDock()->model();
+    const int before = model->rowCount();
+    std::thread worker([] { qCWarning(lcPool) << "from a worker thread"; });
+    worker.join();
+    QTRY_VERIFY(model->rowCount() > before);
+    const LogEntry &e = model->entry(model->rowCount() - 1);
+    QCOMPARE(e.category, QStringLiteral("melodee.pool"));
+    QCOMPARE(e.type, QtWarningMsg);
+    QVERIFY(e.message.contains(QLatin1String("from a worker thread")));
+}
+
+void tst_MainWindow::profilesDialogConnects()
+{
+    MainWindow window;
+    window.setProfileSettingsFile(m_dir.filePath(QStringLiteral("profiles.ini")));
+    window.show();
+    window.openProfilesDialog();
+    ConnectionProfilesDialog *dialog = window.profilesDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    dialog->setForm(QStringLiteral("fixture"), TestEnv::superuser());
+    QVERIFY(dialog->saveProfile());
+    dialog->connectToServer();
+    QVERIFY(window.session()->isConnected());
+    QCOMPARE(window.session()->profileName(), QStringLiteral("fixture"));
+    QCOMPARE(window.lastProfile(), QStringLiteral("fixture"));
+    QVERIFY2(window.connectionText().contains(QLatin1String("profile \"fixture\"")),
+             qPrintable(window.connectionText()));
+    QTRY_VERIFY2_WITH_TIMEOUT(window.healthText().startsWith(QStringLiteral("● healthy")),
+                              qPrintable(window.healthText()),
+                              15000);
+}
+
+void tst_MainWindow::about()
+{
+    MainWindow window;
+    QString text;
+    QTimer::singleShot(200, this, [&text] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            text = box->text();
+            box->accept();
+        }
+    });
+    window.showAbout();
+    QVERIFY2(text.contains(QLatin1String(MELODEE_VERSION)), qPrintable(text));
+    QVERIFY2(text.contains(QString::fromLatin1(qVersion())), qPrintable(text));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
