@@ -1,3 +1,4 @@
+#include <about/aboutdialog.h>
 #include <app/connectionsession.h>
 #include <models/logmodel.h>
 #include <util/logging.h>
@@ -11,6 +12,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QDirIterator>
+#include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -266,13 +268,22 @@ void tst_MainWindow::about()
 {
     MainWindow window;
     QString text;
-    QTimer::singleShot(200, this, [&text] {
-        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
-            text = box->text();
-            box->accept();
+    bool found = false;
+    // Help > About is modal: read it while it is open, then close it so showAbout() returns.
+    QTimer::singleShot(200, this, [&] {
+        auto *dialog = qobject_cast<AboutDialog *>(QApplication::activeModalWidget());
+        if (!dialog) {
+            if (auto *modal = qobject_cast<QDialog *>(QApplication::activeModalWidget()))
+                modal->reject();
+            return;
         }
+        found = true;
+        for (const QLabel *label : dialog->findChildren<QLabel *>())
+            text += label->text() + QLatin1Char('\n');
+        dialog->accept();
     });
     window.showAbout();
+    QVERIFY(found);
     QVERIFY2(text.contains(QLatin1String(MELODEE_VERSION)), qPrintable(text));
     QVERIFY2(text.contains(QString::fromLatin1(qVersion())), qPrintable(text));
 }
