@@ -17,9 +17,10 @@ namespace {
 
 QString usage()
 {
-    QString text = QStringLiteral("Usage: melodee [global options] <command> [options]\n\n"
-                                  "Administers the PostgreSQL database of a Melodee music server.\n\n"
-                                  "Commands:\n");
+    QString text
+        = QStringLiteral("Usage: melodee [global options] <command> [options]\n\n"
+                         "Administers the PostgreSQL database of a Melodee music server.\n\n"
+                         "Commands:\n");
     for (const CliCommand &c : cliCommands())
         text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(16), c.summary);
     text += QStringLiteral(
@@ -95,7 +96,8 @@ int runCli(const QStringList &arguments)
             return ctx.fail(QString::fromUtf8(e.what()), ExitFailure);
         }
     }
-    return ctx.fail(QStringLiteral("unknown command \"%1\" (see melodee --help)").arg(name), ExitUsage);
+    return ctx.fail(QStringLiteral("unknown command \"%1\" (see melodee --help)").arg(name),
+                    ExitUsage);
 }
 
 } // namespace melodee

@@ -16,11 +16,15 @@ CliContext::CliContext(QTextStream &out, QTextStream &err)
 void CliContext::addGlobalOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
-        {QStringLiteral("config"), QStringLiteral("Read Melodee's YAML config FILE."), QStringLiteral("FILE")},
+        {QStringLiteral("config"),
+         QStringLiteral("Read Melodee's YAML config FILE."),
+         QStringLiteral("FILE")},
         {QStringLiteral("dsn"),
          QStringLiteral("Connect with a libpq conninfo string or a postgres:// URI."),
          QStringLiteral("CONNINFO_OR_URI")},
-        {QStringLiteral("profile"), QStringLiteral("Use the saved connection profile NAME."), QStringLiteral("NAME")},
+        {QStringLiteral("profile"),
+         QStringLiteral("Use the saved connection profile NAME."),
+         QStringLiteral("NAME")},
         {QStringLiteral("set"),
          QStringLiteral("Override one setting, e.g. --set database.max_open_conns=20."),
          QStringLiteral("KEY=VALUE")},
@@ -33,14 +37,17 @@ void CliContext::addGlobalOptions(QCommandLineParser &parser)
     parser.addHelpOption();
 }
 
-bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, const QString &command,
+bool CliContext::parse(QCommandLineParser &parser,
+                       const QStringList &args,
+                       const QString &command,
                        int *exitCode)
 {
     QStringList argv = args;
     argv.prepend(QStringLiteral("melodee ") + command);
     if (!parser.parse(argv)) {
-        *exitCode = fail(parser.errorText() + QStringLiteral(" (see melodee %1 --help)").arg(command),
-                         ExitUsage);
+        *exitCode
+            = fail(parser.errorText() + QStringLiteral(" (see melodee %1 --help)").arg(command),
+                   ExitUsage);
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -65,8 +72,10 @@ bool CliContext::parse(QCommandLineParser &parser, const QStringList &args, cons
         m_sources.sets.append({set.left(eq).trimmed(), set.mid(eq + 1)});
     }
     if (parser.isSet(QStringLiteral("log-level")))
-        m_sources.sets.append({QStringLiteral("gorm.log_level"), parser.value(QStringLiteral("log-level"))});
-    if (m_sources.configFile.isEmpty() && !m_sources.profile.isEmpty() && !m_sources.dsn.isEmpty()) {
+        m_sources.sets.append(
+            {QStringLiteral("gorm.log_level"), parser.value(QStringLiteral("log-level"))});
+    if (m_sources.configFile.isEmpty() && !m_sources.profile.isEmpty()
+        && !m_sources.dsn.isEmpty()) {
         *exitCode = fail(QStringLiteral("--profile and --dsn cannot be combined"), ExitUsage);
         return false;
     }
@@ -93,7 +102,8 @@ AppConfig CliContext::config()
 
 void CliContext::printJson(const QJsonObject &object)
 {
-    m_out << Redactor::redact(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)))
+    m_out << Redactor::redact(
+        QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)))
           << '\n';
     m_out.flush();
 }

@@ -31,7 +31,9 @@ public:
     static void addGlobalOptions(QCommandLineParser &parser);
     // Parses args (without the program and command words). On --help prints and returns false
     // with exitCode set; on a usage error prints the message and returns false.
-    bool parse(QCommandLineParser &parser, const QStringList &args, const QString &command,
+    bool parse(QCommandLineParser &parser,
+               const QStringList &args,
+               const QString &command,
                int *exitCode);
 
     // Resolves the configuration from the global options. Throws ConfigError.

@@ -12,7 +12,8 @@ const QList<CliCommand> &cliCommands()
          QStringLiteral("Load-test the connection pool: bench pool [--workers N] [--max-open N]."),
          runBenchCommand},
         {QStringLiteral("migrate"),
-         QStringLiteral("Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
+         QStringLiteral(
+             "Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
          runMigrateCommand},
         {QStringLiteral("partitions"),
          QStringLiteral("List monthly partitions or maintain them: partitions list|maintain."),
@@ -21,7 +22,8 @@ const QList<CliCommand> &cliCommands()
          QStringLiteral("Refresh the count materialized views concurrently."),
          runRefreshViewsCommand},
         {QStringLiteral("songs"),
-         QStringLiteral("Browse songs by keyset page (--after/--before/--last/--at) or count them."),
+         QStringLiteral(
+             "Browse songs by keyset page (--after/--before/--last/--at) or count them."),
          runSongsCommand},
         {QStringLiteral("demo-data"),
          QStringLiteral("Load a generated demo library through COPY: demo-data --songs N."),

@@ -38,7 +38,9 @@ struct KeySpec
 
 Setter text(QString DatabaseConfig::*field)
 {
-    return [field](AppConfig &c, const QString &v, const QString &) { c.database.*field = v; };
+    return [field](AppConfig &c, const QString &v, const QString &) {
+        c.database.*field = v;
+    };
 }
 
 int toInt(const QString &key, const QString &value, int min, int max)
@@ -82,7 +84,9 @@ QString oneOf(const QString &key, const QString &value, const QStringList &allow
 {
     const QString v = value.trimmed().toLower();
     if (!allowed.contains(v))
-        reject(key, value, QStringLiteral("expected one of %1").arg(allowed.join(QLatin1String(", "))));
+        reject(key,
+               value,
+               QStringLiteral("expected one of %1").arg(allowed.join(QLatin1String(", "))));
     return v;
 }
 
@@ -91,7 +95,9 @@ const QList<KeySpec> &keySpecs()
     static const QList<KeySpec> specs = {
         {"database.host", text(&DatabaseConfig::host)},
         {"database.port",
-         [](AppConfig &c, const QString &v, const QString &k) { c.database.port = toInt(k, v, 1, 65535); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.database.port = toInt(k, v, 1, 65535);
+         }},
         {"database.user", text(&DatabaseConfig::user)},
         {"database.password", text(&DatabaseConfig::password), true},
         {"database.dbname", text(&DatabaseConfig::dbname)},
@@ -170,7 +176,9 @@ const QList<KeySpec> &keySpecs()
              c.session.ignoreNotFoundError = toBool(k, v);
          }},
         {"gorm.prepare_stmt",
-         [](AppConfig &c, const QString &v, const QString &k) { c.session.prepareStmt = toBool(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.session.prepareStmt = toBool(k, v);
+         }},
         {"gorm.disable_nested_transaction",
          [](AppConfig &c, const QString &v, const QString &k) {
              c.session.disableNestedTransaction = toBool(k, v);
@@ -180,7 +188,9 @@ const QList<KeySpec> &keySpecs()
              c.session.skipDefaultTransaction = toBool(k, v);
          }},
         {"gorm.dry_run",
-         [](AppConfig &c, const QString &v, const QString &k) { c.session.dryRun = toBool(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.session.dryRun = toBool(k, v);
+         }},
         {"gorm.table_prefix",
          [](AppConfig &c, const QString &v, const QString &k) {
              // The prefix is pasted into identifiers, so it must be a plain identifier part.
@@ -190,13 +200,17 @@ const QList<KeySpec> &keySpecs()
              c.session.tablePrefix = v;
          }},
         {"gorm.singular_table",
-         [](AppConfig &c, const QString &v, const QString &k) { c.session.singularTable = toBool(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.session.singularTable = toBool(k, v);
+         }},
         {"gorm.slow_threshold",
          [](AppConfig &c, const QString &v, const QString &k) {
              c.session.slowThreshold = toDuration(k, v);
          }},
         {"redis.enabled",
-         [](AppConfig &c, const QString &v, const QString &k) { c.redis.enabled = toBool(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.redis.enabled = toBool(k, v);
+         }},
         {"redis.address",
          [](AppConfig &c, const QString &v, const QString &k) {
              const int colon = v.lastIndexOf(QLatin1Char(':'));
@@ -205,12 +219,21 @@ const QList<KeySpec> &keySpecs()
              toInt(k, v.mid(colon + 1), 1, 65535);
              c.redis.address = v.trimmed();
          }},
-        {"redis.password", [](AppConfig &c, const QString &v, const QString &) { c.redis.password = v; }, true},
-        {"redis.db", [](AppConfig &c, const QString &v, const QString &k) { c.redis.db = toInt(k, v, 0, 15); }},
+        {"redis.password",
+         [](AppConfig &c, const QString &v, const QString &) { c.redis.password = v; },
+         true},
+        {"redis.db",
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.redis.db = toInt(k, v, 0, 15);
+         }},
         {"redis.key_prefix",
-         [](AppConfig &c, const QString &v, const QString &) { c.redis.keyPrefix = v; }},
+         [](AppConfig &c, const QString &v, const QString &) {
+             c.redis.keyPrefix = v;
+         }},
         {"redis.ttl",
-         [](AppConfig &c, const QString &v, const QString &k) { c.redis.ttl = toDuration(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.redis.ttl = toDuration(k, v);
+         }},
         {"redis.connect_timeout",
          [](AppConfig &c, const QString &v, const QString &k) {
              c.redis.connectTimeout = toDuration(k, v);
@@ -224,15 +247,21 @@ const QList<KeySpec> &keySpecs()
                                             QStringLiteral("production")});
          }},
         {"migrate.lock_timeout",
-         [](AppConfig &c, const QString &v, const QString &k) { c.migrate.lockTimeout = toDuration(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.migrate.lockTimeout = toDuration(k, v);
+         }},
         {"migrate.statement_timeout",
          [](AppConfig &c, const QString &v, const QString &k) {
              c.migrate.statementTimeout = toDuration(k, v);
          }},
         {"migrate.lock_wait",
-         [](AppConfig &c, const QString &v, const QString &k) { c.migrate.lockWait = toDuration(k, v); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.migrate.lockWait = toDuration(k, v);
+         }},
         {"migrate.retries",
-         [](AppConfig &c, const QString &v, const QString &k) { c.migrate.retries = toInt(k, v, 0, 100); }},
+         [](AppConfig &c, const QString &v, const QString &k) {
+             c.migrate.retries = toInt(k, v, 0, 100);
+         }},
         {"migrate.premake_months",
          [](AppConfig &c, const QString &v, const QString &k) {
              c.migrate.premakeMonths = toInt(k, v, 1, 120);
@@ -310,10 +339,10 @@ void ConfigLoader::setDsn(const QString &dsn)
     QString error;
     const auto pairs = parseConninfo(dsn, &error);
     if (!pairs) {
-        throw ConfigError(QStringLiteral("dsn"),
-                          QStringLiteral("--dsn"),
-                          QStringLiteral("--dsn is not a valid libpq connection string or URI: %1")
-                              .arg(error));
+        throw ConfigError(
+            QStringLiteral("dsn"),
+            QStringLiteral("--dsn"),
+            QStringLiteral("--dsn is not a valid libpq connection string or URI: %1").arg(error));
     }
     for (const auto &[keyword, value] : *pairs) {
         if (keyword == "password")
@@ -347,8 +376,9 @@ void ConfigLoader::loadFile(const QString &path)
         throw ConfigError(QString(),
                           path,
                           QStringLiteral("cannot read config file %1: %2")
-                              .arg(path, QFileInfo::exists(path) ? file.errorString()
-                                                                  : QStringLiteral("no such file")));
+                              .arg(path,
+                                   QFileInfo::exists(path) ? file.errorString()
+                                                           : QStringLiteral("no such file")));
     }
     loadYamlText(QString::fromUtf8(file.readAll()), path);
 }
@@ -370,7 +400,9 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
     if (root.IsNull())
         return;
     if (!root.IsMap())
-        throw ConfigError(QString(), sourceName, QStringLiteral("%1: the top level must be a mapping").arg(sourceName));
+        throw ConfigError(QString(),
+                          sourceName,
+                          QStringLiteral("%1: the top level must be a mapping").arg(sourceName));
 
     static const QStringList sections = {QStringLiteral("database"),
                                          QStringLiteral("gorm"),
@@ -387,11 +419,13 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
             continue;
         const QString where = QStringLiteral("%1:%2").arg(sourceName).arg(body.Mark().line + 1);
         if (!body.IsMap())
-            throw ConfigError(section, where, QStringLiteral("%1: \"%2\" must be a mapping").arg(where, section));
+            throw ConfigError(
+                section, where, QStringLiteral("%1: \"%2\" must be a mapping").arg(where, section));
         for (const auto &item : body) {
             const QString key = section + QLatin1Char('.')
                                 + QString::fromStdString(item.first.Scalar()).toLower();
-            const QString at = QStringLiteral("%1:%2").arg(sourceName).arg(item.second.Mark().line + 1);
+            const QString at
+                = QStringLiteral("%1:%2").arg(sourceName).arg(item.second.Mark().line + 1);
             if (!findSpec(key)) {
                 m_warnings << QStringLiteral("%1: unknown setting \"%2\" ignored").arg(at, key);
                 continue;
@@ -400,7 +434,8 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
             if (item.second.IsNull())
                 continue;
             if (!item.second.IsScalar())
-                throw ConfigError(key, at, QStringLiteral("%1: %2 must be a single value").arg(at, key));
+                throw ConfigError(
+                    key, at, QStringLiteral("%1: %2 must be a single value").arg(at, key));
             set(key, scalarText(item.second), at);
         }
     }
@@ -428,9 +463,10 @@ AppConfig ConfigLoader::finish()
     }
     if ((db.sslmode == QLatin1String("verify-ca") || db.sslmode == QLatin1String("verify-full"))
         && !db.sslrootcert.isEmpty() && !QFileInfo::exists(db.sslrootcert)) {
-        throw ConfigError(QStringLiteral("database.sslrootcert"),
-                          QString(),
-                          QStringLiteral("database.sslrootcert = \"%1\": no such file").arg(db.sslrootcert));
+        throw ConfigError(
+            QStringLiteral("database.sslrootcert"),
+            QString(),
+            QStringLiteral("database.sslrootcert = \"%1\": no such file").arg(db.sslrootcert));
     }
     return m_config;
 }

@@ -12,17 +12,19 @@ AppConfig resolveConfig(const ConfigSources &sources, QStringList *warnings)
     if (!sources.configFile.isEmpty())
         loader.loadFile(sources.configFile);
     if (!sources.profile.isEmpty()) {
-        std::unique_ptr<ProfileStore> store = sources.profileSettingsFile.isEmpty()
-                                                  ? std::make_unique<ProfileStore>()
-                                                  : std::make_unique<ProfileStore>(sources.profileSettingsFile);
+        std::unique_ptr<ProfileStore> store
+            = sources.profileSettingsFile.isEmpty()
+                  ? std::make_unique<ProfileStore>()
+                  : std::make_unique<ProfileStore>(sources.profileSettingsFile);
         const auto profile = store->load(sources.profile);
         if (!profile) {
-            throw ConfigError(QStringLiteral("profile"),
-                              QStringLiteral("--profile"),
-                              QStringLiteral("no connection profile named \"%1\" (saved profiles: %2)")
-                                  .arg(sources.profile,
-                                       store->names().isEmpty() ? QStringLiteral("none")
-                                                                : store->names().join(QLatin1String(", "))));
+            throw ConfigError(
+                QStringLiteral("profile"),
+                QStringLiteral("--profile"),
+                QStringLiteral("no connection profile named \"%1\" (saved profiles: %2)")
+                    .arg(sources.profile,
+                         store->names().isEmpty() ? QStringLiteral("none")
+                                                  : store->names().join(QLatin1String(", "))));
         }
         // A layer like the file: the environment and the command line still win, key by key.
         loader.applyProfile(*profile);

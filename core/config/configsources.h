@@ -12,12 +12,12 @@ namespace melodee {
 // Where a front end was told to take its configuration from.
 struct ConfigSources
 {
-    QString configFile;                     // --config: a Melodee YAML file
-    QString profile;                        // --profile: a saved connection profile
-    QString dsn;                            // --dsn: conninfo or postgres:// URI
-    QList<QPair<QString, QString>> sets;    // --set key=value
-    QString profileSettingsFile;            // tests: an INI file instead of the user's QSettings
-    bool readKeychain = true;               // profile passwords come from the OS keychain
+    QString configFile;                  // --config: a Melodee YAML file
+    QString profile;                     // --profile: a saved connection profile
+    QString dsn;                         // --dsn: conninfo or postgres:// URI
+    QList<QPair<QString, QString>> sets; // --set key=value
+    QString profileSettingsFile;         // tests: an INI file instead of the user's QSettings
+    bool readKeychain = true;            // profile passwords come from the OS keychain
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
 };
 

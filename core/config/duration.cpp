@@ -58,9 +58,10 @@ std::optional<Duration> parseGoDuration(const QString &text, QString *error)
         bool ok = false;
         const double value = number.toDouble(&ok);
         if (number.isEmpty() || !ok || number.count(QLatin1Char('.')) > 1) {
-            fail(error, QStringLiteral("invalid duration \"%1\": expected a number at position %2")
-                            .arg(text)
-                            .arg(numberStart + 1));
+            fail(error,
+                 QStringLiteral("invalid duration \"%1\": expected a number at position %2")
+                     .arg(text)
+                     .arg(numberStart + 1));
             return std::nullopt;
         }
         const qsizetype unitStart = i;

@@ -57,9 +57,12 @@ std::optional<DatabaseConfig> ProfileStore::load(const QString &name) const
     c.sslkey = m_settings.value(QStringLiteral("sslkey")).toString();
     c.maxOpenConns = m_settings.value(QStringLiteral("max_open_conns"), c.maxOpenConns).toInt();
     c.maxIdleConns = m_settings.value(QStringLiteral("max_idle_conns"), c.maxIdleConns).toInt();
-    c.connMaxLifetime = fromMs(m_settings.value(QStringLiteral("conn_max_lifetime_ms")), c.connMaxLifetime);
-    c.connMaxIdleTime = fromMs(m_settings.value(QStringLiteral("conn_max_idle_time_ms")), c.connMaxIdleTime);
-    c.connectTimeout = fromMs(m_settings.value(QStringLiteral("connect_timeout_ms")), c.connectTimeout);
+    c.connMaxLifetime
+        = fromMs(m_settings.value(QStringLiteral("conn_max_lifetime_ms")), c.connMaxLifetime);
+    c.connMaxIdleTime
+        = fromMs(m_settings.value(QStringLiteral("conn_max_idle_time_ms")), c.connMaxIdleTime);
+    c.connectTimeout
+        = fromMs(m_settings.value(QStringLiteral("connect_timeout_ms")), c.connectTimeout);
     m_settings.endGroup();
     return c;
 }

@@ -22,7 +22,8 @@ double runHealthQuery(PgConnection &conn, std::chrono::milliseconds timeout)
     const double ms = double(timer.nsecsElapsed()) / 1e6;
     conn.exec("RESET statement_timeout", {QStringLiteral("health check"), QString()});
     if (r.rows() != 1 || r.text(0, 0) != QLatin1String("1"))
-        throw DbError(QStringLiteral("health check"), QString(), QStringLiteral("SELECT 1 returned no row"));
+        throw DbError(
+            QStringLiteral("health check"), QString(), QStringLiteral("SELECT 1 returned no row"));
     return ms;
 }
 
@@ -65,7 +66,8 @@ double DatabaseManager::ping()
     return runHealthQuery(*m_connection, std::chrono::seconds(10));
 }
 
-ServerInfo DatabaseManager::probe(const DatabaseConfig &config, std::chrono::milliseconds checkTimeout)
+ServerInfo DatabaseManager::probe(const DatabaseConfig &config,
+                                  std::chrono::milliseconds checkTimeout)
 {
     QElapsedTimer timer;
     timer.start();

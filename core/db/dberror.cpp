@@ -59,9 +59,11 @@ DbError DbError::fromConnection(const QString &operation, const QString &table, 
         || m.contains(QLatin1String("no password supplied")))
         e.m_sqlState = QStringLiteral("28P01");
     else if (m.contains(QLatin1String("no pg_hba.conf entry"))
-             || (m.contains(QLatin1String("role \"")) && m.contains(QLatin1String("does not exist"))))
+             || (m.contains(QLatin1String("role \""))
+                 && m.contains(QLatin1String("does not exist"))))
         e.m_sqlState = QStringLiteral("28000");
-    else if (m.contains(QLatin1String("database \"")) && m.contains(QLatin1String("does not exist")))
+    else if (m.contains(QLatin1String("database \""))
+             && m.contains(QLatin1String("does not exist")))
         e.m_sqlState = QStringLiteral("3D000");
     else
         e.m_sqlState = QStringLiteral("08006");
@@ -146,10 +148,11 @@ DbError &DbError::setConnectionBroken(bool value)
 QString DbError::toString() const
 {
     // Connecting or a health check has no table: say nothing rather than 'on table ""'.
-    QString s = m_table.isEmpty()
-                    ? QStringLiteral("database operation \"%1\" failed: %2").arg(m_operation, m_message)
-                    : QStringLiteral("database operation \"%1\" on table \"%2\" failed: %3")
-                          .arg(m_operation, m_table, m_message);
+    QString s
+        = m_table.isEmpty()
+              ? QStringLiteral("database operation \"%1\" failed: %2").arg(m_operation, m_message)
+              : QStringLiteral("database operation \"%1\" on table \"%2\" failed: %3")
+                    .arg(m_operation, m_table, m_message);
     if (!m_sqlState.isEmpty())
         s += QStringLiteral(" (SQLSTATE %1)").arg(m_sqlState);
     if (!m_detail.isEmpty())

@@ -18,9 +18,12 @@ public:
     DbError(const QString &operation, const QString &table, const QString &message);
 
     // From a failed result (SQLSTATE, detail, hint) or a connection-level failure.
-    static DbError fromResult(const QString &operation, const QString &table, const PGresult *result,
+    static DbError fromResult(const QString &operation,
+                              const QString &table,
+                              const PGresult *result,
                               const PGconn *conn);
-    static DbError fromConnection(const QString &operation, const QString &table, const PGconn *conn);
+    static DbError
+    fromConnection(const QString &operation, const QString &table, const PGconn *conn);
 
     QString operation() const { return m_operation; }
     QString table() const { return m_table; }

@@ -141,15 +141,16 @@ PgResult PgConnection::execRaw(const QByteArray &sql,
                                const OpContext &ctx)
 {
     m_running.store(true, std::memory_order_release);
-    if (!PQsendQueryParams(m_conn, sql.constData(), nParams, types, values, lengths, formats,
-                           resultFormat)) {
+    if (!PQsendQueryParams(
+            m_conn, sql.constData(), nParams, types, values, lengths, formats, resultFormat)) {
         m_running.store(false, std::memory_order_release);
         failSend(ctx);
     }
     return finish(ctx, QByteArray());
 }
 
-PgResult PgConnection::execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
+PgResult
+PgConnection::execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
 {
     if (!m_usePrepared)
         return exec(sql, params, ctx);
@@ -163,7 +164,8 @@ PgResult PgConnection::execCached(const QByteArray &sql, const PgParams &params,
     if (it == m_prepared.constEnd()) {
         const QByteArray name = "melodee_s" + QByteArray::number(m_prepared.size() + 1);
         m_running.store(true, std::memory_order_release);
-        if (!PQsendPrepare(m_conn, name.constData(), sql.constData(), int(params.size()), nullptr)) {
+        if (!PQsendPrepare(
+                m_conn, name.constData(), sql.constData(), int(params.size()), nullptr)) {
             m_running.store(false, std::memory_order_release);
             failSend(ctx);
         }
@@ -171,8 +173,13 @@ PgResult PgConnection::execCached(const QByteArray &sql, const PgParams &params,
         it = m_prepared.insert(sql, name);
     }
     m_running.store(true, std::memory_order_release);
-    if (!PQsendQueryPrepared(m_conn, it.value().constData(), int(params.size()), values.data(),
-                             nullptr, nullptr, 0)) {
+    if (!PQsendQueryPrepared(m_conn,
+                             it.value().constData(),
+                             int(params.size()),
+                             values.data(),
+                             nullptr,
+                             nullptr,
+                             0)) {
         m_running.store(false, std::memory_order_release);
         failSend(ctx);
     }

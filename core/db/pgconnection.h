@@ -57,9 +57,14 @@ public:
     // prepared statements are enabled; otherwise runs it unnamed, which works behind PgBouncer.
     PgResult execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx = {});
     // Low-level form for binary parameters (e.g. an int8[] for = ANY($1)).
-    PgResult execRaw(const QByteArray &sql, int nParams, const unsigned int *types,
-                     const char *const *values, const int *lengths, const int *formats,
-                     int resultFormat, const OpContext &ctx);
+    PgResult execRaw(const QByteArray &sql,
+                     int nParams,
+                     const unsigned int *types,
+                     const char *const *values,
+                     const int *lengths,
+                     const int *formats,
+                     int resultFormat,
+                     const OpContext &ctx);
 
     void setUsePreparedStatements(bool on) { m_usePrepared = on; }
     bool usePreparedStatements() const { return m_usePrepared; }

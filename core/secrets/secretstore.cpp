@@ -91,23 +91,24 @@ void SecretStore::read(const QString &key, QObject *context, Callback done) cons
     job->start();
 }
 
-void SecretStore::write(const QString &key, const QString &secret, QObject *context, Callback done) const
+void SecretStore::write(const QString &key,
+                        const QString &secret,
+                        QObject *context,
+                        Callback done) const
 {
     Redactor::registerSecret(secret);
     auto *job = makeJob<QKeychain::WritePasswordJob>(m_service, key);
     job->setTextData(secret);
-    QObject::connect(job, &QKeychain::Job::finished, context, [done](QKeychain::Job *j) {
-        done(resultOf(j));
-    });
+    QObject::connect(
+        job, &QKeychain::Job::finished, context, [done](QKeychain::Job *j) { done(resultOf(j)); });
     job->start();
 }
 
 void SecretStore::remove(const QString &key, QObject *context, Callback done) const
 {
     auto *job = makeJob<QKeychain::DeletePasswordJob>(m_service, key);
-    QObject::connect(job, &QKeychain::Job::finished, context, [done](QKeychain::Job *j) {
-        done(resultOf(j));
-    });
+    QObject::connect(
+        job, &QKeychain::Job::finished, context, [done](QKeychain::Job *j) { done(resultOf(j)); });
     job->start();
 }
 

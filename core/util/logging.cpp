@@ -50,14 +50,16 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &r
     const QString category = QString::fromLatin1(context.category ? context.category : "default");
     QByteArray line;
     if (s_format == LogFormat::JsonLines) {
-        const QJsonObject o{{QStringLiteral("time"),
-                             QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                            {QStringLiteral("level"), QString::fromLatin1(levelName(type))},
-                            {QStringLiteral("category"), category},
-                            {QStringLiteral("message"), message}};
+        const QJsonObject o{
+            {QStringLiteral("time"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("level"), QString::fromLatin1(levelName(type))},
+            {QStringLiteral("category"), category},
+            {QStringLiteral("message"), message}};
         line = QJsonDocument(o).toJson(QJsonDocument::Compact);
     } else {
-        line = QStringLiteral("%1: %2: %3").arg(QLatin1String(levelName(type)), category, message).toUtf8();
+        line = QStringLiteral("%1: %2: %3")
+                   .arg(QLatin1String(levelName(type)), category, message)
+                   .toUtf8();
     }
     line += '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);

@@ -26,7 +26,8 @@ void setupLogging(LogLevel level, LogFormat format = LogFormat::Text);
 
 // Receives every (already redacted) log line, e.g. for the GUI's log dock. Thread-safe;
 // the sink is called on the thread that logged.
-using LogSink = std::function<void(QtMsgType type, const QString &category, const QString &message)>;
+using LogSink
+    = std::function<void(QtMsgType type, const QString &category, const QString &message)>;
 void setLogSink(LogSink sink);
 
 } // namespace melodee

@@ -79,8 +79,8 @@ DatabaseConfig TestEnv::superuser(const QString &dbname)
 
 DatabaseConfig TestEnv::freshDatabase(const QString &prefix)
 {
-    const QString name = prefix + QLatin1Char('_')
-                         + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QString name
+        = prefix + QLatin1Char('_') + QUuid::createUuid().toString(QUuid::Id128).left(12);
     psql(QStringLiteral("CREATE DATABASE %1").arg(name));
     return superuser(name);
 }
@@ -121,7 +121,8 @@ QString TestEnv::sourceDir()
     return QStringLiteral(MELODEE_SOURCE_DIR);
 }
 
-TestEnv::CliResult TestEnv::runCli(const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
+TestEnv::CliResult
+TestEnv::runCli(const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
 {
     QProcess p;
     QProcessEnvironment e = env.isEmpty() ? QProcessEnvironment::systemEnvironment() : env;

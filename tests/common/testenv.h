@@ -15,8 +15,8 @@ public:
     static bool hasPostgres();
     static QString pgHost();
     static int pgPort();
-    static QString pgDir();     // the server's temporary directory (data/, log, CA files)
-    static QString pgBin();     // the PostgreSQL bin directory (psql, pg_ctl, pgbench)
+    static QString pgDir(); // the server's temporary directory (data/, log, CA files)
+    static QString pgBin(); // the PostgreSQL bin directory (psql, pg_ctl, pgbench)
     static QString pgCa();
     static QString pgOtherCa();
     static bool hasRedis();
@@ -37,8 +37,8 @@ public:
         QString err;
     };
     // Runs the built `melodee` binary; every run's output is kept for the secrets grep.
-    static CliResult runCli(const QStringList &args, const QProcessEnvironment &env = {},
-                            int timeoutMs = 60000);
+    static CliResult
+    runCli(const QStringList &args, const QProcessEnvironment &env = {}, int timeoutMs = 60000);
     static QString cliPath();
     static QString sourceDir();
 

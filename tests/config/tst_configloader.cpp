@@ -53,52 +53,136 @@ void tst_ConfigLoader::everyKey_data()
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("expected"); // read back through check()
 
-    QTest::newRow("host") << "database.host" << "db.example" << "db.example";
-    QTest::newRow("port") << "database.port" << "6543" << "6543";
-    QTest::newRow("user") << "database.user" << "melodee" << "melodee";
-    QTest::newRow("password") << "database.password" << "s3cr et'" << "s3cr et'";
-    QTest::newRow("dbname") << "database.dbname" << "music" << "music";
-    QTest::newRow("sslmode") << "database.sslmode" << "VERIFY-FULL" << "verify-full";
-    QTest::newRow("sslrootcert") << "database.sslrootcert" << "/ca.crt" << "/ca.crt";
-    QTest::newRow("sslcert") << "database.sslcert" << "/c.crt" << "/c.crt";
-    QTest::newRow("sslkey") << "database.sslkey" << "/c.key" << "/c.key";
-    QTest::newRow("application_name") << "database.application_name" << "x" << "x";
-    QTest::newRow("connect_timeout int") << "database.connect_timeout" << "7" << "7s";
-    QTest::newRow("connect_timeout dur") << "database.connect_timeout" << "1m" << "1m";
-    QTest::newRow("max_open_conns") << "database.max_open_conns" << "40" << "40";
-    QTest::newRow("max_open unlimited") << "database.max_open_conns" << "0" << "0";
-    QTest::newRow("max_idle_conns") << "database.max_idle_conns" << "10" << "10";
-    QTest::newRow("conn_max_lifetime") << "database.conn_max_lifetime" << "1h30m" << "1h30m";
-    QTest::newRow("conn_max_idle_time") << "database.conn_max_idle_time" << "90s" << "1m30s";
-    QTest::newRow("acquire_timeout") << "database.acquire_timeout" << "500ms" << "500ms";
-    QTest::newRow("jitter") << "database.conn_max_lifetime_jitter" << "10s" << "10s";
-    QTest::newRow("leak") << "database.leak_detection_threshold" << "2m" << "2m";
-    QTest::newRow("validate") << "database.validate_after_idle" << "2s" << "2s";
-    QTest::newRow("log_level") << "gorm.log_level" << "info" << "info";
-    QTest::newRow("ignore_not_found") << "gorm.ignore_not_found_error" << "true" << "true";
-    QTest::newRow("prepare_stmt") << "gorm.prepare_stmt" << "off" << "false";
-    QTest::newRow("nested") << "gorm.disable_nested_transaction" << "yes" << "true";
-    QTest::newRow("skip_default") << "gorm.skip_default_transaction" << "0" << "false";
-    QTest::newRow("dry_run") << "gorm.dry_run" << "1" << "true";
-    QTest::newRow("table_prefix") << "gorm.table_prefix" << "mel_" << "mel_";
-    QTest::newRow("singular") << "gorm.singular_table" << "TRUE" << "true";
-    QTest::newRow("slow") << "gorm.slow_threshold" << "250ms" << "250ms";
-    QTest::newRow("redis address") << "redis.address" << "127.0.0.1:7000" << "127.0.0.1:7000";
-    QTest::newRow("redis db") << "redis.db" << "3" << "3";
-    QTest::newRow("redis ttl") << "redis.ttl" << "10m" << "10m";
-    QTest::newRow("redis prefix") << "redis.key_prefix" << "m:song:" << "m:song:";
-    QTest::newRow("environment") << "migrate.environment" << "production" << "production";
-    QTest::newRow("lock_timeout") << "migrate.lock_timeout" << "2s" << "2s";
-    QTest::newRow("statement_timeout") << "migrate.statement_timeout" << "5m" << "5m";
-    QTest::newRow("lock_wait") << "migrate.lock_wait" << "30s" << "30s";
-    QTest::newRow("retries") << "migrate.retries" << "5" << "5";
-    QTest::newRow("premake") << "migrate.premake_months" << "12" << "12";
+    QTest::newRow("host") << "database.host"
+                          << "db.example"
+                          << "db.example";
+    QTest::newRow("port") << "database.port"
+                          << "6543"
+                          << "6543";
+    QTest::newRow("user") << "database.user"
+                          << "melodee"
+                          << "melodee";
+    QTest::newRow("password") << "database.password"
+                              << "s3cr et'"
+                              << "s3cr et'";
+    QTest::newRow("dbname") << "database.dbname"
+                            << "music"
+                            << "music";
+    QTest::newRow("sslmode") << "database.sslmode"
+                             << "VERIFY-FULL"
+                             << "verify-full";
+    QTest::newRow("sslrootcert") << "database.sslrootcert"
+                                 << "/ca.crt"
+                                 << "/ca.crt";
+    QTest::newRow("sslcert") << "database.sslcert"
+                             << "/c.crt"
+                             << "/c.crt";
+    QTest::newRow("sslkey") << "database.sslkey"
+                            << "/c.key"
+                            << "/c.key";
+    QTest::newRow("application_name") << "database.application_name"
+                                      << "x"
+                                      << "x";
+    QTest::newRow("connect_timeout int") << "database.connect_timeout"
+                                         << "7"
+                                         << "7s";
+    QTest::newRow("connect_timeout dur") << "database.connect_timeout"
+                                         << "1m"
+                                         << "1m";
+    QTest::newRow("max_open_conns") << "database.max_open_conns"
+                                    << "40"
+                                    << "40";
+    QTest::newRow("max_open unlimited") << "database.max_open_conns"
+                                        << "0"
+                                        << "0";
+    QTest::newRow("max_idle_conns") << "database.max_idle_conns"
+                                    << "10"
+                                    << "10";
+    QTest::newRow("conn_max_lifetime") << "database.conn_max_lifetime"
+                                       << "1h30m"
+                                       << "1h30m";
+    QTest::newRow("conn_max_idle_time") << "database.conn_max_idle_time"
+                                        << "90s"
+                                        << "1m30s";
+    QTest::newRow("acquire_timeout") << "database.acquire_timeout"
+                                     << "500ms"
+                                     << "500ms";
+    QTest::newRow("jitter") << "database.conn_max_lifetime_jitter"
+                            << "10s"
+                            << "10s";
+    QTest::newRow("leak") << "database.leak_detection_threshold"
+                          << "2m"
+                          << "2m";
+    QTest::newRow("validate") << "database.validate_after_idle"
+                              << "2s"
+                              << "2s";
+    QTest::newRow("log_level") << "gorm.log_level"
+                               << "info"
+                               << "info";
+    QTest::newRow("ignore_not_found") << "gorm.ignore_not_found_error"
+                                      << "true"
+                                      << "true";
+    QTest::newRow("prepare_stmt") << "gorm.prepare_stmt"
+                                  << "off"
+                                  << "false";
+    QTest::newRow("nested") << "gorm.disable_nested_transaction"
+                            << "yes"
+                            << "true";
+    QTest::newRow("skip_default") << "gorm.skip_default_transaction"
+                                  << "0"
+                                  << "false";
+    QTest::newRow("dry_run") << "gorm.dry_run"
+                             << "1"
+                             << "true";
+    QTest::newRow("table_prefix") << "gorm.table_prefix"
+                                  << "mel_"
+                                  << "mel_";
+    QTest::newRow("singular") << "gorm.singular_table"
+                              << "TRUE"
+                              << "true";
+    QTest::newRow("slow") << "gorm.slow_threshold"
+                          << "250ms"
+                          << "250ms";
+    QTest::newRow("redis address") << "redis.address"
+                                   << "127.0.0.1:7000"
+                                   << "127.0.0.1:7000";
+    QTest::newRow("redis db") << "redis.db"
+                              << "3"
+                              << "3";
+    QTest::newRow("redis ttl") << "redis.ttl"
+                               << "10m"
+                               << "10m";
+    QTest::newRow("redis prefix") << "redis.key_prefix"
+                                  << "m:song:"
+                                  << "m:song:";
+    QTest::newRow("environment") << "migrate.environment"
+                                 << "production"
+                                 << "production";
+    QTest::newRow("lock_timeout") << "migrate.lock_timeout"
+                                  << "2s"
+                                  << "2s";
+    QTest::newRow("statement_timeout") << "migrate.statement_timeout"
+                                       << "5m"
+                                       << "5m";
+    QTest::newRow("lock_wait") << "migrate.lock_wait"
+                               << "30s"
+                               << "30s";
+    QTest::newRow("retries") << "migrate.retries"
+                             << "5"
+                             << "5";
+    QTest::newRow("premake") << "migrate.premake_months"
+                             << "12"
+                             << "12";
 }
 
 static QString readBack(const AppConfig &c, const QString &key)
 {
-    const auto d = [](Duration v) { return formatGoDuration(v); };
-    const auto b = [](bool v) { return v ? QStringLiteral("true") : QStringLiteral("false"); };
+    const auto d = [](Duration v) {
+        return formatGoDuration(v);
+    };
+    const auto b = [](bool v) {
+        return v ? QStringLiteral("true") : QStringLiteral("false");
+    };
     const QMap<QString, QString> values = {
         {"database.host", c.database.host},
         {"database.port", QString::number(c.database.port)},
@@ -156,8 +240,9 @@ void tst_ConfigLoader::everyKey()
     ConfigLoader yaml;
     QString quoted = value;
     quoted.replace(QLatin1String("'"), QLatin1String("''"));
-    yaml.loadYamlText(QStringLiteral("%1:\n  %2: '%3'\n").arg(key.left(dot), key.mid(dot + 1), quoted),
-                      QStringLiteral("inline.yaml"));
+    yaml.loadYamlText(
+        QStringLiteral("%1:\n  %2: '%3'\n").arg(key.left(dot), key.mid(dot + 1), quoted),
+        QStringLiteral("inline.yaml"));
     QCOMPARE(readBack(yaml.finish(), key), expected);
 
     QProcessEnvironment env;
@@ -172,22 +257,54 @@ void tst_ConfigLoader::badValues_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("needle");
-    QTest::newRow("negative open") << "database.max_open_conns" << "-1" << "must not be negative";
-    QTest::newRow("negative idle") << "database.max_idle_conns" << "-5" << "must not be negative";
-    QTest::newRow("port text") << "database.port" << "fivefour" << "not a whole number";
-    QTest::newRow("port zero") << "database.port" << "0" << "at least 1";
-    QTest::newRow("port big") << "database.port" << "70000" << "at most 65535";
-    QTest::newRow("sslmode") << "database.sslmode" << "sometimes" << "expected one of disable";
-    QTest::newRow("lifetime unit") << "database.conn_max_lifetime" << "30" << "missing unit";
-    QTest::newRow("idle bad") << "database.conn_max_idle_time" << "15 minutes" << "unknown unit";
-    QTest::newRow("negative duration") << "database.conn_max_lifetime" << "-1m" << "negative";
-    QTest::newRow("log level") << "gorm.log_level" << "debug" << "expected one of silent";
-    QTest::newRow("bool") << "gorm.prepare_stmt" << "maybe" << "expected true or false";
-    QTest::newRow("prefix") << "gorm.table_prefix" << "x; drop" << "lower-case letters";
-    QTest::newRow("redis address") << "redis.address" << "nohost" << "expected host:port";
-    QTest::newRow("redis db") << "redis.db" << "99" << "at most 15";
-    QTest::newRow("environment") << "migrate.environment" << "prod" << "expected one of";
-    QTest::newRow("unknown key") << "database.hots" << "x" << "unknown setting";
+    QTest::newRow("negative open") << "database.max_open_conns"
+                                   << "-1"
+                                   << "must not be negative";
+    QTest::newRow("negative idle") << "database.max_idle_conns"
+                                   << "-5"
+                                   << "must not be negative";
+    QTest::newRow("port text") << "database.port"
+                               << "fivefour"
+                               << "not a whole number";
+    QTest::newRow("port zero") << "database.port"
+                               << "0"
+                               << "at least 1";
+    QTest::newRow("port big") << "database.port"
+                              << "70000"
+                              << "at most 65535";
+    QTest::newRow("sslmode") << "database.sslmode"
+                             << "sometimes"
+                             << "expected one of disable";
+    QTest::newRow("lifetime unit") << "database.conn_max_lifetime"
+                                   << "30"
+                                   << "missing unit";
+    QTest::newRow("idle bad") << "database.conn_max_idle_time"
+                              << "15 minutes"
+                              << "unknown unit";
+    QTest::newRow("negative duration") << "database.conn_max_lifetime"
+                                       << "-1m"
+                                       << "negative";
+    QTest::newRow("log level") << "gorm.log_level"
+                               << "debug"
+                               << "expected one of silent";
+    QTest::newRow("bool") << "gorm.prepare_stmt"
+                          << "maybe"
+                          << "expected true or false";
+    QTest::newRow("prefix") << "gorm.table_prefix"
+                            << "x; drop"
+                            << "lower-case letters";
+    QTest::newRow("redis address") << "redis.address"
+                                   << "nohost"
+                                   << "expected host:port";
+    QTest::newRow("redis db") << "redis.db"
+                              << "99"
+                              << "at most 15";
+    QTest::newRow("environment") << "migrate.environment"
+                                 << "prod"
+                                 << "expected one of";
+    QTest::newRow("unknown key") << "database.hots"
+                                 << "x"
+                                 << "unknown setting";
 }
 
 void tst_ConfigLoader::badValues()
@@ -245,13 +362,20 @@ void tst_ConfigLoader::malformedYaml_data()
 {
     QTest::addColumn<QString>("yaml");
     QTest::addColumn<QString>("needle");
-    QTest::newRow("bad indent") << "database:\n  host: a\n port: 5\n" << "bad.yaml:3:";
-    QTest::newRow("unclosed flow map") << "database: {host: a\n" << "malformed YAML";
-    QTest::newRow("tab") << "database:\n\thost: a\n" << "bad.yaml:2:";
-    QTest::newRow("not a map") << "- a\n- b\n" << "top level must be a mapping";
-    QTest::newRow("section scalar") << "database: 5\n" << "must be a mapping";
-    QTest::newRow("value list") << "database:\n  host: [a, b]\n" << "bad.yaml:2: database.host must be a single value";
-    QTest::newRow("bad value line") << "database:\n  host: a\n  port: x\n" << "bad.yaml:3: database.port";
+    QTest::newRow("bad indent") << "database:\n  host: a\n port: 5\n"
+                                << "bad.yaml:3:";
+    QTest::newRow("unclosed flow map") << "database: {host: a\n"
+                                       << "malformed YAML";
+    QTest::newRow("tab") << "database:\n\thost: a\n"
+                         << "bad.yaml:2:";
+    QTest::newRow("not a map") << "- a\n- b\n"
+                               << "top level must be a mapping";
+    QTest::newRow("section scalar") << "database: 5\n"
+                                    << "must be a mapping";
+    QTest::newRow("value list") << "database:\n  host: [a, b]\n"
+                                << "bad.yaml:2: database.host must be a single value";
+    QTest::newRow("bad value line") << "database:\n  host: a\n  port: x\n"
+                                    << "bad.yaml:3: database.port";
 }
 
 void tst_ConfigLoader::malformedYaml()
@@ -272,7 +396,8 @@ void tst_ConfigLoader::unreadableFile()
         ConfigLoader().loadFile(QStringLiteral("/nonexistent/melodee.yaml"));
         QFAIL("no ConfigError thrown");
     } catch (const ConfigError &e) {
-        QVERIFY2(e.message().contains(QLatin1String("/nonexistent/melodee.yaml")), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(QLatin1String("/nonexistent/melodee.yaml")),
+                 qPrintable(e.message()));
         QVERIFY2(e.message().contains(QLatin1String("no such file")), qPrintable(e.message()));
     }
 }
@@ -280,10 +405,12 @@ void tst_ConfigLoader::unreadableFile()
 void tst_ConfigLoader::unknownKeysWarn()
 {
     ConfigLoader loader;
-    loader.loadYamlText(QStringLiteral("database:\n  hots: x\nlogging:\n  level: 1\n"), QStringLiteral("c.yaml"));
+    loader.loadYamlText(QStringLiteral("database:\n  hots: x\nlogging:\n  level: 1\n"),
+                        QStringLiteral("c.yaml"));
     loader.finish();
     QCOMPARE(loader.warnings().size(), 1);
-    QVERIFY(loader.warnings().first().contains(QLatin1String("c.yaml:2: unknown setting \"database.hots\"")));
+    QVERIFY(loader.warnings().first().contains(
+        QLatin1String("c.yaml:2: unknown setting \"database.hots\"")));
 }
 
 void tst_ConfigLoader::precedence()
@@ -301,9 +428,9 @@ void tst_ConfigLoader::precedence()
     sources.environment.insert(QStringLiteral("MELODEE_DATABASE_USER"), QStringLiteral("env-user"));
     sources.sets = {{QStringLiteral("database.user"), QStringLiteral("cli-user")}};
     const AppConfig c = resolveConfig(sources);
-    QCOMPARE(c.database.host, QStringLiteral("from-file"));  // file over default
-    QCOMPARE(c.database.port, 2222);                         // env over file
-    QCOMPARE(c.database.user, QStringLiteral("cli-user"));   // command line over env
+    QCOMPARE(c.database.host, QStringLiteral("from-file")); // file over default
+    QCOMPARE(c.database.port, 2222);                        // env over file
+    QCOMPARE(c.database.user, QStringLiteral("cli-user"));  // command line over env
     QCOMPARE(c.database.dbname, QStringLiteral("file-db"));
 }
 
@@ -311,14 +438,22 @@ void tst_ConfigLoader::environmentNames_data()
 {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("env");
-    QTest::newRow("host") << "database.host" << "MELODEE_DATABASE_HOST";
-    QTest::newRow("port") << "database.port" << "MELODEE_DATABASE_PORT";
-    QTest::newRow("user") << "database.user" << "MELODEE_DATABASE_USER";
-    QTest::newRow("password") << "database.password" << "MELODEE_DATABASE_PASSWORD";
-    QTest::newRow("dbname") << "database.dbname" << "MELODEE_DATABASE_DBNAME";
-    QTest::newRow("sslmode") << "database.sslmode" << "MELODEE_DATABASE_SSLMODE";
-    QTest::newRow("pool") << "database.max_open_conns" << "MELODEE_DATABASE_MAX_OPEN_CONNS";
-    QTest::newRow("redis") << "redis.address" << "MELODEE_REDIS_ADDRESS";
+    QTest::newRow("host") << "database.host"
+                          << "MELODEE_DATABASE_HOST";
+    QTest::newRow("port") << "database.port"
+                          << "MELODEE_DATABASE_PORT";
+    QTest::newRow("user") << "database.user"
+                          << "MELODEE_DATABASE_USER";
+    QTest::newRow("password") << "database.password"
+                              << "MELODEE_DATABASE_PASSWORD";
+    QTest::newRow("dbname") << "database.dbname"
+                            << "MELODEE_DATABASE_DBNAME";
+    QTest::newRow("sslmode") << "database.sslmode"
+                             << "MELODEE_DATABASE_SSLMODE";
+    QTest::newRow("pool") << "database.max_open_conns"
+                          << "MELODEE_DATABASE_MAX_OPEN_CONNS";
+    QTest::newRow("redis") << "redis.address"
+                           << "MELODEE_REDIS_ADDRESS";
 }
 
 void tst_ConfigLoader::environmentNames()
@@ -332,8 +467,10 @@ void tst_ConfigLoader::environmentNames()
 void tst_ConfigLoader::idleClampedToOpen()
 {
     ConfigLoader loader;
-    loader.set(QStringLiteral("database.max_open_conns"), QStringLiteral("10"), QStringLiteral("t"));
-    loader.set(QStringLiteral("database.max_idle_conns"), QStringLiteral("20"), QStringLiteral("t"));
+    loader.set(
+        QStringLiteral("database.max_open_conns"), QStringLiteral("10"), QStringLiteral("t"));
+    loader.set(
+        QStringLiteral("database.max_idle_conns"), QStringLiteral("20"), QStringLiteral("t"));
     const AppConfig c = loader.finish();
     QCOMPARE(c.database.maxIdleConns, 10);
     QCOMPARE(loader.warnings().size(), 1);
@@ -341,8 +478,10 @@ void tst_ConfigLoader::idleClampedToOpen()
 
     // Unlimited open connections leave max_idle alone.
     ConfigLoader unlimited;
-    unlimited.set(QStringLiteral("database.max_open_conns"), QStringLiteral("0"), QStringLiteral("t"));
-    unlimited.set(QStringLiteral("database.max_idle_conns"), QStringLiteral("20"), QStringLiteral("t"));
+    unlimited.set(
+        QStringLiteral("database.max_open_conns"), QStringLiteral("0"), QStringLiteral("t"));
+    unlimited.set(
+        QStringLiteral("database.max_idle_conns"), QStringLiteral("20"), QStringLiteral("t"));
     QCOMPARE(unlimited.finish().database.maxIdleConns, 20);
     QVERIFY(unlimited.warnings().isEmpty());
 }
@@ -361,13 +500,20 @@ void tst_ConfigLoader::tableNames_data()
     QTest::addColumn<bool>("singular");
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("song") << "melodee_" << false << "song" << "melodee_songs";
-    QTest::newRow("library") << "melodee_" << false << "library" << "melodee_libraries";
-    QTest::newRow("artist") << "melodee_" << false << "artist" << "melodee_artists";
-    QTest::newRow("singular") << "melodee_" << true << "song" << "melodee_song";
-    QTest::newRow("no prefix") << "" << false << "album" << "albums";
-    QTest::newRow("key") << "m_" << false << "key" << "m_keys";
-    QTest::newRow("status") << "" << false << "status" << "statuses";
+    QTest::newRow("song") << "melodee_" << false << "song"
+                          << "melodee_songs";
+    QTest::newRow("library") << "melodee_" << false << "library"
+                             << "melodee_libraries";
+    QTest::newRow("artist") << "melodee_" << false << "artist"
+                            << "melodee_artists";
+    QTest::newRow("singular") << "melodee_" << true << "song"
+                              << "melodee_song";
+    QTest::newRow("no prefix") << "" << false << "album"
+                               << "albums";
+    QTest::newRow("key") << "m_" << false << "key"
+                         << "m_keys";
+    QTest::newRow("status") << "" << false << "status"
+                            << "statuses";
 }
 
 void tst_ConfigLoader::tableNames()

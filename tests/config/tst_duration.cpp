@@ -51,14 +51,22 @@ void tst_Duration::reject_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("needle");
-    QTest::newRow("empty") << "" << "empty";
-    QTest::newRow("no unit") << "30" << "missing unit";
-    QTest::newRow("bad unit") << "30d" << "unknown unit \"d\"";
-    QTest::newRow("negative") << "-5s" << "negative";
-    QTest::newRow("letters only") << "abc" << "expected a number";
-    QTest::newRow("two dots") << "1.2.3s" << "expected a number";
-    QTest::newRow("trailing number") << "1h30" << "missing unit";
-    QTest::newRow("huge") << "9999999999h" << "too large";
+    QTest::newRow("empty") << ""
+                           << "empty";
+    QTest::newRow("no unit") << "30"
+                             << "missing unit";
+    QTest::newRow("bad unit") << "30d"
+                              << "unknown unit \"d\"";
+    QTest::newRow("negative") << "-5s"
+                              << "negative";
+    QTest::newRow("letters only") << "abc"
+                                  << "expected a number";
+    QTest::newRow("two dots") << "1.2.3s"
+                              << "expected a number";
+    QTest::newRow("trailing number") << "1h30"
+                                     << "missing unit";
+    QTest::newRow("huge") << "9999999999h"
+                          << "too large";
 }
 
 void tst_Duration::reject()
