@@ -4,6 +4,7 @@
 #include "libraryschema.h"
 #include "testenv.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -238,13 +239,21 @@ void TestDemoData::cliInterruptRollsBack()
              QStringLiteral("--end-month"),
              QStringLiteral("2025-02")});
     QVERIFY(p.waitForStarted());
-    // Wait until rows are streaming, then interrupt as Ctrl+C would.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
-                                     "query LIKE 'COPY melodee_songs%'"))
-                .toInt()
-            > 0,
-        60000);
+    // Wait until rows are streaming, then interrupt as Ctrl+C would. A plain loop on real time:
+    // each probe is a psql round trip, which QTRY's step counting does not account for.
+    QElapsedTimer waited;
+    waited.start();
+    bool streaming = false;
+    while (!streaming && waited.elapsed() < 60000 && p.state() == QProcess::Running) {
+        streaming = TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
+                                                 "datname = '%1' AND query ILIKE 'copy %'")
+                                      .arg(db.dbname))
+                        .toInt()
+                    > 0;
+        if (!streaming)
+            QTest::qWait(20);
+    }
+    QVERIFY2(streaming, "the demo-data load was never seen streaming rows through COPY");
     QTest::qWait(500);
     ::kill(pid_t(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(60000));
