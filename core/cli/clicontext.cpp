@@ -42,6 +42,8 @@ bool CliContext::parse(QCommandLineParser &parser,
                        const QString &command,
                        int *exitCode)
 {
+    // Every command takes the global options, so they are added here rather than by each one.
+    addGlobalOptions(parser);
     QStringList argv = args;
     argv.prepend(QStringLiteral("melodee ") + command);
     if (!parser.parse(argv)) {

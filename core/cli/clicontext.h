@@ -29,7 +29,8 @@ public:
 
     // Adds --config, --dsn, --profile, --set, --json, --log-level to a subcommand's parser.
     static void addGlobalOptions(QCommandLineParser &parser);
-    // Parses args (without the program and command words). On --help prints and returns false
+    // Adds the global options to the command's own parser, then parses args (without the program
+    // and command words). On --help prints and returns false
     // with exitCode set; on a usage error prints the message and returns false.
     bool parse(QCommandLineParser &parser,
                const QStringList &args,

@@ -48,7 +48,6 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
         QStringLiteral("bench pool: N threads loop { acquire; run the query; release } against the "
                        "configured server for the given time, then print ops/s, p50/p99 latency "
                        "and the pool's final statistics."));
-    CliContext::addGlobalOptions(parser);
     parser.addPositionalArgument(QStringLiteral("target"), QStringLiteral("What to bench: pool"));
     const QCommandLineOption workersOpt(QStringLiteral("workers"),
                                         QStringLiteral("Concurrent threads (default 16)."),

@@ -37,7 +37,6 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "Loads a generated, realistic demo library (artists, albums, songs) through COPY in one "
         "transaction. Deterministic for a --seed and --end-month. Ctrl+C rolls the load back."));
-    CliContext::addGlobalOptions(parser);
     const QCommandLineOption songsOpt(QStringLiteral("songs"),
                                       QStringLiteral("Songs to load (default 1000000)."),
                                       QStringLiteral("N"),

@@ -16,7 +16,6 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
         QStringLiteral("Connects through the connection pool, runs SELECT 1 within 5 s and prints "
                        "healthy, degraded or unhealthy.\nExit code: 0 healthy, 1 degraded, "
                        "2 unhealthy, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("health"), &code))
         return code;

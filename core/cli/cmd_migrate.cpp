@@ -33,7 +33,6 @@ int runLint(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(
         QStringLiteral("Lints SQL files with PostgreSQL's own parser (libpg_query).\n"
                        "Exit code: 0 no errors (warnings allowed), 1 errors found, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
     parser.addOption(
         {QStringLiteral("in-transaction"),
@@ -103,7 +102,6 @@ int runStatus(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "Lists every migration as applied, pending, drifted, failed, running or missing.\n"
         "Exit code: 0 no drift or failure, 4 drift, 1 failed/running, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     addEngineOptions(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate status"), &code))
@@ -163,7 +161,6 @@ int runRepair(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "Accepts drift: records the current checksum of drifted migrations and forgets failed "
         "attempts so they run again. Exit code: 0 done, 6 lock wait, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     addEngineOptions(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate repair"), &code))
@@ -192,7 +189,6 @@ int runCheck(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "The integrity check that replaces foreign keys: orphaned songs/albums and duplicate ids "
         "across partitions.\nExit code: 0 clean, 1 problems found, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate check"), &code))
         return code;
@@ -227,7 +223,6 @@ int runDown(CliContext &ctx, const QStringList &args)
         "melodee:down\" part in one transaction. Irreversible migrations are never undone.\n"
         "Exit code: 0 done, 1 failure or no down part, 3 usage, 4 drift, 5 irreversible or "
         "production guard, 6 lock wait or retries exhausted."));
-    CliContext::addGlobalOptions(parser);
     addEngineOptions(parser);
     parser.addOption({QStringLiteral("to"),
                       QStringLiteral("Version to go back to (kept)."),
@@ -291,7 +286,6 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         "--help).\n"
         "Exit codes: 0 done or nothing to do, 1 failure, 3 usage, 4 drift or plan mismatch, "
         "5 blocked by the production guard, 6 lock wait or retries exhausted."));
-    CliContext::addGlobalOptions(parser);
     addEngineOptions(parser);
     parser.addOption({QStringLiteral("dry-run"),
                       QStringLiteral("Print the plan; write nothing to the database.")});

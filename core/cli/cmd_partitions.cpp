@@ -38,7 +38,6 @@ int runList(CliContext &ctx, const QStringList &args)
         "Lists the partitions of albums and songs: bounds (UTC), estimated rows (exact with "
         "--exact), size, gaps, months covered ahead, rows in the default partition.\n"
         "Exit code: 0 ok, 1 failure, 3 usage."));
-    CliContext::addGlobalOptions(parser);
     parser.addOption(
         {QStringLiteral("exact"), QStringLiteral("Count rows exactly (scans every partition).")});
     parser.addOption({QStringLiteral("now"),
@@ -127,7 +126,6 @@ int runMaintain(CliContext &ctx, const QStringList &args)
         "Creates missing monthly partitions (from --from or this month through the premake "
         "window) and moves rows out of the default partition, counting rows before and after.\n"
         "Exit code: 0 done, 1 failure, 3 usage, 6 lock timeout retries exhausted."));
-    CliContext::addGlobalOptions(parser);
     parser.addOption({QStringLiteral("premake"),
                       QStringLiteral("Months to keep, starting with the current one (default "
                                      "migrate.premake_months = 6)."),

@@ -12,7 +12,6 @@ int runRefreshViewsCommand(CliContext &ctx, const QStringList &args)
         "Refreshes the count views (library totals, per-artist counts) with REFRESH MATERIALIZED "
         "VIEW CONCURRENTLY, so readers are never blocked.\nExit code: 0 done, 1 failure, 3 "
         "usage."));
-    CliContext::addGlobalOptions(parser);
     parser.addOption({QStringLiteral("blocking"),
                       QStringLiteral("Refresh without CONCURRENTLY (faster, blocks readers).")});
     int code = ExitOk;

@@ -39,7 +39,6 @@ int runCount(CliContext &ctx, const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Prints the number of songs: an instant estimate (reltuples / planner) unless --exact."));
-    CliContext::addGlobalOptions(parser);
     const QCommandLineOption exactOpt(QStringLiteral("exact"), QStringLiteral("Run count(*)."));
     const QCommandLineOption searchOpt(QStringLiteral("search"),
                                        QStringLiteral("Only names containing TEXT."),
@@ -87,7 +86,6 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
         "Prints one page of songs and the cursors of the neighbouring pages. Pages are read by key "
         "(keyset), so every page costs the same at any depth.\n"
         "Subcommand: songs count [--exact]."));
-    CliContext::addGlobalOptions(parser);
     const QCommandLineOption afterOpt(QStringLiteral("after"),
                                       QStringLiteral("The page after this cursor."),
                                       QStringLiteral("CURSOR"));
