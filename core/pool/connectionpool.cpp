@@ -11,6 +11,12 @@
 
 #include <optional>
 
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace melodee {
 
 using namespace std::chrono;
@@ -33,6 +39,60 @@ struct PooledConnection::Slot
 
 namespace {
 
+// After this long at the head of the queue a waiter is handed the next returned connection
+// directly. Until then a returned connection goes to the idle list, where the thread that just
+// returned it (or any new caller) may take it again at once. Strict hand-off costs two thread
+// switches per acquire once callers outnumber connections, which halved throughput; like Go's
+// sync.Mutex starvation mode, a short window keeps most acquires on the running thread and still
+// bounds how long the oldest waiter can be overtaken.
+constexpr nanoseconds kHandoffWindow = 2ms;
+
+#ifdef __linux__
+// A one-shot wake-up on a futex: one syscall to wake, one to sleep, and the woken thread does not
+// then block on a mutex the waker still holds (as with a condition variable notified under its
+// lock). Not std::binary_semaphore: libstdc++ 12's timed wait on it backs off with
+// sleep_for/sched_yield instead of a futex, which cost milliseconds per handoff under load.
+class WakeSignal
+{
+public:
+    void release()
+    {
+        m_state.store(1, std::memory_order_release);
+        // The waiter may already have seen the store and returned; waking a futex word that is no
+        // longer in use only causes a spurious wake-up, which every futex waiter tolerates.
+        syscall(SYS_futex, &m_state, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+    }
+    bool try_acquire_until(steady_clock::time_point deadline)
+    {
+        // steady_clock is CLOCK_MONOTONIC, the clock FUTEX_WAIT_BITSET uses for its absolute time.
+        const auto since = deadline.time_since_epoch();
+        timespec ts{};
+        ts.tv_sec = time_t(duration_cast<seconds>(since).count());
+        ts.tv_nsec = long((since - duration_cast<seconds>(since)).count());
+        for (;;) {
+            if (m_state.exchange(0, std::memory_order_acquire) == 1)
+                return true;
+            if (steady_clock::now() >= deadline)
+                return false;
+            syscall(SYS_futex,
+                    &m_state,
+                    FUTEX_WAIT_BITSET_PRIVATE,
+                    0,
+                    &ts,
+                    nullptr,
+                    FUTEX_BITSET_MATCH_ANY);
+        }
+    }
+    void acquire()
+    {
+        while (m_state.exchange(0, std::memory_order_acquire) != 1)
+            syscall(SYS_futex, &m_state, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    }
+
+private:
+    std::atomic<std::uint32_t> m_state{0};
+};
+#else
 // A one-shot wake-up. Not std::binary_semaphore: libstdc++ 12's timed wait on it backs off with
 // sleep_for/sched_yield instead of a futex, which cost milliseconds per handoff under load.
 class WakeSignal
@@ -65,6 +125,7 @@ private:
     std::condition_variable m_cv;
     bool m_set = false;
 };
+#endif
 
 } // namespace
 
@@ -77,8 +138,9 @@ struct ConnectionPool::Waiter
     Waiter *next = nullptr;
     WakeSignal ready;
     SourceSite where;
-    Slot *slot = nullptr; // direct handoff of a returned connection
-    bool permit = false;  // may open a new connection (already counted in m_numOpen)
+    ConnectionPool::Clock::time_point since; // when it joined the queue (real time)
+    Slot *slot = nullptr;                    // direct handoff of a returned connection
+    bool permit = false; // may open a new connection (already counted in m_numOpen)
     bool closed = false;
     bool cancelled = false;
     bool queued = false;
@@ -318,6 +380,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
 {
     const auto start = Clock::now();
     CloseList toClose; // declared before the lock: closes after it is released
+    bool counted = false;
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (m_closed)
@@ -348,8 +411,11 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 Waiter w;
                 w.where = where;
                 enqueueLocked(&w);
-                ++m_waitCount;
+                if (!counted)
+                    ++m_waitCount; // once per acquire, however often it rejoins the queue
+                counted = true;
                 const auto waitStart = Clock::now();
+                w.since = waitStart;
                 lock.unlock();
                 for (Slot *s : toClose.items)
                     delete s;
@@ -363,12 +429,34 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     }
                 };
                 bool got = false;
+                bool retake = false;
                 {
                     std::optional<std::stop_callback<decltype(onStop)>> callback;
                     if (stop)
                         callback.emplace(*stop, onStop);
-                    got = w.ready.try_acquire_until(deadline);
+                    // Until the hand-off window ends a returned connection may go to the idle
+                    // list instead of to us; look there once when it ends, then wait on.
+                    const auto windowEnd = waitStart + kHandoffWindow;
+                    got = w.ready.try_acquire_until(std::min(deadline, windowEnd));
+                    if (!got && windowEnd < deadline) {
+                        std::unique_lock l(m_mutex);
+                        // Only the head: a later waiter leaves it to the head, which is
+                        // older and so is woken first, keeping the queue FIFO.
+                        if (w.queued && m_waitHead == &w && !m_idle.empty()) {
+                            removeLocked(&w);
+                            retake = true;
+                        }
+                        l.unlock();
+                        if (!retake)
+                            got = w.ready.try_acquire_until(deadline);
+                    }
                     // Leaving this scope waits for a stop callback that is running right now.
+                }
+                if (retake) {
+                    m_waitDurationAtomic.fetch_add((Clock::now() - waitStart).count(),
+                                                   std::memory_order_relaxed);
+                    lock.lock();
+                    continue;
                 }
                 if (!got) {
                     lock.lock();
@@ -512,7 +600,9 @@ void ConnectionPool::giveBack(Slot *slot, bool discard)
             ++m_maxLifetimeClosed;
         else if (m_maxOpen > 0 && m_numOpen > m_maxOpen)
             ; // max open was lowered: Go closes it without counting
-        else if (m_waitHead) {
+        else if (m_waitHead
+                 && (int(m_idle.size()) >= maxIdleLocked()
+                     || Clock::now() - m_waitHead->since >= kHandoffWindow)) {
             handoff = popWaiterLocked();
             handoff->slot = slot;
             slot->inUse = true;

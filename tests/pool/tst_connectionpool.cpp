@@ -208,6 +208,38 @@ private slots:
         QCOMPARE(pool.stats().openConnections, 1);
     }
 
+    // A caller that returns its connection and asks again at once may keep it for a moment
+    // (the hand-off window), but never for good: a waiter must still be served while that
+    // caller loops without pause.
+    void loopingCallerCannotStarveAWaiter()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        std::atomic<bool> stop{false};
+        std::atomic<int> loops{0};
+        std::thread hog([&] {
+            while (!stop.load()) {
+                PooledConnection lease = pool.acquire();
+                lease->execCached("SELECT 1", {});
+                loops.fetch_add(1);
+            }
+        });
+        QTRY_VERIFY(loops.load() > 100);
+        bool served = false;
+        QString error;
+        try {
+            PooledConnection lease = pool.acquire(5s);
+            served = lease->backendPid() > 0;
+        } catch (const DbError &e) {
+            error = e.toString();
+        }
+        const int loopsWhileWaiting = loops.load();
+        stop = true;
+        hog.join();
+        QVERIFY2(served, qPrintable(error));
+        QVERIFY(loopsWhileWaiting > 100);
+        QCOMPARE(pool.stats().timeouts, 0);
+    }
+
     void idleConnectionsAreReusedLifo()
     {
         ConnectionPool pool(poolConfig(3, 3), SessionConfig());
