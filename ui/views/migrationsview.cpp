@@ -3,6 +3,7 @@
 #include "app/connectionsession.h"
 #include "models/migrationlistmodel.h"
 #include "widgets/backgroundtask.h"
+#include "widgets/cancelhandle.h"
 #include "widgets/errorbanner.h"
 #include "widgets/sqleditor.h"
 
@@ -54,7 +55,7 @@ int lineOf(const QString &text, int pos)
 
 MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     : ViewPage(ViewId::Migrations, session, parent)
-    , m_cancel(std::make_shared<std::atomic<bool>>(false))
+    , m_cancel(std::make_shared<CancelHandle>())
 {
     // One worker: the migrator's operations are sequential by nature (one advisory lock holder).
     m_pool.setMaxThreadCount(1);
@@ -202,7 +203,7 @@ MigrationsView::~MigrationsView()
 
 void MigrationsView::waitForWork()
 {
-    m_cancel->store(true);
+    m_cancel->cancel(false);
     m_pool.waitForDone();
 }
 
@@ -254,7 +255,7 @@ void MigrationsView::setBusy(bool busy, const QString &what)
 {
     m_busy = busy;
     if (busy) {
-        m_cancel->store(false);
+        m_cancel->reset();
         m_progress->setRange(0, 0); // busy until the number of statements is known
         m_progress->setFormat(what);
     } else if (m_progress->maximum() == 0) {
@@ -537,7 +538,7 @@ void MigrationsView::rehearse()
             engine.checkDrift();
             const Plan plan = engine.plan(now);
             MigrateCallbacks cb;
-            cb.cancel = cancel.get();
+            cb.cancel = cancel->flag();
             cb.log = [self](const QString &m) {
                 QMetaObject::invokeMethod(
                     self,
@@ -657,7 +658,7 @@ void MigrationsView::apply()
             };
             MigrationEngine engine(config);
             MigrateCallbacks cb;
-            cb.cancel = cancel.get();
+            cb.cancel = cancel->flag();
             cb.log = [post](const QString &m) {
                 post([m](MigrationsView *v) { v->appendLog(m); });
             };
@@ -720,7 +721,7 @@ void MigrationsView::cancel()
         return;
     // Apply stops between statements (the current transaction rolls back); nothing is cut off
     // half-way through a statement, so a non-transactional step is never left broken by us.
-    m_cancel->store(true);
+    m_cancel->cancel(false);
     appendLog(tr("cancel requested: stopping before the next statement"));
 }
 

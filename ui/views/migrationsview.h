@@ -23,6 +23,7 @@ class QTreeWidget;
 
 namespace melodee {
 
+class CancelHandle;
 class ErrorBanner;
 class MigrationListModel;
 class SqlEditor;
@@ -123,7 +124,7 @@ private:
     bool m_stale = true;
     int m_doneStatements = 0;
     QThreadPool m_pool;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::shared_ptr<CancelHandle> m_cancel;
     DestructiveConfirmer m_confirmer;
 };
 

@@ -2,6 +2,7 @@
 
 #include "app/connectionsession.h"
 #include "widgets/backgroundtask.h"
+#include "widgets/cancelhandle.h"
 #include "widgets/errorbanner.h"
 #include "widgets/partitiontimeline.h"
 #include "widgets/sqleditor.h"
@@ -23,30 +24,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <mutex>
-
 namespace melodee {
-
-// The connection a worker is using, so Cancel can send PQcancel from the GUI thread.
-struct CancelHandle
-{
-    std::mutex mutex;
-    PgConnection *conn = nullptr;
-    bool cancelled = false;
-
-    void set(PgConnection *c)
-    {
-        std::lock_guard lock(mutex);
-        conn = c;
-    }
-    void cancel()
-    {
-        std::lock_guard lock(mutex);
-        cancelled = true;
-        if (conn)
-            conn->cancel();
-    }
-};
 
 namespace {
 
@@ -64,18 +42,6 @@ std::unique_ptr<PgConnection> openMaintenanceSession(const AppConfig &config)
                    .toUtf8());
     return conn;
 }
-
-// Registers the connection for Cancel for the lifetime of the work.
-struct CancelScope
-{
-    CancelScope(CancelHandle &h, PgConnection *c)
-        : handle(h)
-    {
-        handle.set(c);
-    }
-    ~CancelScope() { handle.set(nullptr); }
-    CancelHandle &handle;
-};
 
 } // namespace
 
@@ -202,7 +168,7 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
 
 PartitionsView::~PartitionsView()
 {
-    m_cancel->cancel();
+    m_cancel->cancel(true);
     m_pool.waitForDone();
 }
 
@@ -253,8 +219,7 @@ void PartitionsView::setBusy(bool busy, const QString &what)
 {
     m_busy = busy;
     if (busy) {
-        std::lock_guard lock(m_cancel->mutex);
-        m_cancel->cancelled = false;
+        m_cancel->reset();
     }
     m_progress->setRange(0, busy ? 0 : 1);
     m_progress->setValue(busy ? 0 : 1);
@@ -288,7 +253,7 @@ void PartitionsView::reload()
         &m_pool,
         [config, now, cancel] {
             auto conn = openMaintenanceSession(config);
-            CancelScope scope(*cancel, conn.get());
+            CancelHandle::Scope scope(*cancel, conn.get());
             return listPartitions(*conn, config.session, now, false);
         },
         [this, now](const TaskOutcome<QList<PartitionedTableInfo>> &r) {
@@ -382,7 +347,7 @@ void PartitionsView::previewMaintenance(Action action, int premake)
         &m_pool,
         [config, now, premake, cancel] {
             auto conn = openMaintenanceSession(config);
-            CancelScope scope(*cancel, conn.get());
+            CancelHandle::Scope scope(*cancel, conn.get());
             return planMaintenance(*conn, config.session, now, premake, std::nullopt);
         },
         [this, action, premake](const TaskOutcome<QList<MaintenancePlan>> &r) {
@@ -446,7 +411,7 @@ void PartitionsView::previewRefreshViews()
         &m_pool,
         [config, cancel] {
             auto conn = openMaintenanceSession(config);
-            CancelScope scope(*cancel, conn.get());
+            CancelHandle::Scope scope(*cancel, conn.get());
             // The views MigrationEngine::refreshViews() refreshes, if they exist yet.
             QStringList out;
             for (const QString &v :
@@ -499,11 +464,11 @@ void PartitionsView::applyPreview()
             if (action == Action::RefreshViews) {
                 MigrationEngine engine(config);
                 engine.connect();
-                CancelScope scope(*cancel, engine.connection());
+                CancelHandle::Scope scope(*cancel, engine.connection());
                 return engine.refreshViews(true);
             }
             auto conn = openMaintenanceSession(config);
-            CancelScope scope(*cancel, conn.get());
+            CancelHandle::Scope scope(*cancel, conn.get());
             const auto log = [self](const QString &m) {
                 QMetaObject::invokeMethod(
                     self,
@@ -553,7 +518,7 @@ void PartitionsView::cancel()
         return;
     // A real server-side cancel (PQcancel): the running statement fails, its transaction rolls
     // back, and nothing is half-applied.
-    m_cancel->cancel();
+    m_cancel->cancel(true);
     appendLog(tr("cancel sent to the server"));
 }
 

@@ -23,7 +23,7 @@ namespace melodee {
 class ErrorBanner;
 class PartitionTimeline;
 class SqlEditor;
-struct CancelHandle;
+class CancelHandle;
 
 // The partition timeline plus maintenance with the migrations' discipline: every action first
 // shows exactly the statements it will run (preview), then applies them on a worker thread.
