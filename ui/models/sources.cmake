@@ -1,4 +1,6 @@
 target_sources(melodee_ui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/activitymodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/activitymodel.h
     ${CMAKE_CURRENT_LIST_DIR}/logfiltermodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/logfiltermodel.h
     ${CMAKE_CURRENT_LIST_DIR}/logmodel.cpp

@@ -1,5 +1,7 @@
 #include "dashboardview.h"
 
+#include "activitypanel.h"
+
 #include <app/connectionsession.h>
 #include <app/workers.h>
 #include <charts/timeserieschart.h>
@@ -103,6 +105,9 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
     controls->addWidget(load, 1);
     layout->addLayout(controls);
 
+    m_activity = new ActivityPanel(this);
+    layout->addWidget(m_activity, 1);
+
     connect(
         session, &ConnectionSession::connectionChanged, this, &DashboardView::onConnectionChanged);
     connect(session->health(), &HealthMonitor::reportChanged, this, &DashboardView::onHealthReport);
@@ -132,6 +137,7 @@ void DashboardView::setSampleInterval(std::chrono::milliseconds interval)
 
 void DashboardView::activeChangedEvent(bool active)
 {
+    m_activity->setActive(active);
     if (active && m_pool) {
         sampleNow(); // fresh point at once; the gap while hidden stays visible on the x axis
         m_timer.start();
@@ -143,6 +149,7 @@ void DashboardView::activeChangedEvent(bool active)
 void DashboardView::onConnectionChanged()
 {
     m_pool = session()->pool();
+    m_activity->setPool(m_pool);
     m_rates.reset();
     m_history.clear();
     const DatabaseConfig &db = session()->config().database;

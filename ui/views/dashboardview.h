@@ -21,6 +21,7 @@ class QDoubleSpinBox;
 
 namespace melodee {
 
+class ActivityPanel;
 class ConnectionPool;
 class TimeSeriesChart;
 
@@ -48,6 +49,9 @@ public:
 
     // Applies max open / max idle to the pool (on a worker: shrinking closes connections).
     void applyPoolSettings(int maxOpen, int maxIdle);
+
+    // The server activity panel (pg_stat_activity), refreshed every 2 s while shown.
+    ActivityPanel *activityPanel() const { return m_activity; }
 
 signals:
     void loadTestFinished();
@@ -84,6 +88,7 @@ private:
     QPushButton *m_runButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QLabel *m_loadResult = nullptr;
+    ActivityPanel *m_activity = nullptr;
     QFutureWatcher<PoolBenchmarkResult> m_loadWatcher;
     std::stop_source m_loadStop;
 };

@@ -1,0 +1,313 @@
+#include "serveractivity.h"
+
+#include <pool/connectionpool.h>
+#include <util/logging.h>
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+
+namespace melodee {
+
+namespace {
+
+const QString kTable = QStringLiteral("pg_stat_activity");
+const QString kRead = QStringLiteral("server activity");
+const QString kCancel = QStringLiteral("cancel backend");
+const QString kTerminate = QStringLiteral("terminate backend");
+
+// Everything in one statement so the rows and "now" come from the same moment. Timestamps as
+// epoch milliseconds: no parsing of the server's DateStyle or TimeZone. The LEFT JOIN keeps the
+// session facts even in the (theoretical) case that no row is visible.
+const QByteArray kSnapshotSql = QByteArrayLiteral(
+    "SELECT a.pid, a.datname, a.usename, a.application_name, host(a.client_addr), "
+    "a.backend_type, a.state, a.wait_event_type, a.wait_event, "
+    "(extract(epoch FROM a.backend_start) * 1000)::int8, "
+    "(extract(epoch FROM a.xact_start) * 1000)::int8, "
+    "(extract(epoch FROM a.query_start) * 1000)::int8, "
+    "(extract(epoch FROM a.state_change) * 1000)::int8, "
+    "a.query, "
+    "(extract(epoch FROM m.now) * 1000)::int8, m.self, m.db, m.usr, m.app "
+    "FROM (SELECT clock_timestamp() AS now, pg_backend_pid() AS self, current_database() AS db, "
+    "current_user::text AS usr, current_setting('application_name') AS app) m "
+    "LEFT JOIN pg_stat_activity a ON true "
+    "ORDER BY a.pid, a.backend_start");
+
+const QByteArray kLookupSql = QByteArrayLiteral(
+    "SELECT state, application_name, backend_type, usename FROM pg_stat_activity WHERE pid = "
+    "$1::int");
+
+// set_config(..., true) lasts for this statement's implicit transaction only: it keeps the
+// server's WARNING for a vanished pid off libpq's default notice printer (stderr) without
+// changing the pooled session.
+const QByteArray kCancelSql = QByteArrayLiteral(
+    "SELECT set_config('client_min_messages', 'error', true), pg_cancel_backend($1::int)");
+const QByteArray kTerminateWaitSql
+    = QByteArrayLiteral("SELECT set_config('client_min_messages', 'error', true), "
+                        "pg_terminate_backend($1::int, $2::int8)");
+const QByteArray kTerminateSql = QByteArrayLiteral(
+    "SELECT set_config('client_min_messages', 'error', true), pg_terminate_backend($1::int)");
+
+QDateTime timestamp(const PgResult &r, int row, int col)
+{
+    if (r.isNull(row, col))
+        return QDateTime();
+    return QDateTime::fromMSecsSinceEpoch(r.toInt64(row, col), Qt::UTC);
+}
+
+struct Target
+{
+    QString state;
+    QString application;
+    QString backendType;
+    QString user;
+};
+
+DbError goneError(const QString &operation, int pid)
+{
+    DbError e(
+        operation,
+        kTable,
+        QStringLiteral("no server session with pid %1: it has ended or never existed").arg(pid));
+    e.setSqlState(QString::fromLatin1(DbError::kNotFound));
+    return e;
+}
+
+Target lookup(PgConnection &conn, int pid, const QString &operation)
+{
+    const PgResult r = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
+    if (r.rows() == 0)
+        throw goneError(operation, pid);
+    return {r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3)};
+}
+
+// Re-raises a refusal with the reason an admin can act on; the server's words go to detail.
+[[noreturn]] void rethrowPermission(
+    const DbError &e, const QString &operation, const QString &verb, int pid, const Target &t)
+{
+    DbError clear(
+        operation,
+        kTable,
+        QStringLiteral("permission denied to %1 pid %2 (application \"%3\", role \"%4\"): "
+                       "signalling another role's session needs membership in that "
+                       "role or in pg_signal_backend, and a superuser's session needs a "
+                       "superuser")
+            .arg(verb)
+            .arg(pid)
+            .arg(t.application, t.user));
+    clear.setSqlState(e.sqlState());
+    clear.setDetail(e.message());
+    clear.setHint(e.hint());
+    throw clear;
+}
+
+BackendSignalResult signal(PgConnection &conn,
+                           int pid,
+                           const QString &operation,
+                           const QString &verb,
+                           const QByteArray &sql,
+                           const PgParams &params,
+                           const Target &t)
+{
+    BackendSignalResult result;
+    result.pid = pid;
+    result.stateBefore = t.state;
+    result.application = t.application;
+    result.backendType = t.backendType;
+    bool delivered = false;
+    try {
+        const PgResult r = conn.execCached(sql, params, {operation, kTable});
+        delivered = r.toBool(0, 1);
+    } catch (const DbError &e) {
+        if (e.sqlState() == QLatin1String("42501"))
+            rethrowPermission(e, operation, verb, pid, t);
+        throw;
+    }
+    if (delivered)
+        return result;
+    // false: the pid was not a signalable backend (it ended meanwhile, or is a process such as
+    // the checkpointer), or terminate timed out. Look again to say which.
+    const PgResult again
+        = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
+    if (again.rows() == 0)
+        throw goneError(operation, pid);
+    if (operation == kTerminate && params.size() > 1) {
+        result.outcome = BackendSignalResult::Outcome::StillRunning;
+        return result;
+    }
+    DbError e(operation,
+              kTable,
+              QStringLiteral("the server would not %1 pid %2 (%3): only client backends and "
+                             "workers can be signalled")
+                  .arg(verb)
+                  .arg(pid)
+                  .arg(t.backendType));
+    e.setSqlState(QStringLiteral("55000"));
+    throw e;
+}
+
+} // namespace
+
+ServerActivity::ServerActivity(ConnectionPool &pool)
+    : m_pool(pool)
+{}
+
+void ServerActivity::checkPid(int pid, const QString &operation)
+{
+    if (pid > 0)
+        return;
+    DbError e(operation,
+              kTable,
+              QStringLiteral("invalid pid %1: a backend process id is a positive number").arg(pid));
+    e.setSqlState(QStringLiteral("22023"));
+    throw e;
+}
+
+ActivitySnapshot ServerActivity::snapshot(PgConnection &conn, Scope scope)
+{
+    const PgResult r = conn.execCached(kSnapshotSql, {}, {kRead, kTable});
+    ActivitySnapshot s;
+    s.allDatabases = scope == Scope::AllDatabases;
+    if (r.rows() > 0) {
+        s.serverNow = timestamp(r, 0, 14);
+        s.selfPid = int(r.toInt64(0, 15));
+        s.database = r.text(0, 16);
+        s.user = r.text(0, 17);
+        s.applicationName = r.text(0, 18);
+    }
+    s.sessions.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) {
+        if (r.isNull(i, 0))
+            continue; // the LEFT JOIN's empty side
+        ServerSession x;
+        x.pid = int(r.toInt64(i, 0));
+        x.database = r.text(i, 1);
+        if (!s.allDatabases && x.database != s.database) {
+            ++s.hiddenCount;
+            continue;
+        }
+        x.user = r.text(i, 2);
+        x.application = r.text(i, 3);
+        x.clientAddr = r.text(i, 4);
+        x.backendType = r.text(i, 5);
+        x.state = r.text(i, 6);
+        x.waitEventType = r.text(i, 7);
+        x.waitEvent = r.text(i, 8);
+        x.backendStart = timestamp(r, i, 9);
+        x.xactStart = timestamp(r, i, 10);
+        x.queryStart = timestamp(r, i, 11);
+        x.stateChange = timestamp(r, i, 12);
+        x.query = r.text(i, 13);
+        x.self = x.pid == s.selfPid;
+        x.ours = x.self
+                 || (x.backendType == QLatin1String("client backend")
+                     && x.application == s.applicationName && x.user == s.user
+                     && x.database == s.database);
+        s.sessions.append(std::move(x));
+    }
+    return s;
+}
+
+BackendSignalResult ServerActivity::cancel(PgConnection &conn, int pid)
+{
+    checkPid(pid, kCancel);
+    if (pid == conn.backendPid()) {
+        // The connection asking runs only this request: there is no other query to cancel, and
+        // pg_cancel_backend on ourselves would cancel the asking statement.
+        BackendSignalResult r;
+        r.pid = pid;
+        r.outcome = BackendSignalResult::Outcome::NothingToCancel;
+        r.stateBefore = QStringLiteral("idle");
+        r.backendType = QStringLiteral("client backend");
+        return r;
+    }
+    const Target t = lookup(conn, pid, kCancel);
+    // A cancel only interrupts a running statement; the server ignores it while a session waits
+    // for its client, so say so instead of reporting a success that changed nothing.
+    if (t.state.startsWith(QLatin1String("idle"))) {
+        BackendSignalResult r;
+        r.pid = pid;
+        r.outcome = BackendSignalResult::Outcome::NothingToCancel;
+        r.stateBefore = t.state;
+        r.application = t.application;
+        r.backendType = t.backendType;
+        return r;
+    }
+    return signal(
+        conn, pid, kCancel, QStringLiteral("cancel"), kCancelSql, {QByteArray::number(pid)}, t);
+}
+
+BackendSignalResult
+ServerActivity::terminate(PgConnection &conn, int pid, std::chrono::milliseconds wait)
+{
+    checkPid(pid, kTerminate);
+    if (pid == conn.backendPid()) {
+        DbError e(kTerminate,
+                  kTable,
+                  QStringLiteral("pid %1 is the connection running this request; close it instead "
+                                 "of terminating it from itself")
+                      .arg(pid));
+        e.setSqlState(QStringLiteral("55000"));
+        throw e;
+    }
+    const Target t = lookup(conn, pid, kTerminate);
+    // pg_terminate_backend(pid, timeout) waits for the exit (PostgreSQL 14+), so a refresh right
+    // after it no longer lists the session.
+    if (PQserverVersion(conn.handle()) >= 140000 && wait.count() > 0)
+        return signal(conn,
+                      pid,
+                      kTerminate,
+                      QStringLiteral("terminate"),
+                      kTerminateWaitSql,
+                      {QByteArray::number(pid), QByteArray::number(qint64(wait.count()))},
+                      t);
+    return signal(conn,
+                  pid,
+                  kTerminate,
+                  QStringLiteral("terminate"),
+                  kTerminateSql,
+                  {QByteArray::number(pid)},
+                  t);
+}
+
+ActivitySnapshot ServerActivity::snapshot(Scope scope) const
+{
+    return m_pool.withConnection([scope](PgConnection &conn) { return snapshot(conn, scope); },
+                                 RetryPolicy::read());
+}
+
+BackendSignalResult ServerActivity::cancel(int pid) const
+{
+    checkPid(pid, kCancel);
+    // Not retried: a cancel that may have been delivered must not be sent twice.
+    return m_pool.withConnection([pid](PgConnection &conn) { return cancel(conn, pid); });
+}
+
+BackendSignalResult ServerActivity::terminate(int pid, std::chrono::milliseconds wait) const
+{
+    checkPid(pid, kTerminate);
+    PooledConnection lease = m_pool.acquire();
+    if (lease->backendPid() == pid) {
+        // The admin asked to end one of our own idle connections and the pool lent us exactly
+        // that one: closing it ends the same backend without it signalling itself.
+        BackendSignalResult r;
+        r.pid = pid;
+        r.outcome = BackendSignalResult::Outcome::ClosedOwnConnection;
+        r.stateBefore = QStringLiteral("idle");
+        r.backendType = QStringLiteral("client backend");
+        r.application = QString::fromUtf8(PQparameterStatus(lease->handle(), "application_name"));
+        lease.discard();
+        lease.release();
+        qCInfo(lcDb) << "closed our own pooled connection, pid" << pid;
+        return r;
+    }
+    try {
+        return terminate(*lease, pid, wait);
+    } catch (const DbError &e) {
+        if (e.connectionBroken() || lease->isBroken())
+            lease.discard();
+        throw;
+    }
+}
+
+} // namespace melodee

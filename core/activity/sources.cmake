@@ -1,0 +1,2 @@
+target_sources(melodee_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}
+               / serveractivity.h ${CMAKE_CURRENT_LIST_DIR} / serveractivity.cpp)
