@@ -5,6 +5,13 @@
 
 #include <libpq-fe.h>
 
+#ifdef _WIN32
+#include <winsock2.h>
+#define SHUT_RDWR SD_BOTH
+#else
+#include <sys/socket.h>
+#endif
+
 #include <QElapsedTimer>
 
 #include <condition_variable>
@@ -15,28 +22,39 @@ namespace melodee {
 
 namespace {
 
-// Sends PQcancel if the statement is still running when the deadline passes, so a stuck server
-// cannot hold the health check past its timeout.
+// Drops the connection if SELECT 1 is still running when the deadline passes, so a server that
+// stopped answering (a frozen host, a dropped link) cannot hold the health check past its
+// timeout: libpq's blocking read fails at once and the connection counts as broken. Not PQcancel:
+// it opens a second connection and waits for the server, so it hangs on a frozen server as well.
 class QueryDeadline
 {
 public:
     QueryDeadline(PgConnection &conn, std::chrono::milliseconds timeout)
         : m_thread([&conn, timeout, this](std::stop_token stop) {
             std::unique_lock lock(m_mutex);
-            if (!m_wake.wait_for(lock, stop, timeout, [] { return false; })
-                && !stop.stop_requested() && conn.queryRunning())
-                conn.cancel();
+            if (m_wake.wait_for(lock, stop, timeout, [] { return false; }) || stop.stop_requested()
+                || !conn.queryRunning())
+                return;
+            m_fired = true;
+            if (const int fd = PQsocket(conn.handle()); fd >= 0)
+                ::shutdown(fd, SHUT_RDWR);
         })
     {}
-    ~QueryDeadline()
+    ~QueryDeadline() { finish(); }
+    // Stops the watcher; fired() is stable afterwards.
+    void finish()
     {
         m_thread.request_stop();
         m_wake.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
     }
+    bool fired() const { return m_fired; }
 
 private:
     std::mutex m_mutex;
     std::condition_variable_any m_wake;
+    bool m_fired = false;
     std::jthread m_thread;
 };
 
@@ -97,9 +115,27 @@ HealthReport HealthChecker::check()
             PooledConnection lease = m_pool.acquire(std::max(left, std::chrono::milliseconds(1)));
             report.acquireMs = double(timer.nsecsElapsed()) / 1e6;
             try {
-                QueryDeadline deadline(*lease, std::max(left, std::chrono::milliseconds(1)));
+                const auto limit = std::max(left, std::chrono::milliseconds(1));
+                QueryDeadline deadline(*lease, limit);
                 timer.restart();
-                const PgResult r = lease->exec("SELECT 1", ctx);
+                PgResult r;
+                try {
+                    r = lease->exec("SELECT 1", ctx);
+                } catch (const DbError &e) {
+                    deadline.finish();
+                    if (!deadline.fired())
+                        throw;
+                    // Say what happened rather than libpq's "server closed the connection".
+                    lease.discard();
+                    DbError late(ctx.operation,
+                                 QString(),
+                                 QStringLiteral("the server did not answer SELECT 1 within %1 ms; "
+                                                "the connection was dropped")
+                                     .arg(limit.count()));
+                    late.setSqlState(e.sqlState());
+                    late.setMayHaveExecuted(false);
+                    throw late;
+                }
                 report.latencyMs = double(timer.nsecsElapsed()) / 1e6;
                 if (r.rows() != 1 || r.text(0, 0) != QLatin1String("1"))
                     throw DbError(

@@ -5,10 +5,14 @@
 #include <pool/healthchecker.h>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
+
+#include <csignal>
+#include <utility>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -23,6 +27,18 @@ DatabaseConfig config(int maxOpen)
     c.maxIdleConns = maxOpen > 0 ? maxOpen : 10;
     c.applicationName = QStringLiteral("tst-healthchecker");
     return c;
+}
+
+// The parent of a backend is the postmaster.
+int parentPid(int pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    return fields.size() > 1 ? fields.at(1).toInt() : 0;
 }
 
 } // namespace
@@ -123,6 +139,54 @@ private slots:
         QVERIFY(timer.elapsed() < 3000);
         QCOMPARE(r.status, HealthStatus::Unhealthy);
         QVERIFY2(r.message.contains(QLatin1String("no pooled connection")), qPrintable(r.message));
+    }
+
+    // A server that stops answering after the connection is made (SIGSTOP: a frozen host) must
+    // still give "unhealthy" once the timeout passes, then recover when it answers again.
+    void frozenServerIsUnhealthyWithinTheTimeout_data()
+    {
+        QTest::addColumn<bool>("freezePostmaster");
+        QTest::newRow("backend frozen") << false;
+        QTest::newRow("backend and postmaster frozen") << true;
+    }
+    void frozenServerIsUnhealthyWithinTheTimeout()
+    {
+        QFETCH(bool, freezePostmaster);
+        ConnectionPool pool(config(4), SessionConfig()); // 1 of 4 open is not "high usage"
+        const int backend = pool.acquire()->backendPid();
+        QList<int> frozen{backend};
+        if (freezePostmaster)
+            frozen << parentPid(backend);
+        for (int pid : frozen) {
+            if (::kill(pid, SIGSTOP) != 0)
+                QSKIP("cannot signal the PostgreSQL processes (run as root or as their owner)");
+        }
+        struct Thaw
+        {
+            QList<int> pids;
+            ~Thaw()
+            {
+                for (int pid : pids)
+                    ::kill(pid, SIGCONT);
+            }
+        } thaw{frozen};
+
+        QElapsedTimer timer;
+        timer.start();
+        const HealthReport r = HealthChecker(pool, 500ms).check();
+        const qint64 took = timer.elapsed();
+        QCOMPARE(r.status, HealthStatus::Unhealthy);
+        QVERIFY2(r.message.contains(QLatin1String("did not answer SELECT 1 within")),
+                 qPrintable(r.message));
+        // Without the deadline the check never returns; the bound only has to be finite.
+        QVERIFY2(took < 10000, qPrintable(QString::number(took)));
+
+        for (int pid : std::exchange(thaw.pids, {}))
+            ::kill(pid, SIGCONT);
+        // The dropped connection was discarded; the next check connects afresh.
+        const HealthReport after = HealthChecker(pool, 10s).check();
+        QVERIFY2(after.status == HealthStatus::Healthy, qPrintable(after.message));
+        QCOMPARE(pool.stats().openConnections, 1);
     }
 
     void staleConnectionIsNotUnhealthy()
