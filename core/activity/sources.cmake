@@ -1,2 +1,4 @@
-target_sources(melodee_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}
-               / serveractivity.h ${CMAKE_CURRENT_LIST_DIR} / serveractivity.cpp)
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/serveractivity.h
+    ${CMAKE_CURRENT_LIST_DIR}/serveractivity.cpp
+)
