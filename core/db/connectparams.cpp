@@ -90,6 +90,14 @@ ConnectParams::ConnectParams(const DatabaseConfig &c)
     if (seconds > 0)
         add("connect_timeout", QString::number(std::max<qint64>(seconds, 2)));
     add("client_encoding", QStringLiteral("UTF8"));
+    // Find a dead host or a dropped link within about a minute instead of the kernel's two hours:
+    // probes after 30 s of silence, every 10 s, three strikes. Sent data left unacknowledged for
+    // 60 s also ends the connection. A DSN that sets these wins.
+    add("keepalives", QStringLiteral("1"));
+    add("keepalives_idle", QStringLiteral("30"));
+    add("keepalives_interval", QStringLiteral("10"));
+    add("keepalives_count", QStringLiteral("3"));
+    add("tcp_user_timeout", QStringLiteral("60000"));
 
     if (!c.dsn.isEmpty()) {
         QString error;

@@ -131,6 +131,18 @@ void tst_ConnectParams::dsnPrecedence_data()
     QTest::newRow("application_name") << "application_name=mine"
                                       << "application_name"
                                       << "mine";
+    QTest::newRow("keepalive default") << ""
+                                       << "keepalives_idle"
+                                       << "30";
+    QTest::newRow("keepalive from dsn") << "keepalives_idle=5"
+                                        << "keepalives_idle"
+                                        << "5";
+    QTest::newRow("tcp_user_timeout default") << "host=h"
+                                              << "tcp_user_timeout"
+                                              << "60000";
+    QTest::newRow("tcp_user_timeout from uri") << "postgres://h/db?tcp_user_timeout=1000"
+                                               << "tcp_user_timeout"
+                                               << "1000";
 }
 
 void tst_ConnectParams::dsnPrecedence()
