@@ -113,19 +113,12 @@ const char *sortColumn(SongSort sort)
 }
 
 // The histogram's bounds, as text (names) or as int8 (id, artist_id, created_at in microseconds).
-QStringList histogram(PgConnection &conn, const QString &table, SongSort sort)
+QStringList histogram(PgConnection &conn, const SongRepository &repo, SongSort sort)
 {
-    const bool created = sort == SongSort::Created;
-    const QByteArray value
-        = created ? "(extract(epoch from b::timestamptz) * 1000000)::int8::text" : "b";
-    const QByteArray sql
-        = "SELECT " + value
-          + " FROM pg_stats st, unnest(st.histogram_bounds::text::text[]) WITH ORDINALITY "
-            "AS u(b, n) WHERE st.schemaname = current_schema() AND st.tablename = $1 "
-            "AND st.attname = $2 AND st.inherited ORDER BY u.n";
-    PgResult r = conn.execCached(sql,
-                                 {table.toUtf8(), QByteArray(sortColumn(sort))},
-                                 {QStringLiteral("songs.histogram"), table});
+    QList<QByteArray> params;
+    const QByteArray sql = repo.histogramSql(sort, &params);
+    PgResult r = conn.execCached(
+        sql, toParams(params), {QStringLiteral("songs.histogram"), repo.songsTable()});
     QStringList out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i)
@@ -169,6 +162,24 @@ QString SongRepository::filterSql(const SongFilter &filter, QList<QByteArray> *p
                      .arg(QString::fromLatin1(placeholder(params, pattern)));
     }
     return parts.join(QStringLiteral(" AND "));
+}
+
+QByteArray SongRepository::histogramSql(SongSort sort, QList<QByteArray> *params) const
+{
+    const QByteArray value = sort == SongSort::Created
+                                 ? "(extract(epoch from b::timestamptz) * 1000000)::int8::text"
+                                 : "b";
+    const QByteArray table = placeholder(params, m_songs.toUtf8());
+    const QByteArray column = placeholder(params, QByteArray(sortColumn(sort)));
+    return "SELECT " + value
+           + " FROM pg_stats st, unnest(st.histogram_bounds::text::text[]) WITH ORDINALITY "
+             "AS u(b, n) WHERE st.schemaname = current_schema() AND st.tablename = "
+           + table + " AND st.attname = " + column + " AND st.inherited ORDER BY u.n";
+}
+
+bool SongRepository::pageUsesGenericPlan(const PgConnection &conn, const PageRequest &request)
+{
+    return conn.usePreparedStatements() && normalizeName(request.filter.search).isEmpty();
 }
 
 QByteArray SongRepository::pageSql(const PageRequest &req, QList<QByteArray> *params) const
@@ -263,7 +274,7 @@ SongPage SongRepository::page(PgConnection &conn, const PageRequest &req) const
     // name index for a rare term, so searches are always planned for their pattern.
     const bool generic = conn.usePreparedStatements();
     if (generic)
-        conn.exec(normalizeName(req.filter.search).isEmpty()
+        conn.exec(pageUsesGenericPlan(conn, req)
                       ? QByteArray("SET plan_cache_mode = force_generic_plan")
                       : QByteArray("SET plan_cache_mode = force_custom_plan"),
                   {QStringLiteral("songs.page"), m_songs});
@@ -342,7 +353,7 @@ std::optional<SongKey> SongRepository::keyAtFraction(PgConnection &conn,
         else
             key.createdAtUs = v;
     };
-    const QStringList bounds = filter.isEmpty() ? histogram(conn, m_songs, sort) : QStringList();
+    const QStringList bounds = filter.isEmpty() ? histogram(conn, *this, sort) : QStringList();
     if (bounds.size() >= 2) {
         const double pos = fraction * double(bounds.size() - 1);
         const int i = std::min(int(pos), int(bounds.size()) - 2);
@@ -382,7 +393,7 @@ std::optional<SongKey> SongRepository::keyAtFraction(PgConnection &conn,
     return key;
 }
 
-SongPage SongRepository::pageAtFraction(
+PageRequest SongRepository::fractionRequest(
     PgConnection &conn, SongSort sort, const SongFilter &filter, double fraction, int limit) const
 {
     checkLimit(limit);
@@ -399,6 +410,13 @@ SongPage SongRepository::pageAtFraction(
         req.anchor = PageAnchor::AtOrAfter;
         req.key = *key;
     }
+    return req;
+}
+
+SongPage SongRepository::pageAtFraction(
+    PgConnection &conn, SongSort sort, const SongFilter &filter, double fraction, int limit) const
+{
+    PageRequest req = fractionRequest(conn, sort, filter, fraction, limit);
     SongPage p = page(conn, req);
     // Near the end the key can leave less than a page; show the last full page instead.
     if (req.anchor == PageAnchor::AtOrAfter && p.songs.size() < limit) {
@@ -449,7 +467,7 @@ SongPage SongRepository::pageAtSong(
 std::optional<double>
 SongRepository::estimateFraction(PgConnection &conn, SongSort sort, const SongKey &key) const
 {
-    const QStringList bounds = histogram(conn, m_songs, sort);
+    const QStringList bounds = histogram(conn, *this, sort);
     if (bounds.size() >= 2) {
         const int n = int(bounds.size());
         double v = 0;
@@ -515,16 +533,31 @@ SongCount SongRepository::count(PgConnection &conn, const SongFilter &filter, bo
     }
     if (where.isEmpty()) {
         // reltuples is what VACUUM/ANALYZE last saw; -1 means a partition was never analysed.
-        PgResult r = conn.execCached("SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::int8, "
-                                     "coalesce(bool_or(c.reltuples < 0 AND c.relpages > 0), false) "
-                                     "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                                     "WHERE i.inhparent = $1::regclass",
-                                     {quoteIdent(m_songs).toUtf8()},
-                                     {QStringLiteral("songs.estimate"), m_songs});
-        if (!r.toBool(0, 1))
-            return {r.toInt64(0, 0), false};
+        // relpages is only set by those too, so a never-analysed partition that has since been
+        // loaded still says 0 pages: its real size (one stat call) tells an empty new partition
+        // from a loaded one, whose rows are estimated at the analysed partitions' rows per page
+        // (as the planner scales reltuples). The planner's own guess for a never-analysed table
+        // comes from column widths and was off by 15x in tests.
+        PgResult r = conn.execCached(
+            "SELECT coalesce(sum(c.reltuples) FILTER (WHERE c.reltuples >= 0), 0)::float8, "
+            "coalesce(sum(c.reltuples) FILTER (WHERE c.reltuples > 0 AND c.relpages > 0) "
+            "  / nullif(sum(c.relpages) FILTER (WHERE c.reltuples > 0 AND c.relpages > 0), 0), "
+            "  0)::float8, "
+            "coalesce(sum(CASE WHEN c.reltuples < 0 THEN pg_relation_size(c.oid) END) "
+            "  / current_setting('block_size')::int8, 0)::float8 "
+            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = $1::regclass",
+            {quoteIdent(m_songs).toUtf8()},
+            {QStringLiteral("songs.estimate"), m_songs});
+        const double known = r.toDouble(0, 0);
+        const double rowsPerPage = r.toDouble(0, 1);
+        const double unknownPages = r.toDouble(0, 2);
+        if (unknownPages == 0)
+            return {qint64(std::llround(known)), false};
+        if (rowsPerPage > 0)
+            return {qint64(std::llround(known + rowsPerPage * unknownPages)), false};
     }
-    // Filtered, or partitions never analysed: the planner's own row estimate.
+    // Filtered, or nothing analysed yet: the planner's own row estimate.
     PgResult r
         = conn.exec(QStringLiteral("EXPLAIN (FORMAT JSON) SELECT 1 FROM %1").arg(from).toUtf8(),
                     toParams(params),

@@ -92,6 +92,18 @@ public:
 
     // The SQL a page request runs and its parameters (for EXPLAIN in tests and the bench).
     QByteArray pageSql(const PageRequest &request, QList<QByteArray> *params) const;
+    // Whether page() runs that SQL on a cached generic plan (keyset shapes on prepared
+    // statements) or plans it for its parameters (searches, or no prepared statements).
+    static bool pageUsesGenericPlan(const PgConnection &conn, const PageRequest &request);
+    // The statement keyAtFraction() reads the planner's histogram with (its first step).
+    QByteArray histogramSql(SongSort sort, QList<QByteArray> *params) const;
+    // The request pageAtFraction() runs first (it re-reads the last page if the key left less
+    // than a page).
+    PageRequest fractionRequest(PgConnection &conn,
+                                SongSort sort,
+                                const SongFilter &filter,
+                                double fraction,
+                                int limit) const;
 
 private:
     qint64 write(PgConnection &conn,
