@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Song browsing benchmark: loads N demo songs (unless --db names an already loaded database) and
-# runs bench_songpages, which times keyset pages (first/middle/last/random per sort) against the
+# runs bench_songpages, which times keyset pages (first/middle/last/random/jump per sort, client
+# and server-side time, the target being server p99 < 5 ms) against the
 # seed's OFFSET paging, search for a common and a rare term, and the count estimate against
 # count(*), all in the same run. Prints JSON.
 #
 # usage: bench_songs.sh --melodee BIN --driver BENCH_SONGPAGES (--pg-env FILE | --host H --port P)
-#                       [--songs N] [--iterations I] [--db EXISTING]
+#                       [--songs N] [--iterations I] [--offset-iterations K] [--db EXISTING]
 set -euo pipefail
-melodee= driver= host=127.0.0.1 port= songs=100000 iterations=50 db= pgbin=
+melodee= driver= host=127.0.0.1 port= songs=100000 iterations=50 offset_iterations= db= pgbin=
 while [ $# -gt 0 ]; do
     case "$1" in
     --melodee) melodee=$2; shift 2 ;;
@@ -17,6 +18,7 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --songs) songs=$2; shift 2 ;;
     --iterations) iterations=$2; shift 2 ;;
+    --offset-iterations) offset_iterations=$2; shift 2 ;;
     --db) db=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 3 ;;
     esac
@@ -37,4 +39,4 @@ if [ -z "$db" ]; then
     q -d "$db" -c "VACUUM ANALYZE" >/dev/null
 fi
 dsn="host=$host port=$port user=postgres dbname=$db sslmode=disable"
-"$driver" "$dsn" "$iterations"
+"$driver" "$dsn" "$iterations" $offset_iterations

@@ -1,12 +1,20 @@
 // Page latency benchmark for the song repository: keyset pages (first, middle, last, random
-// position) per sort against the seed's OFFSET method on the same table in the same run, search
-// for a common and a rare term, and the count estimate against count(*). Prints JSON.
-// Usage: bench_songpages "<libpq conninfo>" [iterations]
+// position, fraction jump) per sort against the seed's OFFSET method on the same table in the same
+// run, search for a common and a rare term, and the count estimate against count(*). Prints JSON.
+//
+// Every keyset shape is timed twice: on the client (wall time of the repository call over
+// loopback, round trips included) and on the server, by running the very statement the repository
+// built (pageSql()/histogramSql() with the same parameters and plan cache mode) as a prepared
+// statement under EXPLAIN (ANALYZE, TIMING OFF, BUFFERS): Planning Time + Execution Time. The
+// target is a server-side p99 under 5 ms.
+// Usage: bench_songpages "<libpq conninfo>" [iterations] [offset-iterations]
 #include "db/pgconnection.h"
 #include "library/songrepository.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,24 +28,140 @@ using namespace melodee;
 
 namespace {
 
-QJsonObject measure(int iterations, const std::function<void(int)> &fn)
+constexpr double kTargetServerP99Ms = 5.0;
+
+struct Stats
 {
-    QList<double> ms;
-    fn(0); // warm the plan cache and the pages
+    QList<double> values;
+
+    double pct(double p) const
+    {
+        QList<double> v = values;
+        std::sort(v.begin(), v.end());
+        return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5)));
+    }
+    QJsonObject json() const
+    {
+        return {{QStringLiteral("p50_ms"), pct(0.5)},
+                {QStringLiteral("p99_ms"), pct(0.99)},
+                {QStringLiteral("max_ms"), pct(1.0)}};
+    }
+};
+
+// The server's own time for one statement and the buffers it touched.
+struct ServerSample
+{
+    double ms = 0;
+    double sharedHit = 0;
+    double sharedRead = 0;
+    double rows = 0; // rows the top node returned
+
+    ServerSample &operator+=(const ServerSample &o)
+    {
+        ms += o.ms;
+        sharedHit += o.sharedHit;
+        sharedRead += o.sharedRead;
+        return *this;
+    }
+};
+
+enum class PlanMode { Auto, Generic, Custom };
+
+// Runs a statement as the repository does (prepared, same plan cache mode) under EXPLAIN ANALYZE.
+class ServerTimer
+{
+public:
+    explicit ServerTimer(PgConnection &conn)
+        : m_conn(conn)
+    {}
+
+    ServerSample explain(const QByteArray &sql, const QList<QByteArray> &params, PlanMode mode)
+    {
+        QByteArray name = m_names.value(sql);
+        if (name.isEmpty()) {
+            name = "bench_stmt_" + QByteArray::number(m_names.size());
+            m_conn.exec("PREPARE " + name + " AS " + sql);
+            m_names.insert(sql, name);
+        }
+        QByteArrayList literals;
+        for (const QByteArray &p : params) {
+            QByteArray q = p;
+            q.replace('\'', "''"); // standard_conforming_strings: only quotes need doubling
+            literals << '\'' + q + '\'';
+        }
+        if (mode != PlanMode::Auto)
+            m_conn.exec(mode == PlanMode::Generic ? "SET plan_cache_mode = force_generic_plan"
+                                                  : "SET plan_cache_mode = force_custom_plan");
+        PgResult r
+            = m_conn.exec("EXPLAIN (ANALYZE, TIMING OFF, BUFFERS, FORMAT JSON) EXECUTE " + name
+                          + (literals.isEmpty() ? QByteArray() : '(' + literals.join(", ") + ')'));
+        if (mode != PlanMode::Auto)
+            m_conn.exec("RESET plan_cache_mode");
+        const QJsonObject top = QJsonDocument::fromJson(r.bytes(0, 0)).array().at(0).toObject();
+        const QJsonObject plan = top.value(QLatin1String("Plan")).toObject();
+        const QJsonObject planning = top.value(QLatin1String("Planning")).toObject();
+        ServerSample s;
+        s.ms = top.value(QLatin1String("Planning Time")).toDouble()
+               + top.value(QLatin1String("Execution Time")).toDouble();
+        s.sharedHit = plan.value(QLatin1String("Shared Hit Blocks")).toDouble()
+                      + planning.value(QLatin1String("Shared Hit Blocks")).toDouble();
+        s.sharedRead = plan.value(QLatin1String("Shared Read Blocks")).toDouble()
+                       + planning.value(QLatin1String("Shared Read Blocks")).toDouble();
+        s.rows = plan.value(QLatin1String("Actual Rows")).toDouble();
+        return s;
+    }
+
+    ServerSample page(const SongRepository &repo, const PageRequest &req)
+    {
+        QList<QByteArray> params;
+        const QByteArray sql = repo.pageSql(req, &params);
+        return explain(sql,
+                       params,
+                       SongRepository::pageUsesGenericPlan(m_conn, req) ? PlanMode::Generic
+                                                                        : PlanMode::Custom);
+    }
+
+private:
+    PgConnection &m_conn;
+    QHash<QByteArray, QByteArray> m_names;
+};
+
+// Client wall time of fn(i), and, when given, the server time server(i) reports for the same
+// statements (run separately, right after). One untimed warm-up call each.
+QJsonObject measure(int iterations,
+                    const std::function<void(int)> &fn,
+                    const std::function<ServerSample(int)> &server = {})
+{
+    Stats client;
+    Stats srv;
+    Stats hit;
+    Stats read;
+    fn(0);
+    if (server)
+        server(0);
     for (int i = 0; i < iterations; ++i) {
         QElapsedTimer t;
         t.start();
         fn(i);
-        ms << t.nsecsElapsed() / 1e6;
+        client.values << t.nsecsElapsed() / 1e6;
+        if (server) {
+            const ServerSample s = server(i);
+            srv.values << s.ms;
+            hit.values << s.sharedHit;
+            read.values << s.sharedRead;
+        }
     }
-    std::sort(ms.begin(), ms.end());
-    const auto pct = [&ms](double p) {
-        return ms.at(std::min<qsizetype>(ms.size() - 1, qsizetype(p * (ms.size() - 1) + 0.5)));
-    };
-    return {{QStringLiteral("p50_ms"), pct(0.5)},
-            {QStringLiteral("p99_ms"), pct(0.99)},
-            {QStringLiteral("max_ms"), ms.last()},
-            {QStringLiteral("n"), iterations}};
+    QJsonObject o = client.json();
+    o.insert(QStringLiteral("n"), iterations);
+    if (server) {
+        QJsonObject s = srv.json();
+        s.insert(QStringLiteral("shared_hit_blocks_p50"), hit.pct(0.5));
+        s.insert(QStringLiteral("shared_read_blocks_p50"), read.pct(0.5));
+        s.insert(QStringLiteral("shared_read_blocks_max"), read.pct(1.0));
+        o.insert(QStringLiteral("server"), s);
+        o.insert(QStringLiteral("meets_target"), srv.pct(0.99) < kTargetServerP99Ms);
+    }
+    return o;
 }
 
 const char *orderBy(SongSort s)
@@ -55,23 +179,42 @@ const char *orderBy(SongSort s)
     return "id";
 }
 
+QString loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(f.readLine().trimmed());
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_songpages <conninfo> [iterations]\n");
+        std::fprintf(stderr,
+                     "usage: bench_songpages <conninfo> [iterations] [offset-iterations]\n");
         return 3;
     }
     const int iterations = argc > 2 ? std::max(3, atoi(argv[2])) : 50;
+    // OFFSET pages take up to seconds each at 10M; a few are enough to show that.
+    const int offsetIterations
+        = argc > 3 ? std::max(3, atoi(argv[3])) : std::clamp(iterations / 5, 3, 10);
+    const QString loadBefore = loadAverage();
     DatabaseConfig db;
     db.dsn = QString::fromUtf8(argv[1]);
     auto conn = PgConnection::open(db);
     SessionConfig session;
     SongRepository repo(session);
+    ServerTimer server(*conn);
     const qint64 exact = repo.count(*conn, {}, true).value;
     std::mt19937_64 rng(42);
+    bool allMeet = true;
+    const auto keep = [&allMeet](const QJsonObject &o) {
+        allMeet = allMeet && o.value(QLatin1String("meets_target")).toBool();
+        return o;
+    };
 
     QJsonObject sorts;
     for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
@@ -79,33 +222,62 @@ int main(int argc, char **argv)
         PageRequest req;
         req.sort = sort;
         req.limit = 50;
-        req.anchor = PageAnchor::First;
-        keyset.insert(QStringLiteral("first"),
-                      measure(iterations, [&](int) { repo.page(*conn, req); }));
-        req.anchor = PageAnchor::Last;
-        keyset.insert(QStringLiteral("last"),
-                      measure(iterations, [&](int) { repo.page(*conn, req); }));
+        const auto timePage = [&](const QString &shape, const std::function<void(int)> &setup) {
+            keyset.insert(shape,
+                          keep(measure(
+                              iterations,
+                              [&](int i) {
+                                  setup(i);
+                                  repo.page(*conn, req);
+                              },
+                              [&](int i) {
+                                  setup(i);
+                                  return server.page(repo, req);
+                              })));
+        };
+        timePage(QStringLiteral("first"), [&](int) { req.anchor = PageAnchor::First; });
+        timePage(QStringLiteral("last"), [&](int) { req.anchor = PageAnchor::Last; });
         const SongPage middle = repo.pageAtFraction(*conn, sort, {}, 0.5, 50);
-        req.anchor = PageAnchor::After;
-        req.key = SongCursor::decode(middle.prevCursor).key;
-        keyset.insert(QStringLiteral("middle_next"),
-                      measure(iterations, [&](int) { repo.page(*conn, req); }));
+        const SongKey middleKey = SongCursor::decode(middle.prevCursor).key;
+        timePage(QStringLiteral("middle_next"), [&](int) {
+            req.anchor = PageAnchor::After;
+            req.key = middleKey;
+        });
         QList<SongKey> keys;
         for (int i = 0; i <= iterations; ++i)
             keys << *repo.keyAtFraction(
                 *conn, sort, {}, std::uniform_real_distribution<>(0.01, 0.99)(rng));
-        req.anchor = PageAnchor::AtOrAfter;
-        keyset.insert(QStringLiteral("random"), measure(iterations, [&](int i) {
-                          req.key = keys.at(i);
-                          repo.page(*conn, req);
-                      }));
-        keyset.insert(
-            QStringLiteral("jump_fraction"), measure(iterations, [&](int) {
-                repo.pageAtFraction(
-                    *conn, sort, {}, std::uniform_real_distribution<>(0.01, 0.99)(rng), 50);
-            }));
+        timePage(QStringLiteral("random"), [&](int i) {
+            req.anchor = PageAnchor::AtOrAfter;
+            req.key = keys.at(i);
+        });
 
-        // The seed's method: ORDER BY ... OFFSET k LIMIT 50, same order, same table.
+        // A jump is two statements: the histogram lookup and the page at its key (plus the last
+        // page when the key leaves less than a page); the server time is their sum.
+        QList<double> fractions;
+        for (int i = 0; i <= iterations; ++i)
+            fractions << std::uniform_real_distribution<>(0.01, 0.99)(rng);
+        keyset.insert(QStringLiteral("jump_fraction"),
+                      keep(measure(
+                          iterations,
+                          [&](int i) { repo.pageAtFraction(*conn, sort, {}, fractions.at(i), 50); },
+                          [&](int i) {
+                              QList<QByteArray> params;
+                              const QByteArray sql = repo.histogramSql(sort, &params);
+                              ServerSample s = server.explain(sql, params, PlanMode::Auto);
+                              PageRequest jump
+                                  = repo.fractionRequest(*conn, sort, {}, fractions.at(i), 50);
+                              const ServerSample p = server.page(repo, jump);
+                              s += p;
+                              if (jump.anchor == PageAnchor::AtOrAfter && p.rows < jump.limit) {
+                                  jump.anchor = PageAnchor::Last;
+                                  s += server.page(repo, jump);
+                              }
+                              return s;
+                          })));
+
+        // The seed's method: ORDER BY ... OFFSET k LIMIT 50, same order, same table. Client time
+        // only: it is all server time here (seconds of scanning for one 50-row result).
         QJsonObject offset;
         const auto offsetQuery = [&](qint64 k) {
             conn->exec(QStringLiteral("SELECT * FROM melodee_songs ORDER BY %1 OFFSET %2 LIMIT 50")
@@ -113,7 +285,6 @@ int main(int argc, char **argv)
                            .arg(k)
                            .toUtf8());
         };
-        const int offsetIterations = std::max(3, iterations / 5);
         offset.insert(QStringLiteral("first"),
                       measure(offsetIterations, [&](int) { offsetQuery(0); }));
         offset.insert(QStringLiteral("middle"),
@@ -138,7 +309,12 @@ int main(int argc, char **argv)
         PageRequest req;
         req.sort = SongSort::Name;
         req.filter.search = term;
-        QJsonObject o = measure(iterations, [&](int) { repo.page(*conn, req); });
+        // Searches report meets_target too but are not keyset pages, so all_keyset_meet_target
+        // leaves them out.
+        QJsonObject o = measure(
+            iterations,
+            [&](int) { repo.page(*conn, req); },
+            [&](int) { return server.page(repo, req); });
         o.insert(QStringLiteral("term"), term);
         o.insert(QStringLiteral("matches_estimate"),
                  double(repo.count(*conn, req.filter, false).value));
@@ -153,13 +329,23 @@ int main(int argc, char **argv)
                   measure(std::max(3, iterations / 10), [&](int) { repo.count(*conn, {}, true); }));
     counts.insert(QStringLiteral("estimate_value"), double(estimate));
     counts.insert(QStringLiteral("exact_value"), double(exact));
+    counts.insert(QStringLiteral("estimate_error_pct"),
+                  exact > 0 ? 100.0 * double(estimate - exact) / double(exact) : 0.0);
 
     const QJsonObject out{
         {QStringLiteral("benchmark"), QStringLiteral("song_pages")},
         {QStringLiteral("rows"), double(exact)},
         {QStringLiteral("iterations"), iterations},
+        {QStringLiteral("offset_iterations"), offsetIterations},
+        {QStringLiteral("loadavg_before"), loadBefore},
+        {QStringLiteral("loadavg_after"), loadAverage()},
         {QStringLiteral("timing"),
-         QStringLiteral("client wall time per call over loopback (server time + one round trip)")},
+         QStringLiteral("p50_ms/p99_ms: client wall time per repository call over loopback "
+                        "(round trips included); server: Planning + Execution Time of the same "
+                        "statement(s) and plan cache mode under EXPLAIN (ANALYZE, TIMING OFF, "
+                        "BUFFERS)")},
+        {QStringLiteral("target"), QStringLiteral("every keyset shape server p99 < 5 ms")},
+        {QStringLiteral("all_keyset_meet_target"), allMeet},
         {QStringLiteral("sorts"), sorts},
         {QStringLiteral("search"), search},
         {QStringLiteral("count"), counts}};
