@@ -18,6 +18,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace melodee {
 
 namespace {
@@ -129,6 +131,7 @@ void ActivityPanel::setPool(std::shared_ptr<ConnectionPool> pool)
     abandonRefresh();
     m_pool = std::move(pool);
     m_model->clear();
+    m_columnsSized = false;
     m_banner->clear();
     m_refreshError.clear();
     if (m_active && m_pool) {
@@ -218,6 +221,13 @@ void ActivityPanel::onRefreshFinished()
         // destructive action must not silently retarget, so select nothing instead.
         if (selected > 0 && m_model->rowOfPid(selected) < 0)
             m_table->selectionModel()->clear();
+        if (!m_columnsSized && m_model->rowCount() > 0) {
+            // Once per connection: widths that follow every refresh would make the table jump.
+            m_columnsSized = true;
+            m_table->resizeColumnsToContents();
+            for (int c = 0; c < ActivityModel::Query; ++c)
+                m_table->setColumnWidth(c, std::min(m_table->columnWidth(c), 260));
+        }
         if (!m_refreshError.isEmpty()) {
             if (m_banner->message() == m_refreshError)
                 m_banner->clear();

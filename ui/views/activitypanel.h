@@ -78,6 +78,7 @@ private:
     QString m_refreshError;      // the refresh failure the banner shows, if any
     QThreadPool m_actionThreads; // cancel/terminate: one-off, waited for on destruction
     bool m_actionBusy = false;
+    bool m_columnsSized = false;
 
     ActivityModel *m_model = nullptr;
     QTableView *m_table = nullptr;
