@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -32,6 +33,8 @@ private slots:
     void init();
     void saysKeychainIsUnavailable();
     void createEditDelete();
+    void profileSequences_data();
+    void profileSequences();
     void validation_data();
     void validation();
     void importConfig_data();
@@ -144,8 +147,6 @@ void tst_ConnectionProfilesDialog::createEditDelete()
     field<QLineEdit>(&dialog, "name")->setText(QStringLiteral("prod"));
     field<QLineEdit>(&dialog, "host")->setText(QStringLiteral("127.0.0.2"));
     QVERIFY(dialog.saveProfile());
-    // Known bug (open): after a rename, saving a second new profile leaves only one profile.
-    QEXPECT_FAIL("", "second profile after a rename is lost; see docs/gui.md", Abort);
     QCOMPARE(dialog.profileNames(),
              (QStringList{QStringLiteral("prod"), QStringLiteral("staging-2")}));
     QVERIFY(dialog.selectProfile(QStringLiteral("staging-2")));
@@ -167,6 +168,99 @@ void tst_ConnectionProfilesDialog::createEditDelete()
     QFile file(ini());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(password.toUtf8()));
+}
+
+void tst_ConnectionProfilesDialog::profileSequences_data()
+{
+    // Steps: "new NAME HOST" (New, as a menu or shortcut would, then Save clicked with the mouse,
+    // which leaves focus on Save), "rename NAME" (Save must succeed), "rename! NAME" (Save must be
+    // refused), "select NAME", "delete". Expected: the saved profiles as "name=host".
+    QTest::addColumn<QStringList>("steps");
+    QTest::addColumn<QStringList>("expected");
+    QTest::newRow("two new") << QStringList{"new a 10.0.0.1", "new b 10.0.0.2"}
+                             << QStringList{"a=10.0.0.1", "b=10.0.0.2"};
+    QTest::newRow("rename then new") << QStringList{"new a 10.0.0.1", "rename a2", "new b 10.0.0.2"}
+                                     << QStringList{"a2=10.0.0.1", "b=10.0.0.2"};
+    QTest::newRow("three new") << QStringList{"new c 10.0.0.3", "new b 10.0.0.2", "new a 10.0.0.1"}
+                               << QStringList{"a=10.0.0.1", "b=10.0.0.2", "c=10.0.0.3"};
+    QTest::newRow("rename twice") << QStringList{"new a 10.0.0.1", "rename b", "rename c"}
+                                  << QStringList{"c=10.0.0.1"};
+    QTest::newRow("rename back") << QStringList{"new a 10.0.0.1", "rename b", "rename a"}
+                                 << QStringList{"a=10.0.0.1"};
+    QTest::newRow("rename a selected one, then new")
+        << QStringList{"new a 10.0.0.1", "new b 10.0.0.2", "select a", "rename z", "new c 10.0.0.3"}
+        << QStringList{"b=10.0.0.2", "c=10.0.0.3", "z=10.0.0.1"};
+    QTest::newRow("delete then new")
+        << QStringList{"new a 10.0.0.1", "new b 10.0.0.2", "select a", "delete", "new c 10.0.0.3"}
+        << QStringList{"b=10.0.0.2", "c=10.0.0.3"};
+    QTest::newRow("delete the only one, then new")
+        << QStringList{"new a 10.0.0.1", "delete", "new b 10.0.0.2"} << QStringList{"b=10.0.0.2"};
+    QTest::newRow("rename onto an existing name is refused")
+        << QStringList{"new a 10.0.0.1",
+                       "new b 10.0.0.2",
+                       "select a",
+                       "rename! b",
+                       "new c 10.0.0.3"}
+        << QStringList{"a=10.0.0.1", "b=10.0.0.2", "c=10.0.0.3"};
+    QTest::newRow("rename then delete")
+        << QStringList{"new a 10.0.0.1", "rename b", "delete"} << QStringList{};
+    QTest::newRow("new with an existing name is refused")
+        << QStringList{"new a 10.0.0.1", "new a! 10.0.0.2"} << QStringList{"a=10.0.0.1"};
+}
+
+void tst_ConnectionProfilesDialog::profileSequences()
+{
+    QFETCH(QStringList, steps);
+    QFETCH(QStringList, expected);
+    ConnectionProfilesDialog dialog(ini());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    auto *save = field<QPushButton>(&dialog, "saveButton");
+    for (const QString &step : steps) {
+        const QStringList w = step.split(QLatin1Char(' '));
+        if (w[0] == QLatin1String("new")) {
+            dialog.newProfile();
+            // New always starts from a blank form, whatever had focus before.
+            QVERIFY2(dialog.currentProfile().isEmpty(), qPrintable(step));
+            QVERIFY2(dialog.formName().isEmpty(), qPrintable(step));
+            QCOMPARE(field<QSpinBox>(&dialog, "port")->value(), 0);
+            QVERIFY(dialog.findChild<QListWidget *>(QStringLiteral("profileList"))->currentItem()
+                    == nullptr);
+            const bool refused = w[1].endsWith(QLatin1Char('!'));
+            const QString name = refused ? w[1].chopped(1) : w[1];
+            field<QLineEdit>(&dialog, "name")->setText(name);
+            field<QLineEdit>(&dialog, "host")->setText(w[2]);
+            QTest::mouseClick(save, Qt::LeftButton);
+            QCOMPARE(dialog.currentProfile(), refused ? QString() : name);
+            if (refused)
+                QVERIFY2(dialog.messageText().contains(QLatin1String("already exists")),
+                         qPrintable(dialog.messageText()));
+        } else if (w[0].startsWith(QLatin1String("rename"))) {
+            const bool refused = w[0].endsWith(QLatin1Char('!'));
+            const QString before = dialog.currentProfile();
+            field<QLineEdit>(&dialog, "name")->setText(w[1]);
+            QTest::mouseClick(save, Qt::LeftButton);
+            QCOMPARE(dialog.currentProfile(), refused ? before : w[1]);
+        } else if (w[0] == QLatin1String("select")) {
+            QVERIFY(dialog.selectProfile(w[1]));
+            QCOMPARE(dialog.currentProfile(), w[1]);
+        } else if (w[0] == QLatin1String("delete")) {
+            QVERIFY(dialog.deleteProfile(false));
+        } else {
+            QFAIL(qPrintable(QStringLiteral("bad step %1").arg(step)));
+        }
+    }
+    QStringList saved;
+    const ProfileStore store(ini());
+    for (const QString &name : store.names())
+        saved << name + QLatin1Char('=') + store.load(name)->host;
+    QCOMPARE(saved, expected);
+    QStringList listed;
+    auto *list = dialog.findChild<QListWidget *>(QStringLiteral("profileList"));
+    for (int i = 0; i < list->count(); ++i)
+        listed << list->item(i)->text();
+    QCOMPARE(listed, dialog.profileNames());
+    QCOMPARE(dialog.profileNames(), store.names());
 }
 
 void tst_ConnectionProfilesDialog::validation_data()

@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -29,6 +30,8 @@ private slots:
     void passwordGoesToKeychainOnly();
     void mainWindowReadsPasswordAsync();
     void deleteRemovesPassword();
+    void renameMovesPassword_data();
+    void renameMovesPassword();
 
 private:
     template<typename T>
@@ -144,6 +147,98 @@ void tst_ConnectionProfilesDialogKeychain::deleteRemovesPassword()
     QVERIFY(removed.at(0).at(1).toBool());
     QVERIFY(!ProfileStore(ini()).names().contains(QStringLiteral("kc")));
     QVERIFY(SecretStore().readBlocking(QStringLiteral("kc")).notFound);
+}
+
+void tst_ConnectionProfilesDialogKeychain::renameMovesPassword_data()
+{
+    // Each row saves profile `first` with password "pw-<first>", optionally reopens the dialog
+    // (so the saved password is still being read when the rename comes), renames through
+    // `renames` without waiting between saves, and may delete at the end. The password must end
+    // up under exactly `holder` (or nowhere), never lost, never left under an old name.
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<bool>("reopen");
+    QTest::addColumn<QStringList>("renames");
+    QTest::addColumn<QString>("typedOnRename");
+    QTest::addColumn<bool>("deleteAfter");
+    QTest::addColumn<QString>("holder");
+    QTest::newRow("rename keeps the password")
+        << "mv1" << false << QStringList{"mv1-new"} << QString() << false << "mv1-new";
+    QTest::newRow("rename while the password is still loading")
+        << "mv2" << true << QStringList{"mv2-new"} << QString() << false << "mv2-new";
+    QTest::newRow("rename with a new password")
+        << "mv3" << false << QStringList{"mv3-new"} << "typed-new-pw" << false << "mv3-new";
+    QTest::newRow("two renames back to back")
+        << "mv4" << false << QStringList{"mv4-b", "mv4-c"} << QString() << false << "mv4-c";
+    QTest::newRow("rename back to the first name")
+        << "mv5" << true << QStringList{"mv5-b", "mv5"} << QString() << false << "mv5";
+    QTest::newRow("rename then delete at once")
+        << "mv6" << false << QStringList{"mv6-b"} << QString() << true << QString();
+}
+
+void tst_ConnectionProfilesDialogKeychain::renameMovesPassword()
+{
+    QFETCH(QString, first);
+    QFETCH(bool, reopen);
+    QFETCH(QStringList, renames);
+    QFETCH(QString, typedOnRename);
+    QFETCH(bool, deleteAfter);
+    QFETCH(QString, holder);
+    const QString password = QStringLiteral("pw-") + first;
+    auto dialog = std::make_unique<ConnectionProfilesDialog>(ini());
+    dialog->show();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        dialog->keychainState(), ConnectionProfilesDialog::KeychainState::Available, 15000);
+    dialog->newProfile();
+    field<QLineEdit>(dialog.get(), "name")->setText(first);
+    field<QLineEdit>(dialog.get(), "password")->setText(password);
+    QVERIFY(dialog->saveProfile());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isKeychainBusy(), 15000);
+    QCOMPARE(SecretStore().readBlocking(first).value, password);
+
+    if (reopen) {
+        dialog = std::make_unique<ConnectionProfilesDialog>(ini());
+        dialog->show();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            dialog->keychainState(), ConnectionProfilesDialog::KeychainState::Available, 15000);
+        dialog->newProfile(); // so selecting loads the profile afresh
+        QVERIFY(dialog->selectProfile(first));
+        // The read of the saved password was just started and has not answered yet.
+        QVERIFY(dialog->isPasswordReadPending());
+    }
+    QSignalSpy stored(dialog.get(), &ConnectionProfilesDialog::passwordStored);
+    for (const QString &name : renames) {
+        field<QLineEdit>(dialog.get(), "name")->setText(name);
+        if (!typedOnRename.isEmpty())
+            field<QLineEdit>(dialog.get(), "password")->setText(typedOnRename);
+        QVERIFY(dialog->saveProfile());
+    }
+    if (deleteAfter)
+        QVERIFY(dialog->deleteProfile(false));
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isKeychainBusy(), 15000);
+    QCOMPARE(stored.count(), int(renames.size()) + (deleteAfter ? 1 : 0));
+    for (const QList<QVariant> &signal : stored)
+        QVERIFY2(signal.at(1).toBool(), qPrintable(signal.at(2).toString()));
+
+    const QString expected = typedOnRename.isEmpty() ? password : typedOnRename;
+    QStringList names = renames;
+    names.prepend(first);
+    for (const QString &name : names) {
+        const SecretResult r = SecretStore().readBlocking(name);
+        if (name == holder) {
+            QVERIFY2(r.ok, qPrintable(name + QLatin1String(": ") + r.error));
+            QCOMPARE(r.value, expected);
+        } else {
+            QVERIFY2(r.notFound, qPrintable(name + QLatin1String(" still has an entry")));
+        }
+    }
+    if (!holder.isEmpty()) {
+        QCOMPARE(dialog->currentProfile(), holder);
+        QVERIFY(dialog->hasStoredPassword());
+        QVERIFY(field<QLineEdit>(dialog.get(), "password")->text().isEmpty());
+        QCOMPARE(ProfileStore(ini()).names().filter(first), QStringList{holder});
+        ProfileStore(ini()).remove(holder);
+        SecretStore().removeBlocking(holder);
+    }
 }
 
 QTEST_MAIN(tst_ConnectionProfilesDialogKeychain)

@@ -335,11 +335,13 @@ void ConnectionProfilesDialog::loadProfile(const QString &name)
 
 void ConnectionProfilesDialog::newProfile()
 {
-    {
-        const QSignalBlocker blocker(m_list);
-        m_list->clearSelection();
-        m_list->setCurrentRow(-1);
-    }
+    // Focus first: clearing the form disables Save/Delete, and a disabled focus widget hands focus
+    // on to the next one, often the list, whose focusInEvent makes row 0 current. That used to load
+    // the first profile into the "new" form, so the next save renamed it instead of adding one.
+    m_name->setFocus();
+    const QSignalBlocker blocker(m_list);
+    m_list->clearSelection();
+    m_list->setCurrentRow(-1);
     m_currentProfile.clear();
     m_storedPassword.clear();
     ++m_passwordReadGeneration;
@@ -349,7 +351,8 @@ void ConnectionProfilesDialog::newProfile()
     setForm(QString(), defaults);
     setMessage(QString(), false);
     setTestResult(QString(), 0);
-    m_name->setFocus();
+    // Should anything still have made a row current, the form is new: the list must say so too.
+    m_list->setCurrentRow(-1);
 }
 
 void ConnectionProfilesDialog::setForm(const QString &name, const DatabaseConfig &c)
@@ -463,11 +466,18 @@ void ConnectionProfilesDialog::updateButtons()
     // The name matters only for saving; testing and connecting need valid settings.
     const bool nameOk = m_nameError.isEmpty();
     const bool settingsOk = m_errors.isEmpty();
-    m_saveButton->setEnabled(nameOk && settingsOk);
-    m_testButton->setEnabled(m_testRunning || (settingsOk && !m_passwordReadPending));
+    const auto setEnabled = [this](QPushButton *button, bool enabled) {
+        // Qt moves focus off a button being disabled, possibly into the list, which then selects
+        // (and loads) its first profile over the form being edited. Keep focus in the form.
+        if (!enabled && button->hasFocus())
+            m_name->setFocus();
+        button->setEnabled(enabled);
+    };
+    setEnabled(m_saveButton, nameOk && settingsOk);
+    setEnabled(m_testButton, m_testRunning || (settingsOk && !m_passwordReadPending));
     m_testButton->setText(m_testRunning ? tr("Cancel &Test") : tr("&Test Connection"));
-    m_connectButton->setEnabled(settingsOk && !m_passwordReadPending);
-    m_deleteButton->setEnabled(!m_currentProfile.isEmpty());
+    setEnabled(m_connectButton, settingsOk && !m_passwordReadPending);
+    setEnabled(m_deleteButton, !m_currentProfile.isEmpty());
 }
 
 void ConnectionProfilesDialog::setMessage(const QString &text, bool error)
@@ -604,6 +614,93 @@ DatabaseConfig ConnectionProfilesDialog::withPassword(DatabaseConfig config) con
 
 // --- save / delete ---------------------------------------------------------------------------
 
+void ConnectionProfilesDialog::enqueueKeychain(KeychainOp op)
+{
+    // One keychain job at a time, in save order: a rename A->B followed by B->C must find B's
+    // password written before it reads it, and a delete must not overtake the write it undoes.
+    m_keychainQueue.push_back(std::move(op));
+    if (!m_keychainBusy)
+        runNextKeychainOp();
+}
+
+void ConnectionProfilesDialog::runNextKeychainOp()
+{
+    if (m_keychainQueue.empty()) {
+        m_keychainBusy = false;
+        return;
+    }
+    m_keychainBusy = true;
+    KeychainOp op = std::move(m_keychainQueue.front());
+    m_keychainQueue.pop_front();
+    op([this] { runNextKeychainOp(); });
+}
+
+void ConnectionProfilesDialog::movePassword(const QString &from,
+                                            const QString &to,
+                                            const QString &typed)
+{
+    if (!typed.isEmpty())
+        Redactor::registerSecret(typed);
+    enqueueKeychain([this, from, to, typed](const std::function<void()> &next) {
+        const auto finish = [this, to, next](bool ok, const QString &error, const QString &value) {
+            if (ok && !value.isEmpty() && to == m_currentProfile) {
+                m_storedPassword = value;
+                if (m_password->text() == value)
+                    m_password->clear();
+            }
+            if (!ok)
+                setMessage(tr("The profile was saved but its password was not: %1").arg(error),
+                           true);
+            setKeychainState(m_keychainState);
+            updateButtons();
+            emit passwordStored(to, ok, error);
+            next();
+        };
+        // Write the new entry before removing the old one, so a failure never loses the password.
+        const auto writeThenRemove = [this, from, to, finish](const QString &value) {
+            m_secrets.write(
+                to, value, this, [this, from, to, value, finish](const SecretResult &w) {
+                    if (!w.ok) {
+                        finish(false,
+                               from.isEmpty()
+                                   ? w.error
+                                   : tr("%1 (it is still stored under \"%2\")").arg(w.error, from),
+                               QString());
+                        return;
+                    }
+                    if (from.isEmpty() || from == to) {
+                        finish(true, QString(), value);
+                        return;
+                    }
+                    m_secrets.remove(from, this, [from, to, value, finish](const SecretResult &r) {
+                        if (r.ok || r.notFound)
+                            finish(true, QString(), value);
+                        else
+                            finish(false,
+                                   tr("it was copied to \"%1\" but could not be removed from "
+                                      "\"%2\": %3")
+                                       .arg(to, from, r.error),
+                                   value);
+                    });
+                });
+        };
+        if (!typed.isEmpty()) {
+            writeThenRemove(typed);
+            return;
+        }
+        // Renamed without typing a password: move whatever the keychain holds for the old name
+        // (read now, not from the form's copy, which may still be loading).
+        m_secrets.read(from, this, [finish, writeThenRemove](const SecretResult &r) {
+            if (r.ok)
+                writeThenRemove(r.value);
+            else if (r.notFound)
+                finish(true, QString(), QString());
+            else
+                finish(false, r.error, QString());
+        });
+    });
+}
+
 bool ConnectionProfilesDialog::saveProfile()
 {
     validate();
@@ -625,34 +722,24 @@ bool ConnectionProfilesDialog::saveProfile()
         setMessage(tr("Not saved: a profile named \"%1\" already exists.").arg(name), true);
         return false;
     }
+    const bool renamed = !previous.isEmpty() && previous != name;
     m_store->save(name, *config); // ProfileStore never writes the password
-    const QString typed = config->password;
-    QString carried = typed.isEmpty() ? m_storedPassword : typed;
-    if (!previous.isEmpty() && previous != name) {
+    if (renamed)
         m_store->remove(previous);
-        if (m_keychainState == KeychainState::Available)
-            m_secrets.remove(previous, this, [](const SecretResult &) {});
-    }
+    const QString typed = config->password;
     m_currentProfile = name;
+    if (renamed) {
+        // The move below sets the stored password; a read still pending for the old name is stale.
+        ++m_passwordReadGeneration;
+        m_passwordReadPending = false;
+    }
     reloadList(name);
     QString message = tr("Saved profile \"%1\".").arg(name);
-    if (!carried.isEmpty() && m_keychainState == KeychainState::Available
-        && (!typed.isEmpty() || previous != name)) {
-        Redactor::registerSecret(carried);
-        m_secrets.write(name, carried, this, [this, name, carried](const SecretResult &r) {
-            if (r.ok) {
-                if (name == m_currentProfile) {
-                    m_storedPassword = carried;
-                    if (m_password->text() == carried)
-                        m_password->clear();
-                }
-                setKeychainState(m_keychainState);
-            } else {
-                setMessage(tr("The profile was saved but its password was not: %1").arg(r.error),
-                           true);
-            }
-            emit passwordStored(name, r.ok, r.error);
-        });
+    if (m_keychainState == KeychainState::Available && renamed) {
+        movePassword(previous, name, typed);
+        message += QLatin1Char(' ') + tr("Moving the password in the keychain…");
+    } else if (m_keychainState == KeychainState::Available && !typed.isEmpty()) {
+        movePassword(QString(), name, typed);
         message += QLatin1Char(' ') + tr("Storing the password in the keychain…");
     } else if (!typed.isEmpty() && m_keychainState != KeychainState::Available) {
         message += QLatin1Char(' ')
@@ -681,8 +768,11 @@ bool ConnectionProfilesDialog::deleteProfile(bool confirm)
         return false;
     m_store->remove(name);
     if (m_keychainState == KeychainState::Available) {
-        m_secrets.remove(name, this, [this, name](const SecretResult &r) {
-            emit passwordStored(name, r.ok || r.notFound, r.notFound ? QString() : r.error);
+        enqueueKeychain([this, name](const std::function<void()> &next) {
+            m_secrets.remove(name, this, [this, name, next](const SecretResult &r) {
+                emit passwordStored(name, r.ok || r.notFound, r.notFound ? QString() : r.error);
+                next();
+            });
         });
     }
     qCInfo(lcUi).noquote() << "deleted connection profile" << name;

@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QTimer>
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -54,6 +56,8 @@ public:
     bool isTestRunning() const { return m_testRunning; }
     bool isPasswordReadPending() const { return m_passwordReadPending; }
     bool hasStoredPassword() const { return !m_storedPassword.isEmpty(); }
+    // A keychain write, move or delete started by a save or delete has not finished yet.
+    bool isKeychainBusy() const { return m_keychainBusy; }
     QString testResultText() const;
     QString messageText() const;
     QString keychainText() const;
@@ -95,12 +99,20 @@ private:
                             const QString &name,
                             const QString &filter);
     DatabaseConfig withPassword(DatabaseConfig config) const;
+    using KeychainOp = std::function<void(const std::function<void()> &next)>;
+    void enqueueKeychain(KeychainOp op);
+    void runNextKeychainOp();
+    // Stores typed under to (from empty), or moves from's entry to to after a rename (typed, when
+    // given, replaces it). Emits passwordStored(to, ...) when done.
+    void movePassword(const QString &from, const QString &to, const QString &typed);
 
     std::unique_ptr<ProfileStore> m_store;
     SecretStore m_secrets;
     QString m_currentProfile;
     QString m_storedPassword; // read from the keychain for the current profile; memory only
     bool m_passwordReadPending = false;
+    std::deque<KeychainOp> m_keychainQueue;
+    bool m_keychainBusy = false;
     quint64 m_passwordReadGeneration = 0;
     KeychainState m_keychainState = KeychainState::Checking;
     QStringList m_errors; // settings that cannot be used
