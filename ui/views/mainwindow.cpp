@@ -10,11 +10,13 @@
 #include <app/connectionsession.h>
 #include <app/theme.h>
 #include <dialogs/connectionprofilesdialog.h>
+#include <i18n/translator.h>
 #include <melodee/version.h>
 #include <secrets/secretstore.h>
 #include <util/logging.h>
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
@@ -129,6 +131,8 @@ void MainWindow::createActions()
     logAction->setText(tr("&Log"));
     logAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     view->addAction(logAction);
+    view->addSeparator();
+    createLanguageMenu(view);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Melodee Admin"));
@@ -138,6 +142,88 @@ void MainWindow::createActions()
     QAction *aboutQt = help->addAction(tr("About &Qt"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+QString MainWindow::languageDisplayName(const QString &language)
+{
+    // Each language in its own name, untranslated, so a user lost in a foreign UI finds theirs.
+    if (language == QLatin1String("en"))
+        return QStringLiteral("English");
+    if (language == QLatin1String("de"))
+        return QStringLiteral("Deutsch");
+    if (language == QLatin1String("fr"))
+        return QStringLiteral("Français");
+    const QString native = QLocale(language).nativeLanguageName();
+    if (native.isEmpty())
+        return language;
+    return native.left(1).toUpper() + native.mid(1);
+}
+
+void MainWindow::createLanguageMenu(QMenu *parent)
+{
+    // The views set their texts once, when built, and none handles QEvent::LanguageChange; so the
+    // choice is stored and applies at the next start (see docs/translations.md).
+    QMenu *menu = parent->addMenu(tr("L&anguage"));
+    menu->setObjectName(QStringLiteral("languageMenu"));
+    m_languageGroup = new QActionGroup(this);
+    m_languageGroup->setExclusionPolicy(QActionGroup::ExclusionPolicy::Exclusive);
+    const auto add = [this, menu](const QString &text, const QString &code) {
+        QAction *action = menu->addAction(text);
+        action->setObjectName(QStringLiteral("language_")
+                              + (code.isEmpty() ? QStringLiteral("system") : code));
+        action->setCheckable(true);
+        action->setData(code);
+        m_languageGroup->addAction(action);
+    };
+    add(tr("System default"), QString());
+    menu->addSeparator();
+    for (const QString &code : Translator::availableLanguages())
+        add(languageDisplayName(code), code);
+    updateLanguageMenu();
+    connect(m_languageGroup, &QActionGroup::triggered, this, &MainWindow::chooseLanguage);
+}
+
+QString MainWindow::languageMenuChoice(const QString &language)
+{
+    // The stored override may be regional ("fr_CA") or have no catalogue ("ja"): map it to the
+    // menu entry that is actually in effect, the language's catalogue or the system default.
+    const QString trimmed = language.trimmed();
+    if (trimmed.isEmpty() || trimmed == QLatin1String("system"))
+        return QString();
+    const QLocale locale(trimmed);
+    if (locale.language() == QLocale::C)
+        return QString();
+    for (const QString &code : Translator::availableLanguages()) {
+        if (QLocale(code).language() == locale.language())
+            return code;
+    }
+    return QStringLiteral("en"); // a language without a catalogue shows the English source
+}
+
+void MainWindow::updateLanguageMenu()
+{
+    const QString choice = languageMenuChoice(Translator::languageOverride());
+    for (QAction *action : m_languageGroup->actions())
+        action->setChecked(action->data().toString() == choice);
+}
+
+void MainWindow::chooseLanguage(QAction *action)
+{
+    const QString code = action->data().toString();
+    if (code == languageMenuChoice(Translator::languageOverride()))
+        return;
+    Translator::setLanguageOverride(code);
+    qCInfo(lcUi).noquote() << "UI language set to" << (code.isEmpty() ? "system" : code);
+    auto *box = new QMessageBox(QMessageBox::Information,
+                                tr("Language"),
+                                tr("The language changes to %1 the next time you start Melodee "
+                                   "Admin.")
+                                    .arg(action->text()),
+                                QMessageBox::Ok,
+                                this);
+    box->setObjectName(QStringLiteral("languageRestartNotice"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // not exec(): nothing waits on the user
 }
 
 void MainWindow::addPage(ViewPage *page)

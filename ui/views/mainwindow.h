@@ -12,7 +12,10 @@
 #include <QMainWindow>
 #include <QPointer>
 
+class QAction;
+class QActionGroup;
 class QLabel;
+class QMenu;
 class QListWidget;
 class QStackedWidget;
 
@@ -62,6 +65,11 @@ public:
 
     QString lastProfile() const;
 
+    // View > Language: the entry ("" = system default, else a language code) a stored override
+    // selects, and the name shown for a language code.
+    static QString languageMenuChoice(const QString &language);
+    static QString languageDisplayName(const QString &language);
+
     // Status bar texts, for tests and screenshots.
     QString connectionText() const;
     QString healthText() const;
@@ -79,6 +87,9 @@ protected:
 private:
     void createActions();
     void addPage(ViewPage *page);
+    void createLanguageMenu(QMenu *parent);
+    void updateLanguageMenu();
+    void chooseLanguage(QAction *action);
     void onCurrentPageChanged(int index);
     void updateActivePages();
     void updateConnectionStatus();
@@ -97,6 +108,7 @@ private:
     LogDock *m_logDock = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_healthLabel = nullptr;
+    QActionGroup *m_languageGroup = nullptr;
     QPointer<ConnectionProfilesDialog> m_profilesDialog;
     QString m_profileSettingsFile;
     AppConfig m_baseConfig; // session/redis/migrate settings from start-up, kept across connects
