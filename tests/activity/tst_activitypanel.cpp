@@ -254,6 +254,8 @@ void tst_ActivityPanel::terminateAsksFirst()
     m_view->show();
     m_view->setActive(true);
     QTRY_VERIFY_WITH_TIMEOUT(selectPid(sleeper.pid()), 10000);
+    // From here on only the refresh that follows the action can update the list.
+    m_panel->setRefreshInterval(std::chrono::hours(1));
 
     auto seen = std::make_shared<QString>();
     answerConfirmation(m_panel, accept ? QMessageBox::Yes : QMessageBox::Cancel, seen);

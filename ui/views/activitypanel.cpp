@@ -101,7 +101,7 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     connect(m_terminateAction, &QAction::triggered, this, &ActivityPanel::terminateSelected);
     connect(m_cancelButton, &QPushButton::clicked, this, &ActivityPanel::cancelSelected);
     connect(m_terminateButton, &QPushButton::clicked, this, &ActivityPanel::terminateSelected);
-    connect(m_refreshButton, &QPushButton::clicked, this, &ActivityPanel::refresh);
+    connect(m_refreshButton, &QPushButton::clicked, this, &ActivityPanel::refreshSoon);
     connect(m_copyQueryAction, &QAction::triggered, this, [this] {
         if (const ServerSession *s = m_model->sessionAt(m_model->rowOfPid(selectedPid())))
             QGuiApplication::clipboard()->setText(s->query);
@@ -168,8 +168,7 @@ void ActivityPanel::setAllDatabases(bool all)
     }
     m_table->setColumnHidden(ActivityModel::Database, !all);
     abandonRefresh();
-    if (m_pool)
-        refresh();
+    refreshSoon();
 }
 
 int ActivityPanel::selectedPid() const
@@ -185,11 +184,22 @@ void ActivityPanel::refresh()
 {
     if (!m_pool || m_refresh.isRunning())
         return;
+    m_refreshAgain = false;
     m_refreshAbandoned = false;
     const auto scope = m_allDatabases->isChecked() ? ServerActivity::Scope::AllDatabases
                                                    : ServerActivity::Scope::CurrentDatabase;
     m_refresh.setFuture(
         m_pool->run([scope](PgConnection &conn) { return ServerActivity::snapshot(conn, scope); }));
+}
+
+void ActivityPanel::refreshSoon()
+{
+    // A refresh under way began before what the caller changed; run one more after it rather
+    // than show a list that still has a terminated session for another 2 s.
+    if (m_refresh.isRunning())
+        m_refreshAgain = true;
+    else
+        refresh();
 }
 
 void ActivityPanel::abandonRefresh()
@@ -209,7 +219,7 @@ void ActivityPanel::onRefreshFinished()
         return;
     if (m_refreshAbandoned) {
         m_refreshAbandoned = false;
-        if (m_active && m_pool)
+        if ((m_active || m_refreshAgain) && m_pool)
             refresh(); // the one the abandoned refresh stood in for
         return;
     }
@@ -245,6 +255,8 @@ void ActivityPanel::onRefreshFinished()
         m_refreshError = text;
         emit refreshed(false);
     }
+    if (m_refreshAgain)
+        refresh();
 }
 
 void ActivityPanel::updateActions()
@@ -358,7 +370,7 @@ void ActivityPanel::runAction(bool terminate, const ServerSession &target)
                               .arg(pid)
                               .arg(name, r.error),
                     r.details);
-                refresh();
+                refreshSoon();
                 emit actionFinished(false);
                 return;
             }
@@ -390,7 +402,7 @@ void ActivityPanel::runAction(bool terminate, const ServerSession &target)
                         .arg(name));
                 break;
             }
-            refresh();
+            refreshSoon();
             emit actionFinished(res.outcome != Outcome::StillRunning);
         });
 }

@@ -51,6 +51,9 @@ public:
 
     // Starts a refresh now unless one is in flight.
     void refresh();
+    // As refresh(), but when one is in flight, another follows it (after actions and the
+    // Refresh button: the running one may predate the change).
+    void refreshSoon();
     void cancelSelected();
     // Asks for confirmation naming the pid and application first.
     void terminateSelected();
@@ -74,6 +77,7 @@ private:
     QTimer m_timer;
     QFutureWatcher<ActivitySnapshot> m_refresh;
     bool m_refreshAbandoned = false;
+    bool m_refreshAgain = false;
     qint64 m_refreshCount = 0;
     QString m_refreshError;      // the refresh failure the banner shows, if any
     QThreadPool m_actionThreads; // cancel/terminate: one-off, waited for on destruction
