@@ -11,16 +11,19 @@
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTest>
 #include <QTimer>
 #include <QUuid>
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -72,6 +75,8 @@ private slots:
     void errorsGoToTheBanner();
     void allDatabases();
     void disconnectClears();
+    void destroyWhileRefreshWaits();
+    void refreshErrorsShownOnce();
 
 private:
     bool selectPid(int pid);
@@ -349,6 +354,59 @@ void tst_ActivityPanel::disconnectClears()
     QVERIFY(!m_panel->isPolling());
     auto *summary = m_panel->findChild<QLabel *>(QStringLiteral("activitySummary"));
     QCOMPARE(summary->text(), QStringLiteral("Not connected"));
+}
+
+void tst_ActivityPanel::destroyWhileRefreshWaits()
+{
+    // Every connection taken: the refresh waits for one (up to the 30 s acquire timeout).
+    std::shared_ptr<ConnectionPool> pool = m_session->pool();
+    std::vector<PooledConnection> held;
+    for (int i = 0; i < 4; ++i)
+        held.push_back(pool->acquire());
+    m_view->setActive(true);
+    QTRY_COMPARE(pool->stats().pendingWaiters, 1);
+    QElapsedTimer t;
+    t.start();
+    m_tester.reset();
+    m_view.reset(); // cancels the waiting refresh and must neither hang nor throw
+    QVERIFY2(t.elapsed() < 10000, qPrintable(QString::number(t.elapsed())));
+    QTRY_COMPARE(pool->stats().pendingWaiters, 0);
+    held.clear();
+}
+
+void tst_ActivityPanel::refreshErrorsShownOnce()
+{
+    // A port nobody listens on: every refresh fails at once with "connection refused".
+    QTcpServer closed;
+    QVERIFY(closed.listen(QHostAddress::LocalHost));
+    AppConfig config;
+    config.database = m_db;
+    config.database.port = closed.serverPort();
+    closed.close();
+    m_tester.reset();
+    m_view.reset();
+    m_session->connectTo(config);
+    m_view = std::make_unique<DashboardView>(m_session.get());
+    m_panel = m_view->activityPanel();
+    m_panel->setRefreshInterval(50ms);
+    QSignalSpy refreshed(m_panel, &ActivityPanel::refreshed);
+    m_view->setActive(true);
+    QVERIFY(refreshed.wait(10000));
+    QVERIFY(!refreshed.at(0).at(0).toBool());
+    ErrorBanner *banner = m_panel->banner();
+    QVERIFY(banner->isError());
+    QVERIFY2(banner->message().startsWith(QLatin1String("Could not read the server's sessions")),
+             qPrintable(banner->message()));
+    QCOMPARE(m_panel->model()->rowCount(), 0);
+
+    // The admin closes it; the same failure every 50 ms does not bring it back.
+    banner->clear();
+    QTRY_VERIFY_WITH_TIMEOUT(refreshed.count() >= 4, 10000);
+    QVERIFY(banner->message().isEmpty());
+    for (const QList<QVariant> &args : std::as_const(refreshed))
+        QVERIFY(!args.at(0).toBool());
+    // The last refresh failed and kept its exception: destroying the view must not rethrow it.
+    m_view.reset();
 }
 
 QTEST_MAIN(tst_ActivityPanel)

@@ -122,7 +122,10 @@ ActivityPanel::~ActivityPanel()
 {
     // The refresh runs on the pool's workers; cancelling it sends PQcancel, so this is quick.
     abandonRefresh();
-    m_refresh.waitForFinished();
+    try {
+        m_refresh.waitForFinished(); // rethrows a failed refresh's error; it was shown already
+    } catch (...) {
+    }
     m_actionThreads.waitForDone();
 }
 
