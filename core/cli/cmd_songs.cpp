@@ -108,6 +108,10 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
                                      QStringLiteral("id, name, artist or created (default id)."),
                                      QStringLiteral("SORT"),
                                      QStringLiteral("id"));
+    const QCommandLineOption descOpt(
+        QStringLiteral("desc"),
+        QStringLiteral("Descending order (the same index read backwards). Cursors name a "
+                       "position, not a direction: pass --desc again with --after/--before."));
     const QCommandLineOption limitOpt(QStringLiteral("limit"),
                                       QStringLiteral("Rows per page (default 50)."),
                                       QStringLiteral("N"),
@@ -127,6 +131,7 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
                        monthOpt,
                        idOpt,
                        sortOpt,
+                       descOpt,
                        limitOpt,
                        searchOpt,
                        artistOpt,
@@ -155,6 +160,10 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
                     .arg(parser.value(sortOpt))
                     .toStdString());
         req.sort = *sort;
+        req.descending = parser.isSet(descOpt);
+        if (req.descending && (parser.isSet(monthOpt) || parser.isSet(idOpt)))
+            throw std::invalid_argument(
+                "--desc works with --after, --before, --last and --at, not with --month or --id");
         bool ok = false;
         req.limit = parser.value(limitOpt).toInt(&ok);
         if (!ok || req.limit < 1 || req.limit > 10000)
@@ -212,7 +221,8 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
         page = repo.page(*conn, req);
         break;
     case Jump::Fraction:
-        page = repo.pageAtFraction(*conn, req.sort, req.filter, fraction, req.limit);
+        page
+            = repo.pageAtFraction(*conn, req.sort, req.filter, fraction, req.limit, req.descending);
         break;
     case Jump::Month:
         page = repo.pageAtMonth(*conn, year, month, req.filter, req.limit);
@@ -227,6 +237,7 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
         for (const Song &s : page.songs)
             songs.append(s.toJson());
         ctx.printJson({{QStringLiteral("sort"), songSortName(req.sort)},
+                       {QStringLiteral("descending"), req.descending},
                        {QStringLiteral("songs"), songs},
                        {QStringLiteral("next_cursor"),
                         page.nextCursor.isEmpty() ? QJsonValue() : QJsonValue(page.nextCursor)},

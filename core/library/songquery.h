@@ -74,6 +74,9 @@ struct PageRequest
     int limit = 50;
     PageAnchor anchor = PageAnchor::First;
     SongKey key; // for After/Before/AtOrAfter
+    // The sort reversed. Anchors stay relative to the requested order (First is the largest key,
+    // After means smaller keys); the same index is scanned backwards.
+    bool descending = false;
 };
 
 struct SongPage

@@ -194,12 +194,18 @@ QByteArray SongRepository::pageSql(const PageRequest &req, QList<QByteArray> *pa
     if (req.sort == SongSort::Artist)
         where << QStringLiteral("s.artist_id IS NOT NULL");
 
-    const bool descending = req.anchor == PageAnchor::Last || req.anchor == PageAnchor::Before;
+    // The index is scanned backwards when reading against the requested order (Last, Before) of
+    // an ascending sort, or with it in a descending one.
+    const bool backwards = req.anchor == PageAnchor::Last || req.anchor == PageAnchor::Before;
+    const bool descending = backwards != req.descending;
     if (req.anchor == PageAnchor::After || req.anchor == PageAnchor::Before
         || req.anchor == PageAnchor::AtOrAfter) {
-        const QString op = req.anchor == PageAnchor::After    ? QStringLiteral(">")
-                           : req.anchor == PageAnchor::Before ? QStringLiteral("<")
-                                                              : QStringLiteral(">=");
+        // "After" in a descending order is "smaller key".
+        const QString op = req.anchor == PageAnchor::Before
+                               ? (req.descending ? QStringLiteral(">") : QStringLiteral("<"))
+                           : req.anchor == PageAnchor::After
+                               ? (req.descending ? QStringLiteral("<") : QStringLiteral(">"))
+                               : (req.descending ? QStringLiteral("<=") : QStringLiteral(">="));
         const SongKey &k = req.key;
         const auto ph = [params](const QByteArray &v) {
             return QString::fromLatin1(placeholder(params, v));
@@ -393,15 +399,25 @@ std::optional<SongKey> SongRepository::keyAtFraction(PgConnection &conn,
     return key;
 }
 
-PageRequest SongRepository::fractionRequest(
-    PgConnection &conn, SongSort sort, const SongFilter &filter, double fraction, int limit) const
+PageRequest SongRepository::fractionRequest(PgConnection &conn,
+                                            SongSort sort,
+                                            const SongFilter &filter,
+                                            double fraction,
+                                            int limit,
+                                            bool descending) const
 {
     checkLimit(limit);
     PageRequest req;
     req.sort = sort;
     req.filter = filter;
     req.limit = limit;
-    const auto key = keyAtFraction(conn, sort, filter, fraction);
+    req.descending = descending;
+    // A fraction of the descending order is the complementary fraction of the ascending one.
+    const auto key = keyAtFraction(conn,
+                                   sort,
+                                   filter,
+                                   descending && fraction >= 0.0 && fraction <= 1.0 ? 1.0 - fraction
+                                                                                    : fraction);
     if (fraction >= 1.0 || (!key && fraction >= 0.5)) {
         req.anchor = PageAnchor::Last;
     } else if (fraction <= 0.0 || !key) {
@@ -413,10 +429,14 @@ PageRequest SongRepository::fractionRequest(
     return req;
 }
 
-SongPage SongRepository::pageAtFraction(
-    PgConnection &conn, SongSort sort, const SongFilter &filter, double fraction, int limit) const
+SongPage SongRepository::pageAtFraction(PgConnection &conn,
+                                        SongSort sort,
+                                        const SongFilter &filter,
+                                        double fraction,
+                                        int limit,
+                                        bool descending) const
 {
-    PageRequest req = fractionRequest(conn, sort, filter, fraction, limit);
+    PageRequest req = fractionRequest(conn, sort, filter, fraction, limit, descending);
     SongPage p = page(conn, req);
     // Near the end the key can leave less than a page; show the last full page instead.
     if (req.anchor == PageAnchor::AtOrAfter && p.songs.size() < limit) {

@@ -39,11 +39,13 @@ public:
     SongPage page(PgConnection &conn, const PageRequest &request) const;
     // Jumps. fraction in [0,1] is turned into a key from the planner's histogram (pg_stats) or,
     // without statistics, from the key's min/max; the page starts at that key.
+    // descending: the fraction is of the descending order and so is the page.
     SongPage pageAtFraction(PgConnection &conn,
                             SongSort sort,
                             const SongFilter &filter,
                             double fraction,
-                            int limit) const;
+                            int limit,
+                            bool descending = false) const;
     SongPage
     pageAtMonth(PgConnection &conn, int year, int month, const SongFilter &filter, int limit) const;
     // The page in `sort` order that starts with song `id`. In id order a missing id starts the page
@@ -103,7 +105,8 @@ public:
                                 SongSort sort,
                                 const SongFilter &filter,
                                 double fraction,
-                                int limit) const;
+                                int limit,
+                                bool descending = false) const;
 
 private:
     qint64 write(PgConnection &conn,
