@@ -107,7 +107,8 @@ BackendSignalResult signal(PgConnection &conn,
                            const QString &verb,
                            const QByteArray &sql,
                            const PgParams &params,
-                           const Target &t)
+                           const Target &t,
+                           std::chrono::milliseconds wait = {})
 {
     BackendSignalResult result;
     result.pid = pid;
@@ -115,6 +116,7 @@ BackendSignalResult signal(PgConnection &conn,
     result.application = t.application;
     result.backendType = t.backendType;
     bool delivered = false;
+    const auto started = std::chrono::steady_clock::now();
     try {
         const PgResult r = conn.execCached(sql, params, {operation, kTable});
         delivered = r.toBool(0, 1);
@@ -131,7 +133,8 @@ BackendSignalResult signal(PgConnection &conn,
         = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
     if (again.rows() == 0)
         throw goneError(operation, pid);
-    if (operation == kTerminate && params.size() > 1) {
+    // Both failures answer false; only a timeout takes the whole wait.
+    if (wait.count() > 0 && std::chrono::steady_clock::now() - started >= wait * 9 / 10) {
         result.outcome = BackendSignalResult::Outcome::StillRunning;
         return result;
     }
@@ -260,7 +263,8 @@ ServerActivity::terminate(PgConnection &conn, int pid, std::chrono::milliseconds
                       QStringLiteral("terminate"),
                       kTerminateWaitSql,
                       {QByteArray::number(pid), QByteArray::number(qint64(wait.count()))},
-                      t);
+                      t,
+                      wait);
     return signal(conn,
                   pid,
                   kTerminate,

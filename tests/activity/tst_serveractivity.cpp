@@ -64,6 +64,7 @@ private slots:
     void terminateSelfOnHeldConnectionIsRefused();
     void badPids_data();
     void badPids();
+    void backgroundProcessIsRefused_data();
     void backgroundProcessIsRefused();
     void permissionDenied();
 
@@ -315,8 +316,17 @@ void tst_ServerActivity::badPids()
     }
 }
 
+void tst_ServerActivity::backgroundProcessIsRefused_data()
+{
+    QTest::addColumn<bool>("terminate");
+    QTest::newRow("cancel") << false;
+    // pg_terminate_backend(pid, 5000) answers false at once: not a timeout ("still running").
+    QTest::newRow("terminate") << true;
+}
+
 void tst_ServerActivity::backgroundProcessIsRefused()
 {
+    QFETCH(bool, terminate);
     ConnectionPool pool(m_db, {});
     ServerActivity activity(pool);
     int checkpointer = 0;
@@ -325,8 +335,11 @@ void tst_ServerActivity::backgroundProcessIsRefused()
             checkpointer = x.pid;
     QVERIFY(checkpointer > 0);
     try {
-        activity.cancel(checkpointer);
-        QFAIL("the checkpointer was cancelled");
+        if (terminate)
+            activity.terminate(checkpointer);
+        else
+            activity.cancel(checkpointer);
+        QFAIL("the checkpointer was signalled");
     } catch (const DbError &e) {
         QCOMPARE(e.sqlState(), QStringLiteral("55000"));
         QVERIFY2(e.toString().contains(QLatin1String("(checkpointer)")), qPrintable(e.toString()));
