@@ -10,6 +10,7 @@
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -247,13 +248,16 @@ void tst_ActivityPanel::cancelFromPanel()
 void tst_ActivityPanel::terminateAsksFirst_data()
 {
     QTest::addColumn<bool>("accept");
-    QTest::newRow("declined") << false;
-    QTest::newRow("accepted") << true;
+    QTest::addColumn<bool>("viaKey");
+    QTest::newRow("declined, button") << false << false;
+    QTest::newRow("declined, Del key") << false << true;
+    QTest::newRow("accepted, button") << true << false;
 }
 
 void tst_ActivityPanel::terminateAsksFirst()
 {
     QFETCH(bool, accept);
+    QFETCH(bool, viaKey);
     const QString app = uniqueName("tst-terminateme-");
     Sleeper sleeper(m_db, app);
     m_view->show();
@@ -267,7 +271,14 @@ void tst_ActivityPanel::terminateAsksFirst()
     QSignalSpy finished(m_panel, &ActivityPanel::actionFinished);
     auto *button = m_panel->findChild<QAbstractButton *>(QStringLiteral("terminateBackendButton"));
     QVERIFY(button && button->isEnabled());
-    button->click(); // returns after the box was answered
+    if (viaKey) {
+        QApplication::setActiveWindow(m_view.get());
+        m_panel->table()->setFocus();
+        QVERIFY(QTest::qWaitForWindowActive(m_view.get()));
+        QTest::keyClick(m_panel->table(), Qt::Key_Delete); // returns after the box was answered
+    } else {
+        button->click();
+    }
     QVERIFY2(
         seen->contains(
             QStringLiteral("Terminate session %1 (%2, user postgres)").arg(sleeper.pid()).arg(app)),
