@@ -6,6 +6,7 @@
 #include <views/songsview.h>
 
 #include <QDir>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollBar>
@@ -32,6 +33,7 @@ private slots:
     void searchBox();
     void detailsThroughCache();
     void renameAndDelete();
+    void headerClicksReverseTheSort();
     void screenshot();
 
 private:
@@ -230,6 +232,48 @@ void TstSongsView::renameAndDelete()
         0);
     QVERIFY(waitLoaded(4));
     QVERIFY(m_view->model()->data(m_view->model()->index(4, 0)).toLongLong() != victim);
+}
+
+void TstSongsView::headerClicksReverseTheSort()
+{
+    QHeaderView *header = m_view->table()->horizontalHeader();
+    SongTableModel *model = m_view->model();
+    const auto click = [header](int column) {
+        const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    };
+    click(SongTableModel::NameColumn);
+    QCOMPARE(model->songSort(), SongSort::Name);
+    QCOMPARE(model->sortOrder(), Qt::AscendingOrder);
+    click(SongTableModel::NameColumn);
+    QCOMPARE(model->songSort(), SongSort::Name);
+    QCOMPARE(model->sortOrder(), Qt::DescendingOrder);
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    QVERIFY(waitLoaded(0));
+    QCOMPARE(model->songAt(0)->id,
+             psqlNumber(QStringLiteral("SELECT id FROM melodee_songs ORDER BY name_normalized "
+                                       "DESC, id DESC LIMIT 1")));
+    // Album has no index: the sort stays, and so does the arrow.
+    click(SongTableModel::AlbumColumn);
+    QCOMPARE(model->songSort(), SongSort::Name);
+    QCOMPARE(model->sortOrder(), Qt::DescendingOrder);
+    QCOMPARE(header->sortIndicatorSection(), int(SongTableModel::NameColumn));
+    QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+    // The last row of the descending order is the first name.
+    const int last = model->rowCount() - 1;
+    m_view->table()->scrollToBottom();
+    QVERIFY(waitLoaded(last));
+    QCOMPARE(model->songAt(last)->id,
+             psqlNumber(QStringLiteral(
+                 "SELECT id FROM melodee_songs ORDER BY name_normalized, id LIMIT 1")));
+    // Back to id order for the screenshot.
+    click(SongTableModel::IdColumn);
+    if (model->sortOrder() != Qt::AscendingOrder)
+        click(SongTableModel::IdColumn);
+    QCOMPARE(model->songSort(), SongSort::Id);
+    QCOMPARE(model->sortOrder(), Qt::AscendingOrder);
+    m_view->table()->scrollToTop();
+    QVERIFY(waitLoaded(0));
 }
 
 void TstSongsView::screenshot()

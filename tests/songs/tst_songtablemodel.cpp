@@ -31,6 +31,8 @@ private slots:
     void lruBound();
     void farJumpUsesFraction();
     void sortByName();
+    void sortDescending_data();
+    void sortDescending();
     void search_data();
     void search();
     void exactCount();
@@ -230,6 +232,77 @@ void TstSongTableModel::sortByName()
     // A column without an index keeps the current order.
     m_model->sort(SongTableModel::DurationColumn, Qt::AscendingOrder);
     QCOMPARE(m_model->songSort(), SongSort::Name);
+}
+
+void TstSongTableModel::sortDescending_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("order"); // the index columns, ascending
+    QTest::addColumn<QString>("where");
+    QTest::newRow("id") << int(SongTableModel::IdColumn) << "id" << QString();
+    QTest::newRow("name") << int(SongTableModel::NameColumn) << "name_normalized, id" << QString();
+    QTest::newRow("artist") << int(SongTableModel::ArtistColumn) << "artist_id, name_normalized, id"
+                            << "WHERE artist_id IS NOT NULL";
+    QTest::newRow("created") << int(SongTableModel::CreatedColumn) << "created_at, id" << QString();
+}
+
+// A second header click reverses the order: the first rows are the database's ORDER BY ... DESC,
+// the last row is the smallest key.
+void TstSongTableModel::sortDescending()
+{
+    QFETCH(int, column);
+    QFETCH(QString, order);
+    QFETCH(QString, where);
+    QSignalSpy reset(m_model, &QAbstractItemModel::modelReset);
+    m_model->sort(column, Qt::AscendingOrder);
+    m_model->sort(column, Qt::DescendingOrder);
+    QCOMPARE(reset.count(), column == SongTableModel::IdColumn ? 1 : 2);
+    QCOMPARE(m_model->sortOrder(), Qt::DescendingOrder);
+    QCOMPARE(SongTableModel::columnForSort(m_model->songSort()), column);
+    QVERIFY(waitForCount());
+    QVERIFY(loadRow(0));
+    QString desc = order;
+    desc.replace(QLatin1String(","), QLatin1String(" DESC,"));
+    desc += QLatin1String(" DESC");
+    const QStringList expected
+        = TestEnv::psql(QStringLiteral("SELECT id FROM melodee_songs %1 ORDER BY %2 LIMIT %3")
+                            .arg(where, desc)
+                            .arg(m_model->blockSize()),
+                        m_db.dbname)
+              .split(QLatin1Char('\n'));
+    QCOMPARE(expected.size(), m_model->blockSize());
+    for (int r = 0; r < m_model->blockSize(); ++r)
+        QCOMPARE(m_model->songAt(r)->id, expected.at(r).trimmed().toLongLong());
+    QCOMPARE(m_model->loadStats().first, 1);
+
+    // The end of a descending order is the start of the ascending one.
+    const int last = m_model->rowCount() - 1;
+    QVERIFY(loadRow(last));
+    QCOMPARE(m_model->loadStats().last, 1);
+    QCOMPARE(m_model->songAt(last)->id,
+             psqlNumber(QStringLiteral("SELECT id FROM melodee_songs %1 ORDER BY %2 LIMIT 1")
+                            .arg(where, order)));
+    // A neighbour block follows by key, in descending order.
+    QVERIFY(loadRow(m_model->blockSize()));
+    QCOMPARE(m_model->loadStats().after, 1);
+    QCOMPARE(m_model->songAt(m_model->blockSize())->id,
+             psqlNumber(QStringLiteral("SELECT id FROM melodee_songs %1 ORDER BY %2 OFFSET %3 "
+                                       "LIMIT 1")
+                            .arg(where, desc)
+                            .arg(m_model->blockSize())));
+
+    // Back to ascending: the first row is the smallest key again.
+    m_model->sort(column, Qt::AscendingOrder);
+    QCOMPARE(m_model->sortOrder(), Qt::AscendingOrder);
+    QVERIFY(waitForCount());
+    QVERIFY(loadRow(0));
+    QCOMPARE(m_model->songAt(0)->id,
+             psqlNumber(QStringLiteral("SELECT id FROM melodee_songs %1 ORDER BY %2 LIMIT 1")
+                            .arg(where, order)));
+    // A column without an index keeps both the sort and its direction.
+    m_model->sort(SongTableModel::DurationColumn, Qt::DescendingOrder);
+    QCOMPARE(m_model->sortOrder(), Qt::AscendingOrder);
+    QCOMPARE(SongTableModel::columnForSort(m_model->songSort()), column);
 }
 
 void TstSongTableModel::search_data()

@@ -348,10 +348,24 @@ int SongTableModel::columnForSort(SongSort sort)
 
 void SongTableModel::sort(int column, Qt::SortOrder order)
 {
-    Q_UNUSED(order)
     const auto s = sortForColumn(column);
-    if (s && *s != m_sort)
-        setQuery(*s, m_filter);
+    if (!s)
+        return;
+    const bool descending = order == Qt::DescendingOrder;
+    if (*s == m_sort && descending == m_descending)
+        return;
+    m_sort = *s;
+    m_descending = descending;
+    reset();
+}
+
+void SongTableModel::setSortOrder(Qt::SortOrder order)
+{
+    const bool descending = order == Qt::DescendingOrder;
+    if (descending == m_descending)
+        return;
+    m_descending = descending;
+    reset();
 }
 
 void SongTableModel::requestBlock(int block) const
@@ -385,6 +399,7 @@ void SongTableModel::startBlock(int block)
     req.sort = m_sort;
     req.filter = m_filter;
     req.limit = m_blockSize;
+    req.descending = m_descending;
     std::optional<double> fraction;
     const int last = blockCount() - 1;
     const auto prev = m_blocks.constFind(block - 1);
@@ -425,7 +440,8 @@ void SongTableModel::startBlock(int block)
     auto repo = m_repo;
     auto future = m_pool->run([repo, req, fraction](PgConnection &conn) {
         if (fraction)
-            return repo->pageAtFraction(conn, req.sort, req.filter, *fraction, req.limit);
+            return repo->pageAtFraction(
+                conn, req.sort, req.filter, *fraction, req.limit, req.descending);
         return repo->page(conn, req);
     });
     m_inFlight.insert(block, future);

@@ -41,8 +41,14 @@ public:
 
     // Starts over on `pool` (nullptr: empty model). Waits for nothing: old work is cancelled.
     void setPool(std::shared_ptr<ConnectionPool> pool, const SessionConfig &session);
+    // Keeps the current sort order (ascending or descending).
     void setQuery(SongSort sort, const SongFilter &filter);
     SongSort songSort() const { return m_sort; }
+    Qt::SortOrder sortOrder() const
+    {
+        return m_descending ? Qt::DescendingOrder : Qt::AscendingOrder;
+    }
+    void setSortOrder(Qt::SortOrder order);
     const SongFilter &filter() const { return m_filter; }
     // Reloads the same query (after a write).
     void refresh();
@@ -51,7 +57,8 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
-    // Clicking a header picks the sort; orders are ascending (the indexes are).
+    // Clicking a header picks the sort, a second click reverses it (the same index, read
+    // backwards). Columns without an index (album, duration) keep the current sort.
     void sort(int column, Qt::SortOrder order) override;
     static std::optional<SongSort> sortForColumn(int column);
     static int columnForSort(SongSort sort);
@@ -104,6 +111,7 @@ private:
     std::shared_ptr<SongRepository> m_repo;
     mutable bool m_pumpScheduled = false;
     SongSort m_sort = SongSort::Id;
+    bool m_descending = false;
     SongFilter m_filter;
     int m_blockSize = 200;
     int m_maxBlocks = 50;

@@ -107,6 +107,16 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(SongTableModel::IdColumn, Qt::AscendingOrder);
+    // Runs after QTableView passed the click to the model: a column without an index (album,
+    // duration) leaves the sort as it was, and the arrow goes back to the column really sorted.
+    connect(m_table->horizontalHeader(),
+            &QHeaderView::sortIndicatorChanged,
+            this,
+            [this](int section, Qt::SortOrder order) {
+                const int column = SongTableModel::columnForSort(m_model->songSort());
+                if (section != column || order != m_model->sortOrder())
+                    m_table->horizontalHeader()->setSortIndicator(column, m_model->sortOrder());
+            });
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setDefaultSectionSize(22);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
