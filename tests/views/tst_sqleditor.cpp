@@ -2,6 +2,8 @@
 #include <widgets/sqlhighlighter.h>
 
 #include <QTest>
+#include <QTextBlock>
+#include <QTextLayout>
 
 using namespace melodee;
 
@@ -13,7 +15,21 @@ private slots:
     void marks_data();
     void marks();
     void readOnly();
+    void highlightsLargeTextInChunks_data();
+    void highlightsLargeTextInChunks();
+    void sameTextKeepsDocument();
 };
+
+namespace {
+QColor colourAt(const QTextBlock &block, int pos)
+{
+    for (const QTextLayout::FormatRange &r : block.layout()->formats()) {
+        if (pos >= r.start && pos < r.start + r.length)
+            return r.format.foreground().color();
+    }
+    return QColor();
+}
+} // namespace
 
 void TstSqlEditor::marks_data()
 {
@@ -47,6 +63,45 @@ void TstSqlEditor::readOnly()
     editor.setSql(QStringLiteral("SELECT 1"));
     QVERIFY(editor.isReadOnly());
     QCOMPARE(editor.highlighter()->tokens().size(), 2);
+}
+
+void TstSqlEditor::highlightsLargeTextInChunks_data()
+{
+    QTest::addColumn<int>("lines");
+    QTest::newRow("one line") << 1;
+    QTest::newRow("a screenful") << 40;
+    QTest::newRow("more than one chunk") << 20000;
+}
+
+void TstSqlEditor::highlightsLargeTextInChunks()
+{
+    QFETCH(int, lines);
+    SqlEditor editor;
+    QStringList text;
+    for (int i = 0; i < lines; ++i)
+        text << QStringLiteral("SELECT %1 FROM t;").arg(i);
+    editor.setSql(text.join(QLatin1Char('\n')));
+    const QColor keyword = editor.highlighter()->formatFor(SqlToken::Keyword).foreground().color();
+    // The top (what is on screen) is coloured before setSql() returns.
+    QCOMPARE(colourAt(editor.document()->firstBlock(), 0), keyword);
+    QTRY_VERIFY(!editor.isHighlighting());
+    QCOMPARE(colourAt(editor.document()->lastBlock(), 0), keyword);
+    QCOMPARE(editor.highlighter()->formattedBlockLimit(), -1);
+}
+
+void TstSqlEditor::sameTextKeepsDocument()
+{
+    SqlEditor editor;
+    const QString sql = QStringLiteral("CREATE TABLE a (id int);\nDROP TABLE a;");
+    editor.setSql(sql);
+    const int revision = editor.document()->revision();
+    editor.setSql(sql, {SqlLineMark{2, QStringLiteral("error"), QStringLiteral("r [x]: y")}});
+    QCOMPARE(editor.document()->revision(), revision);
+    QCOMPARE(editor.markedLines(), QList<int>{2});
+    // Text replaced behind setSql()'s back is set again.
+    editor.setPlainText(QStringLiteral("SELECT 1"));
+    editor.setSql(sql);
+    QCOMPARE(editor.toPlainText(), sql);
 }
 
 QTEST_MAIN(TstSqlEditor)

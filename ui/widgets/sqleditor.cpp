@@ -2,11 +2,14 @@
 
 #include "sqlhighlighter.h"
 
+#include <QElapsedTimer>
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QPainter>
 #include <QTextBlock>
 #include <QToolTip>
+
+#include <algorithm>
 
 namespace melodee {
 
@@ -40,6 +43,9 @@ SqlEditor::SqlEditor(QWidget *parent)
     });
     connect(this, &QPlainTextEdit::updateRequest, this, &SqlEditor::updateGutter);
     setViewportMargins(gutterWidth(), 0, 0, 0);
+    m_highlightTimer.setSingleShot(true);
+    m_highlightTimer.setInterval(0);
+    connect(&m_highlightTimer, &QTimer::timeout, this, &SqlEditor::highlightNextChunk);
 }
 
 int SqlEditor::gutterWidth() const
@@ -55,9 +61,17 @@ QColor SqlEditor::markColor(const QString &severity)
 
 void SqlEditor::setSql(const QString &sql, const QList<SqlLineMark> &marks)
 {
-    setPlainText(sql);
-    // Colour now rather than when the layout gets round to it, so a grab() right after shows it.
-    m_highlighter->rehighlight();
+    // The same text again (a dry run re-showing the plan on screen) keeps its layout and colours.
+    if (sql != m_sql || document()->characterCount() != m_sqlChars) {
+        m_sql = sql;
+        // Formatting every block of a large plan in one go blocked the event loop for tens of
+        // milliseconds: the text goes in unformatted, then the top chunk (what is on screen) is
+        // coloured now, so a grab() right after shows it, and the rest a chunk per tick.
+        m_highlighter->setFormattedBlockLimit(0);
+        setPlainText(sql);
+        m_sqlChars = document()->characterCount();
+        highlightNextChunk();
+    }
     m_marks = marks;
     QList<QTextEdit::ExtraSelection> selections;
     for (const SqlLineMark &m : marks) {
@@ -80,6 +94,29 @@ void SqlEditor::setSql(const QString &sql, const QList<SqlLineMark> &marks)
     }
     setExtraSelections(selections);
     m_gutter->update();
+}
+
+void SqlEditor::highlightNextChunk()
+{
+    QElapsedTimer clock;
+    clock.start();
+    const int blocks = document()->blockCount();
+    int next = std::max(0, m_highlighter->formattedBlockLimit());
+    while (next < blocks && clock.elapsed() < kHighlightChunkMs) {
+        // 16 blocks between clock reads: one block takes microseconds.
+        const int end = std::min(blocks, next + 16);
+        m_highlighter->setFormattedBlockLimit(end);
+        for (QTextBlock b = document()->findBlockByNumber(next); b.isValid() && next < end;
+             b = b.next(), ++next) {
+            m_highlighter->rehighlightBlock(b);
+        }
+    }
+    if (next < blocks) {
+        m_highlightTimer.start();
+    } else {
+        m_highlighter->setFormattedBlockLimit(-1); // edits and palette changes format everything
+        m_highlightTimer.stop();
+    }
 }
 
 QList<int> SqlEditor::markedLines() const

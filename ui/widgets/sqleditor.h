@@ -3,6 +3,7 @@
 #include <QList>
 #include <QPlainTextEdit>
 #include <QString>
+#include <QTimer>
 
 namespace melodee {
 
@@ -31,6 +32,10 @@ public:
     // Lines (1-based) that carry an extra selection, for tests.
     QList<int> markedLines() const;
     int gutterWidth() const;
+    // True while a large text is still being coloured, a chunk per event-loop tick.
+    bool isHighlighting() const { return m_highlightTimer.isActive(); }
+    // Wall time one highlighting chunk may take before yielding to the event loop.
+    static constexpr int kHighlightChunkMs = 4;
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -41,10 +46,14 @@ private:
     void paintGutter(QPaintEvent *event);
     void updateGutter(const QRect &rect, int dy);
     static QColor markColor(const QString &severity);
+    void highlightNextChunk();
 
     QWidget *m_gutter = nullptr;
     SqlHighlighter *m_highlighter = nullptr;
     QList<SqlLineMark> m_marks;
+    QString m_sql;
+    int m_sqlChars = -1; // catches the text being replaced other than by setSql()
+    QTimer m_highlightTimer;
 };
 
 } // namespace melodee

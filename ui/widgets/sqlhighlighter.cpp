@@ -62,12 +62,21 @@ QString SqlHighlighter::scanError() const
     return m_scanError;
 }
 
+void SqlHighlighter::setFormattedBlockLimit(int limit)
+{
+    if (limit == 0)
+        m_scannedRevision = -1; // a new text follows
+    m_formattedBlockLimit = limit;
+}
+
 // setPlainText() can keep the revision while replacing the text, so the length is checked too.
 bool SqlHighlighter::stale() const
 {
-    return document()
-           && (m_scannedRevision != document()->revision()
-               || m_scannedChars != document()->characterCount());
+    if (!document())
+        return false;
+    if (m_scannedRevision == -1 || m_scannedChars != document()->characterCount())
+        return true;
+    return m_formattedBlockLimit < 0 && m_scannedRevision != document()->revision();
 }
 
 void SqlHighlighter::rescan() const
@@ -88,6 +97,8 @@ void SqlHighlighter::highlightBlock(const QString &text)
     // A new state per scan makes Qt carry on to the following blocks, which an edit can recolour
     // (opening a comment on one line changes every line after it).
     setCurrentBlockState(m_scannedRevision);
+    if (m_formattedBlockLimit >= 0 && currentBlock().blockNumber() >= m_formattedBlockLimit)
+        return;
     const int blockStart = currentBlock().position();
     const int blockEnd = blockStart + int(text.size());
     // First token that ends after the block starts; tokens are in text order.

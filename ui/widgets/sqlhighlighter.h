@@ -25,6 +25,12 @@ public:
     // The tokens of the current text (scanned on demand if highlighting has not run yet).
     const QList<SqlToken> &tokens() const;
     QString scanError() const;
+    // Blocks from this number on get no formats (-1: every block is formatted). SqlEditor uses it
+    // to colour a large text a chunk per event-loop tick instead of all at once. While a limit is
+    // set, only a change of length or a new text (0 sets it) makes a rescan: each per-block
+    // rehighlight bumps the document's revision.
+    void setFormattedBlockLimit(int limit);
+    int formattedBlockLimit() const { return m_formattedBlockLimit; }
 
 protected:
     void highlightBlock(const QString &text) override;
@@ -38,6 +44,7 @@ private:
     mutable int m_scannedChars = -1;
     bool stale() const;
     QHash<int, QTextCharFormat> m_formats;
+    int m_formattedBlockLimit = -1;
 };
 
 } // namespace melodee
