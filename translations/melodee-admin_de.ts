@@ -111,6 +111,228 @@
     </message>
 </context>
 <context>
+    <name>melodee::ActivityModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 T %2 h</translation>
+    </message>
+    <message>
+        <source>local socket</source>
+        <translation>lokaler Socket</translation>
+    </message>
+    <message>
+        <source>State since %1</source>
+        <translation>Zustand seit %1</translation>
+    </message>
+    <message>
+        <source>Query started %1</source>
+        <translation>Abfrage gestartet %1</translation>
+    </message>
+    <message>
+        <source>Transaction started %1</source>
+        <translation>Transaktion gestartet %1</translation>
+    </message>
+    <message>
+        <source>pid %1 · %2</source>
+        <translation>PID %1 · %2</translation>
+    </message>
+    <message>
+        <source>Connected %1</source>
+        <translation>Verbunden %1</translation>
+    </message>
+    <message>
+        <source>Ours: the connection that read this list</source>
+        <translation>Unsere: die Verbindung, die diese Liste gelesen hat</translation>
+    </message>
+    <message>
+        <source>Ours: a connection of this application&apos;s pool</source>
+        <translation>Unsere: eine Verbindung aus dem Pool dieser Anwendung</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Wait event</source>
+        <translation>Warteereignis</translation>
+    </message>
+    <message>
+        <source>In state</source>
+        <translation>Im Zustand</translation>
+    </message>
+    <message>
+        <source>Query age</source>
+        <translation>Abfragealter</translation>
+    </message>
+    <message>
+        <source>Transaction</source>
+        <translation>Transaktion</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Abfrage</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ActivityPanel</name>
+    <message>
+        <source>Server activity</source>
+        <translation>Serveraktivität</translation>
+    </message>
+    <message>
+        <source>All databases</source>
+        <translation>Alle Datenbanken</translation>
+    </message>
+    <message>
+        <source>Also list sessions of other databases and the server&apos;s background processes</source>
+        <translation>Auch Sitzungen anderer Datenbanken und die Hintergrundprozesse des Servers auflisten</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Cancel query</source>
+        <translation>Abfrage abbrechen</translation>
+    </message>
+    <message>
+        <source>Ask the server to cancel the selected session&apos;s running query (pg_cancel_backend)</source>
+        <translation>Den Server bitten, die laufende Abfrage der gewählten Sitzung abzubrechen (pg_cancel_backend)</translation>
+    </message>
+    <message>
+        <source>Terminate session…</source>
+        <translation>Sitzung beenden…</translation>
+    </message>
+    <message>
+        <source>End the selected session and its connection (pg_terminate_backend)</source>
+        <translation>Die gewählte Sitzung und ihre Verbindung beenden (pg_terminate_backend)</translation>
+    </message>
+    <message>
+        <source>Copy query</source>
+        <translation>Abfrage kopieren</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s sessions: %1</source>
+        <translation>Die Sitzungen des Servers konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Reading sessions…</source>
+        <translation>Sitzungen werden gelesen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) on the server</source>
+        <translation>
+            <numerusform>%n Sitzung auf dem Server</numerusform>
+            <numerusform>%n Sitzungen auf dem Server</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) in %1</source>
+        <translation>
+            <numerusform>%n Sitzung in %1</numerusform>
+            <numerusform>%n Sitzungen in %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of ours (highlighted)</source>
+        <translation>
+            <numerusform>%n davon unsere (hervorgehoben)</numerusform>
+            <numerusform>%n davon unsere (hervorgehoben)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more in other databases or background processes</source>
+        <translation>
+            <numerusform>%n weitere in anderen Datenbanken oder Hintergrundprozessen</numerusform>
+            <numerusform>%n weitere in anderen Datenbanken oder Hintergrundprozessen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Terminate session %1 (%2, user %3)?
+
+Its connection is closed and a transaction in progress is rolled back.</source>
+        <translation>Sitzung %1 (%2, Benutzer %3) beenden?
+
+Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</translation>
+    </message>
+    <message>
+        <source>This is a connection of this application&apos;s own pool; the pool opens a new one when needed.</source>
+        <translation>Dies ist eine Verbindung aus dem eigenen Pool dieser Anwendung; der Pool öffnet bei Bedarf eine neue.</translation>
+    </message>
+    <message>
+        <source>Terminate session</source>
+        <translation>Sitzung beenden</translation>
+    </message>
+    <message>
+        <source>Terminate</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Could not terminate pid %1 (%2): %3</source>
+        <translation>PID %1 (%2) konnte nicht beendet werden: %3</translation>
+    </message>
+    <message>
+        <source>Could not cancel the query of pid %1 (%2): %3</source>
+        <translation>Die Abfrage von PID %1 (%2) konnte nicht abgebrochen werden: %3</translation>
+    </message>
+    <message>
+        <source>Terminated pid %1 (%2).</source>
+        <translation>PID %1 (%2) beendet.</translation>
+    </message>
+    <message>
+        <source>Cancel sent to pid %1 (%2): its running query ends with an error.</source>
+        <translation>Abbruch an PID %1 (%2) gesendet: die laufende Abfrage endet mit einem Fehler.</translation>
+    </message>
+    <message>
+        <source>pid %1 (%2) is %3 and runs no query: nothing to cancel.</source>
+        <translation>PID %1 (%2) ist %3 und führt keine Abfrage aus: nichts abzubrechen.</translation>
+    </message>
+    <message>
+        <source>pid %1 was an idle connection of our own pool; the pool closed it.</source>
+        <translation>PID %1 war eine freie Verbindung aus unserem eigenen Pool; der Pool hat sie geschlossen.</translation>
+    </message>
+    <message>
+        <source>Terminate sent to pid %1 (%2), but it had not exited after 5 s.</source>
+        <translation>Beenden an PID %1 (%2) gesendet, aber der Prozess lief nach 5 s noch.</translation>
+    </message>
+</context>
+<context>
     <name>melodee::ConnectionProfilesDialog</name>
     <message>
         <source>Connection Profiles</source>
@@ -427,6 +649,18 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     <message>
         <source>Cannot connect: %1</source>
         <translation>Verbindung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>%1 (it is still stored under &quot;%2&quot;)</source>
+        <translation>%1 (es ist weiterhin unter „%2“ gespeichert)</translation>
+    </message>
+    <message>
+        <source>it was copied to &quot;%1&quot; but could not be removed from &quot;%2&quot;: %3</source>
+        <translation>es wurde nach „%1“ kopiert, konnte aber nicht aus „%2“ entfernt werden: %3</translation>
+    </message>
+    <message>
+        <source>Moving the password in the keychain…</source>
+        <translation>Das Passwort wird im Schlüsselbund verschoben…</translation>
     </message>
 </context>
 <context>
@@ -777,6 +1011,22 @@ Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</tr
     <message>
         <source>Pool: %1 open, %2 in use, %3 idle (max %4)</source>
         <translation>Pool: %1 offen, %2 aktiv, %3 ruhend (max. %4)</translation>
+    </message>
+    <message>
+        <source>L&amp;anguage</source>
+        <translation>S&amp;prache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemvorgabe</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The language changes to %1 the next time you start Melodee Admin.</source>
+        <translation>Die Sprache wechselt beim nächsten Start von Melodee Admin zu %1.</translation>
     </message>
 </context>
 <context>

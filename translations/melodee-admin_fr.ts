@@ -111,6 +111,228 @@
     </message>
 </context>
 <context>
+    <name>melodee::ActivityModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 j %2 h</translation>
+    </message>
+    <message>
+        <source>local socket</source>
+        <translation>socket local</translation>
+    </message>
+    <message>
+        <source>State since %1</source>
+        <translation>État depuis %1</translation>
+    </message>
+    <message>
+        <source>Query started %1</source>
+        <translation>Requête démarrée %1</translation>
+    </message>
+    <message>
+        <source>Transaction started %1</source>
+        <translation>Transaction démarrée %1</translation>
+    </message>
+    <message>
+        <source>pid %1 · %2</source>
+        <translation>PID %1 · %2</translation>
+    </message>
+    <message>
+        <source>Connected %1</source>
+        <translation>Connecté %1</translation>
+    </message>
+    <message>
+        <source>Ours: the connection that read this list</source>
+        <translation>La nôtre : la connexion qui a lu cette liste</translation>
+    </message>
+    <message>
+        <source>Ours: a connection of this application&apos;s pool</source>
+        <translation>La nôtre : une connexion du pool de cette application</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Base de données</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utilisateur</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Wait event</source>
+        <translation>Événement d’attente</translation>
+    </message>
+    <message>
+        <source>In state</source>
+        <translation>Dans l’état</translation>
+    </message>
+    <message>
+        <source>Query age</source>
+        <translation>Âge de la requête</translation>
+    </message>
+    <message>
+        <source>Transaction</source>
+        <translation>Transaction</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Requête</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ActivityPanel</name>
+    <message>
+        <source>Server activity</source>
+        <translation>Activité du serveur</translation>
+    </message>
+    <message>
+        <source>All databases</source>
+        <translation>Toutes les bases</translation>
+    </message>
+    <message>
+        <source>Also list sessions of other databases and the server&apos;s background processes</source>
+        <translation>Lister aussi les sessions des autres bases et les processus d’arrière-plan du serveur</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Cancel query</source>
+        <translation>Annuler la requête</translation>
+    </message>
+    <message>
+        <source>Ask the server to cancel the selected session&apos;s running query (pg_cancel_backend)</source>
+        <translation>Demander au serveur d’annuler la requête en cours de la session choisie (pg_cancel_backend)</translation>
+    </message>
+    <message>
+        <source>Terminate session…</source>
+        <translation>Terminer la session…</translation>
+    </message>
+    <message>
+        <source>End the selected session and its connection (pg_terminate_backend)</source>
+        <translation>Terminer la session choisie et sa connexion (pg_terminate_backend)</translation>
+    </message>
+    <message>
+        <source>Copy query</source>
+        <translation>Copier la requête</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s sessions: %1</source>
+        <translation>Impossible de lire les sessions du serveur : %1</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Reading sessions…</source>
+        <translation>Lecture des sessions…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) on the server</source>
+        <translation>
+            <numerusform>%n session sur le serveur</numerusform>
+            <numerusform>%n sessions sur le serveur</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) in %1</source>
+        <translation>
+            <numerusform>%n session dans %1</numerusform>
+            <numerusform>%n sessions dans %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of ours (highlighted)</source>
+        <translation>
+            <numerusform>%n des nôtres (en surbrillance)</numerusform>
+            <numerusform>%n des nôtres (en surbrillance)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more in other databases or background processes</source>
+        <translation>
+            <numerusform>%n de plus dans d’autres bases ou processus d’arrière-plan</numerusform>
+            <numerusform>%n de plus dans d’autres bases ou processus d’arrière-plan</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Terminate session %1 (%2, user %3)?
+
+Its connection is closed and a transaction in progress is rolled back.</source>
+        <translation>Terminer la session %1 (%2, utilisateur %3) ?
+
+Sa connexion est fermée et une transaction en cours est annulée.</translation>
+    </message>
+    <message>
+        <source>This is a connection of this application&apos;s own pool; the pool opens a new one when needed.</source>
+        <translation>C’est une connexion du pool de cette application ; le pool en ouvre une nouvelle au besoin.</translation>
+    </message>
+    <message>
+        <source>Terminate session</source>
+        <translation>Terminer la session</translation>
+    </message>
+    <message>
+        <source>Terminate</source>
+        <translation>Terminer</translation>
+    </message>
+    <message>
+        <source>Could not terminate pid %1 (%2): %3</source>
+        <translation>Impossible de terminer le PID %1 (%2) : %3</translation>
+    </message>
+    <message>
+        <source>Could not cancel the query of pid %1 (%2): %3</source>
+        <translation>Impossible d’annuler la requête du PID %1 (%2) : %3</translation>
+    </message>
+    <message>
+        <source>Terminated pid %1 (%2).</source>
+        <translation>PID %1 (%2) terminé.</translation>
+    </message>
+    <message>
+        <source>Cancel sent to pid %1 (%2): its running query ends with an error.</source>
+        <translation>Annulation envoyée au PID %1 (%2) : sa requête en cours se termine par une erreur.</translation>
+    </message>
+    <message>
+        <source>pid %1 (%2) is %3 and runs no query: nothing to cancel.</source>
+        <translation>Le PID %1 (%2) est %3 et n’exécute aucune requête : rien à annuler.</translation>
+    </message>
+    <message>
+        <source>pid %1 was an idle connection of our own pool; the pool closed it.</source>
+        <translation>Le PID %1 était une connexion inactive de notre pool ; le pool l’a fermée.</translation>
+    </message>
+    <message>
+        <source>Terminate sent to pid %1 (%2), but it had not exited after 5 s.</source>
+        <translation>Arrêt envoyé au PID %1 (%2), mais il tournait encore après 5 s.</translation>
+    </message>
+</context>
+<context>
     <name>melodee::ConnectionProfilesDialog</name>
     <message>
         <source>Connection Profiles</source>
@@ -427,6 +649,18 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     <message>
         <source>Cannot connect: %1</source>
         <translation>Connexion impossible&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 (it is still stored under &quot;%2&quot;)</source>
+        <translation>%1 (il reste enregistré sous « %2 »)</translation>
+    </message>
+    <message>
+        <source>it was copied to &quot;%1&quot; but could not be removed from &quot;%2&quot;: %3</source>
+        <translation>il a été copié vers « %1 » mais n’a pas pu être retiré de « %2 » : %3</translation>
+    </message>
+    <message>
+        <source>Moving the password in the keychain…</source>
+        <translation>Déplacement du mot de passe dans le trousseau…</translation>
     </message>
 </context>
 <context>
@@ -777,6 +1011,22 @@ Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#
     <message>
         <source>Pool: %1 open, %2 in use, %3 idle (max %4)</source>
         <translation>Pool&#xa0;: %1 ouvertes, %2 utilisées, %3 inactives (max. %4)</translation>
+    </message>
+    <message>
+        <source>L&amp;anguage</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>The language changes to %1 the next time you start Melodee Admin.</source>
+        <translation>La langue passera à %1 au prochain démarrage de Melodee Admin.</translation>
     </message>
 </context>
 <context>
