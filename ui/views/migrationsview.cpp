@@ -4,6 +4,7 @@
 #include "models/migrationlistmodel.h"
 #include "widgets/backgroundtask.h"
 #include "widgets/cancelhandle.h"
+#include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/sqleditor.h"
 
@@ -34,17 +35,6 @@
 namespace melodee {
 
 namespace {
-
-// QProgressBar::setRange()/setValue() repaint synchronously (reset() and setValue() call
-// repaint()), which flushed the window and blocked the event loop 10-30 ms at each dry run,
-// apply start and statement: change it with updates off, which schedules one update() instead.
-template<typename Change>
-void changeWithoutRepaint(QWidget *widget, Change &&change)
-{
-    widget->setUpdatesEnabled(false);
-    change();
-    widget->setUpdatesEnabled(true);
-}
 
 // Lint findings of a statement marked on the statement's first line.
 void addMarks(QList<SqlLineMark> &marks, int line, const QList<LintFinding> &findings)

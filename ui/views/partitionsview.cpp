@@ -3,6 +3,7 @@
 #include "app/connectionsession.h"
 #include "widgets/backgroundtask.h"
 #include "widgets/cancelhandle.h"
+#include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/partitiontimeline.h"
 #include "widgets/sqleditor.h"
@@ -221,9 +222,11 @@ void PartitionsView::setBusy(bool busy, const QString &what)
     if (busy) {
         m_cancel->reset();
     }
-    m_progress->setRange(0, busy ? 0 : 1);
-    m_progress->setValue(busy ? 0 : 1);
-    m_progress->setFormat(busy ? what : QString());
+    changeWithoutRepaint(m_progress, [&] {
+        m_progress->setRange(0, busy ? 0 : 1);
+        m_progress->setValue(busy ? 0 : 1);
+        m_progress->setFormat(busy ? what : QString());
+    });
     updateActions();
 }
 

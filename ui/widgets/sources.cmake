@@ -7,6 +7,7 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sqleditor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/backgroundtask.h
     ${CMAKE_CURRENT_LIST_DIR}/cancelhandle.h
+    ${CMAKE_CURRENT_LIST_DIR}/changewithoutrepaint.h
     ${CMAKE_CURRENT_LIST_DIR}/errorbanner.h
     ${CMAKE_CURRENT_LIST_DIR}/errorbanner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.h
