@@ -239,17 +239,8 @@ void MigrationsView::onConnectionChanged()
     m_banner->clear();
     m_reviewed->setChecked(false);
     m_summary->setText(session()->isConnected() ? tr("Loading…") : tr("Not connected."));
-    m_stale = true;
-    if (isActive() && session()->isConnected())
-        refresh();
+    markStale();
     updateActions();
-}
-
-void MigrationsView::activeChangedEvent(bool active)
-{
-    // Nothing polls here; load lazily the first time the page is shown.
-    if (active && m_stale && session()->isConnected() && !m_busy)
-        refresh();
 }
 
 void MigrationsView::setBusy(bool busy, const QString &what)
@@ -374,7 +365,7 @@ void MigrationsView::applySnapshot(const Snapshot &s)
     m_migrations = s.migrations;
     m_plan = s.plan;
     m_target = s.target;
-    m_stale = false;
+    markFresh();
     m_model->setStates(s.states);
     m_table->resizeColumnsToContents();
     // A reviewed tick belongs to one plan: a different plan needs a new review.

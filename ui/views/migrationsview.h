@@ -54,7 +54,7 @@ public:
     void apply();
     void cancel();
 
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const override { return m_busy; }
     bool canApply() const;
     const std::optional<Plan> &plan() const { return m_plan; }
     MigrationListModel *model() const { return m_model; }
@@ -77,7 +77,7 @@ signals:
     void applyFinished(bool ok);
 
 protected:
-    void activeChangedEvent(bool active) override;
+    void load() override { refresh(); }
 
 private:
     struct Snapshot
@@ -121,7 +121,6 @@ private:
     std::optional<Plan> m_plan;
     QString m_target;
     bool m_busy = false;
-    bool m_stale = true;
     int m_doneStatements = 0;
     QThreadPool m_pool;
     std::shared_ptr<CancelHandle> m_cancel;

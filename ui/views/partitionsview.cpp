@@ -204,24 +204,15 @@ void PartitionsView::onConnectionChanged()
     m_timeline->setPremakeMonths(config.migrate.premakeMonths);
     m_through->setDate(QDate::currentDate().addMonths(config.migrate.premakeMonths + 6));
     m_summary->setText(session()->isConnected() ? tr("Loading…") : tr("Not connected."));
-    m_stale = true;
-    if (isActive() && session()->isConnected())
-        reload();
+    markStale();
     updateActions();
-}
-
-void PartitionsView::activeChangedEvent(bool active)
-{
-    if (active && m_stale && session()->isConnected() && !m_busy)
-        reload();
 }
 
 void PartitionsView::setBusy(bool busy, const QString &what)
 {
     m_busy = busy;
-    if (busy) {
+    if (busy)
         m_cancel->reset();
-    }
     changeWithoutRepaint(m_progress, [&] {
         m_progress->setRange(0, busy ? 0 : 1);
         m_progress->setValue(busy ? 0 : 1);
@@ -268,7 +259,7 @@ void PartitionsView::reload()
                 emit loaded(false);
                 return;
             }
-            m_stale = false;
+            markFresh();
             m_tables = *r.value;
             m_timeline->setNow(now);
             m_timeline->setTables(m_tables);

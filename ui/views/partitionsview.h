@@ -49,7 +49,7 @@ public:
     void discardPreview();
     void cancel();
 
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const override { return m_busy; }
     Action pendingAction() const { return m_action; }
     QString previewText() const;
     QString logText() const;
@@ -64,7 +64,7 @@ signals:
     void applied(bool ok);
 
 protected:
-    void activeChangedEvent(bool active) override;
+    void load() override { reload(); }
 
 private:
     void onConnectionChanged();
@@ -97,7 +97,6 @@ private:
     QList<MaintenancePlan> m_plans;
     Action m_action = Action::None;
     bool m_busy = false;
-    bool m_stale = true;
     QThreadPool m_pool;
     std::shared_ptr<CancelHandle> m_cancel;
 };

@@ -20,8 +20,17 @@ void ViewPage::setActive(bool active)
     if (active == m_active)
         return;
     m_active = active;
+    if (active && m_stale && m_session->isConnected() && !isBusy())
+        load();
     activeChangedEvent(active);
     emit activeChanged(active);
+}
+
+void ViewPage::markStale()
+{
+    m_stale = true;
+    if (m_active && m_session->isConnected())
+        load();
 }
 
 PlaceholderPage::PlaceholderPage(ViewId id, ConnectionSession *session, QWidget *parent)

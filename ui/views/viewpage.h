@@ -26,6 +26,8 @@ public:
     virtual QString title() const = 0;
     bool isActive() const { return m_active; }
     void setActive(bool active);
+    // A page with work in flight does not start a lazy load.
+    virtual bool isBusy() const { return false; }
 
 signals:
     void activeChanged(bool active);
@@ -35,10 +37,18 @@ protected:
     // Called when the page becomes visible (true) or hidden (false).
     virtual void activeChangedEvent(bool active) { Q_UNUSED(active) }
 
+    // Lazy loading for pages that read the database only while someone looks at them:
+    // markStale() says the data is out of date, and load() runs now if the page is shown and
+    // connected, otherwise the next time it is shown. load() calls markFresh() once the data is in.
+    void markStale();
+    void markFresh() { m_stale = false; }
+    virtual void load() {}
+
 private:
     ViewId m_id;
     ConnectionSession *m_session;
     bool m_active = false;
+    bool m_stale = true;
 };
 
 // Shown until a view's issue fills it: the title, what the view will do and the connection.
