@@ -39,13 +39,32 @@ struct PooledConnection::Slot
 
 namespace {
 
-// After this long at the head of the queue a waiter is handed the next returned connection
-// directly. Until then a returned connection goes to the idle list, where the thread that just
-// returned it (or any new caller) may take it again at once. Strict hand-off costs two thread
-// switches per acquire once callers outnumber connections, which halved throughput; like Go's
-// sync.Mutex starvation mode, a short window keeps most acquires on the running thread and still
-// bounds how long the oldest waiter can be overtaken.
-constexpr nanoseconds kHandoffWindow = 2ms;
+// What this thread last did with a pool. acquire() hands the connection it returned last back
+// to the same thread when that one is idle, so a thread keeps talking to one server process as a
+// thread with its own connection would (HikariCP's per-thread list does the same). Moving between
+// backends cost 15 % of the throughput on the 2-core test machine: the scheduler could not keep a
+// client thread and its backend on one CPU. The pointers are only compared with the idle list's
+// contents, so stale ones are harmless.
+struct LastReturned
+{
+    const void *pool = nullptr;
+    const void *slot = nullptr;
+    std::chrono::steady_clock::time_point at;
+    // It asked again within kLoopGap of returning one: a loop that will take the next one back.
+    bool looping = false;
+};
+thread_local LastReturned t_lastReturned;
+constexpr nanoseconds kLoopGap = 50us;
+
+// A connection returned while callers wait goes straight to the oldest waiter, unless the thread
+// returning it is looping (above). Then it goes to the idle list, where that thread takes it again
+// at once, until the oldest waiter has waited this long; from then on every returned connection is
+// handed over. Strict hand-off costs two thread switches per acquire once looping callers
+// outnumber connections; like Go's sync.Mutex starvation mode, the window keeps most acquires on
+// the running thread and still bounds how long a waiter can be overtaken. Measured with 16
+// callers on 8 connections (docs/pool.md): 2 ms gave 0.74x pgbench, 10 ms 0.84x, 50 ms 0.86x, no
+// bound 0.91x.
+constexpr nanoseconds kHandoffWindow = 10ms;
 
 #ifdef __linux__
 // A one-shot wake-up on a futex: one syscall to wake, one to sleep, and the woken thread does not
@@ -276,6 +295,7 @@ ConnectionPool::ConnectionPool(const DatabaseConfig &database, const SessionConf
 {
     m_jitter = std::max(database.connMaxLifetimeJitter, Duration(0));
     m_validateAfterIdle = database.validateAfterIdle;
+    m_handoffWindow = kHandoffWindow;
     m_leakThreshold = std::max(database.leakDetectionThreshold, Duration(0));
     m_acquireTimeoutMs = duration_cast<milliseconds>(database.acquireTimeout).count();
     // The seed calls the setters in this order; replaying them gives Go's capping.
@@ -330,6 +350,12 @@ ConnectionPool::Clock::time_point ConnectionPool::now() const
     return m_clock ? m_clock() : Clock::now();
 }
 
+void ConnectionPool::setHandoffWindow(Duration window)
+{
+    std::lock_guard lock(m_mutex);
+    m_handoffWindow = window;
+}
+
 void ConnectionPool::setClock(PoolClock clock)
 {
     std::lock_guard lock(m_mutex);
@@ -379,6 +405,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                                              const SourceSite &where)
 {
     const auto start = Clock::now();
+    t_lastReturned.looping = t_lastReturned.pool == this && start - t_lastReturned.at < kLoopGap;
     CloseList toClose; // declared before the lock: closes after it is released
     bool counted = false;
     std::unique_lock lock(m_mutex);
@@ -389,8 +416,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
         bool open = false;
         const auto t = now();
         while (!m_idle.empty()) {
-            Slot *s = m_idle.back();
-            m_idle.pop_back();
+            Slot *s = takeIdleLocked();
             if (expiredLocked(s, t)) {
                 ++m_maxLifetimeClosed;
                 retireLocked(s, toClose.items);
@@ -416,6 +442,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 counted = true;
                 const auto waitStart = Clock::now();
                 w.since = waitStart;
+                const auto windowEnd = waitStart + m_handoffWindow;
                 lock.unlock();
                 for (Slot *s : toClose.items)
                     delete s;
@@ -429,34 +456,29 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     }
                 };
                 bool got = false;
-                bool retake = false;
                 {
                     std::optional<std::stop_callback<decltype(onStop)>> callback;
                     if (stop)
                         callback.emplace(*stop, onStop);
-                    // Until the hand-off window ends a returned connection may go to the idle
-                    // list instead of to us; look there once when it ends, then wait on.
-                    const auto windowEnd = waitStart + kHandoffWindow;
-                    got = w.ready.try_acquire_until(std::min(deadline, windowEnd));
-                    if (!got && windowEnd < deadline) {
-                        std::unique_lock l(m_mutex);
-                        // Only the head: a later waiter leaves it to the head, which is
-                        // older and so is woken first, keeping the queue FIFO.
-                        if (w.queued && m_waitHead == &w && !m_idle.empty()) {
-                            removeLocked(&w);
-                            retake = true;
+                    // Until the hand-off window ends a looping caller may keep the connections it
+                    // returns. When it ends, look at the idle list: what a looping caller left
+                    // there goes to the waiters, oldest first, which may be us.
+                    if (windowEnd < deadline) {
+                        got = w.ready.try_acquire_until(windowEnd);
+                        if (!got) {
+                            std::vector<Waiter *> wake;
+                            {
+                                std::lock_guard l(m_mutex);
+                                if (w.queued)
+                                    handIdleToWaitersLocked(wake, toClose.items);
+                            }
+                            for (Waiter *other : wake)
+                                other->ready.release();
                         }
-                        l.unlock();
-                        if (!retake)
-                            got = w.ready.try_acquire_until(deadline);
                     }
+                    if (!got)
+                        got = w.ready.try_acquire_until(deadline);
                     // Leaving this scope waits for a stop callback that is running right now.
-                }
-                if (retake) {
-                    m_waitDurationAtomic.fetch_add((Clock::now() - waitStart).count(),
-                                                   std::memory_order_relaxed);
-                    lock.lock();
-                    continue;
                 }
                 if (!got) {
                     lock.lock();
@@ -582,6 +604,7 @@ void ConnectionPool::giveBack(Slot *slot, bool discard)
         }
     }
 
+    const bool looping = t_lastReturned.pool == this && t_lastReturned.looping;
     Waiter *handoff = nullptr;
     std::vector<Waiter *> wake;
     CloseList toClose;
@@ -601,15 +624,10 @@ void ConnectionPool::giveBack(Slot *slot, bool discard)
         else if (m_maxOpen > 0 && m_numOpen > m_maxOpen)
             ; // max open was lowered: Go closes it without counting
         else if (m_waitHead
-                 && (int(m_idle.size()) >= maxIdleLocked()
-                     || Clock::now() - m_waitHead->since >= kHandoffWindow)) {
+                 && (!looping || int(m_idle.size()) >= maxIdleLocked()
+                     || Clock::now() - m_waitHead->since >= m_handoffWindow)) {
             handoff = popWaiterLocked();
-            handoff->slot = slot;
-            slot->inUse = true;
-            slot->acquiredAt = t;
-            slot->where = handoff->where;
-            slot->leakReported = false;
-            ++m_totalAcquires;
+            giveToWaiterLocked(handoff, slot, t);
             retire = false;
         } else if (int(m_idle.size()) < maxIdleLocked()) {
             slot->returnedAt = t;
@@ -623,10 +641,25 @@ void ConnectionPool::giveBack(Slot *slot, bool discard)
             handOffPermitsLocked(wake);
         }
     }
+    t_lastReturned = {this, slot, Clock::now(), looping};
     if (handoff)
         handoff->ready.release();
     for (Waiter *w : wake)
         w->ready.release();
+}
+
+ConnectionPool::Slot *ConnectionPool::takeIdleLocked()
+{
+    // LIFO, except that this thread's own last connection comes first.
+    auto it = m_idle.end() - 1;
+    if (t_lastReturned.pool == this && *it != t_lastReturned.slot) {
+        const auto own = std::find(m_idle.begin(), m_idle.end(), t_lastReturned.slot);
+        if (own != m_idle.end())
+            it = own;
+    }
+    Slot *s = *it;
+    m_idle.erase(it);
+    return s;
 }
 
 bool ConnectionPool::expiredLocked(const Slot *slot, Clock::time_point t) const
@@ -683,6 +716,34 @@ ConnectionPool::Waiter *ConnectionPool::popWaiterLocked()
     if (w)
         removeLocked(w);
     return w;
+}
+
+void ConnectionPool::giveToWaiterLocked(Waiter *w, Slot *slot, Clock::time_point t)
+{
+    w->slot = slot;
+    slot->inUse = true;
+    slot->acquiredAt = t;
+    slot->where = w->where;
+    slot->leakReported = false;
+    ++m_totalAcquires;
+}
+
+void ConnectionPool::handIdleToWaitersLocked(std::vector<Waiter *> &wake,
+                                             std::vector<Slot *> &toClose)
+{
+    const auto t = now();
+    while (m_waitHead && !m_idle.empty()) {
+        Slot *s = takeIdleLocked();
+        if (expiredLocked(s, t)) {
+            ++m_maxLifetimeClosed;
+            retireLocked(s, toClose);
+            handOffPermitsLocked(wake);
+            continue;
+        }
+        Waiter *w = popWaiterLocked();
+        giveToWaiterLocked(w, s, t);
+        wake.push_back(w);
+    }
 }
 
 void ConnectionPool::handOffPermitsLocked(std::vector<Waiter *> &wake)

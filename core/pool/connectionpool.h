@@ -156,6 +156,9 @@ public:
     // Tests: replaces the time source for lifetime, idle time and leak detection, and runs the
     // cleaner's pass now instead of waiting for its timer.
     void setClock(PoolClock clock);
+    // Tests: how long a waiter may be overtaken by callers that return a connection and take it
+    // again at once (10 ms).
+    void setHandoffWindow(Duration window);
     void runMaintenance();
     Clock::time_point now() const;
 
@@ -173,11 +176,16 @@ private:
                                  bool validate,
                                  const SourceSite &where);
     Slot *openSlot();
+    Slot *takeIdleLocked();
     void giveBack(Slot *slot, bool discard);
     void enqueueLocked(Waiter *w);
     void removeLocked(Waiter *w);
     Waiter *popWaiterLocked();
     void handOffPermitsLocked(std::vector<Waiter *> &wake);
+    void giveToWaiterLocked(Waiter *w, Slot *slot, Clock::time_point t);
+    // Hands idle connections to the queued waiters, oldest first (a returned connection that no
+    // one took again within the hand-off window).
+    void handIdleToWaitersLocked(std::vector<Waiter *> &wake, std::vector<Slot *> &toClose);
     void retireLocked(Slot *slot, std::vector<Slot *> &toClose);
     bool expiredLocked(const Slot *slot, Clock::time_point now) const;
     void closeSlots(std::vector<Slot *> &slots);
@@ -218,6 +226,7 @@ private:
     Duration m_jitter{0};
     Duration m_leakThreshold{0};
     Duration m_validateAfterIdle{0};
+    Duration m_handoffWindow;
     std::atomic<std::chrono::milliseconds::rep> m_acquireTimeoutMs{30000};
     quint64 m_generation = 0;
     bool m_closed = false;

@@ -9,6 +9,7 @@
 #include <QUuid>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -238,6 +239,90 @@ private slots:
         QVERIFY2(served, qPrintable(error));
         QVERIFY(loopsWhileWaiting > 100);
         QCOMPARE(pool.stats().timeouts, 0);
+    }
+
+    // A thread gets back the connection it returned last, not the newest idle one, so it keeps
+    // talking to one server process.
+    void aThreadGetsBackTheConnectionItReturned()
+    {
+        ConnectionPool pool(poolConfig(2, 2), SessionConfig());
+        std::promise<int> taken;
+        std::promise<void> mainTook, returned, mainReturned;
+        int again = 0;
+        std::thread other([&] {
+            PooledConnection lease = pool.acquire();
+            taken.set_value(lease->backendPid());
+            mainTook.get_future().wait();
+            lease.release();
+            returned.set_value();
+            mainReturned.get_future().wait();
+            again = pool.acquire()->backendPid();
+        });
+        const int pidOther = taken.get_future().get();
+        PooledConnection mine = pool.acquire();
+        const int pidMine = mine->backendPid();
+        mainTook.set_value();
+        returned.get_future().wait();
+        mine.release(); // now the most recently returned: plain LIFO would hand out this one
+        mainReturned.set_value();
+        other.join();
+        QVERIFY(pidOther != pidMine);
+        QCOMPARE(again, pidOther);
+        QCOMPARE(pool.acquire()->backendPid(), pidMine); // and this thread gets its own
+    }
+
+    // A caller that is not looping hands its connection to the oldest waiter at once, whatever
+    // the hand-off window.
+    void aReturnedConnectionGoesStraightToTheWaiter()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        pool.setHandoffWindow(std::chrono::minutes(10));
+        PooledConnection held = pool.acquire();
+        QString error;
+        std::thread waiter([&] {
+            try {
+                pool.acquire(20s);
+            } catch (const DbError &e) {
+                error = e.toString();
+            }
+        });
+        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
+        held.release();
+        waiter.join();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(pool.stats().waitCount, 1);
+    }
+
+    // A looping caller that stops during the window leaves its connection idle; the waiter takes
+    // it when its window ends instead of sleeping until the acquire timeout.
+    void aConnectionLeftIdleByALoopGoesToTheWaiter()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        pool.setHandoffWindow(200ms);
+        std::atomic<int> loopsWhileQueued{0};
+        std::atomic<bool> served{false};
+        // It stops after five turns that overtook the waiter, or when the waiter was served first
+        // (a preempted loop is no longer "looping" and hands its connection over).
+        std::thread loop([&] {
+            while (loopsWhileQueued.load() < 5 && !served.load()) {
+                PooledConnection lease = pool.acquire();
+                lease->execCached("SELECT 1", {});
+                if (pool.stats().pendingWaiters > 0)
+                    loopsWhileQueued.fetch_add(1);
+            }
+        });
+        QTRY_VERIFY(pool.stats().totalAcquires > 100);
+        QString error;
+        try {
+            PooledConnection lease = pool.acquire(10s);
+        } catch (const DbError &e) {
+            error = e.toString();
+        }
+        served = true;
+        loop.join();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(pool.stats().timeouts, 0);
+        QCOMPARE(pool.stats().idle, 1);
     }
 
     void idleConnectionsAreReusedLifo()
