@@ -442,7 +442,9 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 counted = true;
                 const auto waitStart = Clock::now();
                 w.since = waitStart;
-                const auto windowEnd = waitStart + m_handoffWindow;
+                // Half a window after ours ends, releases have been handed to us for that long;
+                // a waiter still queued then looks for what a looping caller left idle.
+                const auto idleCheck = waitStart + m_handoffWindow * 3 / 2;
                 lock.unlock();
                 for (Slot *s : toClose.items)
                     delete s;
@@ -463,8 +465,8 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     // Until the hand-off window ends a looping caller may keep the connections it
                     // returns. When it ends, look at the idle list: what a looping caller left
                     // there goes to the waiters, oldest first, which may be us.
-                    if (windowEnd < deadline) {
-                        got = w.ready.try_acquire_until(windowEnd);
+                    if (idleCheck < deadline) {
+                        got = w.ready.try_acquire_until(idleCheck);
                         if (!got) {
                             std::vector<Waiter *> wake;
                             {
