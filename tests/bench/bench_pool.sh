@@ -4,6 +4,7 @@
 #   melodee bench pool --workers <workers> --max-open <max-open>
 # then the RSS of a pool holding 50 open connections. Prints one JSON object.
 #   bench_pool.sh [--melodee PATH] [--seconds 10] [--workers 16] [--max-open 8] [--runs 1]
+# Figures are medians over the runs; "ratio" is the median of the per-run ratios.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 melodee=${MELODEE_CLI:-$here/../../build/bin/melodee}
@@ -33,37 +34,69 @@ echo 'SELECT 1;' > "$state/select1.sql"
 # Same server, same address, no TLS for either side, so only the client code differs.
 dsn="host=127.0.0.1 port=$MELODEE_TEST_PG_PORT user=postgres dbname=postgres sslmode=disable"
 
-pg_total=0
-ours_total=0
-ours_json=
-for run in $(seq 1 "$runs"); do
-    # Client CPU per operation as well: on a shared, loaded machine the scheduler's share per
-    # thread skews ops/s, while CPU time per operation measures the client code itself.
+# One round: pgbench (-j 2, the reference), our pool, and pgbench with one thread per connection
+# (-j max-open: the same thread-per-caller model as ours, to show what that model costs here).
+# Odd rounds run pgbench first, even rounds ours first, so a machine that speeds up or slows
+# down during the run does not favour either side; the ratio is the median of the per-round
+# ratios.
+run_pgbench() { # $1 = threads, $2 = output prefix
     TIMEFORMAT='%U %S'
-    { time PGSSLMODE=disable PGAPPNAME=pgbench "$pgbench" -n -M prepared -c "$maxopen" -j 2 \
+    { time PGSSLMODE=disable PGAPPNAME=pgbench "$pgbench" -n -M prepared -c "$maxopen" -j "$1" \
         -T "$seconds" -f "$state/select1.sql" -h 127.0.0.1 -p "$MELODEE_TEST_PG_PORT" \
-        -U postgres postgres >"$state/pgbench.out" 2>&1; } 2>"$state/pgbench.time"
-    out=$(cat "$state/pgbench.out")
-    tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
-    [ -n "$tps" ] || { echo "pgbench failed: $out" >&2; exit 1; }
+        -U postgres postgres >"$state/$2.out" 2>&1; } 2>"$state/$2.time"
+    local tps
+    tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$state/$2.out" | head -n 1)
+    [ -n "$tps" ] || { echo "pgbench failed: $(cat "$state/$2.out")" >&2; exit 1; }
+    echo "$tps"
+}
+run_ours() {
+    TIMEFORMAT='%U %S'
     { time "$melodee" bench pool --dsn "$dsn" --workers "$workers" --max-open "$maxopen" \
         --seconds "$seconds" --json >"$state/ours.json"; } 2>"$state/ours.time"
+    tr -d ' \n' <"$state/ours.json" | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p'
+}
+# Client CPU per operation as well: on a shared, loaded machine the scheduler's share per thread
+# skews ops/s, while CPU time per operation measures the client code itself.
+cpu_per_op() { awk -v n="$2" '{ printf "%.2f", ($1 + $2) * 1e6 / n }' "$1"; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+ratios=
+tpc_ratios=
+pg_tps_all=
+ours_all=
+pg_cpus=
+ours_cpus=
+for run in $(seq 1 "$runs"); do
+    if [ $((run % 2)) -eq 1 ]; then
+        tps=$(run_pgbench 2 pgbench)
+        ops=$(run_ours)
+    else
+        ops=$(run_ours)
+        tps=$(run_pgbench 2 pgbench)
+    fi
+    tpc=$(run_pgbench "$maxopen" pgbench-tpc)
     ours_json=$(cat "$state/ours.json")
-    ops=$(printf '%s' "$ours_json" | tr -d ' \n' | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p')
     total_ops=$(printf '%s' "$ours_json" | tr -d ' \n' | sed -n 's/.*"ops":\([0-9.e+]*\).*/\1/p')
-    pg_cpu=$(awk -v t="$tps" -v s="$seconds" '{ printf "%.2f", ($1 + $2) * 1e6 / (t * s) }' "$state/pgbench.time")
-    ours_cpu=$(awk -v n="$total_ops" '{ printf "%.2f", ($1 + $2) * 1e6 / n }' "$state/ours.time")
-    echo "run $run: pgbench $tps tps ($pg_cpu us client CPU/op), melodee $ops ops/s ($ours_cpu us client CPU/op)" >&2
-    pg_cpu_total=$(awk -v a="${pg_cpu_total:-0}" -v b="$pg_cpu" 'BEGIN { print a + b }')
-    ours_cpu_total=$(awk -v a="${ours_cpu_total:-0}" -v b="$ours_cpu" 'BEGIN { print a + b }')
-    pg_total=$(awk -v a="$pg_total" -v b="$tps" 'BEGIN { print a + b }')
-    ours_total=$(awk -v a="$ours_total" -v b="$ops" 'BEGIN { print a + b }')
+    pg_cpu=$(cpu_per_op "$state/pgbench.time" "$(awk -v t="$tps" -v s="$seconds" 'BEGIN { print t * s }')")
+    ours_cpu=$(cpu_per_op "$state/ours.time" "$total_ops")
+    ratio=$(awk -v a="$ops" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
+    tpc_ratio=$(awk -v a="$tpc" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
+    echo "run $run: pgbench $tps tps ($pg_cpu us client CPU/op), melodee $ops ops/s" \
+        "($ours_cpu us client CPU/op), ratio $ratio; pgbench -j $maxopen $tpc tps ($tpc_ratio)" >&2
+    ratios="$ratios $ratio"
+    tpc_ratios="$tpc_ratios $tpc_ratio"
+    pg_tps_all="$pg_tps_all $tps"
+    ours_all="$ours_all $ops"
+    pg_cpus="$pg_cpus $pg_cpu"
+    ours_cpus="$ours_cpus $ours_cpu"
 done
-pg_mean=$(awk -v t="$pg_total" -v n="$runs" 'BEGIN { printf "%.1f", t / n }')
-ours_mean=$(awk -v t="$ours_total" -v n="$runs" 'BEGIN { printf "%.1f", t / n }')
-ratio=$(awk -v a="$ours_mean" -v b="$pg_mean" 'BEGIN { printf "%.3f", a / b }')
-pg_cpu_mean=$(awk -v t="$pg_cpu_total" -v n="$runs" 'BEGIN { printf "%.2f", t / n }')
-ours_cpu_mean=$(awk -v t="$ours_cpu_total" -v n="$runs" 'BEGIN { printf "%.2f", t / n }')
+ratio=$(echo "$ratios" | median)
+tpc_ratio=$(echo "$tpc_ratios" | median)
+pg_median=$(echo "$pg_tps_all" | median)
+ours_median=$(echo "$ours_all" | median)
+pg_cpu_median=$(echo "$pg_cpus" | median)
+ours_cpu_median=$(echo "$ours_cpus" | median)
+json_list() { echo "$1" | awk '{ $1 = $1; gsub(/ /, ", "); print "[" $0 "]" }'; }
 
 # Memory: a pool holding 50 open connections (RSS after warming minus RSS before the pool).
 rss_json=$("$melodee" bench pool --dsn "$dsn" --workers 50 --max-open 50 --seconds 1 --json)
@@ -73,12 +106,14 @@ rss_warm=$(printf '%s' "$rss_json" | tr -d ' \n' | sed -n 's/.*"rss_warm_kb":\([
 cat <<JSON
 {
   "workload": "SELECT 1 over TCP 127.0.0.1, prepared, $workers callers on $maxopen connections, ${seconds}s x $runs",
-  "pgbench_tps": $pg_mean,
-  "melodee_ops_per_sec": $ours_mean,
+  "pgbench_tps": $pg_median,
+  "melodee_ops_per_sec": $ours_median,
   "ratio": $ratio,
+  "ratios_per_run": $(json_list "$ratios"),
   "target_ratio": 0.97,
-  "pgbench_client_cpu_us_per_op": $pg_cpu_mean,
-  "melodee_client_cpu_us_per_op": $ours_cpu_mean,
+  "pgbench_thread_per_connection_ratio": $tpc_ratio,
+  "pgbench_client_cpu_us_per_op": $pg_cpu_median,
+  "melodee_client_cpu_us_per_op": $ours_cpu_median,
   "melodee_last_run": $(printf '%s' "$ours_json" | tr -d '\n'),
   "rss_kb_before_pool": $rss_start,
   "rss_kb_with_50_connections": $rss_warm,
