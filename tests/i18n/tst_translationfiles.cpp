@@ -3,6 +3,7 @@
 #include "tsfile.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -15,9 +16,13 @@ namespace {
 
 const QString TranslationsDir = QStringLiteral(MELODEE_SOURCE_DIR "/translations");
 
+// The full catalogues, then English, which holds only the plural forms (lupdate -pluralonly).
+const QString EnglishPlurals = QStringLiteral("en/melodee-admin_en.ts");
+
 QStringList tsFiles()
 {
-    return QDir(TranslationsDir).entryList({QStringLiteral("melodee-admin_*.ts")}, QDir::Files);
+    return QDir(TranslationsDir).entryList({QStringLiteral("melodee-admin_*.ts")}, QDir::Files)
+           << EnglishPlurals;
 }
 
 QSet<QString> placeholders(const QString &text)
@@ -48,7 +53,8 @@ int mnemonics(const QString &text)
 int expectedNumerusForms(const QString &language)
 {
     const QString lang = language.section(QLatin1Char('_'), 0, 0);
-    if (lang == QLatin1String("de") || lang == QLatin1String("fr") || lang == QLatin1String("es"))
+    if (lang == QLatin1String("en") || lang == QLatin1String("de") || lang == QLatin1String("fr")
+        || lang == QLatin1String("es"))
         return 2;
     return -1; // unknown here: only require non-empty forms
 }
@@ -152,20 +158,22 @@ void TstTranslationFiles::upToDate()
     QFETCH(QString, file);
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
-    const QString copy = tmp.filePath(file);
+    const QString copy = tmp.filePath(QFileInfo(file).fileName());
     QVERIFY(QFile::copy(TranslationsDir + QLatin1Char('/') + file, copy));
     QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
 
     QProcess lupdate;
     lupdate.setProcessChannelMode(QProcess::MergedChannels);
-    lupdate.start(QStringLiteral(MELODEE_LUPDATE),
-                  {QStringLiteral("-no-obsolete"),
-                   QStringLiteral("-locations"),
-                   QStringLiteral("none"),
-                   QStringLiteral(MELODEE_SOURCE_DIR "/ui"),
-                   QStringLiteral(MELODEE_SOURCE_DIR "/app"),
-                   QStringLiteral("-ts"),
-                   copy});
+    QStringList arguments{QStringLiteral("-no-obsolete"),
+                          QStringLiteral("-locations"),
+                          QStringLiteral("none"),
+                          QStringLiteral(MELODEE_SOURCE_DIR "/ui"),
+                          QStringLiteral(MELODEE_SOURCE_DIR "/app"),
+                          QStringLiteral("-ts"),
+                          copy};
+    if (file == EnglishPlurals)
+        arguments.prepend(QStringLiteral("-pluralonly"));
+    lupdate.start(QStringLiteral(MELODEE_LUPDATE), arguments);
     QVERIFY2(lupdate.waitForFinished(120000), "lupdate did not finish");
     QVERIFY2(lupdate.exitCode() == 0, lupdate.readAll().constData());
 

@@ -22,6 +22,8 @@ private slots:
     void install_data();
     void install();
     void switchingBackToEnglish();
+    void englishPlurals_data();
+    void englishPlurals();
 };
 
 void TstTranslator::initTestCase()
@@ -106,6 +108,42 @@ void TstTranslator::switchingBackToEnglish()
     QVERIFY(Translator::install(qApp, QLocale(QStringLiteral("en"))));
     QCOMPARE(QCoreApplication::translate("melodee::AboutDialog", "Third-party notices"),
              QStringLiteral("Third-party notices"));
+}
+
+void TstTranslator::englishPlurals_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<QString>("expected");
+    const QString sessions = QStringLiteral("%n session(s) on the server");
+    const QString years = QStringLiteral("%n year(s)");
+    QTest::newRow("0 sessions") << QStringLiteral("en_US") << sessions << 0
+                                << QStringLiteral("0 sessions on the server");
+    QTest::newRow("1 session") << QStringLiteral("en_US") << sessions << 1
+                               << QStringLiteral("1 session on the server");
+    QTest::newRow("2 sessions") << QStringLiteral("en_GB") << sessions << 2
+                                << QStringLiteral("2 sessions on the server");
+    QTest::newRow("1 year") << QStringLiteral("en") << years << 1 << QStringLiteral("1 year");
+    QTest::newRow("25 years") << QStringLiteral("en") << years << 25 << QStringLiteral("25 years");
+    // A language without a catalogue shows the English source as it is.
+    QTest::newRow("ja keeps the source")
+        << QStringLiteral("ja_JP") << years << 1 << QStringLiteral("1 year(s)");
+}
+
+// English is the source language, but "%n year(s)" needs its plural forms from a catalogue.
+void TstTranslator::englishPlurals()
+{
+    QFETCH(QString, locale);
+    QFETCH(QString, source);
+    QFETCH(int, n);
+    QFETCH(QString, expected);
+    Translator::install(qApp, QLocale(locale));
+    const char *context = source.startsWith(QLatin1String("%n session"))
+                              ? "melodee::ActivityPanel"
+                              : "melodee::PartitionsView";
+    QCOMPARE(QCoreApplication::translate(context, source.toUtf8().constData(), nullptr, n),
+             expected);
 }
 
 QTEST_MAIN(TstTranslator)

@@ -1,0 +1,86 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>melodee::ActivityPanel</name>
+    <message numerus="yes">
+        <source>%n session(s) on the server</source>
+        <translation>
+            <numerusform>%n session on the server</numerusform>
+            <numerusform>%n sessions on the server</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s) in %1</source>
+        <translation>
+            <numerusform>%n session in %1</numerusform>
+            <numerusform>%n sessions in %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of ours (highlighted)</source>
+        <translation>
+            <numerusform>%n of ours (highlighted)</numerusform>
+            <numerusform>%n of ours (highlighted)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more in other databases or background processes</source>
+        <translation>
+            <numerusform>%n more in other databases or background processes</numerusform>
+            <numerusform>%n more in other databases or background processes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationListModel</name>
+    <message numerus="yes">
+        <source>%n pending</source>
+        <translation>
+            <numerusform>%n pending</numerusform>
+            <numerusform>%n pending</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationsView</name>
+    <message numerus="yes">
+        <source>dry run: %n migration(s), %1 statements, phases %2, plan %3</source>
+        <translation>
+            <numerusform>dry run: %n migration, %1 statements, phases %2, plan %3</numerusform>
+            <numerusform>dry run: %n migrations, %1 statements, phases %2, plan %3</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied %n migration(s); database at version %1 (plan %2).</source>
+        <translation>
+            <numerusform>Applied %n migration; database at version %1 (plan %2).</numerusform>
+            <numerusform>Applied %n migrations; database at version %1 (plan %2).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionsView</name>
+    <message numerus="yes">
+        <source>%n year(s)</source>
+        <translation>
+            <numerusform>%n year</numerusform>
+            <numerusform>%n years</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) in the default partition</source>
+        <translation>
+            <numerusform>%n row in the default partition</numerusform>
+            <numerusform>%n rows in the default partition</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Nothing to do: partitions already cover the next %n month(s).</source>
+        <translation>
+            <numerusform>Nothing to do: partitions already cover the next %n month.</numerusform>
+            <numerusform>Nothing to do: partitions already cover the next %n months.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
