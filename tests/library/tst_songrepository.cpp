@@ -665,14 +665,7 @@ void TestSongRepository::counts()
     QVERIFY(!fe.exact);
     QVERIFY2(fe.value > 100 && fe.value < 1000, qPrintable(QString::number(fe.value)));
     QCOMPARE(m_repo.count(*m_conn, f, true).value, kBulkSongs / 200);
-    // A new, never analysed partition: reltuples is -1 there, so the planner estimate is used.
-    TestEnv::psql(
-        QStringLiteral("CREATE TABLE melodee_songs_2026_06 PARTITION OF melodee_songs "
-                       "FOR VALUES FROM ('2026-06-01 00:00:00+00') TO ('2026-07-01 00:00:00+00')"),
-        m_db.dbname);
-    const SongCount after = m_repo.count(*m_conn, {}, false);
-    QVERIFY(!after.exact);
-    QVERIFY(after.value >= total * 9 / 10);
+    // A new, never analysed partition: estimateWithNewPartition (it drops its partition again).
 }
 
 void TestSongRepository::estimateWithNewPartition_data()
