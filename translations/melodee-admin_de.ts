@@ -1239,10 +1239,6 @@ Trotzdem anwenden?</translation>
         <translation>%1 · auf Version %2 · nichts ausstehend</translation>
     </message>
     <message>
-        <source>%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 error(s), %6 warning(s) · plan %7 · environment %8</source>
-        <translation>%1 · auf Version %2 · %3 ausstehende Migration(en), %4 Anweisungen · Lint: %5 Fehler, %6 Warnung(en) · Plan %7 · Umgebung %8</translation>
-    </message>
-    <message>
         <source>Pending plan: nothing to do</source>
         <translation>Ausstehender Plan: nichts zu tun</translation>
     </message>
@@ -1289,10 +1285,6 @@ Trotzdem anwenden?</translation>
     <message>
         <source>rehearsal error: %1</source>
         <translation>Fehler bei der Generalprobe: %1</translation>
-    </message>
-    <message>
-        <source>Rehearsed %1 of %2 migration(s) in one transaction, rolled back: nothing was changed.</source>
-        <translation>%1 von %2 Migration(en) in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</translation>
     </message>
     <message>
         <source>Not rehearsed (non-transactional): %1</source>
@@ -1364,6 +1356,45 @@ Trotzdem anwenden?</translation>
     <message>
         <source>cancel requested: stopping before the next statement</source>
         <translation>Abbruch angefordert: Halt vor der nächsten Anweisung</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · auf Version %2 · %3, %4 · Lint: %5, %6 · Plan %7 · Umgebung %8</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n ausstehende Migration</numerusform>
+            <numerusform>%n ausstehende Migrationen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n Anweisung</numerusform>
+            <numerusform>%n Anweisungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
+        <translation>
+            <numerusform>%1 von %n Migration in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</numerusform>
+            <numerusform>%1 von %n Migrationen in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1566,10 +1597,6 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <source>%1: not created yet (run the migrations)</source>
         <translation>%1: noch nicht angelegt (führen Sie die Migrationen aus)</translation>
     </message>
-    <message>
-        <source>%1: %2 partitions, %3 months ahead, %4 gap(s)</source>
-        <translation>%1: %2 Partitionen, %3 Monate im Voraus, %4 Lücke(n)</translation>
-    </message>
     <message numerus="yes">
         <source>%n row(s) in the default partition</source>
         <translation>
@@ -1592,10 +1619,6 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>Could not plan: %1</source>
         <translation>Planung nicht möglich: %1</translation>
-    </message>
-    <message>
-        <source>%1: %2 new, %3 row(s) to move</source>
-        <translation>%1: %2 neu, %3 Zeile(n) zu verschieben</translation>
     </message>
     <message>
         <source>Nothing to do: the default partitions are empty.</source>
@@ -1635,6 +1658,38 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>cancel sent to the server</source>
         <translation>Abbruch an den Server gesendet</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3, %4</source>
+        <translation>%1: %2, %3, %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s)</source>
+        <translation>
+            <numerusform>%n Partition</numerusform>
+            <numerusform>%n Partitionen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n month(s) ahead</source>
+        <translation>
+            <numerusform>%n Monat im Voraus</numerusform>
+            <numerusform>%n Monate im Voraus</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n gap(s)</source>
+        <translation>
+            <numerusform>%n Lücke</numerusform>
+            <numerusform>%n Lücken</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move</source>
+        <translation>
+            <numerusform>%1: %2 neu, %n Zeile zu verschieben</numerusform>
+            <numerusform>%1: %2 neu, %n Zeilen zu verschieben</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1239,10 +1239,6 @@ Les appliquer quand même&#xa0;?</translation>
         <translation>%1 · en version %2 · rien en attente</translation>
     </message>
     <message>
-        <source>%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 error(s), %6 warning(s) · plan %7 · environment %8</source>
-        <translation>%1 · en version %2 · %3 migration(s) en attente, %4 instructions · lint&#xa0;: %5 erreur(s), %6 avertissement(s) · plan %7 · environnement %8</translation>
-    </message>
-    <message>
         <source>Pending plan: nothing to do</source>
         <translation>Plan en attente&#xa0;: rien à faire</translation>
     </message>
@@ -1289,10 +1285,6 @@ Les appliquer quand même&#xa0;?</translation>
     <message>
         <source>rehearsal error: %1</source>
         <translation>erreur de répétition&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>Rehearsed %1 of %2 migration(s) in one transaction, rolled back: nothing was changed.</source>
-        <translation>%1 migration(s) sur %2 répétée(s) dans une transaction annulée&#xa0;: rien n’a été modifié.</translation>
     </message>
     <message>
         <source>Not rehearsed (non-transactional): %1</source>
@@ -1364,6 +1356,45 @@ Les appliquer quand même&#xa0;?</translation>
     <message>
         <source>cancel requested: stopping before the next statement</source>
         <translation>annulation demandée&#xa0;: arrêt avant l’instruction suivante</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · en version %2 · %3, %4 · lint : %5, %6 · plan %7 · environnement %8</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n migration en attente</numerusform>
+            <numerusform>%n migrations en attente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n instruction</numerusform>
+            <numerusform>%n instructions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n erreur</numerusform>
+            <numerusform>%n erreurs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n avertissement</numerusform>
+            <numerusform>%n avertissements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
+        <translation>
+            <numerusform>%1 migration sur %n répétée dans une transaction annulée : rien n’a été modifié.</numerusform>
+            <numerusform>%1 migrations sur %n répétées dans une transaction annulée : rien n’a été modifié.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1566,10 +1597,6 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <source>%1: not created yet (run the migrations)</source>
         <translation>%1&#xa0;: pas encore créée (exécutez les migrations)</translation>
     </message>
-    <message>
-        <source>%1: %2 partitions, %3 months ahead, %4 gap(s)</source>
-        <translation>%1&#xa0;: %2 partitions, %3 mois d’avance, %4 trou(s)</translation>
-    </message>
     <message numerus="yes">
         <source>%n row(s) in the default partition</source>
         <translation>
@@ -1592,10 +1619,6 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>Could not plan: %1</source>
         <translation>Planification impossible&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>%1: %2 new, %3 row(s) to move</source>
-        <translation>%1&#xa0;: %2 nouvelle(s), %3 ligne(s) à déplacer</translation>
     </message>
     <message>
         <source>Nothing to do: the default partitions are empty.</source>
@@ -1635,6 +1658,38 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>cancel sent to the server</source>
         <translation>annulation envoyée au serveur</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3, %4</source>
+        <translation>%1 : %2, %3, %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s)</source>
+        <translation>
+            <numerusform>%n partition</numerusform>
+            <numerusform>%n partitions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n month(s) ahead</source>
+        <translation>
+            <numerusform>%n mois d’avance</numerusform>
+            <numerusform>%n mois d’avance</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n gap(s)</source>
+        <translation>
+            <numerusform>%n trou</numerusform>
+            <numerusform>%n trous</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move</source>
+        <translation>
+            <numerusform>%1 : %2 nouvelle(s), %n ligne à déplacer</numerusform>
+            <numerusform>%1 : %2 nouvelle(s), %n lignes à déplacer</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 #include "testenv.h"
 
 #include <app/connectionsession.h>
+#include <i18n/translator.h>
 #include <models/activitymodel.h>
 #include <pool/connectionpool.h>
 #include <views/activitypanel.h>
@@ -93,6 +94,8 @@ void tst_ActivityPanel::initTestCase()
 {
     QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
     m_db = TestEnv::freshDatabase(QStringLiteral("activitypanel"));
+    // As melodee-admin does at start, so the summary (and the docs screenshot) has English plurals.
+    QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
 }
 
 void tst_ActivityPanel::init()

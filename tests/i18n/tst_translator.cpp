@@ -126,9 +126,11 @@ void TstTranslator::englishPlurals_data()
                                 << QStringLiteral("2 sessions on the server");
     QTest::newRow("1 year") << QStringLiteral("en") << years << 1 << QStringLiteral("1 year");
     QTest::newRow("25 years") << QStringLiteral("en") << years << 25 << QStringLiteral("25 years");
-    // A language without a catalogue shows the English source as it is.
-    QTest::newRow("ja keeps the source")
-        << QStringLiteral("ja_JP") << years << 1 << QStringLiteral("1 year(s)");
+    // The C locale (LANG=C) and a language without a catalogue show the English source, with
+    // the English plural forms.
+    QTest::newRow("C") << QStringLiteral("C") << years << 1 << QStringLiteral("1 year");
+    QTest::newRow("ja falls back to English")
+        << QStringLiteral("ja_JP") << years << 2 << QStringLiteral("2 years");
 }
 
 // English is the source language, but "%n year(s)" needs its plural forms from a catalogue.

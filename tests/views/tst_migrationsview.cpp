@@ -1,6 +1,7 @@
 #include "testenv.h"
 
 #include <app/connectionsession.h>
+#include <i18n/translator.h>
 #include <migrate/migration.h>
 #include <models/migrationlistmodel.h>
 #include <views/migrationsview.h>
@@ -53,6 +54,8 @@ private:
 void TstMigrationsView::initTestCase()
 {
     QVERIFY(TestEnv::hasPostgres());
+    // As melodee-admin does at start: English plurals in labels, logs and the docs screenshots.
+    QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
     m_db = TestEnv::freshDatabase(QStringLiteral("migview"));
     AppConfig config;
     config.database = m_db;

@@ -2,6 +2,7 @@
 
 #include <app/connectionsession.h>
 #include <db/pgconnection.h>
+#include <i18n/translator.h>
 #include <migrate/migrationengine.h>
 #include <views/migrationsview.h>
 #include <views/partitionsview.h>
@@ -83,6 +84,8 @@ int TstPartitionsView::songsLane() const
 void TstPartitionsView::initTestCase()
 {
     QVERIFY(TestEnv::hasPostgres());
+    // As melodee-admin does at start: English plurals in labels, logs and the docs screenshots.
+    QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
     m_db = TestEnv::freshDatabase(QStringLiteral("partview"));
     migrate(m_db);
     // Three songs this month, one far in the future: the future one lands in the default.

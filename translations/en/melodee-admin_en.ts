@@ -58,6 +58,41 @@
             <numerusform>Applied %n migrations; database at version %1 (plan %2).</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n pending migration</numerusform>
+            <numerusform>%n pending migrations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n statement</numerusform>
+            <numerusform>%n statements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
+        <translation>
+            <numerusform>Rehearsed %1 of %n migration in one transaction, rolled back: nothing was changed.</numerusform>
+            <numerusform>Rehearsed %1 of %n migrations in one transaction, rolled back: nothing was changed.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionsView</name>
@@ -80,6 +115,34 @@
         <translation>
             <numerusform>Nothing to do: partitions already cover the next %n month.</numerusform>
             <numerusform>Nothing to do: partitions already cover the next %n months.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s)</source>
+        <translation>
+            <numerusform>%n partition</numerusform>
+            <numerusform>%n partitions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n month(s) ahead</source>
+        <translation>
+            <numerusform>%n month ahead</numerusform>
+            <numerusform>%n months ahead</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n gap(s)</source>
+        <translation>
+            <numerusform>%n gap</numerusform>
+            <numerusform>%n gaps</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move</source>
+        <translation>
+            <numerusform>%1: %2 new, %n row to move</numerusform>
+            <numerusform>%1: %2 new, %n rows to move</numerusform>
         </translation>
     </message>
 </context>

@@ -83,7 +83,12 @@ bool Translator::install(QCoreApplication *app, const QLocale &locale)
         QCoreApplication::installTranslator(own);
         return true;
     }
-    delete own;
+    // No catalogue for this language (or LANG=C): the UI shows the English source, and English's
+    // own catalogue holds only the plural forms ("1 year", "2 years"), so it is the fallback.
+    if (own->load(QLatin1String(FilePrefix) + QLatin1String("_en"), QLatin1String(ResourceDir)))
+        QCoreApplication::installTranslator(own);
+    else
+        delete own;
     // English is the source language: nothing to load is not a failure.
     return locale.language() == QLocale::English || locale.language() == QLocale::C;
 }

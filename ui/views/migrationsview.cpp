@@ -376,15 +376,15 @@ void MigrationsView::applySnapshot(const Snapshot &s)
     m_summary->setText(
         m_plan->isEmpty()
             ? tr("%1 · at version %2 · nothing pending").arg(m_target).arg(m_plan->baseVersion)
-            : tr("%1 · at version %2 · %3 pending migration(s), %4 statements · lint: %5 "
-                 "error(s), %6 warning(s) · plan %7 · environment %8")
+            : tr("%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
                   .arg(m_target)
                   .arg(m_plan->baseVersion)
-                  .arg(m_plan->migrations.size())
-                  .arg(m_plan->statementCount())
-                  .arg(errors)
-                  .arg(warnings)
-                  .arg(m_plan->hash().left(19), m_plan->environment));
+                  .arg(tr("%n pending migration(s)", nullptr, int(m_plan->migrations.size())),
+                       tr("%n statement(s)", nullptr, m_plan->statementCount()),
+                       tr("%n error(s)", nullptr, errors),
+                       tr("%n warning(s)", nullptr, warnings),
+                       m_plan->hash().left(19),
+                       m_plan->environment));
     const int row = selected >= 0 ? m_model->rowForVersion(selected) : -1;
     if (selected == 0 && m_model->hasPlanRow())
         m_table->selectRow(0);
@@ -555,10 +555,11 @@ void MigrationsView::rehearse()
                 return;
             }
             const auto &[res, total] = *r.value;
-            QString text = tr("Rehearsed %1 of %2 migration(s) in one transaction, rolled back: "
-                              "nothing was changed.")
-                               .arg(res.rehearsed)
-                               .arg(total);
+            QString text = tr("Rehearsed %1 of %n migration(s) in one transaction, rolled back: "
+                              "nothing was changed.",
+                              nullptr,
+                              int(total))
+                               .arg(res.rehearsed);
             if (!res.notRehearsed.isEmpty())
                 text += QLatin1Char(' ')
                         + tr("Not rehearsed (non-transactional): %1")

@@ -269,11 +269,13 @@ void PartitionsView::reload()
                     parts << tr("%1: not created yet (run the migrations)").arg(t.table);
                     continue;
                 }
-                QString s = tr("%1: %2 partitions, %3 months ahead, %4 gap(s)")
-                                .arg(t.table)
-                                .arg(t.partitions.size() - (t.hasDefault ? 1 : 0))
-                                .arg(t.monthsAhead)
-                                .arg(t.gaps.size());
+                QString s = tr("%1: %2, %3, %4")
+                                .arg(t.table,
+                                     tr("%n partition(s)",
+                                        nullptr,
+                                        int(t.partitions.size() - (t.hasDefault ? 1 : 0))),
+                                     tr("%n month(s) ahead", nullptr, t.monthsAhead),
+                                     tr("%n gap(s)", nullptr, int(t.gaps.size())));
                 if (t.defaultRows > 0)
                     s += QStringLiteral(", <b style='color:#ef6c00'>%1</b>")
                              .arg(tr("%n row(s) in the default partition",
@@ -366,10 +368,11 @@ void PartitionsView::previewMaintenance(Action action, int premake)
                                   .arg(p.defaultRows);
                 statements << p.statements;
                 statements << QStringLiteral("COMMIT");
-                what << tr("%1: %2 new, %3 row(s) to move")
+                what << tr("%1: %2 new, %n row(s) to move",
+                           nullptr,
+                           int(qMin<qint64>(p.defaultRows, INT_MAX)))
                             .arg(p.table)
-                            .arg(p.create.size())
-                            .arg(p.defaultRows);
+                            .arg(p.create.size());
             }
             if (plans.isEmpty()) {
                 showPreview(Action::None,
