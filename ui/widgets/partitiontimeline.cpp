@@ -506,13 +506,17 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
     // The premake horizon: partitions should exist up to here.
     const double nowMonth = monthValue(m_now);
     const int horizonX = xFor(std::floor(nowMonth) + m_premake);
-    p.setPen(QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine));
-    p.drawLine(horizonX, kAxisHeight - 2, horizonX, monthArea.bottom());
-    p.drawText(QRect(horizonX + 4, kAxisHeight - 16, 80, 14), Qt::AlignLeft, tr("premake"));
-    const int nowX = xFor(nowMonth);
-    p.setPen(QPen(gapColor, 2));
-    p.drawLine(nowX, kAxisHeight - 2, nowX, monthArea.bottom());
-    p.drawText(QRect(nowX + 4, kAxisHeight - 16, 60, 14), Qt::AlignLeft, tr("now"));
+    // The markers' names go in the year row, on the background colour, so that they never sit on
+    // a month's name.
+    const auto marker = [&](int x, const QPen &pen, const QString &name) {
+        p.setPen(pen);
+        p.drawLine(x, 2, x, monthArea.bottom());
+        const QRect tag(x + 3, 2, p.fontMetrics().horizontalAdvance(name) + 4, 16);
+        p.fillRect(tag, pal.color(QPalette::Base));
+        p.drawText(tag, Qt::AlignCenter, name);
+    };
+    marker(horizonX, QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine), tr("premake"));
+    marker(xFor(nowMonth), QPen(gapColor, 2), tr("now"));
     p.restore();
 
     // Lane labels (fixed on the left) and default partitions (fixed on the right).
