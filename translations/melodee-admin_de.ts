@@ -1691,6 +1691,17 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
             <numerusform>%1: %2 neu, %n Zeilen zu verschieben</numerusform>
         </translation>
     </message>
+    <message>
+        <source>%1: created %2, moved %3 out of the default partition (rows before %4, after %5)</source>
+        <translation>%1: %2 angelegt, %3 aus der Standardpartition verschoben (Zeilen vorher %4, nachher %5)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n Zeile</numerusform>
+            <numerusform>%n Zeilen</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>melodee::PlaceholderPage</name>

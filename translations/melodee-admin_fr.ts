@@ -1359,7 +1359,7 @@ Les appliquer quand même&#xa0;?</translation>
     </message>
     <message>
         <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
-        <translation>%1 · en version %2 · %3, %4 · lint : %5, %6 · plan %7 · environnement %8</translation>
+        <translation>%1 · en version %2 · %3, %4 · lint&#xa0;: %5, %6 · plan %7 · environnement %8</translation>
     </message>
     <message numerus="yes">
         <source>%n pending migration(s)</source>
@@ -1392,8 +1392,8 @@ Les appliquer quand même&#xa0;?</translation>
     <message numerus="yes">
         <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
         <translation>
-            <numerusform>%1 migration sur %n répétée dans une transaction annulée : rien n’a été modifié.</numerusform>
-            <numerusform>%1 migrations sur %n répétées dans une transaction annulée : rien n’a été modifié.</numerusform>
+            <numerusform>%1 migration sur %n répétée dans une transaction annulée&#xa0;: rien n’a été modifié.</numerusform>
+            <numerusform>%1 migrations sur %n répétées dans une transaction annulée&#xa0;: rien n’a été modifié.</numerusform>
         </translation>
     </message>
 </context>
@@ -1661,7 +1661,7 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     </message>
     <message>
         <source>%1: %2, %3, %4</source>
-        <translation>%1 : %2, %3, %4</translation>
+        <translation>%1&#xa0;: %2, %3, %4</translation>
     </message>
     <message numerus="yes">
         <source>%n partition(s)</source>
@@ -1687,8 +1687,19 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message numerus="yes">
         <source>%1: %2 new, %n row(s) to move</source>
         <translation>
-            <numerusform>%1 : %2 nouvelle(s), %n ligne à déplacer</numerusform>
-            <numerusform>%1 : %2 nouvelle(s), %n lignes à déplacer</numerusform>
+            <numerusform>%1&#xa0;: %2 nouvelle(s), %n ligne à déplacer</numerusform>
+            <numerusform>%1&#xa0;: %2 nouvelle(s), %n lignes à déplacer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: created %2, moved %3 out of the default partition (rows before %4, after %5)</source>
+        <translation>%1 : %2 créée(s), %3 déplacée(s) hors de la partition par défaut (lignes avant %4, après %5)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n ligne</numerusform>
+            <numerusform>%n lignes</numerusform>
         </translation>
     </message>
 </context>

@@ -3,6 +3,7 @@
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "partitions/partitionmanager.h"
+#include "util/englishcount.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -195,8 +196,12 @@ int runMaintain(CliContext &ctx, const QStringList &args)
                   ctx.err().flush();
               });
         for (const MaintenanceResult &r : results) {
-            ctx.out() << r.table << ": created " << r.created << " partitions, moved " << r.moved
-                      << " rows out of the default partition (rows before " << r.countBefore
+            ctx.out() << r.table << ": created "
+                      << englishCount(
+                             r.created, QStringLiteral("partition"), QStringLiteral("partitions"))
+                      << ", moved "
+                      << englishCount(r.moved, QStringLiteral("row"), QStringLiteral("rows"))
+                      << " out of the default partition (rows before " << r.countBefore
                       << ", after " << r.countAfter << ")\n";
         }
     } catch (const DbError &e) {

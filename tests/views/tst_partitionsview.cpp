@@ -151,7 +151,7 @@ void TstPartitionsView::moveRowsOutOfDefault()
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs")), before);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs_default")), 0);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs_2031_03")), 1);
-    QVERIFY(m_view->logText().contains(QLatin1String("moved 1 row(s)")));
+    QVERIFY(m_view->logText().contains(QLatin1String("moved 1 row out of the default partition")));
     QCOMPARE(m_view->tables()[songsLane()].defaultRows, 0);
     QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
 }

@@ -10,6 +10,7 @@
 
 #include <db/pgconnection.h>
 #include <migrate/migrationengine.h>
+#include <util/englishcount.h>
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -361,11 +362,15 @@ void PartitionsView::previewMaintenance(Action action, int premake)
             QStringList statements;
             QStringList what;
             for (const MaintenancePlan &p : std::as_const(plans)) {
-                statements << QStringLiteral("-- %1: create %2 partition(s), move %3 row(s) out "
-                                             "of the default partition, in one transaction\nBEGIN")
-                                  .arg(p.table)
-                                  .arg(p.create.size())
-                                  .arg(p.defaultRows);
+                statements << QStringLiteral("-- %1: create %2, move %3 out of the default "
+                                             "partition, in one transaction\nBEGIN")
+                                  .arg(p.table,
+                                       englishCount(p.create.size(),
+                                                    QStringLiteral("partition"),
+                                                    QStringLiteral("partitions")),
+                                       englishCount(p.defaultRows,
+                                                    QStringLiteral("row"),
+                                                    QStringLiteral("rows")));
                 statements << p.statements;
                 statements << QStringLiteral("COMMIT");
                 what << tr("%1: %2 new, %n row(s) to move",
@@ -477,11 +482,11 @@ void PartitionsView::applyPreview()
             };
             for (const MaintenanceResult &res :
                  runMaintenance(*conn, plans, config.migrate.retries, log)) {
-                lines << QStringLiteral("%1: created %2 partition(s), moved %3 row(s) out of the "
-                                        "default partition (rows before %4, after %5)")
-                             .arg(res.table)
-                             .arg(res.created)
-                             .arg(res.moved)
+                lines << tr("%1: created %2, moved %3 out of the default partition (rows before "
+                            "%4, after %5)")
+                             .arg(res.table,
+                                  tr("%n partition(s)", nullptr, res.created),
+                                  tr("%n row(s)", nullptr, int(qMin<qint64>(res.moved, INT_MAX))))
                              .arg(res.countBefore)
                              .arg(res.countAfter);
             }
