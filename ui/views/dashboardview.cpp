@@ -125,9 +125,14 @@ DashboardView::~DashboardView()
     m_loadWatcher.waitForFinished();
 }
 
-QString DashboardView::title() const
+QString DashboardView::viewTitle()
 {
     return tr("Dashboard");
+}
+
+QString DashboardView::title() const
+{
+    return viewTitle();
 }
 
 void DashboardView::setSampleInterval(std::chrono::milliseconds interval)

@@ -34,6 +34,8 @@ class DashboardView : public ViewPage
 public:
     explicit DashboardView(ConnectionSession *session, QWidget *parent = nullptr);
     ~DashboardView() override;
+    // The navigation shows it before the view is built.
+    static QString viewTitle();
     QString title() const override;
 
     // For tests and the screenshot: the sampler's state.

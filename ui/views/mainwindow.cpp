@@ -59,10 +59,14 @@ MainWindow::MainWindow(QWidget *parent)
     splitter->setStretchFactor(1, 1);
     setCentralWidget(splitter);
 
-    addPage(new DashboardView(m_session, m_pages));
-    addPage(new MigrationsView(m_session, m_pages));
-    addPage(new PartitionsView(m_session, m_pages));
-    addPage(new SongsView(m_session, m_pages));
+    // Each view is built when it is first shown (or asked for through page()): the start-up cost
+    // is then the one view the user sees, not all four (the Dashboard's charts alone took 36-54
+    // ms).
+    for (int i = 0; i < kViewCount; ++i) {
+        m_navigation->addItem(viewTitle(ViewId(i)));
+        m_pages->addWidget(new QWidget(m_pages));
+        m_viewPages.append(nullptr);
+    }
     m_navigation->setMaximumWidth(m_navigation->sizeHintForColumn(0) + 48);
     splitter->setSizes({m_navigation->maximumWidth(), 1000});
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::onCurrentPageChanged);
@@ -120,8 +124,8 @@ void MainWindow::createActions()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < m_viewPages.size(); ++i) {
-        QAction *action = view->addAction(m_viewPages.at(i)->title());
+    for (int i = 0; i < kViewCount; ++i) {
+        QAction *action = view->addAction(viewTitle(ViewId(i)));
         action->setObjectName(viewIdName(ViewId(i)) + QStringLiteral("Action"));
         action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(action, &QAction::triggered, this, [this, i] { showView(ViewId(i)); });
@@ -226,16 +230,53 @@ void MainWindow::chooseLanguage(QAction *action)
     box->open(); // not exec(): nothing waits on the user
 }
 
-void MainWindow::addPage(ViewPage *page)
+QString MainWindow::viewTitle(ViewId view)
 {
-    m_viewPages.append(page);
-    m_navigation->addItem(page->title());
-    m_pages->addWidget(page);
+    switch (view) {
+    case ViewId::Dashboard:
+        return DashboardView::viewTitle();
+    case ViewId::Migrations:
+        return MigrationsView::viewTitle();
+    case ViewId::Partitions:
+        return PartitionsView::viewTitle();
+    case ViewId::Songs:
+        return SongsView::viewTitle();
+    }
+    return QString();
 }
 
-ViewPage *MainWindow::page(ViewId view) const
+ViewPage *MainWindow::page(ViewId view)
 {
-    return m_viewPages.value(int(view));
+    const int index = int(view);
+    if (index < 0 || index >= kViewCount)
+        return nullptr;
+    if (!m_viewPages[index]) {
+        ViewPage *built = nullptr;
+        switch (view) {
+        case ViewId::Dashboard:
+            built = new DashboardView(m_session, m_pages);
+            break;
+        case ViewId::Migrations:
+            built = new MigrationsView(m_session, m_pages);
+            break;
+        case ViewId::Partitions:
+            built = new PartitionsView(m_session, m_pages);
+            break;
+        case ViewId::Songs:
+            built = new SongsView(m_session, m_pages);
+            break;
+        }
+        m_viewPages[index] = built;
+        // Swap the placeholder for the view without changing which page is current.
+        const int current = m_pages->currentIndex();
+        QWidget *placeholder = m_pages->widget(index);
+        m_pages->insertWidget(index, built);
+        m_pages->removeWidget(placeholder);
+        delete placeholder;
+        m_pages->setCurrentIndex(current);
+        updateActivePages();
+    }
+    return m_viewPages[index];
 }
 
 void MainWindow::showView(ViewId view)
@@ -253,6 +294,9 @@ void MainWindow::onCurrentPageChanged(int index)
     if (index < 0)
         return;
     m_pages->setCurrentIndex(index);
+    // Before the window is shown the start-up may still switch to another view: build none yet.
+    if (isVisible())
+        page(ViewId(index));
     updateActivePages();
 }
 
@@ -260,13 +304,16 @@ void MainWindow::updateActivePages()
 {
     // Only the visible page of a visible, non-minimised window is active.
     const bool shown = isVisible() && !isMinimized();
-    for (ViewPage *p : std::as_const(m_viewPages))
-        p->setActive(shown && p == m_pages->currentWidget());
+    for (ViewPage *p : std::as_const(m_viewPages)) {
+        if (p)
+            p->setActive(shown && p == m_pages->currentWidget());
+    }
 }
 
 void MainWindow::showEvent(QShowEvent *event)
 {
     QMainWindow::showEvent(event);
+    page(currentView());
     updateActivePages();
 }
 

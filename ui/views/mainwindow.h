@@ -40,7 +40,9 @@ public:
 
     ConnectionSession *session() const { return m_session; }
     LogDock *logDock() const { return m_logDock; }
-    ViewPage *page(ViewId view) const;
+    // The view, built now if it was not shown yet.
+    ViewPage *page(ViewId view);
+    static QString viewTitle(ViewId view);
 
     void showView(ViewId view);
     ViewId currentView() const;
@@ -86,7 +88,6 @@ protected:
 
 private:
     void createActions();
-    void addPage(ViewPage *page);
     void createLanguageMenu(QMenu *parent);
     void updateLanguageMenu();
     void chooseLanguage(QAction *action);
@@ -104,7 +105,7 @@ private:
     ConnectionSession *m_session = nullptr;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
-    QList<ViewPage *> m_viewPages;
+    QList<ViewPage *> m_viewPages; // nullptr until the view is first shown
     LogDock *m_logDock = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_healthLabel = nullptr;

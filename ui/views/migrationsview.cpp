@@ -208,9 +208,14 @@ void MigrationsView::waitForWork()
     m_pool.waitForDone();
 }
 
-QString MigrationsView::title() const
+QString MigrationsView::viewTitle()
 {
     return tr("Migrations");
+}
+
+QString MigrationsView::title() const
+{
+    return viewTitle();
 }
 
 void MigrationsView::setDestructiveConfirmer(DestructiveConfirmer confirmer)

@@ -39,6 +39,8 @@ class MigrationsView : public ViewPage
 public:
     explicit MigrationsView(ConnectionSession *session, QWidget *parent = nullptr);
     ~MigrationsView() override;
+    // The navigation shows it before the view is built.
+    static QString viewTitle();
     QString title() const override;
 
     // Asked before applying destructive or irreversible steps under the production guard; gets

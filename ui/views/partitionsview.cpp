@@ -174,9 +174,14 @@ PartitionsView::~PartitionsView()
     m_pool.waitForDone();
 }
 
-QString PartitionsView::title() const
+QString PartitionsView::viewTitle()
 {
     return tr("Partitions");
+}
+
+QString PartitionsView::title() const
+{
+    return viewTitle();
 }
 
 QString PartitionsView::previewText() const

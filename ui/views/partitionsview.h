@@ -39,6 +39,8 @@ public:
 
     explicit PartitionsView(ConnectionSession *session, QWidget *parent = nullptr);
     ~PartitionsView() override;
+    // The navigation shows it before the view is built.
+    static QString viewTitle();
     QString title() const override;
 
     void reload();

@@ -217,9 +217,14 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
 
 SongsView::~SongsView() = default;
 
-QString SongsView::title() const
+QString SongsView::viewTitle()
 {
     return tr("Songs");
+}
+
+QString SongsView::title() const
+{
+    return viewTitle();
 }
 
 void SongsView::activeChangedEvent(bool active)

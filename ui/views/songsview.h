@@ -32,6 +32,8 @@ class SongsView : public ViewPage
 public:
     explicit SongsView(ConnectionSession *session, QWidget *parent = nullptr);
     ~SongsView() override;
+    // The navigation shows it before the view is built.
+    static QString viewTitle();
     QString title() const override;
 
     SongTableModel *model() const { return m_model; }
