@@ -463,8 +463,8 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     if (stop)
                         callback.emplace(*stop, onStop);
                     // Until the hand-off window ends a looping caller may keep the connections it
-                    // returns. When it ends, look at the idle list: what a looping caller left
-                    // there goes to the waiters, oldest first, which may be us.
+                    // returns. Half a window later, look at the idle list: what a looping caller
+                    // left there goes to the waiters, oldest first, which may be us.
                     if (idleCheck < deadline) {
                         got = w.ready.try_acquire_until(idleCheck);
                         if (!got) {
