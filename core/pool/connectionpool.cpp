@@ -158,8 +158,11 @@ struct ConnectionPool::Waiter
     WakeSignal ready;
     SourceSite where;
     ConnectionPool::Clock::time_point since; // when it joined the queue (real time)
-    Slot *slot = nullptr;                    // direct handoff of a returned connection
-    bool permit = false; // may open a new connection (already counted in m_numOpen)
+    // From then on returned connections are handed to it (the hand-off window, or half its
+    // acquire timeout if that is shorter, so a looping caller cannot make it time out).
+    ConnectionPool::Clock::time_point handoffAt;
+    Slot *slot = nullptr; // direct handoff of a returned connection
+    bool permit = false;  // may open a new connection (already counted in m_numOpen)
     bool closed = false;
     bool cancelled = false;
     bool queued = false;
@@ -442,9 +445,12 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 counted = true;
                 const auto waitStart = Clock::now();
                 w.since = waitStart;
+                const auto window
+                    = std::min<Clock::duration>(m_handoffWindow, (deadline - waitStart) / 2);
+                w.handoffAt = waitStart + window;
                 // Half a window after ours ends, releases have been handed to us for that long;
                 // a waiter still queued then looks for what a looping caller left idle.
-                const auto idleCheck = waitStart + m_handoffWindow * 3 / 2;
+                const auto idleCheck = waitStart + window * 3 / 2;
                 lock.unlock();
                 for (Slot *s : toClose.items)
                     delete s;
@@ -627,7 +633,7 @@ void ConnectionPool::giveBack(Slot *slot, bool discard)
             ; // max open was lowered: Go closes it without counting
         else if (m_waitHead
                  && (!looping || int(m_idle.size()) >= maxIdleLocked()
-                     || Clock::now() - m_waitHead->since >= m_handoffWindow)) {
+                     || Clock::now() >= m_waitHead->handoffAt)) {
             handoff = popWaiterLocked();
             giveToWaiterLocked(handoff, slot, t);
             retire = false;

@@ -241,6 +241,36 @@ private slots:
         QCOMPARE(pool.stats().timeouts, 0);
     }
 
+    // The window never outlasts half of a waiter's acquire timeout: a looping caller cannot make
+    // a waiter with a short timeout fail.
+    void aShortAcquireTimeoutShortensTheWindow()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        pool.setHandoffWindow(std::chrono::minutes(10));
+        std::atomic<bool> stop{false};
+        std::atomic<int> loops{0};
+        std::thread loop([&] {
+            while (!stop.load()) {
+                PooledConnection lease = pool.acquire();
+                lease->execCached("SELECT 1", {});
+                loops.fetch_add(1);
+            }
+        });
+        QTRY_VERIFY(loops.load() > 100);
+        QString error;
+        try {
+            PooledConnection lease = pool.acquire(4s);
+        } catch (const DbError &e) {
+            error = e.toString();
+        }
+        const int loopsWhileWaiting = loops.load();
+        stop = true;
+        loop.join();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(loopsWhileWaiting > 100);
+        QCOMPARE(pool.stats().timeouts, 0);
+    }
+
     // A thread gets back the connection it returned last, not the newest idle one, so it keeps
     // talking to one server process.
     void aThreadGetsBackTheConnectionItReturned()
