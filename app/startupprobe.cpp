@@ -30,23 +30,38 @@ StartupProbe::StartupProbe(MainWindow *window)
 {
     print("main", g_mainEntered);
     window->installEventFilter(this);
-    // "Populated" is each view's own first-data signal, counted only for the view on screen.
-    auto *songs = qobject_cast<SongsView *>(window->page(ViewId::Songs));
-    connect(
-        songs->model(), &SongTableModel::blockLoaded, this, [this, songs] { populated(songs); });
-    auto *migrations = qobject_cast<MigrationsView *>(window->page(ViewId::Migrations));
-    connect(migrations, &MigrationsView::refreshed, this, [this, migrations] {
-        populated(migrations);
-    });
-    auto *partitions = qobject_cast<PartitionsView *>(window->page(ViewId::Partitions));
-    connect(
-        partitions, &PartitionsView::loaded, this, [this, partitions] { populated(partitions); });
-    auto *dashboard = qobject_cast<DashboardView *>(window->page(ViewId::Dashboard));
-    connect(dashboard, &DashboardView::sampled, this, [this, dashboard] { populated(dashboard); });
+}
+
+void StartupProbe::watchOpeningView()
+{
+    // "Populated" is the opening view's own first-data signal. Only that view is asked for: the
+    // window builds a view when it is first shown, and the probe must not build the others.
+    QWidget *page = m_window->page(m_window->currentView());
+    if (auto *songs = qobject_cast<SongsView *>(page))
+        connect(songs->model(), &SongTableModel::blockLoaded, this, [this, songs] {
+            populated(songs);
+        });
+    else if (auto *migrations = qobject_cast<MigrationsView *>(page))
+        connect(migrations, &MigrationsView::refreshed, this, [this, migrations] {
+            populated(migrations);
+        });
+    else if (auto *partitions = qobject_cast<PartitionsView *>(page))
+        connect(partitions, &PartitionsView::loaded, this, [this, partitions] {
+            populated(partitions);
+        });
+    else if (auto *dashboard = qobject_cast<DashboardView *>(page))
+        connect(
+            dashboard, &DashboardView::sampled, this, [this, dashboard] { populated(dashboard); });
 }
 
 bool StartupProbe::eventFilter(QObject *watched, QEvent *event)
 {
+    // The Show event reaches this filter before MainWindow::showEvent(); the view is built here
+    // and its data arrives through the event loop, after the connection below.
+    if (watched == m_window && event->type() == QEvent::Show && !m_watching) {
+        m_watching = true;
+        watchOpeningView();
+    }
     if (watched == m_window && event->type() == QEvent::Paint && !m_shown) {
         m_shown = true;
         report("shown", false);

@@ -22,11 +22,13 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void watchOpeningView();
     void populated(QWidget *page);
     static void report(const char *what, bool quit);
     static void print(const char *what, std::chrono::steady_clock::time_point at);
 
     MainWindow *m_window;
+    bool m_watching = false;
     bool m_shown = false;
     bool m_populated = false;
 };
