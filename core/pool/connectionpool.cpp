@@ -157,7 +157,6 @@ struct ConnectionPool::Waiter
     Waiter *next = nullptr;
     WakeSignal ready;
     SourceSite where;
-    ConnectionPool::Clock::time_point since; // when it joined the queue (real time)
     // From then on returned connections are handed to it (the hand-off window, or half its
     // acquire timeout if that is shorter, so a looping caller cannot make it time out).
     ConnectionPool::Clock::time_point handoffAt;
@@ -444,7 +443,6 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     ++m_waitCount; // once per acquire, however often it rejoins the queue
                 counted = true;
                 const auto waitStart = Clock::now();
-                w.since = waitStart;
                 const auto window
                     = std::min<Clock::duration>(m_handoffWindow, (deadline - waitStart) / 2);
                 w.handoffAt = waitStart + window;
