@@ -51,6 +51,33 @@ DatabaseConfig poolConfig(int maxOpen, int maxIdle)
     return c;
 }
 
+// A caller that loops acquire / SELECT 1 / release without pause until it is destroyed (also
+// when a QVERIFY returns early, so its thread is always joined).
+class LoopingCaller
+{
+public:
+    explicit LoopingCaller(ConnectionPool &pool)
+        : m_thread([this, &pool] {
+            while (!m_stop.load()) {
+                PooledConnection lease = pool.acquire();
+                lease->execCached("SELECT 1", {});
+                m_loops.fetch_add(1);
+            }
+        })
+    {}
+    ~LoopingCaller()
+    {
+        m_stop = true;
+        m_thread.join();
+    }
+    int loops() const { return m_loops.load(); }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_loops{0};
+    std::thread m_thread; // last: starts once the counters exist
+};
+
 int countBackends(const QString &appName)
 {
     return TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
@@ -215,27 +242,20 @@ private slots:
     void loopingCallerCannotStarveAWaiter()
     {
         ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        std::atomic<bool> stop{false};
-        std::atomic<int> loops{0};
-        std::thread hog([&] {
-            while (!stop.load()) {
-                PooledConnection lease = pool.acquire();
-                lease->execCached("SELECT 1", {});
-                loops.fetch_add(1);
-            }
-        });
-        QTRY_VERIFY(loops.load() > 100);
         bool served = false;
         QString error;
-        try {
-            PooledConnection lease = pool.acquire(5s);
-            served = lease->backendPid() > 0;
-        } catch (const DbError &e) {
-            error = e.toString();
+        int loopsWhileWaiting = 0;
+        {
+            LoopingCaller hog(pool);
+            QTRY_VERIFY(hog.loops() > 100);
+            try {
+                PooledConnection lease = pool.acquire(5s);
+                served = lease->backendPid() > 0;
+            } catch (const DbError &e) {
+                error = e.toString();
+            }
+            loopsWhileWaiting = hog.loops();
         }
-        const int loopsWhileWaiting = loops.load();
-        stop = true;
-        hog.join();
         QVERIFY2(served, qPrintable(error));
         QVERIFY(loopsWhileWaiting > 100);
         QCOMPARE(pool.stats().timeouts, 0);
@@ -247,25 +267,18 @@ private slots:
     {
         ConnectionPool pool(poolConfig(1, 1), SessionConfig());
         pool.setHandoffWindow(std::chrono::minutes(10));
-        std::atomic<bool> stop{false};
-        std::atomic<int> loops{0};
-        std::thread loop([&] {
-            while (!stop.load()) {
-                PooledConnection lease = pool.acquire();
-                lease->execCached("SELECT 1", {});
-                loops.fetch_add(1);
-            }
-        });
-        QTRY_VERIFY(loops.load() > 100);
         QString error;
-        try {
-            PooledConnection lease = pool.acquire(4s);
-        } catch (const DbError &e) {
-            error = e.toString();
+        int loopsWhileWaiting = 0;
+        {
+            LoopingCaller loop(pool);
+            QTRY_VERIFY(loop.loops() > 100);
+            try {
+                PooledConnection lease = pool.acquire(4s);
+            } catch (const DbError &e) {
+                error = e.toString();
+            }
+            loopsWhileWaiting = loop.loops();
         }
-        const int loopsWhileWaiting = loops.load();
-        stop = true;
-        loop.join();
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(loopsWhileWaiting > 100);
         QCOMPARE(pool.stats().timeouts, 0);
