@@ -32,6 +32,8 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+
 namespace melodee {
 
 namespace {
@@ -230,19 +232,36 @@ void MainWindow::chooseLanguage(QAction *action)
     box->open(); // not exec(): nothing waits on the user
 }
 
+namespace {
+
+// Per ViewId, in its order: the title the navigation shows before the view exists, and how to
+// build the view.
+struct ViewKind
+{
+    QString (*title)();
+    ViewPage *(*build)(ConnectionSession *session, QWidget *parent);
+};
+
+template<typename View>
+constexpr ViewKind viewKind()
+{
+    return {&View::viewTitle, [](ConnectionSession *session, QWidget *parent) -> ViewPage * {
+                return new View(session, parent);
+            }};
+}
+
+constexpr std::array kViewKinds{viewKind<DashboardView>(),
+                                viewKind<MigrationsView>(),
+                                viewKind<PartitionsView>(),
+                                viewKind<SongsView>()};
+static_assert(kViewKinds.size() == kViewCount);
+
+} // namespace
+
 QString MainWindow::viewTitle(ViewId view)
 {
-    switch (view) {
-    case ViewId::Dashboard:
-        return DashboardView::viewTitle();
-    case ViewId::Migrations:
-        return MigrationsView::viewTitle();
-    case ViewId::Partitions:
-        return PartitionsView::viewTitle();
-    case ViewId::Songs:
-        return SongsView::viewTitle();
-    }
-    return QString();
+    const int index = int(view);
+    return index >= 0 && index < kViewCount ? kViewKinds[index].title() : QString();
 }
 
 ViewPage *MainWindow::page(ViewId view)
@@ -251,21 +270,7 @@ ViewPage *MainWindow::page(ViewId view)
     if (index < 0 || index >= kViewCount)
         return nullptr;
     if (!m_viewPages[index]) {
-        ViewPage *built = nullptr;
-        switch (view) {
-        case ViewId::Dashboard:
-            built = new DashboardView(m_session, m_pages);
-            break;
-        case ViewId::Migrations:
-            built = new MigrationsView(m_session, m_pages);
-            break;
-        case ViewId::Partitions:
-            built = new PartitionsView(m_session, m_pages);
-            break;
-        case ViewId::Songs:
-            built = new SongsView(m_session, m_pages);
-            break;
-        }
+        ViewPage *built = kViewKinds[index].build(m_session, m_pages);
         m_viewPages[index] = built;
         // Swap the placeholder for the view without changing which page is current.
         const int current = m_pages->currentIndex();
