@@ -113,38 +113,42 @@ void TstTranslator::switchingBackToEnglish()
 void TstTranslator::englishPlurals_data()
 {
     QTest::addColumn<QString>("locale");
-    QTest::addColumn<QString>("source");
+    QTest::addColumn<QByteArray>("context");
+    QTest::addColumn<QByteArray>("source");
     QTest::addColumn<int>("n");
     QTest::addColumn<QString>("expected");
-    const QString sessions = QStringLiteral("%n session(s) on the server");
-    const QString years = QStringLiteral("%n year(s)");
-    QTest::newRow("0 sessions") << QStringLiteral("en_US") << sessions << 0
+    const QByteArray panel = "melodee::ActivityPanel";
+    const QByteArray partitions = "melodee::PartitionsView";
+    const QByteArray sessions = "%n session(s) on the server";
+    const QByteArray years = "%n year(s)";
+    QTest::newRow("0 sessions") << QStringLiteral("en_US") << panel << sessions << 0
                                 << QStringLiteral("0 sessions on the server");
-    QTest::newRow("1 session") << QStringLiteral("en_US") << sessions << 1
+    QTest::newRow("1 session") << QStringLiteral("en_US") << panel << sessions << 1
                                << QStringLiteral("1 session on the server");
-    QTest::newRow("2 sessions") << QStringLiteral("en_GB") << sessions << 2
+    QTest::newRow("2 sessions") << QStringLiteral("en_GB") << panel << sessions << 2
                                 << QStringLiteral("2 sessions on the server");
-    QTest::newRow("1 year") << QStringLiteral("en") << years << 1 << QStringLiteral("1 year");
-    QTest::newRow("25 years") << QStringLiteral("en") << years << 25 << QStringLiteral("25 years");
+    QTest::newRow("1 year") << QStringLiteral("en") << partitions << years << 1
+                            << QStringLiteral("1 year");
+    QTest::newRow("25 years") << QStringLiteral("en") << partitions << years << 25
+                              << QStringLiteral("25 years");
     // The C locale (LANG=C) and a language without a catalogue show the English source, with
     // the English plural forms.
-    QTest::newRow("C") << QStringLiteral("C") << years << 1 << QStringLiteral("1 year");
+    QTest::newRow("C") << QStringLiteral("C") << partitions << years << 1
+                       << QStringLiteral("1 year");
     QTest::newRow("ja falls back to English")
-        << QStringLiteral("ja_JP") << years << 2 << QStringLiteral("2 years");
+        << QStringLiteral("ja_JP") << partitions << years << 2 << QStringLiteral("2 years");
 }
 
 // English is the source language, but "%n year(s)" needs its plural forms from a catalogue.
 void TstTranslator::englishPlurals()
 {
     QFETCH(QString, locale);
-    QFETCH(QString, source);
+    QFETCH(QByteArray, context);
+    QFETCH(QByteArray, source);
     QFETCH(int, n);
     QFETCH(QString, expected);
     Translator::install(qApp, QLocale(locale));
-    const char *context = source.startsWith(QLatin1String("%n session"))
-                              ? "melodee::ActivityPanel"
-                              : "melodee::PartitionsView";
-    QCOMPARE(QCoreApplication::translate(context, source.toUtf8().constData(), nullptr, n),
+    QCOMPARE(QCoreApplication::translate(context.constData(), source.constData(), nullptr, n),
              expected);
 }
 
