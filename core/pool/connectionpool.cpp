@@ -367,24 +367,24 @@ void ConnectionPool::setClock(PoolClock clock)
 PooledConnection ConnectionPool::acquire(SourceSite where)
 {
     const milliseconds timeout(m_acquireTimeoutMs.load(std::memory_order_relaxed));
-    return acquireImpl(Clock::now() + timeout, timeout, nullptr, false, where);
+    return acquireImpl(Clock::now() + timeout, timeout, nullptr, Reuse::Any, where);
 }
 
 PooledConnection ConnectionPool::acquire(milliseconds timeout, SourceSite where)
 {
-    return acquireImpl(Clock::now() + timeout, timeout, nullptr, false, where);
+    return acquireImpl(Clock::now() + timeout, timeout, nullptr, Reuse::Any, where);
 }
 
 PooledConnection
 ConnectionPool::acquire(milliseconds timeout, std::stop_token stop, SourceSite where)
 {
-    return acquireImpl(Clock::now() + timeout, timeout, &stop, false, where);
+    return acquireImpl(Clock::now() + timeout, timeout, &stop, Reuse::Any, where);
 }
 
 PooledConnection ConnectionPool::acquireValidated(SourceSite where)
 {
     const milliseconds timeout(m_acquireTimeoutMs.load(std::memory_order_relaxed));
-    return acquireImpl(Clock::now() + timeout, timeout, nullptr, true, where);
+    return acquireImpl(Clock::now() + timeout, timeout, nullptr, Reuse::Checked, where);
 }
 
 void ConnectionPool::throwTimeout(milliseconds timeout)
@@ -403,7 +403,7 @@ void ConnectionPool::throwTimeout(milliseconds timeout)
 PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                                              milliseconds timeout,
                                              const std::stop_token *stop,
-                                             bool validate,
+                                             Reuse reuse,
                                              const SourceSite &where)
 {
     const auto start = Clock::now();
@@ -416,6 +416,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
             throw poolError(QStringLiteral("the connection pool is closed"));
         Slot *slot = nullptr;
         bool open = false;
+        bool handedOver = false; // counted as an acquire by giveToWaiterLocked() already
         const auto t = now();
         while (!m_idle.empty()) {
             Slot *s = takeIdleLocked();
@@ -508,7 +509,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 }
                 if (w.closed)
                     throw poolError(QStringLiteral("the connection pool is closed"));
-                if (!w.permit) {
+                if (!w.permit && reuse == Reuse::Any) {
                     // Direct handoff: giveBack() already marked it in use and counted it.
                     m_acquireLatency.record(Clock::now() - start);
                     PooledConnection lease;
@@ -516,8 +517,11 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                     lease.m_slot = w.slot;
                     return lease;
                 }
-                open = true;
                 lock.lock();
+                // A retry looks at a handed-over connection as at an idle one, below.
+                slot = w.slot;
+                handedOver = slot != nullptr;
+                open = !slot;
             }
         }
 
@@ -548,7 +552,7 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
                 retireLocked(slot, toClose.items);
                 continue;
             }
-        } else if ((validate
+        } else if ((reuse == Reuse::Checked
                     || (m_validateAfterIdle > Duration(0)
                         && t - slot->returnedAt > m_validateAfterIdle))) {
             // A cheap, non-blocking look at the socket; a dead one is replaced transparently.
@@ -558,6 +562,8 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
             lock.lock();
             if (broken) {
                 ++m_brokenClosed;
+                if (handedOver)
+                    --m_totalAcquires; // the replacement is counted instead
                 slot->inUse = false;
                 retireLocked(slot, toClose.items);
                 continue;
@@ -567,7 +573,8 @@ PooledConnection ConnectionPool::acquireImpl(Clock::time_point deadline,
         slot->acquiredAt = now();
         slot->where = where;
         slot->leakReported = false;
-        ++m_totalAcquires;
+        if (!handedOver)
+            ++m_totalAcquires;
         lock.unlock();
         m_acquireLatency.record(Clock::now() - start);
         PooledConnection lease;

@@ -112,8 +112,8 @@ public:
                              std::stop_token stop,
                              SourceSite where = SourceSite::current());
 
-    // Always checks the connection before handing it out (retries use it: Go's third attempt
-    // insists on a good connection).
+    // Always checks the connection before handing it out, also one handed over by a caller that
+    // returned it (withConnection's retries).
     PooledConnection acquireValidated(SourceSite where = SourceSite::current());
 
     // Runs fn(PgConnection &) on a lease, retrying on a fresh connection per `policy` when the
@@ -167,13 +167,15 @@ public:
 private:
     friend class PooledConnection;
     struct Waiter;
+    // What acquireImpl() may hand out: any connection, or one only after a look at its socket.
+    enum class Reuse { Any, Checked };
     struct CloseList;
     using Slot = PooledConnection::Slot;
 
     PooledConnection acquireImpl(Clock::time_point deadline,
                                  std::chrono::milliseconds timeout,
                                  const std::stop_token *stop,
-                                 bool validate,
+                                 Reuse reuse,
                                  const SourceSite &where);
     Slot *openSlot();
     Slot *takeIdleLocked();

@@ -284,6 +284,38 @@ private slots:
         QCOMPARE(pool.stats().timeouts, 0);
     }
 
+    // withConnection's retries: the second attempt looks at the socket of a connection handed
+    // over by a caller that returned it (its backend may be gone without libpq knowing yet).
+    void checkedAcquireLooksAtAHandedOverConnection()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        PooledConnection held = pool.acquire();
+        const int oldPid = held->backendPid();
+        int pid = 0;
+        QString error;
+        std::thread waiter([&] {
+            try {
+                PooledConnection lease = pool.acquireValidated();
+                pid = lease->backendPid();
+                lease->execCached("SELECT 1", {});
+            } catch (const DbError &e) {
+                error = e.toString();
+            }
+        });
+        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
+        TestEnv::psql(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(oldPid));
+        QTRY_COMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity "
+                                                  "WHERE pid = %1")
+                                       .arg(oldPid)),
+                     QStringLiteral("0"));
+        held.release(); // libpq has not read the FATAL yet, so this goes to the waiter as it is
+        waiter.join();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QVERIFY(pid != oldPid);
+        QCOMPARE(pool.stats().brokenClosed, 1);
+        QCOMPARE(pool.stats().openConnections, 1);
+    }
+
     // A thread gets back the connection it returned last, not the newest idle one, so it keeps
     // talking to one server process.
     void aThreadGetsBackTheConnectionItReturned()
