@@ -2,8 +2,8 @@
 #include "startupprobe.h"
 
 #include <about/selfcheck.h>
-#include <app/startup.h>
 #include <i18n/translator.h>
+#include <session/startup.h>
 #include <util/logging.h>
 #include <views/mainwindow.h>
 

@@ -1,7 +1,7 @@
 #include "songcache.h"
 
-#include "db/redactor.h"
 #include "util/logging.h"
+#include "util/redactor.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -16,19 +16,4 @@ QString SessionConfig::tableName(const QString &singular) const
     return tablePrefix + singular + QLatin1Char('s');
 }
 
-QString logLevelName(LogLevel level)
-{
-    switch (level) {
-    case LogLevel::Silent:
-        return QStringLiteral("silent");
-    case LogLevel::Error:
-        return QStringLiteral("error");
-    case LogLevel::Warn:
-        return QStringLiteral("warn");
-    case LogLevel::Info:
-        return QStringLiteral("info");
-    }
-    return QStringLiteral("warn");
-}
-
 } // namespace melodee

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "duration.h"
+#include "util/loglevel.h"
 
 #include <QString>
 #include <QStringList>
@@ -39,8 +40,6 @@ struct DatabaseConfig
     Duration leakDetectionThreshold = 0s; // 0 = off
     Duration validateAfterIdle = 1s;
 };
-
-enum class LogLevel { Silent, Error, Warn, Info };
 
 // The seed's GORM settings.
 struct SessionConfig
@@ -87,7 +86,5 @@ struct AppConfig
     RedisConfig redis;
     MigrateConfig migrate;
 };
-
-QString logLevelName(LogLevel level);
 
 } // namespace melodee

@@ -1,7 +1,7 @@
 #include "configloader.h"
 
-#include "db/connectparams.h"
-#include "db/redactor.h"
+#include "conninfo.h"
+#include "util/redactor.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -14,9 +14,10 @@
 namespace melodee {
 
 ConfigError::ConfigError(const QString &key, const QString &source, const QString &message)
-    : std::runtime_error(message.toStdString())
-    , m_key(key)
+    : m_key(key)
     , m_source(source)
+    , m_message(message)
+    , m_what(message.toUtf8())
 {}
 
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "appconfig.h"
+#include "util/error.h"
 
 #include <QList>
 #include <QPair>
@@ -8,24 +9,28 @@
 #include <QString>
 #include <QStringList>
 
-#include <stdexcept>
-
 namespace melodee {
 
 // A configuration value that cannot be used. The message names the key, the value, where it
 // came from and why it was refused; secrets are never quoted.
-class ConfigError : public std::runtime_error
+class ConfigError : public Error
 {
 public:
     ConfigError(const QString &key, const QString &source, const QString &message);
 
     QString key() const { return m_key; }
     QString source() const { return m_source; }
-    QString message() const { return QString::fromUtf8(what()); }
+    QString message() const override { return m_message; }
+    ErrorKind kind() const override { return ErrorKind::Usage; }
+    const char *what() const noexcept override { return m_what.constData(); }
+    void raise() const override { throw *this; }
+    ConfigError *clone() const override { return new ConfigError(*this); }
 
 private:
     QString m_key;
     QString m_source;
+    QString m_message;
+    QByteArray m_what;
 };
 
 // Builds an AppConfig from layers applied in order: defaults < YAML file < MELODEE_* environment

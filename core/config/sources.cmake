@@ -3,6 +3,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/appconfig.cpp
     ${CMAKE_CURRENT_LIST_DIR}/duration.h
     ${CMAKE_CURRENT_LIST_DIR}/duration.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/conninfo.h
+    ${CMAKE_CURRENT_LIST_DIR}/conninfo.cpp
     ${CMAKE_CURRENT_LIST_DIR}/configloader.h
     ${CMAKE_CURRENT_LIST_DIR}/configloader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/profilestore.h

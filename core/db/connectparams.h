@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/appconfig.h"
+#include "config/conninfo.h"
 
 #include <QByteArrayList>
 #include <QList>
@@ -9,14 +10,6 @@
 #include <optional>
 
 namespace melodee {
-
-using ConninfoPairs = QList<QPair<QByteArray, QString>>;
-
-// Splits a libpq conninfo string ("host=x password='a b'") or a postgres:// / postgresql:// URI
-// into its keyword/value pairs with libpq's own parser. A text that is neither (no '=' and no
-// URI scheme) is a plain database name, as libpq treats it. On failure returns nullopt and an
-// error that never quotes the input, which may hold a password.
-std::optional<ConninfoPairs> parseConninfo(const QString &dsn, QString *error = nullptr);
 
 // libpq keyword/value arrays built from a DatabaseConfig, for PQconnectdbParams. Values are
 // passed verbatim, so no character in a password can change another parameter. Unset fields are

@@ -1,7 +1,7 @@
 #include "dberror.h"
 
 #include "config/configloader.h"
-#include "redactor.h"
+#include "util/redactor.h"
 
 #include <libpq-fe.h>
 
@@ -135,6 +135,42 @@ DbError &DbError::setMayHaveExecuted(bool value)
 {
     m_mayHaveExecuted = value;
     update();
+    return *this;
+}
+
+ErrorKind DbError::kind() const
+{
+    if (m_cancelled)
+        return ErrorKind::Cancelled;
+    if (m_sqlState == QLatin1String("55P03"))
+        return ErrorKind::LockWait;
+    return ErrorKind::Failure;
+}
+
+QStringList DbError::details() const
+{
+    QStringList d{toString()};
+    if (!m_sqlState.isEmpty())
+        d << QStringLiteral("SQLSTATE: %1").arg(m_sqlState);
+    if (!m_detail.isEmpty())
+        d << QStringLiteral("detail: %1").arg(Redactor::redact(m_detail));
+    if (!m_hint.isEmpty())
+        d << QStringLiteral("hint: %1").arg(Redactor::redact(m_hint));
+    return d;
+}
+
+DbError DbError::cancelled(const QString &operation, const QString &table)
+{
+    DbError e(operation, table, QStringLiteral("cancelled"));
+    e.m_sqlState = QLatin1String(kQueryCanceled);
+    e.m_cancelled = true;
+    e.update();
+    return e;
+}
+
+DbError &DbError::setCancelled(bool value)
+{
+    m_cancelled = value;
     return *this;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QException>
+#include "util/error.h"
+
 #include <QString>
 #include <QVariantMap>
 
@@ -11,7 +12,7 @@ namespace melodee {
 
 // The seed's DBError: what was attempted, on which table, with which (redacted) parameters,
 // and what the server said. Derives from QException so it crosses QFuture boundaries.
-class DbError : public QException
+class DbError : public Error
 {
 public:
     DbError() = default;
@@ -29,7 +30,11 @@ public:
     QString table() const { return m_table; }
     QVariantMap params() const { return m_params; }
     QString sqlState() const { return m_sqlState; }
-    QString message() const { return m_message; }
+    QString message() const override { return m_message; }
+    // Cancelled for a cancellation, LockWait for lock_not_available (55P03), else Failure.
+    ErrorKind kind() const override;
+    // SQLSTATE, detail and hint, one a line.
+    QStringList details() const override;
     QString detail() const { return m_detail; }
     QString hint() const { return m_hint; }
     // True when the statement may have reached the server; such work is never retried blindly.
@@ -39,6 +44,11 @@ public:
     // admin_shutdown 57P01: trying again can succeed.
     bool isRetryable() const;
     bool isNotFound() const { return m_sqlState == QLatin1String(kNotFound); }
+    // The work was cancelled on request (a cancelled task, or PQcancel we sent). A
+    // statement_timeout has the same SQLSTATE 57014 but is not a cancellation.
+    bool isCancelled() const { return m_cancelled; }
+    // An error for work stopped because its task was cancelled before or between statements.
+    static DbError cancelled(const QString &operation, const QString &table = {});
 
     DbError &setParams(const QVariantMap &params);
     DbError &setSqlState(const QString &state);
@@ -46,6 +56,7 @@ public:
     DbError &setHint(const QString &hint);
     DbError &setMayHaveExecuted(bool value);
     DbError &setConnectionBroken(bool value);
+    DbError &setCancelled(bool value);
 
     // database operation "X" on table "Y" failed: message (SQLSTATE s); every part redacted.
     QString toString() const;
@@ -57,6 +68,7 @@ public:
     static bool isConnectionState(const QString &sqlState);
     // Our own code for "no row" when ignore_not_found_error is off (PostgreSQL's no_data_found).
     static constexpr const char *kNotFound = "P0002";
+    static constexpr const char *kQueryCanceled = "57014";
 
 private:
     void update();
@@ -70,6 +82,7 @@ private:
     QString m_hint;
     bool m_mayHaveExecuted = false;
     bool m_connectionBroken = false;
+    bool m_cancelled = false;
     QByteArray m_what;
 };
 

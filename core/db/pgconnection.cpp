@@ -2,7 +2,7 @@
 
 #include "connectparams.h"
 #include "dberror.h"
-#include "redactor.h"
+#include "util/redactor.h"
 
 #include <libpq-fe.h>
 
@@ -104,8 +104,13 @@ PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
             last = PgResult(r);
     }
     m_running.store(false, std::memory_order_release);
+    if (error.isNull())
+        m_cancelRequested.store(false); // a cancel that came too late has nothing to cancel
     if (!error.isNull() || (last.isNull() && isBroken())) {
         DbError e = DbError::fromResult(ctx.operation, ctx.table, error.get(), m_conn);
+        if (m_cancelRequested.exchange(false)
+            && e.sqlState() == QLatin1String(DbError::kQueryCanceled))
+            e.setCancelled(true);
         if (!sql.isEmpty() && e.sqlState() == QLatin1String("26000")) // prepared stmt vanished
             m_prepared.remove(sql);
         // A FATAL (e.g. 57P01) may arrive before libpq notices the EOF; never reuse the session.
@@ -196,6 +201,8 @@ bool PgConnection::cancel(QString *error)
     if (!m_cancel)
         return false;
     char buffer[256] = {};
+    if (m_running.load(std::memory_order_acquire))
+        m_cancelRequested.store(true);
     const bool ok = PQcancel(m_cancel, buffer, sizeof buffer);
     if (!ok && error)
         *error = QString::fromUtf8(buffer);

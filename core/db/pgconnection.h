@@ -88,6 +88,8 @@ private:
     PGcancel *m_cancel = nullptr;
     std::mutex m_cancelMutex;
     std::atomic<bool> m_running{false};
+    // cancel() was called while a statement ran: its 57014 is a cancellation, not a timeout.
+    std::atomic<bool> m_cancelRequested{false};
     bool m_broken = false; // a connection-class error was seen
     bool m_usePrepared = true;
     QHash<QByteArray, QByteArray> m_prepared; // sql -> statement name

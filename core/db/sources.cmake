@@ -1,6 +1,4 @@
 target_sources(melodee_core PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/redactor.h
-    ${CMAKE_CURRENT_LIST_DIR}/redactor.cpp
     ${CMAKE_CURRENT_LIST_DIR}/dberror.h
     ${CMAKE_CURRENT_LIST_DIR}/dberror.cpp
     ${CMAKE_CURRENT_LIST_DIR}/connectparams.h
@@ -11,4 +9,6 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/pgconnection.cpp
     ${CMAKE_CURRENT_LIST_DIR}/databasemanager.h
     ${CMAKE_CURRENT_LIST_DIR}/databasemanager.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/transaction.h
+    ${CMAKE_CURRENT_LIST_DIR}/transaction.cpp
 )

@@ -23,7 +23,7 @@ bool parseBool(const QString &source, const QString &key, const QString &value)
         return false;
     throw MigrateError(QStringLiteral("%1: header \"%2: %3\" is not a boolean (use true or false)")
                            .arg(source, key, value),
-                       3);
+                       ErrorKind::Usage);
 }
 
 } // namespace
@@ -96,7 +96,7 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
         throw MigrateError(QStringLiteral("%1: file name must be V<version>__<name>.sql (for "
                                           "example V100__add_mood.sql)")
                                .arg(source),
-                           3);
+                           ErrorKind::Usage);
     }
     Migration m;
     m.source = source;
@@ -136,7 +136,7 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
                                    "name's version %3")
                         .arg(source, value)
                         .arg(m.version),
-                    3);
+                    ErrorKind::Usage);
             }
         } else if (key == QLatin1String("name")) {
             m.name = value;
@@ -145,7 +145,8 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
             m.phase = value.toInt(&ok);
             if (!ok || m.phase < 1 || m.phase > 7) {
                 throw MigrateError(
-                    QStringLiteral("%1: header \"phase: %2\" must be 1..7").arg(source, value), 3);
+                    QStringLiteral("%1: header \"phase: %2\" must be 1..7").arg(source, value),
+                    ErrorKind::Usage);
             }
         } else if (key == QLatin1String("transactional")) {
             m.transactional = parseBool(source, key, value);
@@ -159,7 +160,8 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
         }
     }
     if (m.version <= 0)
-        throw MigrateError(QStringLiteral("%1: version must be positive").arg(source), 3);
+        throw MigrateError(QStringLiteral("%1: version must be positive").arg(source),
+                           ErrorKind::Usage);
     return m;
 }
 
@@ -180,20 +182,22 @@ QList<Migration> loadMigrationDir(const QString &path)
 {
     const QDir dir(path);
     if (!dir.exists())
-        throw MigrateError(QStringLiteral("--dir %1: no such directory").arg(path), 3);
+        throw MigrateError(QStringLiteral("--dir %1: no such directory").arg(path),
+                           ErrorKind::Usage);
     QList<Migration> out;
     for (const QFileInfo &fi :
          dir.entryInfoList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name)) {
         QFile f(fi.absoluteFilePath());
         if (!f.open(QIODevice::ReadOnly))
             throw MigrateError(
-                QStringLiteral("cannot read %1: %2").arg(fi.filePath(), f.errorString()), 3);
+                QStringLiteral("cannot read %1: %2").arg(fi.filePath(), f.errorString()),
+                ErrorKind::Usage);
         Migration m = parseMigration(fi.filePath(), fi.fileName(), QString::fromUtf8(f.readAll()));
         if (!m.generated.isEmpty()) {
             throw MigrateError(
                 QStringLiteral("%1: \"generated\" is reserved for built-in migrations")
                     .arg(fi.filePath()),
-                3);
+                ErrorKind::Usage);
         }
         out << m;
     }
@@ -213,7 +217,7 @@ QList<Migration> allMigrations(const QString &extraDir)
             throw MigrateError(QStringLiteral("version %1 is used by both %2 and %3")
                                    .arg(out[i].version)
                                    .arg(out[i - 1].source, out[i].source),
-                               3);
+                               ErrorKind::Usage);
         }
     }
     return out;

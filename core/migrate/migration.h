@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/error.h"
+
 #include <QByteArray>
 #include <QException>
 #include <QList>
@@ -10,24 +12,24 @@ namespace melodee {
 
 struct SessionConfig;
 
-// A failure the CLI maps to an exit code (ExitCode in core/cli/clicontext.h).
-class MigrateError : public QException
+// A failure of the migration engine; its kind says what went wrong, not how a front end shows it.
+class MigrateError : public Error
 {
 public:
-    MigrateError(const QString &message, int exitCode = 1)
+    MigrateError(const QString &message, ErrorKind kind = ErrorKind::Failure)
         : m_message(message)
-        , m_exitCode(exitCode)
+        , m_kind(kind)
         , m_what(message.toUtf8())
     {}
-    QString message() const { return m_message; }
-    int exitCode() const { return m_exitCode; }
+    QString message() const override { return m_message; }
+    ErrorKind kind() const override { return m_kind; }
     const char *what() const noexcept override { return m_what.constData(); }
     void raise() const override { throw *this; }
     MigrateError *clone() const override { return new MigrateError(*this); }
 
 private:
     QString m_message;
-    int m_exitCode;
+    ErrorKind m_kind;
     QByteArray m_what;
 };
 

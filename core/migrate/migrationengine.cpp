@@ -178,7 +178,7 @@ void MigrationEngine::lock(const Callbacks &callbacks)
                                "%2")
                     .arg(durationSql(m_config.migrate.lockWait),
                          holder.isEmpty() ? QStringLiteral("released just now") : holder),
-                6);
+                ErrorKind::LockWait);
         }
         QThread::msleep(qMin<qint64>(250, qMax<qint64>(1, waitMs.count() - timer.elapsed())));
     }
@@ -296,7 +296,7 @@ void MigrationEngine::checkDrift()
         throw MigrateError(QStringLiteral("drift: %1. Restore the applied file, or run `melodee "
                                           "migrate repair` to accept the change")
                                .arg(drifted.join(QLatin1String("; "))),
-                           4);
+                           ErrorKind::Drift);
     }
 }
 
@@ -376,7 +376,7 @@ Plan MigrationEngine::plan(const QDateTime &now)
                                    .arg(m.source)
                                    .arg(parsed.errorLine)
                                    .arg(parsed.error),
-                               3);
+                               ErrorKind::Usage);
         }
         Linter::Options lo;
         lo.inTransaction = m.transactional;
@@ -392,7 +392,7 @@ Plan MigrationEngine::plan(const QDateTime &now)
                                                   "false')")
                                        .arg(m.source)
                                        .arg(s.line),
-                                   3);
+                                   ErrorKind::Usage);
             }
             PlannedStatement ps;
             ps.sql = s.text;
@@ -426,7 +426,7 @@ void MigrationEngine::checkGuard(const Plan &plan, bool allowDestructive) const
             QStringLiteral("production guard: refusing %1. Review the plan and rerun "
                            "with --allow-destructive")
                 .arg(blocked.join(QLatin1String(", "))),
-            5);
+            ErrorKind::Guard);
     }
 }
 
@@ -521,7 +521,8 @@ void MigrationEngine::applyTransactional(const PlannedMigration &pm,
                     throw MigrateError(QStringLiteral("cancelled before statement %1 of %2; rolled "
                                                       "back")
                                            .arg(index + 1)
-                                           .arg(what));
+                                           .arg(what),
+                                       ErrorKind::Cancelled);
                 }
                 ++index;
                 if (callbacks.statement)
@@ -569,12 +570,13 @@ void MigrationEngine::applyTransactional(const PlannedMigration &pm,
                 } catch (const DbError &) {
                 }
                 if (!retryable)
-                    throw MigrateError(QStringLiteral("%1 failed: %2").arg(what, e.toString()), 1);
+                    throw MigrateError(QStringLiteral("%1 failed: %2").arg(what, e.toString()),
+                                       ErrorKind::Failure);
                 throw MigrateError(QStringLiteral("%1 failed after %2 retries: %3")
                                        .arg(what)
                                        .arg(m_config.migrate.retries)
                                        .arg(e.toString()),
-                                   6);
+                                   ErrorKind::LockWait);
             }
             backoff(attempt, what, e.toString(), callbacks);
         }
@@ -656,7 +658,7 @@ void MigrationEngine::applyNonTransactional(const PlannedMigration &pm,
                                                                 .arg(m_config.migrate.retries)
                                                           : QString(),
                                                 e.toString()),
-                                       retryable ? 6 : 1);
+                                       retryable ? ErrorKind::LockWait : ErrorKind::Failure);
                 }
                 backoff(attempt, what, e.toString(), callbacks);
             }
@@ -681,14 +683,14 @@ MigrationEngine::apply(const Plan &plan, const ApplyOptions &options, const Call
                                     diff.isEmpty() ? QStringLiteral("(same statements; settings or "
                                                                     "migration boundaries differ)")
                                                    : diff.join(QLatin1Char('\n'))),
-                           4);
+                           ErrorKind::Drift);
     }
     if (!options.expectedHash.isEmpty() && options.expectedStatements != plan.statements()) {
         throw MigrateError(QStringLiteral("the plan file's statements were edited after it was "
                                           "generated (its hash header no longer describes it):\n%1")
                                .arg(diffStatements(options.expectedStatements, plan.statements())
                                         .join(QLatin1Char('\n'))),
-                           4);
+                           ErrorKind::Drift);
     }
     checkGuard(plan, options.allowDestructive);
     if (plan.isEmpty())
@@ -796,7 +798,7 @@ Plan MigrationEngine::planDown(int toVersion)
     if (!irreversible.isEmpty()) {
         throw MigrateError(QStringLiteral("down-migration refused: %1 is irreversible")
                                .arg(irreversible.join(QLatin1String(", "))),
-                           5);
+                           ErrorKind::Guard);
     }
     if (!noDown.isEmpty()) {
         throw MigrateError(QStringLiteral("cannot go down: %1 has no \"-- melodee:down\" section")
@@ -807,7 +809,8 @@ Plan MigrationEngine::planDown(int toVersion)
         const Migration &m = *find(s.version);
         const SqlParseResult parsed = parseSql(m.expandedDownSql(m_config.session));
         if (!parsed.error.isEmpty())
-            throw MigrateError(QStringLiteral("%1 (down part): %2").arg(m.source, parsed.error), 3);
+            throw MigrateError(QStringLiteral("%1 (down part): %2").arg(m.source, parsed.error),
+                               ErrorKind::Usage);
         Linter::Options lo;
         lo.inTransaction = true;
         lo.timeoutsSetByEngine = true;
@@ -840,7 +843,7 @@ MigrationEngine::applyDown(const Plan &plan, bool allowDestructive, const Callba
                 QStringLiteral("production guard: refusing the destructive down part "
                                "of %1. Review and rerun with --allow-destructive")
                     .arg(blocked.join(QLatin1String(", "))),
-                5);
+                ErrorKind::Guard);
         }
     }
     for (const PlannedMigration &pm : plan.migrations) {

@@ -146,7 +146,8 @@ PlanFile readPlanFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        throw MigrateError(QStringLiteral("--plan %1: %2").arg(path, f.errorString()), 3);
+        throw MigrateError(QStringLiteral("--plan %1: %2").arg(path, f.errorString()),
+                           ErrorKind::Usage);
     const QString text = QString::fromUtf8(f.readAll());
     PlanFile p;
     static const QRegularExpression hashRe(QStringLiteral("^-- plan-hash: (sha256:[0-9a-f]{64})$"),
@@ -159,7 +160,7 @@ PlanFile readPlanFile(const QString &path)
         throw MigrateError(QStringLiteral("--plan %1: not a melodee plan (no format-version / "
                                           "plan-hash header)")
                                .arg(path),
-                           3);
+                           ErrorKind::Usage);
     }
     p.hash = hm.captured(1);
     p.formatVersion = fm.captured(1).toInt();
@@ -169,7 +170,7 @@ PlanFile readPlanFile(const QString &path)
                                .arg(path)
                                .arg(p.formatVersion)
                                .arg(Plan::kFormatVersion),
-                           3);
+                           ErrorKind::Usage);
     }
     const SqlParseResult parsed = parseSql(text);
     if (!parsed.error.isEmpty()) {
@@ -177,7 +178,7 @@ PlanFile readPlanFile(const QString &path)
                                .arg(path)
                                .arg(parsed.errorLine)
                                .arg(parsed.error),
-                           3);
+                           ErrorKind::Usage);
     }
     for (const SqlStatement &s : parsed.statements)
         p.statements << s.text;

@@ -183,6 +183,7 @@ DbError poolError(const QString &message, const QString &sqlState = QString())
     e.setMayHaveExecuted(false);
     if (!sqlState.isEmpty())
         e.setSqlState(sqlState);
+    e.setCancelled(sqlState == QLatin1String(DbError::kQueryCanceled));
     return e;
 }
 
@@ -327,16 +328,7 @@ ConnectionPool::~ConnectionPool()
     for (Slot *s : toClose.items)
         delete s;
     toClose.items.clear();
-    {
-        std::lock_guard lock(m_taskMutex);
-        for (const auto &t : m_tasks)
-            t->stop.request_stop();
-    }
     m_runPool.waitForDone();
-    m_watchdog.request_stop();
-    m_taskWake.notify_all();
-    if (m_watchdog.joinable())
-        m_watchdog.join();
     m_cleaner.request_stop();
     m_cleanerWake.notify_all();
     if (m_cleaner.joinable())
@@ -1043,60 +1035,24 @@ PgResult ConnectionPool::exec(const QByteArray &sql, const PgParams &params, con
 
 // --- run() support ---------------------------------------------------------------------------
 
-std::shared_ptr<ConnectionPool::RunTask> ConnectionPool::registerTask(QFuture<void> future)
+namespace detail {
+
+CancelOnStop::CancelOnStop(PgConnection &conn, std::stop_token stop)
+    : m_callback(std::move(stop), Send{&conn})
+{}
+
+void CancelOnStop::Send::operator()() const
 {
-    auto task = std::make_shared<RunTask>();
-    task->future = std::move(future);
-    {
-        std::lock_guard lock(m_taskMutex);
-        m_tasks.push_back(task);
-        if (!m_watchdog.joinable())
-            m_watchdog = std::jthread([this](std::stop_token st) { watchdogLoop(st); });
-    }
-    m_taskWake.notify_all();
-    return task;
+    // Runs on the thread that cancelled the task. PgConnection::cancel() is thread-safe, and the
+    // callback is unregistered before the lease goes back to the pool, so it never reaches a
+    // connection another caller holds.
+    if (!conn->queryRunning())
+        return;
+    QString error;
+    if (!conn->cancel(&error))
+        qCWarning(lcPool, "could not send a cancel request: %s", qPrintable(error));
 }
 
-void ConnectionPool::unregisterTask(const std::shared_ptr<RunTask> &task)
-{
-    std::lock_guard lock(m_taskMutex);
-    m_tasks.erase(std::remove(m_tasks.begin(), m_tasks.end(), task), m_tasks.end());
-}
-
-void ConnectionPool::setTaskConnection(RunTask &task, PgConnection *conn)
-{
-    // The watchdog cancels under this mutex, so it never cancels a connection already returned.
-    std::lock_guard lock(task.mutex);
-    task.conn = conn;
-    task.cancelSent = false;
-}
-
-void ConnectionPool::watchdogLoop(std::stop_token stop)
-{
-    // QFuture has no cancel callback in Qt 6.4 outside an event loop, so poll the running tasks.
-    std::unique_lock lock(m_taskMutex);
-    while (!stop.stop_requested()) {
-        if (m_tasks.empty()) {
-            m_taskWake.wait(lock, stop, [this] { return !m_tasks.empty(); });
-            continue;
-        }
-        const auto tasks = m_tasks;
-        lock.unlock();
-        for (const auto &t : tasks) {
-            if (!t->future.isCanceled())
-                continue;
-            t->stop.request_stop();
-            std::lock_guard tl(t->mutex);
-            if (t->conn && !t->cancelSent && t->conn->queryRunning()) {
-                QString error;
-                if (!t->conn->cancel(&error))
-                    qCWarning(lcPool, "could not send a cancel request: %s", qPrintable(error));
-                t->cancelSent = true;
-            }
-        }
-        lock.lock();
-        m_taskWake.wait_for(lock, stop, 10ms, [] { return false; });
-    }
-}
+} // namespace detail
 
 } // namespace melodee

@@ -1,9 +1,6 @@
 #pragma once
 
-// CONTRACT (written by the lead so the library, migration and UI work can code against it while
-// the pool is being built). The pool engineer implements it and may ADD members, but keeps these
-// signatures.
-
+#include "async/task.h"
 #include "config/appconfig.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
@@ -127,10 +124,12 @@ public:
     // A single statement with the write retry policy (never re-run once it may have executed).
     PgResult exec(const QByteArray &sql, const PgParams &params = {}, const OpContext &ctx = {});
 
-    // Runs fn(PgConnection &) on a pooled connection on a worker thread. Cancelling the returned
-    // future sends PQcancel to the server when a query runs (and ends a waiting acquire).
+    // Runs fn on a pooled connection on a worker thread (startTask()): fn(PgConnection &), or
+    // fn(PgConnection &, std::stop_token) for work of several steps that checks the token
+    // between them. Cancelling the returned future ends a waiting acquire and sends PQcancel for
+    // the statement running at that moment, at once.
     template<typename Fn>
-    auto run(Fn &&fn) -> QFuture<std::invoke_result_t<Fn, PgConnection &>>;
+    auto run(Fn &&fn);
 
     PoolStats stats() const;
     const DatabaseConfig &databaseConfig() const;
@@ -198,19 +197,6 @@ private:
     void cleanLocked(Clock::time_point now, std::vector<Slot *> &toClose);
     [[noreturn]] void throwTimeout(std::chrono::milliseconds timeout);
 
-    // run(): a watchdog turns a cancelled future into PQcancel (and a stopped acquire).
-    struct RunTask
-    {
-        QFuture<void> future;
-        std::stop_source stop;
-        std::mutex mutex;
-        PgConnection *conn = nullptr;
-        bool cancelSent = false;
-    };
-    std::shared_ptr<RunTask> registerTask(QFuture<void> future);
-    void unregisterTask(const std::shared_ptr<RunTask> &task);
-    void watchdogLoop(std::stop_token stop);
-    static void setTaskConnection(RunTask &task, PgConnection *conn);
 
     DatabaseConfig m_database;
     SessionConfig m_session;
@@ -258,10 +244,6 @@ private:
     std::condition_variable_any m_cleanerWake;
     std::jthread m_cleaner;
 
-    std::mutex m_taskMutex;
-    std::condition_variable_any m_taskWake;
-    std::vector<std::shared_ptr<RunTask>> m_tasks;
-    std::jthread m_watchdog;
     QThreadPool m_runPool;
 };
 
@@ -291,41 +273,37 @@ auto ConnectionPool::withConnection(Fn &&fn, RetryPolicy policy)
     }
 }
 
-template<typename Fn>
-auto ConnectionPool::run(Fn &&fn) -> QFuture<std::invoke_result_t<Fn, PgConnection &>>
+namespace detail {
+// Sends PQcancel for the statement running on conn when the task is cancelled.
+class CancelOnStop
 {
-    using R = std::invoke_result_t<Fn, PgConnection &>;
-    auto promise = std::make_shared<QPromise<R>>();
-    auto work = std::make_shared<std::decay_t<Fn>>(std::forward<Fn>(fn));
-    QFuture<R> future = promise->future();
-    promise->start();
-    auto task = registerTask(QFuture<void>(future));
-    m_runPool.start([this, promise, work, task]() {
-        try {
-            if (!promise->isCanceled()) {
-                PooledConnection lease = acquire(
-                    std::chrono::milliseconds(m_acquireTimeoutMs.load()), task->stop.get_token());
-                setTaskConnection(*task, lease.get());
-                try {
-                    if constexpr (std::is_void_v<R>)
-                        (*work)(*lease);
-                    else
-                        promise->addResult((*work)(*lease));
-                } catch (...) {
-                    setTaskConnection(*task, nullptr);
-                    throw;
-                }
-                setTaskConnection(*task, nullptr);
-            }
-        } catch (const QException &e) {
-            promise->setException(e);
-        } catch (...) {
-            promise->setException(std::current_exception());
-        }
-        unregisterTask(task);
-        promise->finish();
-    });
-    return future;
+public:
+    CancelOnStop(PgConnection &conn, std::stop_token stop);
+
+private:
+    struct Send
+    {
+        PgConnection *conn;
+        void operator()() const;
+    };
+    std::stop_callback<Send> m_callback;
+};
+} // namespace detail
+
+template<typename Fn>
+auto ConnectionPool::run(Fn &&fn)
+{
+    constexpr bool takesToken = std::is_invocable_v<Fn, PgConnection &, std::stop_token>;
+    auto work = [this, fn = std::forward<Fn>(fn)](std::stop_token stop) mutable {
+        PooledConnection lease = acquire(std::chrono::milliseconds(m_acquireTimeoutMs.load()),
+                                         stop);
+        detail::CancelOnStop cancelOnStop(*lease, stop);
+        if constexpr (takesToken)
+            return fn(*lease, stop);
+        else
+            return fn(*lease);
+    };
+    return startTask(&m_runPool, std::move(work));
 }
 
 } // namespace melodee

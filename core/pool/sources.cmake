@@ -7,12 +7,6 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/pooledsqldriver.cpp
 )
 target_sources(melodee_core PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/transaction.h
-    ${CMAKE_CURRENT_LIST_DIR}/transaction.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/healthchecker.h
-    ${CMAKE_CURRENT_LIST_DIR}/healthchecker.cpp
-)
-target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.h
     ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.cpp
 )

@@ -1,7 +1,7 @@
 #include "secretstore.h"
 
-#include "db/redactor.h"
 #include "util/logging.h"
+#include "util/redactor.h"
 
 #include <QEventLoop>
 

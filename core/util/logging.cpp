@@ -1,6 +1,6 @@
 #include "logging.h"
 
-#include "db/redactor.h"
+#include "redactor.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

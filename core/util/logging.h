@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/appconfig.h"
+#include "loglevel.h"
 
 #include <QLoggingCategory>
 

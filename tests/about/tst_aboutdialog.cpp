@@ -15,7 +15,7 @@
 
 using namespace melodee;
 
-class TstAboutDialog : public QObject
+class tst_AboutDialog : public QObject
 {
     Q_OBJECT
 
@@ -26,7 +26,7 @@ private slots:
     void noticesCoverEveryComponent();
 };
 
-void TstAboutDialog::versionAndBuildFacts()
+void tst_AboutDialog::versionAndBuildFacts()
 {
     AboutDialog dialog;
     auto *title = dialog.findChild<QLabel *>(QStringLiteral("aboutTitle"));
@@ -52,7 +52,7 @@ void TstAboutDialog::versionAndBuildFacts()
         QVERIFY2(shown.contains(fact), qPrintable(fact));
 }
 
-void TstAboutDialog::licences_data()
+void tst_AboutDialog::licences_data()
 {
     QTest::addColumn<QString>("component");
     QTest::addColumn<QString>("licence");
@@ -65,7 +65,7 @@ void TstAboutDialog::licences_data()
     QTest::newRow("hiredis") << QStringLiteral("hiredis") << QStringLiteral("BSD-3-Clause");
 }
 
-void TstAboutDialog::licences()
+void tst_AboutDialog::licences()
 {
     QFETCH(QString, component);
     QFETCH(QString, licence);
@@ -83,7 +83,7 @@ void TstAboutDialog::licences()
     QFAIL(qPrintable(QStringLiteral("%1 is not listed").arg(component)));
 }
 
-void TstAboutDialog::noticesCoverEveryComponent()
+void tst_AboutDialog::noticesCoverEveryComponent()
 {
     AboutDialog dialog;
     auto *notices = dialog.findChild<QPlainTextEdit *>(QStringLiteral("noticesText"));
@@ -98,5 +98,5 @@ void TstAboutDialog::noticesCoverEveryComponent()
     }
 }
 
-QTEST_MAIN(TstAboutDialog)
+QTEST_MAIN(tst_AboutDialog)
 #include "tst_aboutdialog.moc"

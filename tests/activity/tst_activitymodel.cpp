@@ -362,7 +362,7 @@ void tst_ActivityModel::clearAndEmpty()
 
 void tst_ActivityModel::realSnapshots()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
     ConnectionPool pool(TestEnv::superuser(), {});
     const ServerActivity activity(pool);
     ActivityModel model;

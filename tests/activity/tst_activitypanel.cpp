@@ -1,10 +1,10 @@
 #include "sleeper.h"
 #include "testenv.h"
 
-#include <app/connectionsession.h>
 #include <i18n/translator.h>
 #include <models/activitymodel.h>
 #include <pool/connectionpool.h>
+#include <session/connectionsession.h>
 #include <views/activitypanel.h>
 #include <views/dashboardview.h>
 #include <widgets/errorbanner.h>
@@ -92,7 +92,7 @@ private:
 
 void tst_ActivityPanel::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
     m_db = TestEnv::freshDatabase(QStringLiteral("activitypanel"));
     // As melodee-admin does at start, so the summary (and the docs screenshot) has English plurals.
     QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));

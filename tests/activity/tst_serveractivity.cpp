@@ -74,7 +74,7 @@ private:
 
 void tst_ServerActivity::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
     m_db = TestEnv::freshDatabase(QStringLiteral("activity"));
 }
 

@@ -9,11 +9,11 @@
 //    next to `melodee-admin --version` (spawn to exit, no window) as the floor;
 //  - RSS after the jumps; process CPU with the dashboard visible, on another view and hidden.
 // Prints one JSON object. Fails (exit 1) when an action never finishes, not when it is slow.
-#include <app/connectionsession.h>
-#include <app/startup.h>
 #include <db/dberror.h>
 #include <db/pgconnection.h>
 #include <models/songtablemodel.h>
+#include <session/connectionsession.h>
+#include <session/startup.h>
 #include <util/logging.h>
 #include <views/dashboardview.h>
 #include <views/mainwindow.h>

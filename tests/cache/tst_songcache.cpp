@@ -83,7 +83,7 @@ private:
 
 } // namespace
 
-class TestSongCache : public QObject
+class tst_SongCache : public QObject
 {
     Q_OBJECT
 private slots:
@@ -106,7 +106,7 @@ private:
     SongRepository m_repo{SessionConfig()};
 };
 
-RedisConfig TestSongCache::redisConfig(int port) const
+RedisConfig tst_SongCache::redisConfig(int port) const
 {
     RedisConfig c;
     c.address = QStringLiteral("127.0.0.1:%1").arg(port);
@@ -114,10 +114,10 @@ RedisConfig TestSongCache::redisConfig(int port) const
     return c;
 }
 
-void TestSongCache::initTestCase()
+void tst_SongCache::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
-    QVERIFY(TestEnv::hasRedis());
+    MELODEE_REQUIRE_POSTGRES();
+    MELODEE_REQUIRE_REDIS();
     m_db = createLibraryDatabase(QStringLiteral("cache"), months(Month{2025, 1}, 2));
     TestEnv::psql(QStringLiteral(
                       "INSERT INTO melodee_songs (id, name, name_normalized, duration, created_at) "
@@ -128,7 +128,7 @@ void TestSongCache::initTestCase()
     m_conn = PgConnection::open(m_db);
 }
 
-void TestSongCache::hitMissAndFormat()
+void tst_SongCache::hitMissAndFormat()
 {
     SongCache cache(redisConfig(TestEnv::redisPort()));
     CachedSongRepository repo(m_repo, cache);
@@ -149,7 +149,7 @@ void TestSongCache::hitMissAndFormat()
     QVERIFY2(ttl > 3500 && ttl <= 3600, qPrintable(QString::number(ttl)));
 }
 
-void TestSongCache::prefixAndTtl()
+void tst_SongCache::prefixAndTtl()
 {
     RedisConfig c = redisConfig(TestEnv::redisPort());
     c.keyPrefix = QStringLiteral("custom-%1-").arg(QCoreApplication::applicationPid());
@@ -162,7 +162,7 @@ void TestSongCache::prefixAndTtl()
     QVERIFY2(ttl > 0 && ttl <= 5, qPrintable(QString::number(ttl)));
 }
 
-void TestSongCache::corruptValueIgnored_data()
+void tst_SongCache::corruptValueIgnored_data()
 {
     QTest::addColumn<QString>("value");
     QTest::newRow("not json") << QStringLiteral("not json at all");
@@ -173,7 +173,7 @@ void TestSongCache::corruptValueIgnored_data()
     QTest::newRow("truncated") << QStringLiteral("{\"id\":9,\"name\":\"So");
 }
 
-void TestSongCache::corruptValueIgnored()
+void tst_SongCache::corruptValueIgnored()
 {
     QFETCH(QString, value);
     SongCache cache(redisConfig(TestEnv::redisPort()));
@@ -190,7 +190,7 @@ void TestSongCache::corruptValueIgnored()
     QCOMPARE(how, SongCache::Lookup::Hit);
 }
 
-void TestSongCache::invalidateOnWrite()
+void tst_SongCache::invalidateOnWrite()
 {
     SongCache cache(redisConfig(TestEnv::redisPort()));
     CachedSongRepository repo(m_repo, cache);
@@ -213,7 +213,7 @@ void TestSongCache::invalidateOnWrite()
     }
 }
 
-void TestSongCache::dryRunKeepsCache()
+void tst_SongCache::dryRunKeepsCache()
 {
     SessionConfig dry;
     dry.dryRun = true;
@@ -227,7 +227,7 @@ void TestSongCache::dryRunKeepsCache()
     QCOMPARE(dryRepo.recorded().size(), 1);
 }
 
-void TestSongCache::redisKilledMidTest()
+void tst_SongCache::redisKilledMidTest()
 {
     const int port = freePort();
     PrivateRedis redis(port);
@@ -262,7 +262,7 @@ void TestSongCache::redisKilledMidTest()
     QCOMPARE(cache.stats().hits, hitsBefore + 1);
 }
 
-void TestSongCache::silentServerDoesNotStall()
+void tst_SongCache::silentServerDoesNotStall()
 {
     // Accepts TCP connections (the kernel completes the handshake) but never answers.
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -289,7 +289,7 @@ void TestSongCache::silentServerDoesNotStall()
     ::close(fd);
 }
 
-void TestSongCache::disabled()
+void tst_SongCache::disabled()
 {
     RedisConfig c = redisConfig(TestEnv::redisPort());
     c.enabled = false;
@@ -303,5 +303,5 @@ void TestSongCache::disabled()
              QStringLiteral("0"));
 }
 
-QTEST_GUILESS_MAIN(TestSongCache)
+QTEST_GUILESS_MAIN(tst_SongCache)
 #include "tst_songcache.moc"

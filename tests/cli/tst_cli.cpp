@@ -104,7 +104,7 @@ QString tst_Cli::goodDsn() const
 
 void tst_Cli::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture did not start");
+    MELODEE_REQUIRE_POSTGRES();
     QVERIFY(QFile::exists(TestEnv::cliPath()));
     m_db = TestEnv::freshDatabase(QStringLiteral("cli")).dbname;
     QString literal = kPassword;

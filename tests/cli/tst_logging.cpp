@@ -1,5 +1,5 @@
-#include <db/redactor.h>
 #include <util/logging.h>
+#include <util/redactor.h>
 
 #include <QTest>
 

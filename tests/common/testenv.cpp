@@ -56,6 +56,11 @@ QString TestEnv::pgOtherCa()
     return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_OTHER_CA"));
 }
 
+bool TestEnv::allowSkip()
+{
+    return qEnvironmentVariable("MELODEE_ALLOW_SKIP") == QLatin1String("1");
+}
+
 bool TestEnv::hasRedis()
 {
     return redisPort() > 0;

@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+#include <QTest>
 
 namespace melodee::test {
 
@@ -20,6 +21,9 @@ public:
     static QString pgCa();
     static QString pgOtherCa();
     static bool hasRedis();
+    // MELODEE_ALLOW_SKIP=1: a test whose server is missing is skipped instead of failed. For a
+    // developer's machine without the servers; ctest and CI always have them.
+    static bool allowSkip();
     static int redisPort();
 
     // Superuser config for the test server (trust auth on loopback).
@@ -47,3 +51,18 @@ private:
 };
 
 } // namespace melodee::test
+
+// A test that needs a server the CTest fixtures start fails loudly when it is missing, so a broken
+// fixture can never pass as a run that checked nothing.
+#define MELODEE_REQUIRE_SERVER(present, what)                                                      \
+    do {                                                                                           \
+        if (!(present)) {                                                                          \
+            if (melodee::test::TestEnv::allowSkip())                                               \
+                QSKIP("no " what " fixture (skipped because MELODEE_ALLOW_SKIP=1)");               \
+            QFAIL("no " what " fixture: run the test through ctest, which starts it, or set "      \
+                  "MELODEE_ALLOW_SKIP=1 to skip");                                                 \
+        }                                                                                          \
+    } while (false)
+#define MELODEE_REQUIRE_POSTGRES()                                                                 \
+    MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasPostgres(), "PostgreSQL")
+#define MELODEE_REQUIRE_REDIS() MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasRedis(), "redis")

@@ -1,7 +1,7 @@
 #include "testenv.h"
 
-#include <app/connectionsession.h>
 #include <pool/connectionpool.h>
+#include <session/connectionsession.h>
 #include <views/dashboardview.h>
 
 #include <QDir>
@@ -13,7 +13,7 @@ using namespace melodee;
 using namespace melodee::test;
 using namespace std::chrono_literals;
 
-class TestDashboardView : public QObject
+class tst_DashboardView : public QObject
 {
     Q_OBJECT
 
@@ -30,7 +30,7 @@ private:
     AppConfig config(int maxOpen = 8) const;
 };
 
-AppConfig TestDashboardView::config(int maxOpen) const
+AppConfig tst_DashboardView::config(int maxOpen) const
 {
     AppConfig c;
     c.database = TestEnv::superuser();
@@ -39,12 +39,12 @@ AppConfig TestDashboardView::config(int maxOpen) const
     return c;
 }
 
-void TestDashboardView::initTestCase()
+void tst_DashboardView::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
 }
 
-void TestDashboardView::pausesWhileHidden()
+void tst_DashboardView::pausesWhileHidden()
 {
     ConnectionSession session;
     session.connectTo(config());
@@ -69,7 +69,7 @@ void TestDashboardView::pausesWhileHidden()
     QVERIFY(!view.isSampling());
 }
 
-void TestDashboardView::healthBadge()
+void tst_DashboardView::healthBadge()
 {
     ConnectionSession session;
     DashboardView view(&session);
@@ -81,7 +81,7 @@ void TestDashboardView::healthBadge()
     QVERIFY(badge->text().contains(session.displayName()));
 }
 
-void TestDashboardView::loadTestShowsResults()
+void tst_DashboardView::loadTestShowsResults()
 {
     ConnectionSession session;
     session.connectTo(config(4));
@@ -110,7 +110,7 @@ void TestDashboardView::loadTestShowsResults()
     QVERIFY(peakInUse > 0 && peakInUse <= 4);
 }
 
-void TestDashboardView::loadTestCancels()
+void tst_DashboardView::loadTestCancels()
 {
     ConnectionSession session;
     session.connectTo(config(2));
@@ -125,7 +125,7 @@ void TestDashboardView::loadTestCancels()
              qPrintable(view.loadTestResultText()));
 }
 
-void TestDashboardView::runtimeSettingsReachThePool()
+void tst_DashboardView::runtimeSettingsReachThePool()
 {
     ConnectionSession session;
     session.connectTo(config(8));
@@ -139,7 +139,7 @@ void TestDashboardView::runtimeSettingsReachThePool()
 }
 
 // Writes the docs screenshot when MELODEE_SCREENSHOT_DIR is set; always checks the grab.
-void TestDashboardView::screenshotDuringLoadTest()
+void tst_DashboardView::screenshotDuringLoadTest()
 {
     ConnectionSession session;
     session.connectTo(config(4));
@@ -161,5 +161,5 @@ void TestDashboardView::screenshotDuringLoadTest()
             shot.save(QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("dashboard.png"))));
 }
 
-QTEST_MAIN(TestDashboardView)
+QTEST_MAIN(tst_DashboardView)
 #include "tst_dashboardview.moc"

@@ -5,7 +5,7 @@
 using namespace melodee;
 using namespace std::chrono_literals;
 
-class TestPoolRateCalculator : public QObject
+class tst_PoolRateCalculator : public QObject
 {
     Q_OBJECT
 
@@ -29,7 +29,7 @@ PoolStats statsWith(qint64 waits, qint64 waitMs)
 
 } // namespace
 
-void TestPoolRateCalculator::rates_data()
+void tst_PoolRateCalculator::rates_data()
 {
     QTest::addColumn<qint64>("waitsBefore");
     QTest::addColumn<qint64>("waitMsBefore");
@@ -48,7 +48,7 @@ void TestPoolRateCalculator::rates_data()
     QTest::newRow("sub-millisecond") << 0LL << 0LL << 1LL << 1LL << 1LL << 1000.0 << 1.0;
 }
 
-void TestPoolRateCalculator::rates()
+void tst_PoolRateCalculator::rates()
 {
     QFETCH(qint64, waitsBefore);
     QFETCH(qint64, waitMsBefore);
@@ -67,7 +67,7 @@ void TestPoolRateCalculator::rates()
     QCOMPARE(s.maxIdle, 2);
 }
 
-void TestPoolRateCalculator::firstSampleHasNoRate()
+void tst_PoolRateCalculator::firstSampleHasNoRate()
 {
     PoolRateCalculator calc;
     PoolStats stats = statsWith(500, 9000);
@@ -87,7 +87,7 @@ void TestPoolRateCalculator::firstSampleHasNoRate()
     QCOMPARE(s.acquireP99Us, 42.0);
 }
 
-void TestPoolRateCalculator::counterRestartIsNotNegative()
+void tst_PoolRateCalculator::counterRestartIsNotNegative()
 {
     PoolRateCalculator calc;
     calc.add(statsWith(100, 1000), 0, 0);
@@ -99,7 +99,7 @@ void TestPoolRateCalculator::counterRestartIsNotNegative()
     QCOMPARE(next.tSeconds, 3.0);
 }
 
-void TestPoolRateCalculator::historyKeepsTheWindow()
+void tst_PoolRateCalculator::historyKeepsTheWindow()
 {
     PoolSampleHistory history(300);
     for (int i = 0; i < 1000; ++i) {
@@ -115,5 +115,5 @@ void TestPoolRateCalculator::historyKeepsTheWindow()
     QCOMPARE(points.last(), QPointF(999, 999));
 }
 
-QTEST_GUILESS_MAIN(TestPoolRateCalculator)
+QTEST_GUILESS_MAIN(tst_PoolRateCalculator)
 #include "tst_poolratecalculator.moc"

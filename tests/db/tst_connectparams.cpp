@@ -1,5 +1,5 @@
 #include <db/connectparams.h>
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <QTest>
 

@@ -83,7 +83,7 @@ private:
 
 void tst_DatabaseManager::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture did not start");
+    MELODEE_REQUIRE_POSTGRES();
     m_db = TestEnv::freshDatabase(QStringLiteral("dbmanager"));
 }
 

@@ -1,6 +1,6 @@
 #include <db/dberror.h>
 #include <db/pgconnection.h>
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <testenv.h>
 
@@ -34,7 +34,7 @@ private:
 
 void tst_DbError::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture did not start");
+    MELODEE_REQUIRE_POSTGRES();
     m_conn = PgConnection::open(TestEnv::freshDatabase(QStringLiteral("dberror")));
     m_conn->exec("CREATE TABLE melodee_songs (id bigint PRIMARY KEY, title text NOT NULL)");
     m_conn->exec("INSERT INTO melodee_songs VALUES (1, 'a')");

@@ -1,6 +1,6 @@
 #include <db/dberror.h>
 #include <db/pgconnection.h>
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <testenv.h>
 
@@ -72,7 +72,7 @@ DatabaseConfig tst_PgConnection::odd() const
 
 void tst_PgConnection::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture did not start");
+    MELODEE_REQUIRE_POSTGRES();
     m_intended = TestEnv::freshDatabase(QStringLiteral("intended")).dbname;
     // SQL literal: '' for the quote; the backslash is literal (standard_conforming_strings).
     QString literal = kOdd;

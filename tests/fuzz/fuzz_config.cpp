@@ -4,7 +4,7 @@
 #include <config/configloader.h>
 #include <config/duration.h>
 #include <db/connectparams.h>
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,7 +1,7 @@
-#include <app/connectionsession.h>
 #include <config/profilestore.h>
 #include <dialogs/connectionprofilesdialog.h>
 #include <secrets/secretstore.h>
+#include <session/connectionsession.h>
 #include <views/mainwindow.h>
 
 #include <testenv.h>
@@ -52,7 +52,7 @@ private:
 
 void tst_ConnectionProfilesDialogKeychain::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
     QVERIFY2(qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"),
              "run under tests/fixtures/with-keychain.sh");
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());

@@ -1,5 +1,5 @@
-#include <app/healthmonitor.h>
 #include <pool/connectionpool.h>
+#include <session/healthmonitor.h>
 
 #include <testenv.h>
 
@@ -32,7 +32,7 @@ private:
 
 void tst_HealthMonitor::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
 }
 
 static int closedPort()

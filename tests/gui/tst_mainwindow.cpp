@@ -1,6 +1,6 @@
 #include <about/aboutdialog.h>
-#include <app/connectionsession.h>
 #include <models/logmodel.h>
+#include <session/connectionsession.h>
 #include <util/logging.h>
 #include <views/logdock.h>
 #include <views/mainwindow.h>
@@ -58,7 +58,7 @@ void tst_MainWindow::initTestCase()
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
     setupLogging(LogLevel::Info);
-    QVERIFY2(TestEnv::hasPostgres(), "the pg fixture is not running");
+    MELODEE_REQUIRE_POSTGRES();
 }
 
 QString tst_MainWindow::settingsText() const

@@ -1,5 +1,5 @@
-#include <app/startup.h>
 #include <config/profilestore.h>
+#include <session/startup.h>
 
 #include <QFile>
 #include <QTemporaryDir>

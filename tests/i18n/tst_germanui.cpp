@@ -53,7 +53,7 @@ QStringList visibleTexts(QWidget *root)
 
 } // namespace
 
-class TstGermanUi : public QObject
+class tst_GermanUi : public QObject
 {
     Q_OBJECT
 
@@ -68,7 +68,7 @@ private:
     QHash<QString, QString> m_german; // English source -> German, from the .ts file
 };
 
-void TstGermanUi::initTestCase()
+void tst_GermanUi::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("MelodeeTest"));
@@ -90,7 +90,7 @@ void TstGermanUi::initTestCase()
     QVERIFY(!m_german.isEmpty());
 }
 
-void TstGermanUi::mainWindowLabels_data()
+void tst_GermanUi::mainWindowLabels_data()
 {
     QTest::addColumn<QString>("german");
     // Navigation entries and menus a German user sees first.
@@ -102,7 +102,7 @@ void TstGermanUi::mainWindowLabels_data()
     QTest::newRow("action: quit") << QStringLiteral("Beenden");
 }
 
-void TstGermanUi::mainWindowLabels()
+void tst_GermanUi::mainWindowLabels()
 {
     QFETCH(QString, german);
     MainWindow window;
@@ -114,14 +114,14 @@ void TstGermanUi::mainWindowLabels()
                             .arg(german, texts.join(QStringLiteral(" | ")))));
 }
 
-void TstGermanUi::noEnglishLeft_data()
+void tst_GermanUi::noEnglishLeft_data()
 {
     QTest::addColumn<QString>("which");
     QTest::newRow("main window") << QStringLiteral("main");
     QTest::newRow("about dialog") << QStringLiteral("about");
 }
 
-void TstGermanUi::noEnglishLeft()
+void tst_GermanUi::noEnglishLeft()
 {
     QFETCH(QString, which);
     std::unique_ptr<QWidget> widget;
@@ -143,5 +143,5 @@ void TstGermanUi::noEnglishLeft()
     QVERIFY2(german >= 3, qPrintable(QStringLiteral("only %1 German texts found").arg(german)));
 }
 
-QTEST_MAIN(TstGermanUi)
+QTEST_MAIN(tst_GermanUi)
 #include "tst_germanui.moc"

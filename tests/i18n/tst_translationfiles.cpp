@@ -74,7 +74,7 @@ QString where(const TsMessage &m)
 
 } // namespace
 
-class TstTranslationFiles : public QObject
+class tst_TranslationFiles : public QObject
 {
     Q_OBJECT
 
@@ -86,21 +86,21 @@ private slots:
     void upToDate();
 };
 
-void TstTranslationFiles::requiredLanguages()
+void tst_TranslationFiles::requiredLanguages()
 {
     const QStringList files = tsFiles();
     QVERIFY2(files.contains(QStringLiteral("melodee-admin_de.ts")), "German is required");
     QVERIFY2(files.contains(QStringLiteral("melodee-admin_fr.ts")), "French is required");
 }
 
-void TstTranslationFiles::complete_data()
+void tst_TranslationFiles::complete_data()
 {
     QTest::addColumn<QString>("file");
     for (const QString &file : tsFiles())
         QTest::newRow(qPrintable(file)) << file;
 }
 
-void TstTranslationFiles::complete()
+void tst_TranslationFiles::complete()
 {
     QFETCH(QString, file);
     TsFile ts;
@@ -146,14 +146,14 @@ void TstTranslationFiles::complete()
              qPrintable(QStringLiteral("%1 problem(s), listed above").arg(problems.size())));
 }
 
-void TstTranslationFiles::upToDate_data()
+void tst_TranslationFiles::upToDate_data()
 {
     complete_data();
 }
 
 // Runs lupdate over the current sources into a copy: anything it adds is a string the code
 // shows that nobody translated; anything it drops is stale.
-void TstTranslationFiles::upToDate()
+void tst_TranslationFiles::upToDate()
 {
     QFETCH(QString, file);
     QTemporaryDir tmp;
@@ -205,5 +205,5 @@ void TstTranslationFiles::upToDate()
                             .arg(problems.size())));
 }
 
-QTEST_GUILESS_MAIN(TstTranslationFiles)
+QTEST_GUILESS_MAIN(tst_TranslationFiles)
 #include "tst_translationfiles.moc"

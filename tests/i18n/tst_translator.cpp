@@ -9,7 +9,7 @@
 
 using namespace melodee;
 
-class TstTranslator : public QObject
+class tst_Translator : public QObject
 {
     Q_OBJECT
 
@@ -26,7 +26,7 @@ private slots:
     void englishPlurals();
 };
 
-void TstTranslator::initTestCase()
+void tst_Translator::initTestCase()
 {
     // Keep the user's real settings out of reach.
     QStandardPaths::setTestModeEnabled(true);
@@ -34,13 +34,13 @@ void TstTranslator::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_translator"));
 }
 
-void TstTranslator::cleanup()
+void tst_Translator::cleanup()
 {
     Translator::setLanguageOverride(QString());
     Translator::install(qApp, QLocale(QLocale::English));
 }
 
-void TstTranslator::availableLanguages()
+void tst_Translator::availableLanguages()
 {
     const QStringList languages = Translator::availableLanguages();
     QVERIFY2(languages.contains(QStringLiteral("de")), qPrintable(languages.join(u',')));
@@ -48,7 +48,7 @@ void TstTranslator::availableLanguages()
     QVERIFY(languages.contains(QStringLiteral("en")));
 }
 
-void TstTranslator::uiLocale_data()
+void tst_Translator::uiLocale_data()
 {
     QTest::addColumn<QString>("setting");
     QTest::addColumn<bool>("followsSystem");
@@ -63,7 +63,7 @@ void TstTranslator::uiLocale_data()
         << QStringLiteral("zz-nonsense") << true << QLocale::AnyLanguage;
 }
 
-void TstTranslator::uiLocale()
+void tst_Translator::uiLocale()
 {
     QFETCH(QString, setting);
     QFETCH(bool, followsSystem);
@@ -77,7 +77,7 @@ void TstTranslator::uiLocale()
         QCOMPARE(locale.language(), language);
 }
 
-void TstTranslator::install_data()
+void tst_Translator::install_data()
 {
     QTest::addColumn<QString>("locale");
     QTest::addColumn<bool>("loaded");
@@ -92,7 +92,7 @@ void TstTranslator::install_data()
     QTest::newRow("ja has no translation") << QStringLiteral("ja_JP") << false << en;
 }
 
-void TstTranslator::install()
+void tst_Translator::install()
 {
     QFETCH(QString, locale);
     QFETCH(bool, loaded);
@@ -102,7 +102,7 @@ void TstTranslator::install()
     QCOMPARE(QCoreApplication::translate("melodee::AboutDialog", "Third-party notices"), expected);
 }
 
-void TstTranslator::switchingBackToEnglish()
+void tst_Translator::switchingBackToEnglish()
 {
     QVERIFY(Translator::install(qApp, QLocale(QStringLiteral("de"))));
     QVERIFY(Translator::install(qApp, QLocale(QStringLiteral("en"))));
@@ -110,7 +110,7 @@ void TstTranslator::switchingBackToEnglish()
              QStringLiteral("Third-party notices"));
 }
 
-void TstTranslator::englishPlurals_data()
+void tst_Translator::englishPlurals_data()
 {
     QTest::addColumn<QString>("locale");
     QTest::addColumn<QByteArray>("context");
@@ -140,7 +140,7 @@ void TstTranslator::englishPlurals_data()
 }
 
 // English is the source language, but "%n year(s)" needs its plural forms from a catalogue.
-void TstTranslator::englishPlurals()
+void tst_Translator::englishPlurals()
 {
     QFETCH(QString, locale);
     QFETCH(QByteArray, context);
@@ -152,5 +152,5 @@ void TstTranslator::englishPlurals()
              expected);
 }
 
-QTEST_MAIN(TstTranslator)
+QTEST_MAIN(tst_Translator)
 #include "tst_translator.moc"

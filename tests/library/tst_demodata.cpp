@@ -17,7 +17,7 @@
 using namespace melodee;
 using namespace melodee::test;
 
-class TestDemoData : public QObject
+class tst_DemoData : public QObject
 {
     Q_OBJECT
 private slots:
@@ -35,7 +35,7 @@ private:
     static QString dsn(const DatabaseConfig &db);
 };
 
-QString TestDemoData::dsn(const DatabaseConfig &db)
+QString tst_DemoData::dsn(const DatabaseConfig &db)
 {
     return QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
         .arg(db.host)
@@ -43,13 +43,13 @@ QString TestDemoData::dsn(const DatabaseConfig &db)
         .arg(db.dbname);
 }
 
-void TestDemoData::initTestCase()
+void tst_DemoData::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
+    MELODEE_REQUIRE_POSTGRES();
 }
 
 // Everything but the timestamps the database sets itself.
-QString TestDemoData::fingerprint(const QString &db)
+QString tst_DemoData::fingerprint(const QString &db)
 {
     return TestEnv::psql(
         QStringLiteral("SELECT md5(string_agg(concat_ws('|', id, api_key, name, name_normalized, "
@@ -58,7 +58,7 @@ QString TestDemoData::fingerprint(const QString &db)
         db);
 }
 
-void TestDemoData::loadsDeterministically()
+void tst_DemoData::loadsDeterministically()
 {
     DemoDataOptions o;
     o.songs = 5000;
@@ -126,7 +126,7 @@ void TestDemoData::loadsDeterministically()
     QVERIFY(!prints.at(0).isEmpty());
 }
 
-void TestDemoData::cancelRollsBack()
+void tst_DemoData::cancelRollsBack()
 {
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("democancel"), {});
     auto conn = PgConnection::open(db);
@@ -157,7 +157,7 @@ void TestDemoData::cancelRollsBack()
              QStringLiteral("100"));
 }
 
-void TestDemoData::appendsWithoutCollisions()
+void tst_DemoData::appendsWithoutCollisions()
 {
     const DatabaseConfig db
         = createLibraryDatabase(QStringLiteral("demoappend"), months(Month{2025, 1}, 2));
@@ -192,7 +192,7 @@ void TestDemoData::appendsWithoutCollisions()
         QStringLiteral("602"));
 }
 
-void TestDemoData::badOptions_data()
+void tst_DemoData::badOptions_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("mentions");
@@ -212,7 +212,7 @@ void TestDemoData::badOptions_data()
                           << QStringLiteral("x1");
 }
 
-void TestDemoData::badOptions()
+void tst_DemoData::badOptions()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, mentions);
@@ -224,7 +224,7 @@ void TestDemoData::badOptions()
     QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
 }
 
-void TestDemoData::cliInterruptRollsBack()
+void tst_DemoData::cliInterruptRollsBack()
 {
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demosigint"), {});
     QProcess p;
@@ -265,7 +265,7 @@ void TestDemoData::cliInterruptRollsBack()
                  QStringLiteral("0"));
 }
 
-void TestDemoData::cliSongsPaging()
+void tst_DemoData::cliSongsPaging()
 {
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demosongs"), {});
     auto load = TestEnv::runCli({QStringLiteral("demo-data"),
@@ -328,5 +328,5 @@ void TestDemoData::cliSongsPaging()
     QVERIFY(badSort.err.contains(QLatin1String("rating")));
 }
 
-QTEST_GUILESS_MAIN(TestDemoData)
+QTEST_GUILESS_MAIN(tst_DemoData)
 #include "tst_demodata.moc"

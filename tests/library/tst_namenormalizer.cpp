@@ -4,7 +4,7 @@
 
 using namespace melodee;
 
-class TestNameNormalizer : public QObject
+class tst_NameNormalizer : public QObject
 {
     Q_OBJECT
 private slots:
@@ -14,7 +14,7 @@ private slots:
     void truncate();
 };
 
-void TestNameNormalizer::normalize_data()
+void tst_NameNormalizer::normalize_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
@@ -43,7 +43,7 @@ void TestNameNormalizer::normalize_data()
     QTest::newRow("control chars as space") << QStringLiteral("a\u0007b") << QStringLiteral("a b");
 }
 
-void TestNameNormalizer::normalize()
+void tst_NameNormalizer::normalize()
 {
     QFETCH(QString, input);
     QFETCH(QString, expected);
@@ -52,7 +52,7 @@ void TestNameNormalizer::normalize()
     QCOMPARE(normalizeName(normalizeName(input)), expected);
 }
 
-void TestNameNormalizer::truncate_data()
+void tst_NameNormalizer::truncate_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<int>("max");
@@ -67,7 +67,7 @@ void TestNameNormalizer::truncate_data()
     QTest::newRow("zero") << QStringLiteral("abc") << 0 << QString();
 }
 
-void TestNameNormalizer::truncate()
+void tst_NameNormalizer::truncate()
 {
     QFETCH(QString, input);
     QFETCH(int, max);
@@ -75,5 +75,5 @@ void TestNameNormalizer::truncate()
     QCOMPARE(truncateCodePoints(input, max), expected);
 }
 
-QTEST_GUILESS_MAIN(TestNameNormalizer)
+QTEST_GUILESS_MAIN(tst_NameNormalizer)
 #include "tst_namenormalizer.moc"

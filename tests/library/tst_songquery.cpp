@@ -5,7 +5,7 @@
 
 using namespace melodee;
 
-class TestSongQuery : public QObject
+class tst_SongQuery : public QObject
 {
     Q_OBJECT
 private slots:
@@ -22,7 +22,7 @@ private slots:
     void songJsonRejects();
 };
 
-void TestSongQuery::cursorRoundTrip_data()
+void tst_SongQuery::cursorRoundTrip_data()
 {
     QTest::addColumn<int>("sort");
     QTest::addColumn<qint64>("id");
@@ -45,7 +45,7 @@ void TestSongQuery::cursorRoundTrip_data()
         << int(SongSort::Created) << qint64(3) << QString() << qint64(0) << qint64(-86400000001);
 }
 
-void TestSongQuery::cursorRoundTrip()
+void tst_SongQuery::cursorRoundTrip()
 {
     QFETCH(int, sort);
     QFETCH(qint64, id);
@@ -74,7 +74,7 @@ void TestSongQuery::cursorRoundTrip()
         QCOMPARE(back.key.createdAtUs, created);
 }
 
-void TestSongQuery::cursorRejects_data()
+void tst_SongQuery::cursorRejects_data()
 {
     QTest::addColumn<QString>("token");
     QTest::newRow("empty") << QString();
@@ -93,7 +93,7 @@ void TestSongQuery::cursorRejects_data()
                                          + QString::fromLatin1(QByteArray("[1]").toBase64());
 }
 
-void TestSongQuery::cursorRejects()
+void tst_SongQuery::cursorRejects()
 {
     QFETCH(QString, token);
     try {
@@ -105,7 +105,7 @@ void TestSongQuery::cursorRejects()
     }
 }
 
-void TestSongQuery::escapeLike_data()
+void tst_SongQuery::escapeLike_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
@@ -116,14 +116,14 @@ void TestSongQuery::escapeLike_data()
     QTest::newRow("quote untouched") << QStringLiteral("it's") << QStringLiteral("it's");
 }
 
-void TestSongQuery::escapeLike()
+void tst_SongQuery::escapeLike()
 {
     QFETCH(QString, input);
     QFETCH(QString, expected);
     QCOMPARE(melodee::escapeLike(input), expected);
 }
 
-void TestSongQuery::utcMicros_data()
+void tst_SongQuery::utcMicros_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<qint64>("micros");
@@ -140,7 +140,7 @@ void TestSongQuery::utcMicros_data()
     QTest::newRow("garbage") << QStringLiteral("yesterday") << qint64(0) << false;
 }
 
-void TestSongQuery::utcMicros()
+void tst_SongQuery::utcMicros()
 {
     QFETCH(QString, text);
     QFETCH(qint64, micros);
@@ -153,7 +153,7 @@ void TestSongQuery::utcMicros()
     }
 }
 
-void TestSongQuery::songJson()
+void tst_SongQuery::songJson()
 {
     Song s;
     s.id = 42;
@@ -173,7 +173,7 @@ void TestSongQuery::songJson()
     QVERIFY(*back == s);
 }
 
-void TestSongQuery::songJsonRejects_data()
+void tst_SongQuery::songJsonRejects_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::newRow("empty object") << QByteArray("{}");
@@ -187,11 +187,11 @@ void TestSongQuery::songJsonRejects_data()
         R"({"id":1,"name":"a","play_count":0,"album_id":"x","created_at":"2026-01-01T00:00:00Z"})");
 }
 
-void TestSongQuery::songJsonRejects()
+void tst_SongQuery::songJsonRejects()
 {
     QFETCH(QByteArray, json);
     QVERIFY(!Song::fromJson(QJsonDocument::fromJson(json).object()).has_value());
 }
 
-QTEST_GUILESS_MAIN(TestSongQuery)
+QTEST_GUILESS_MAIN(tst_SongQuery)
 #include "tst_songquery.moc"

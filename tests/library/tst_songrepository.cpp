@@ -30,7 +30,7 @@ void collectNodes(const QJsonObject &node, QList<QJsonObject> *out)
 
 } // namespace
 
-class TestSongRepository : public QObject
+class tst_SongRepository : public QObject
 {
     Q_OBJECT
 private slots:
@@ -76,9 +76,9 @@ private:
     SongRepository m_repo{SessionConfig()};
 };
 
-void TestSongRepository::initTestCase()
+void tst_SongRepository::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
+    MELODEE_REQUIRE_POSTGRES();
     m_db = createLibraryDatabase(QStringLiteral("library"), months(Month{2025, 1}, 12));
     m_conn = PgConnection::open(m_db);
     // Bulk rows over 12 months (one song every 8 minutes from 2025-01-01) plus edge cases:
@@ -112,7 +112,7 @@ ANALYZE;
              QString::number(kBulkSongs + 8));
 }
 
-QList<qint64> TestSongRepository::referenceIds(SongSort sort, const QString &where)
+QList<qint64> tst_SongRepository::referenceIds(SongSort sort, const QString &where)
 {
     QString order;
     QString cond = where;
@@ -143,7 +143,7 @@ QList<qint64> TestSongRepository::referenceIds(SongSort sort, const QString &whe
     return ids;
 }
 
-void TestSongRepository::keysetWalk_data()
+void tst_SongRepository::keysetWalk_data()
 {
     QTest::addColumn<int>("sort");
     QTest::addColumn<int>("limit");
@@ -166,7 +166,7 @@ void TestSongRepository::keysetWalk_data()
 
 // Following next cursors from the first page, and prev cursors from the last page, visits every
 // row exactly once in the database's own ORDER BY.
-void TestSongRepository::keysetWalk()
+void tst_SongRepository::keysetWalk()
 {
     QFETCH(int, sort);
     QFETCH(int, limit);
@@ -219,7 +219,7 @@ void TestSongRepository::keysetWalk()
     QCOMPARE(backward, expected);
 }
 
-QList<QJsonObject> TestSongRepository::explain(const PageRequest &req)
+QList<QJsonObject> tst_SongRepository::explain(const PageRequest &req)
 {
     QList<QByteArray> params;
     const QByteArray sql = m_repo.pageSql(req, &params);
@@ -241,7 +241,7 @@ QList<QJsonObject> TestSongRepository::explain(const PageRequest &req)
 // No Seq Scan of a partition that holds more than a page's worth of rows and no Sort of more than a
 // page's worth: the statement is an index range scan (a Merge Append of per-partition index scans
 // at most).
-void TestSongRepository::checkNoFullScan(const QList<QJsonObject> &nodes, const QString &what)
+void tst_SongRepository::checkNoFullScan(const QList<QJsonObject> &nodes, const QString &what)
 {
     QStringList shape;
     bool sawIndex = false;
@@ -271,7 +271,7 @@ void TestSongRepository::checkNoFullScan(const QList<QJsonObject> &nodes, const 
         qPrintable(what + QStringLiteral(": no index used: ") + shape.join(QStringLiteral(" > "))));
 }
 
-void TestSongRepository::explainIndexRangeScans_data()
+void tst_SongRepository::explainIndexRangeScans_data()
 {
     QTest::addColumn<int>("sort");
     QTest::addColumn<int>("anchor");
@@ -299,7 +299,7 @@ void TestSongRepository::explainIndexRangeScans_data()
     }
 }
 
-void TestSongRepository::explainIndexRangeScans()
+void tst_SongRepository::explainIndexRangeScans()
 {
     QFETCH(int, sort);
     QFETCH(int, anchor);
@@ -348,7 +348,7 @@ void TestSongRepository::explainIndexRangeScans()
     QVERIFY2(sorts <= ascendingSorts, qPrintable(shape.join(QStringLiteral(" > "))));
 }
 
-void TestSongRepository::createdRangePrunesPartitions()
+void tst_SongRepository::createdRangePrunesPartitions()
 {
     PageRequest req;
     req.sort = SongSort::Created;
@@ -380,7 +380,7 @@ void TestSongRepository::createdRangePrunesPartitions()
              qPrintable(QStringList(relations.values()).join(QLatin1Char(','))));
 }
 
-void TestSongRepository::searchUsesTrigramIndex()
+void tst_SongRepository::searchUsesTrigramIndex()
 {
     // A rare term: a fragment of one md5 name.
     const QString name = TestEnv::psql(
@@ -407,7 +407,7 @@ void TestSongRepository::searchUsesTrigramIndex()
     QCOMPARE(p.songs.first().id, 12345);
 }
 
-void TestSongRepository::searchMatchesLiterally_data()
+void tst_SongRepository::searchMatchesLiterally_data()
 {
     QTest::addColumn<QString>("term");
     QTest::addColumn<QList<qint64>>("ids");
@@ -423,7 +423,7 @@ void TestSongRepository::searchMatchesLiterally_data()
         << QStringLiteral("  same    NAME ") << QList<qint64>{b + 1, b + 2, b + 3};
 }
 
-void TestSongRepository::searchMatchesLiterally()
+void tst_SongRepository::searchMatchesLiterally()
 {
     QFETCH(QString, term);
     QFETCH(QList<qint64>, ids);
@@ -436,7 +436,7 @@ void TestSongRepository::searchMatchesLiterally()
     QCOMPARE(got, ids);
 }
 
-void TestSongRepository::filters()
+void tst_SongRepository::filters()
 {
     PageRequest req;
     req.sort = SongSort::Name;
@@ -461,7 +461,7 @@ void TestSongRepository::filters()
     QCOMPARE(last.songs.first().createdAtUs, *req.filter.createdFromUs);
 }
 
-void TestSongRepository::jumps()
+void tst_SongRepository::jumps()
 {
     // Fraction: the page lands near that share of the id range, never on a short page at the end.
     const SongPage mid = m_repo.pageAtFraction(*m_conn, SongSort::Id, {}, 0.5, 50);
@@ -508,7 +508,7 @@ void TestSongRepository::jumps()
     }
 }
 
-void TestSongRepository::descendingPages_data()
+void tst_SongRepository::descendingPages_data()
 {
     QTest::addColumn<int>("sort");
     QTest::newRow("id") << int(SongSort::Id);
@@ -519,7 +519,7 @@ void TestSongRepository::descendingPages_data()
 
 // The first and last pages of a descending order, its neighbours and a jump, against the
 // database's own ORDER BY ... DESC.
-void TestSongRepository::descendingPages()
+void tst_SongRepository::descendingPages()
 {
     QFETCH(int, sort);
     const SongSort s = SongSort(sort);
@@ -569,7 +569,7 @@ void TestSongRepository::descendingPages()
     }
 }
 
-void TestSongRepository::cliDescending_data()
+void tst_SongRepository::cliDescending_data()
 {
     QTest::addColumn<QString>("sort");
     QTest::addColumn<int>("sortValue");
@@ -580,7 +580,7 @@ void TestSongRepository::cliDescending_data()
 }
 
 // melodee songs --desc: the first page, the page after its cursor and the last page.
-void TestSongRepository::cliDescending()
+void tst_SongRepository::cliDescending()
 {
     QFETCH(QString, sort);
     QFETCH(int, sortValue);
@@ -636,7 +636,7 @@ void TestSongRepository::cliDescending()
     QVERIFY2(bad.err.contains(QLatin1String("--desc")), qPrintable(bad.err));
 }
 
-void TestSongRepository::estimateFraction()
+void tst_SongRepository::estimateFraction()
 {
     SongKey k;
     k.id = kBulkSongs / 4;
@@ -649,7 +649,7 @@ void TestSongRepository::estimateFraction()
     QVERIFY2(qAbs(name - 0.5) < 0.05, qPrintable(QString::number(name)));
 }
 
-void TestSongRepository::counts()
+void tst_SongRepository::counts()
 {
     const qint64 total = kBulkSongs + 8;
     const SongCount exact = m_repo.count(*m_conn, {}, true);
@@ -668,7 +668,7 @@ void TestSongRepository::counts()
     // A new, never analysed partition: estimateWithNewPartition (it drops its partition again).
 }
 
-void TestSongRepository::estimateWithNewPartition_data()
+void tst_SongRepository::estimateWithNewPartition_data()
 {
     QTest::addColumn<int>("rows");
     QTest::addColumn<bool>("analyse");
@@ -678,7 +678,7 @@ void TestSongRepository::estimateWithNewPartition_data()
     QTest::newRow("loaded, analysed") << 10000 << true;
 }
 
-void TestSongRepository::estimateWithNewPartition()
+void tst_SongRepository::estimateWithNewPartition()
 {
     QFETCH(int, rows);
     QFETCH(bool, analyse);
@@ -725,7 +725,7 @@ void TestSongRepository::estimateWithNewPartition()
 }
 
 // The benchmark times pageSql() under EXPLAIN as "the statement page() runs"; hold it to that.
-void TestSongRepository::pageSqlIsWhatPageRuns_data()
+void tst_SongRepository::pageSqlIsWhatPageRuns_data()
 {
     QTest::addColumn<int>("sort");
     QTest::addColumn<int>("anchor");
@@ -748,7 +748,7 @@ void TestSongRepository::pageSqlIsWhatPageRuns_data()
         << int(SongSort::Name) << int(PageAnchor::After) << QStringLiteral("BEYONCÉ");
 }
 
-void TestSongRepository::pageSqlIsWhatPageRuns()
+void tst_SongRepository::pageSqlIsWhatPageRuns()
 {
     QFETCH(int, sort);
     QFETCH(int, anchor);
@@ -781,7 +781,7 @@ void TestSongRepository::pageSqlIsWhatPageRuns()
     QCOMPARE(direct, viaPage);
 }
 
-void TestSongRepository::fractionRequestIsWhatJumpRuns_data()
+void tst_SongRepository::fractionRequestIsWhatJumpRuns_data()
 {
     QTest::addColumn<int>("sort");
     QTest::addColumn<double>("fraction");
@@ -795,7 +795,7 @@ void TestSongRepository::fractionRequestIsWhatJumpRuns_data()
     }
 }
 
-void TestSongRepository::fractionRequestIsWhatJumpRuns()
+void tst_SongRepository::fractionRequestIsWhatJumpRuns()
 {
     QFETCH(int, sort);
     QFETCH(double, fraction);
@@ -824,7 +824,7 @@ void TestSongRepository::fractionRequestIsWhatJumpRuns()
     }
 }
 
-void TestSongRepository::offsetPaginatedCompat()
+void tst_SongRepository::offsetPaginatedCompat()
 {
     const auto p = m_repo.songsPaginated(*m_conn, 100, 10, {});
     QCOMPARE(p.songs.size(), 10);
@@ -852,7 +852,7 @@ void TestSongRepository::offsetPaginatedCompat()
     QCOMPARE(injected.total.value, 0);
 }
 
-void TestSongRepository::offsetRejectsUnknownColumn_data()
+void tst_SongRepository::offsetRejectsUnknownColumn_data()
 {
     QTest::addColumn<QString>("column");
     QTest::newRow("unknown") << QStringLiteral("genre");
@@ -861,7 +861,7 @@ void TestSongRepository::offsetRejectsUnknownColumn_data()
     QTest::newRow("qualified") << QStringLiteral("s.id");
 }
 
-void TestSongRepository::offsetRejectsUnknownColumn()
+void tst_SongRepository::offsetRejectsUnknownColumn()
 {
     QFETCH(QString, column);
     try {
@@ -872,7 +872,7 @@ void TestSongRepository::offsetRejectsUnknownColumn()
     }
 }
 
-void TestSongRepository::withAlbumAndArtist()
+void tst_SongRepository::withAlbumAndArtist()
 {
     const QList<SongWithDetails> rows
         = m_repo.songsWithAlbumAndArtist(*m_conn, {kBulkSongs + 3, 5, 99999999, 5, 1});
@@ -890,7 +890,7 @@ void TestSongRepository::withAlbumAndArtist()
     QCOMPARE(m_repo.songsWithAlbumAndArtist(*m_conn, many).size(), 5000);
 }
 
-void TestSongRepository::songByIdNotFound()
+void tst_SongRepository::songByIdNotFound()
 {
     const auto found = m_repo.songById(*m_conn, kBulkSongs + 4);
     QVERIFY(found);
@@ -910,7 +910,7 @@ void TestSongRepository::songByIdNotFound()
     QVERIFY(!SongRepository(lenient).songById(*m_conn, 99999999).has_value());
 }
 
-void TestSongRepository::renameAndDelete()
+void tst_SongRepository::renameAndDelete()
 {
     const qint64 id = kBulkSongs + 6;
     QCOMPARE(m_repo.renameSong(*m_conn, id, QStringLiteral("  Ça   Ira  ")), 1);
@@ -941,7 +941,7 @@ void TestSongRepository::renameAndDelete()
         m_db.dbname);
 }
 
-void TestSongRepository::dryRunRecords()
+void tst_SongRepository::dryRunRecords()
 {
     SessionConfig dry;
     dry.dryRun = true;
@@ -963,7 +963,7 @@ void TestSongRepository::dryRunRecords()
     QVERIFY(repo.recorded().isEmpty());
 }
 
-void TestSongRepository::badInput()
+void tst_SongRepository::badInput()
 {
     PageRequest req;
     for (int limit : {0, -1, 10001}) {
@@ -987,5 +987,5 @@ void TestSongRepository::badInput()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_repo.songsPaginated(*m_conn, -1, 10, {}));
 }
 
-QTEST_GUILESS_MAIN(TestSongRepository)
+QTEST_GUILESS_MAIN(tst_SongRepository)
 #include "tst_songrepository.moc"

@@ -10,7 +10,7 @@
 using namespace melodee;
 using namespace melodee::test;
 
-class TestSongService : public QObject
+class tst_SongService : public QObject
 {
     Q_OBJECT
 private slots:
@@ -23,9 +23,9 @@ private:
     DatabaseConfig m_db;
 };
 
-void TestSongService::initTestCase()
+void tst_SongService::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
+    MELODEE_REQUIRE_POSTGRES();
     m_db = createLibraryDatabase(QStringLiteral("service"), months(Month{2025, 1}, 1));
     TestEnv::psql(
         QStringLiteral("INSERT INTO melodee_songs (id, name, name_normalized, created_at) "
@@ -34,7 +34,7 @@ void TestSongService::initTestCase()
         m_db.dbname);
 }
 
-void TestSongService::pagesThroughThePool()
+void tst_SongService::pagesThroughThePool()
 {
     ConnectionPool pool(m_db, SessionConfig());
     SongService service(pool, SessionConfig());
@@ -60,10 +60,9 @@ void TestSongService::pagesThroughThePool()
     QCOMPARE(service.pageAtFraction(SongSort::Id, {}, 1.0, 10).result().songs.last().id, 300);
 }
 
-void TestSongService::cachedReadsAndWrites()
+void tst_SongService::cachedReadsAndWrites()
 {
-    if (!TestEnv::hasRedis())
-        QSKIP("no redis fixture");
+    MELODEE_REQUIRE_REDIS();
     RedisConfig rc;
     rc.address = QStringLiteral("127.0.0.1:%1").arg(TestEnv::redisPort());
     rc.keyPrefix = QStringLiteral("svc:%1:").arg(QCoreApplication::applicationPid());
@@ -78,7 +77,7 @@ void TestSongService::cachedReadsAndWrites()
     QCOMPARE(service.deleteSong(6).result(), 1);
 }
 
-void TestSongService::errorsTravelThroughTheFuture()
+void tst_SongService::errorsTravelThroughTheFuture()
 {
     ConnectionPool pool(m_db, SessionConfig());
     SongService service(pool, SessionConfig());
@@ -90,5 +89,5 @@ void TestSongService::errorsTravelThroughTheFuture()
     }
 }
 
-QTEST_GUILESS_MAIN(TestSongService)
+QTEST_GUILESS_MAIN(tst_SongService)
 #include "tst_songservice.moc"

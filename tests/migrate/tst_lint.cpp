@@ -6,7 +6,7 @@ using namespace melodee;
 
 // One row per rule with a true positive and a true negative, so every rule is shown to fire
 // and shown not to fire on the safe form.
-class TestLint : public QObject
+class tst_Lint : public QObject
 {
     Q_OBJECT
 
@@ -19,7 +19,7 @@ private slots:
     void ignoreList();
 };
 
-void TestLint::rule_data()
+void tst_Lint::rule_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<bool>("inTransaction");
@@ -255,7 +255,7 @@ void TestLint::rule_data()
         false);
 }
 
-void TestLint::rule()
+void tst_Lint::rule()
 {
     QFETCH(QString, sql);
     QFETCH(bool, inTransaction);
@@ -276,7 +276,7 @@ void TestLint::rule()
                                  rules.join(QLatin1String(", ")))));
 }
 
-void TestLint::findingCarriesLocationAndFix()
+void tst_Lint::findingCarriesLocationAndFix()
 {
     Linter linter;
     const auto findings
@@ -295,7 +295,7 @@ void TestLint::findingCarriesLocationAndFix()
                 .startsWith(QStringLiteral("x.sql:5: error [ban-drop-column]")));
 }
 
-void TestLint::syntaxError()
+void tst_Lint::syntaxError()
 {
     Linter linter;
     const auto findings = linter.lintScript(QStringLiteral("SELECT 1;\nCREATE TABLE (;\n"));
@@ -304,7 +304,7 @@ void TestLint::syntaxError()
     QCOMPARE(findings[0].line, 2);
 }
 
-void TestLint::timeoutsSatisfiedBySet()
+void tst_Lint::timeoutsSatisfiedBySet()
 {
     Linter::Options o;
     o.timeoutsSetByEngine = true;
@@ -314,7 +314,7 @@ void TestLint::timeoutsSatisfiedBySet()
         QVERIFY(f.rule != QLatin1String("require-timeout-settings"));
 }
 
-void TestLint::ignoreList()
+void tst_Lint::ignoreList()
 {
     Linter::Options o;
     o.inTransaction = true;
@@ -324,5 +324,5 @@ void TestLint::ignoreList()
     QVERIFY(linter.lintScript(QStringLiteral("CREATE TABLE n (a int);")).isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestLint)
+QTEST_GUILESS_MAIN(tst_Lint)
 #include "tst_lint.moc"

@@ -51,7 +51,7 @@ QStringList migrateArgs(const DatabaseConfig &db, const QStringList &extra = {})
 
 } // namespace
 
-class TestMigrationEngine : public QObject
+class tst_MigrationEngine : public QObject
 {
     Q_OBJECT
 
@@ -77,12 +77,12 @@ private slots:
     void badArguments();
 };
 
-void TestMigrationEngine::initTestCase()
+void tst_MigrationEngine::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "needs the pg fixture");
+    MELODEE_REQUIRE_POSTGRES();
 }
 
-void TestMigrationEngine::freshDatabaseGetsTheSchema()
+void tst_MigrationEngine::freshDatabaseGetsTheSchema()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_fresh"));
     const auto r = TestEnv::runCli(migrateArgs(db, {QStringLiteral("--now"), kNow}));
@@ -236,7 +236,7 @@ void TestMigrationEngine::freshDatabaseGetsTheSchema()
         QCOMPARE(m.toObject().value(QStringLiteral("state")).toString(), QStringLiteral("applied"));
 }
 
-void TestMigrationEngine::boundsStayUtcInNewYork()
+void tst_MigrationEngine::boundsStayUtcInNewYork()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_tz"));
     TestEnv::psql(
@@ -266,7 +266,7 @@ void TestMigrationEngine::boundsStayUtcInNewYork()
         QStringLiteral("melodee_songs_2026_12"));
 }
 
-void TestMigrationEngine::twoMigratorsOneApplies()
+void tst_MigrationEngine::twoMigratorsOneApplies()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_two"));
     QTemporaryDir dir;
@@ -301,7 +301,7 @@ void TestMigrationEngine::twoMigratorsOneApplies()
         QStringLiteral("8"));
 }
 
-void TestMigrationEngine::lockWaitNamesTheHolder()
+void tst_MigrationEngine::lockWaitNamesTheHolder()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_wait"));
     QTemporaryDir dir;
@@ -327,7 +327,7 @@ void TestMigrationEngine::lockWaitNamesTheHolder()
     QCOMPARE(a->exitCode(), 0);
 }
 
-void TestMigrationEngine::lockTimeoutRetriesThenSucceeds()
+void tst_MigrationEngine::lockTimeoutRetriesThenSucceeds()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_retry"));
     QCOMPARE(TestEnv::runCli(migrateArgs(db)).exitCode, 0);
@@ -388,7 +388,7 @@ void TestMigrationEngine::lockTimeoutRetriesThenSucceeds()
              QStringLiteral("1"));
 }
 
-void TestMigrationEngine::driftIsRefusedUntilRepaired()
+void tst_MigrationEngine::driftIsRefusedUntilRepaired()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_drift"));
     QTemporaryDir dir;
@@ -429,7 +429,7 @@ void TestMigrationEngine::driftIsRefusedUntilRepaired()
     QVERIFY(after.out.contains(QStringLiteral("nothing to do")));
 }
 
-void TestMigrationEngine::reviewedPlanAppliesOnlyOnHashMatch()
+void tst_MigrationEngine::reviewedPlanAppliesOnlyOnHashMatch()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_plan"));
     QTemporaryDir dir;
@@ -488,7 +488,7 @@ void TestMigrationEngine::reviewedPlanAppliesOnlyOnHashMatch()
              QStringLiteral("alice ") + pf.hash);
 }
 
-void TestMigrationEngine::productionGuard_data()
+void tst_MigrationEngine::productionGuard_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("sql");
@@ -503,7 +503,7 @@ void TestMigrationEngine::productionGuard_data()
                                   << QStringLiteral("irreversible");
 }
 
-void TestMigrationEngine::productionGuard()
+void tst_MigrationEngine::productionGuard()
 {
     QFETCH(QString, file);
     QFETCH(QString, sql);
@@ -543,7 +543,7 @@ void TestMigrationEngine::productionGuard()
     QVERIFY2(allowed.exitCode == 0, qPrintable(allowed.err));
 }
 
-void TestMigrationEngine::dryRunWritesNothing()
+void tst_MigrationEngine::dryRunWritesNothing()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_dry"));
     const QString before = catalogSnapshot(db.dbname);
@@ -590,7 +590,7 @@ void TestMigrationEngine::dryRunWritesNothing()
     QVERIFY(!secret.err.contains(QStringLiteral("Sup3rS3cret")));
 }
 
-void TestMigrationEngine::killDuringSlowMigration()
+void tst_MigrationEngine::killDuringSlowMigration()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_kill"));
     QCOMPARE(TestEnv::runCli(migrateArgs(db)).exitCode, 0);
@@ -639,7 +639,7 @@ void TestMigrationEngine::killDuringSlowMigration()
              QStringLiteral("t"));
 }
 
-void TestMigrationEngine::invalidIndexIsRebuilt()
+void tst_MigrationEngine::invalidIndexIsRebuilt()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_invalid"));
     QCOMPARE(TestEnv::runCli(migrateArgs(db)).exitCode, 0);
@@ -681,7 +681,7 @@ void TestMigrationEngine::invalidIndexIsRebuilt()
              QStringLiteral("applied"));
 }
 
-void TestMigrationEngine::rehearseRollsBack()
+void tst_MigrationEngine::rehearseRollsBack()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_rehearse"));
     const QString before = catalogSnapshot(db.dbname);
@@ -707,7 +707,7 @@ void TestMigrationEngine::rehearseRollsBack()
     QCOMPARE(catalogSnapshot(db.dbname), before);
 }
 
-void TestMigrationEngine::engineApiProgressAndCancel()
+void tst_MigrationEngine::engineApiProgressAndCancel()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_api"));
     AppConfig config;
@@ -754,7 +754,7 @@ void TestMigrationEngine::engineApiProgressAndCancel()
     engine.unlock();
 }
 
-void TestMigrationEngine::downMigrations()
+void tst_MigrationEngine::downMigrations()
 {
     const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_down"));
     QTemporaryDir dir;
@@ -813,7 +813,7 @@ void TestMigrationEngine::downMigrations()
              qPrintable(irreversible.err));
 }
 
-void TestMigrationEngine::lintCommand()
+void tst_MigrationEngine::lintCommand()
 {
     QTemporaryDir dir;
     const QString bad = dir.filePath(QStringLiteral("bad.sql"));
@@ -839,7 +839,7 @@ void TestMigrationEngine::lintCommand()
     QCOMPARE(missing.exitCode, 3);
 }
 
-void TestMigrationEngine::badArguments_data()
+void tst_MigrationEngine::badArguments_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
@@ -866,7 +866,7 @@ void TestMigrationEngine::badArguments_data()
                                 << QStringLiteral("unknown migrate subcommand \"upgrade\"");
 }
 
-void TestMigrationEngine::badArguments()
+void tst_MigrationEngine::badArguments()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
@@ -875,5 +875,5 @@ void TestMigrationEngine::badArguments()
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
-QTEST_GUILESS_MAIN(TestMigrationEngine)
+QTEST_GUILESS_MAIN(tst_MigrationEngine)
 #include "tst_migrationengine.moc"

@@ -10,7 +10,7 @@
 using namespace melodee;
 
 // Offline planning: no database, so these are unit tests.
-class TestPlan : public QObject
+class tst_Plan : public QObject
 {
     Q_OBJECT
 
@@ -33,7 +33,7 @@ static Plan offlinePlan(const AppConfig &config, const QString &now, const QStri
     return engine.plan(QDateTime::fromString(now, Qt::ISODate));
 }
 
-void TestPlan::phasesInOrder()
+void tst_Plan::phasesInOrder()
 {
     const Plan plan = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z"));
     QCOMPARE(plan.migrations.size(), 7);
@@ -44,14 +44,14 @@ void TestPlan::phasesInOrder()
     QCOMPARE(plan.findingCount(QStringLiteral("error")), 0);
 }
 
-void TestPlan::deterministic()
+void tst_Plan::deterministic()
 {
     const QString a = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z")).render();
     const QString b = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z")).render();
     QCOMPARE(a, b);
 }
 
-void TestPlan::hashChangesWithNow()
+void tst_Plan::hashChangesWithNow()
 {
     const Plan a = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z"));
     const Plan b = offlinePlan(AppConfig(), QStringLiteral("2026-11-30T23:59:59Z"));
@@ -61,7 +61,7 @@ void TestPlan::hashChangesWithNow()
     QVERIFY(a.hash().startsWith(QStringLiteral("sha256:")));
 }
 
-void TestPlan::prefixAndSingular()
+void tst_Plan::prefixAndSingular()
 {
     AppConfig config;
     config.session.tablePrefix = QStringLiteral("md_");
@@ -74,7 +74,7 @@ void TestPlan::prefixAndSingular()
     QVERIFY(!text.contains(QStringLiteral("{{")));
 }
 
-void TestPlan::utcBounds_data()
+void tst_Plan::utcBounds_data()
 {
     QTest::addColumn<QString>("month");
     QTest::addColumn<QString>("sql");
@@ -95,7 +95,7 @@ void TestPlan::utcBounds_data()
                           "('2028-03-01 00:00:00+00')");
 }
 
-void TestPlan::utcBounds()
+void tst_Plan::utcBounds()
 {
     QFETCH(QString, month);
     QFETCH(QString, sql);
@@ -104,7 +104,7 @@ void TestPlan::utcBounds()
     QCOMPARE(createMonthPartitionSql(QStringLiteral("s"), m), sql);
 }
 
-void TestPlan::header_data()
+void tst_Plan::header_data()
 {
     QTest::addColumn<QString>("line");
     QTest::newRow("format") << QStringLiteral("-- format-version: 1");
@@ -115,14 +115,14 @@ void TestPlan::header_data()
     QTest::newRow("phase") << QStringLiteral("-- Phase 5: partitions");
 }
 
-void TestPlan::header()
+void tst_Plan::header()
 {
     QFETCH(QString, line);
     const QString text = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z")).render();
     QVERIFY2(text.contains(line), qPrintable(line));
 }
 
-void TestPlan::planFileRoundTrip()
+void tst_Plan::planFileRoundTrip()
 {
     QTemporaryDir dir;
     const Plan plan = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z"));
@@ -136,12 +136,12 @@ void TestPlan::planFileRoundTrip()
     QCOMPARE(pf.statements, plan.statements());
 }
 
-void TestPlan::diff()
+void tst_Plan::diff()
 {
     const QStringList a = {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")};
     const QStringList b = {QStringLiteral("A"), QStringLiteral("C"), QStringLiteral("D")};
     QCOMPARE(diffStatements(a, b), (QStringList{QStringLiteral("- B"), QStringLiteral("+ D")}));
 }
 
-QTEST_GUILESS_MAIN(TestPlan)
+QTEST_GUILESS_MAIN(tst_Plan)
 #include "tst_plan.moc"

@@ -46,7 +46,7 @@ QString songsFingerprint(const QString &db)
 
 } // namespace
 
-class TestPartitionManager : public QObject
+class tst_PartitionManager : public QObject
 {
     Q_OBJECT
 
@@ -60,12 +60,12 @@ private slots:
     void badArguments();
 };
 
-void TestPartitionManager::initTestCase()
+void tst_PartitionManager::initTestCase()
 {
-    QVERIFY2(TestEnv::hasPostgres(), "needs the pg fixture");
+    MELODEE_REQUIRE_POSTGRES();
 }
 
-void TestPartitionManager::rowsBeyondLastPartitionAreMoved()
+void tst_PartitionManager::rowsBeyondLastPartitionAreMoved()
 {
     const DatabaseConfig db = migratedDatabase(QStringLiteral("part_move"));
     const QString d = db.dbname;
@@ -180,7 +180,7 @@ void TestPartitionManager::rowsBeyondLastPartitionAreMoved()
     QVERIFY(again.out.contains(QStringLiteral("nothing to do")));
 }
 
-void TestPartitionManager::nextMonthMissingIsReported()
+void tst_PartitionManager::nextMonthMissingIsReported()
 {
     const DatabaseConfig db = migratedDatabase(QStringLiteral("part_next"));
     auto conn = PgConnection::open(db);
@@ -207,7 +207,7 @@ void TestPartitionManager::nextMonthMissingIsReported()
         QStringLiteral("FOR VALUES FROM ('2027-09-01 00:00:00+00') TO ('2027-10-01 00:00:00+00')"));
 }
 
-void TestPartitionManager::fromCreatesEarlierMonths()
+void tst_PartitionManager::fromCreatesEarlierMonths()
 {
     const DatabaseConfig db = migratedDatabase(QStringLiteral("part_from"));
     const auto run = TestEnv::runCli(partitionsArgs(db,
@@ -226,7 +226,7 @@ void TestPartitionManager::fromCreatesEarlierMonths()
         QStringLiteral("melodee_songs_2026_08,melodee_songs_2026_09,melodee_songs_2026_10"));
 }
 
-void TestPartitionManager::lockedTableRetriesThenFails()
+void tst_PartitionManager::lockedTableRetriesThenFails()
 {
     const DatabaseConfig db = migratedDatabase(QStringLiteral("part_lock"));
     TestEnv::psql(
@@ -257,7 +257,7 @@ void TestPartitionManager::lockedTableRetriesThenFails()
         QStringLiteral("melodee_songs_2028_01"));
 }
 
-void TestPartitionManager::badArguments_data()
+void tst_PartitionManager::badArguments_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
@@ -275,7 +275,7 @@ void TestPartitionManager::badArguments_data()
                                 << QStringLiteral("unknown partitions subcommand \"fix\"");
 }
 
-void TestPartitionManager::badArguments()
+void tst_PartitionManager::badArguments()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
@@ -284,5 +284,5 @@ void TestPartitionManager::badArguments()
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
-QTEST_GUILESS_MAIN(TestPartitionManager)
+QTEST_GUILESS_MAIN(tst_PartitionManager)
 #include "tst_partitionmanager.moc"

@@ -5,7 +5,7 @@
 
 using namespace melodee;
 
-class TestPartitionSql : public QObject
+class tst_PartitionSql : public QObject
 {
     Q_OBJECT
 
@@ -17,7 +17,7 @@ private slots:
     void names();
 };
 
-void TestPartitionSql::parse_data()
+void tst_PartitionSql::parse_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<bool>("valid");
@@ -31,14 +31,14 @@ void TestPartitionSql::parse_data()
     QTest::newRow("injection") << QStringLiteral("2026-11'; DROP TABLE x; --") << false;
 }
 
-void TestPartitionSql::parse()
+void tst_PartitionSql::parse()
 {
     QFETCH(QString, text);
     QFETCH(bool, valid);
     QCOMPARE(Month::parse(text).isValid(), valid);
 }
 
-void TestPartitionSql::addMonths_data()
+void tst_PartitionSql::addMonths_data()
 {
     QTest::addColumn<QString>("from");
     QTest::addColumn<int>("n");
@@ -49,7 +49,7 @@ void TestPartitionSql::addMonths_data()
     QTest::newRow("many years") << QStringLiteral("2026-11") << 25 << QStringLiteral("2028-12");
 }
 
-void TestPartitionSql::addMonths()
+void tst_PartitionSql::addMonths()
 {
     QFETCH(QString, from);
     QFETCH(int, n);
@@ -57,7 +57,7 @@ void TestPartitionSql::addMonths()
     QCOMPARE(Month::parse(from).addMonths(n).toString(), to);
 }
 
-void TestPartitionSql::names()
+void tst_PartitionSql::names()
 {
     SessionConfig session;
     QCOMPARE(partitionedTables(session),
@@ -72,5 +72,5 @@ void TestPartitionSql::names()
     QCOMPARE(monthWindow(Month{2026, 11}, 6).last().toString(), QStringLiteral("2027-04"));
 }
 
-QTEST_GUILESS_MAIN(TestPartitionSql)
+QTEST_GUILESS_MAIN(tst_PartitionSql)
 #include "tst_partitionsql.moc"

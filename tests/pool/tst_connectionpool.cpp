@@ -93,16 +93,12 @@ void terminate(int pid)
 
 } // namespace
 
-class TestConnectionPool : public QObject
+class tst_ConnectionPool : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        if (!TestEnv::hasPostgres())
-            QSKIP("no PostgreSQL fixture");
-    }
+    void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
 
     void acquireSetsApplicationName()
     {
@@ -746,8 +742,9 @@ private slots:
         QFuture<int> f = pool.run([](PgConnection &) { return 1; });
         QTRY_COMPARE(pool.stats().pendingWaiters, 1);
         f.cancel();
-        QTRY_COMPARE(pool.stats().pendingWaiters, 0);
-        QCOMPARE(pool.stats().cancelledWaits, 1);
+        // The waiter leaves the queue in the cancelling thread and counts itself when it wakes.
+        QTRY_COMPARE(pool.stats().cancelledWaits, 1);
+        QCOMPARE(pool.stats().pendingWaiters, 0);
     }
 
     void stressKeepsCountsConsistent()
@@ -781,5 +778,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConnectionPool)
+QTEST_GUILESS_MAIN(tst_ConnectionPool)
 #include "tst_connectionpool.moc"

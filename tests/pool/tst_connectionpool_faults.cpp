@@ -3,8 +3,8 @@
 #include "testenv.h"
 
 #include <db/dberror.h>
+#include <health/healthchecker.h>
 #include <pool/connectionpool.h>
-#include <pool/healthchecker.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -138,16 +138,12 @@ private:
 
 } // namespace
 
-class TestConnectionPoolFaults : public QObject
+class tst_ConnectionPoolFaults : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        if (!TestEnv::hasPostgres())
-            QSKIP("no PostgreSQL fixture");
-    }
+    void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
 
     void terminatedBackendsUnderLoad()
     {
@@ -290,5 +286,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConnectionPoolFaults)
+QTEST_GUILESS_MAIN(tst_ConnectionPoolFaults)
 #include "tst_connectionpool_faults.moc"

@@ -15,15 +15,14 @@ using namespace melodee;
 using namespace melodee::test;
 using namespace std::chrono_literals;
 
-class TestPooledSqlDriver : public QObject
+class tst_PooledSqlDriver : public QObject
 {
     Q_OBJECT
 
 private slots:
     void initTestCase()
     {
-        if (!TestEnv::hasPostgres())
-            QSKIP("no PostgreSQL fixture");
+        MELODEE_REQUIRE_POSTGRES();
         DatabaseConfig c = TestEnv::freshDatabase(QStringLiteral("pool_sql"));
         c.maxOpenConns = 2;
         m_pool = std::make_unique<ConnectionPool>(c, SessionConfig());
@@ -173,5 +172,5 @@ private:
     std::unique_ptr<ConnectionPool> m_pool;
 };
 
-QTEST_GUILESS_MAIN(TestPooledSqlDriver)
+QTEST_GUILESS_MAIN(tst_PooledSqlDriver)
 #include "tst_pooledsqldriver.moc"

@@ -1,7 +1,7 @@
 #include <config/configsources.h>
 #include <config/profilestore.h>
-#include <db/redactor.h>
 #include <secrets/secretstore.h>
+#include <util/redactor.h>
 
 #include <QCoreApplication>
 #include <QDirIterator>

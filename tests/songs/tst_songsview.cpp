@@ -1,8 +1,8 @@
 #include "songsdemodb.h"
 #include "testenv.h"
 
-#include <app/connectionsession.h>
 #include <models/songtablemodel.h>
+#include <session/connectionsession.h>
 #include <views/songsview.h>
 
 #include <QDir>
@@ -20,7 +20,7 @@ using melodee::test::TestEnv;
 // The Songs view on a demo library: the scrollbar reaches the real last row, the page controls
 // move the same table, the search box narrows it, and the details panel reads through the cache
 // and renames/deletes with confirmation.
-class TstSongsView : public QObject
+class tst_SongsView : public QObject
 {
     Q_OBJECT
 
@@ -49,10 +49,9 @@ private:
     SongsView *m_view = nullptr;
 };
 
-void TstSongsView::initTestCase()
+void tst_SongsView::initTestCase()
 {
-    if (!TestEnv::hasPostgres())
-        QSKIP("no PostgreSQL fixture");
+    MELODEE_REQUIRE_POSTGRES();
     m_db = test::createDemoDatabase(QStringLiteral("songsview"), 20000);
     AppConfig config;
     config.database = m_db;
@@ -69,12 +68,12 @@ void TstSongsView::initTestCase()
     QVERIFY(waitLoaded(0));
 }
 
-void TstSongsView::cleanupTestCase()
+void tst_SongsView::cleanupTestCase()
 {
     delete m_view;
 }
 
-bool TstSongsView::waitLoaded(int row)
+bool tst_SongsView::waitLoaded(int row)
 {
     SongTableModel *model = m_view->model();
     for (int i = 0; i < 1500; ++i) {
@@ -86,12 +85,12 @@ bool TstSongsView::waitLoaded(int row)
     return false;
 }
 
-void TstSongsView::selectRow(int row)
+void tst_SongsView::selectRow(int row)
 {
     m_view->table()->setCurrentIndex(m_view->model()->index(row, 0));
 }
 
-void TstSongsView::scrollToBottomShowsMaxId()
+void tst_SongsView::scrollToBottomShowsMaxId()
 {
     QTableView *table = m_view->table();
     table->scrollToBottom();
@@ -105,7 +104,7 @@ void TstSongsView::scrollToBottomShowsMaxId()
     QCOMPARE(m_view->currentPage(), m_view->pageCountEstimate() - 1);
 }
 
-void TstSongsView::pages_data()
+void tst_SongsView::pages_data()
 {
     QTest::addColumn<int>("pageSize");
     QTest::addColumn<int>("page");
@@ -117,7 +116,7 @@ void TstSongsView::pages_data()
     QTest::newRow("negative clamps") << 100 << -5 << 0;
 }
 
-void TstSongsView::pages()
+void tst_SongsView::pages()
 {
     QFETCH(int, pageSize);
     QFETCH(int, page);
@@ -130,7 +129,7 @@ void TstSongsView::pages()
     QVERIFY(waitLoaded(m_view->table()->currentIndex().row()));
 }
 
-void TstSongsView::searchBox()
+void tst_SongsView::searchBox()
 {
     SongTableModel *model = m_view->model();
     const QString word = TestEnv::psql(
@@ -158,7 +157,7 @@ void TstSongsView::searchBox()
     QVERIFY(waitLoaded(0));
 }
 
-void TstSongsView::detailsThroughCache()
+void tst_SongsView::detailsThroughCache()
 {
     QVERIFY(waitLoaded(0));
     m_view->table()->scrollToTop();
@@ -188,7 +187,7 @@ void TstSongsView::detailsThroughCache()
     QVERIFY2(text.contains(QStringLiteral("Cache: hit")), qPrintable(text));
 }
 
-void TstSongsView::renameAndDelete()
+void tst_SongsView::renameAndDelete()
 {
     QVERIFY(waitLoaded(0));
     QSignalSpy shown(m_view, &SongsView::detailsShown);
@@ -234,7 +233,7 @@ void TstSongsView::renameAndDelete()
     QVERIFY(m_view->model()->data(m_view->model()->index(4, 0)).toLongLong() != victim);
 }
 
-void TstSongsView::headerClicksReverseTheSort()
+void tst_SongsView::headerClicksReverseTheSort()
 {
     QHeaderView *header = m_view->table()->horizontalHeader();
     SongTableModel *model = m_view->model();
@@ -276,7 +275,7 @@ void TstSongsView::headerClicksReverseTheSort()
     QVERIFY(waitLoaded(0));
 }
 
-void TstSongsView::screenshot()
+void tst_SongsView::screenshot()
 {
     const QString dir = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
     if (dir.isEmpty())
@@ -291,5 +290,5 @@ void TstSongsView::screenshot()
     QVERIFY(m_view->grab().save(QDir(dir).filePath(QStringLiteral("songs.png"))));
 }
 
-QTEST_MAIN(TstSongsView)
+QTEST_MAIN(tst_SongsView)
 #include "tst_songsview.moc"

@@ -15,7 +15,7 @@ using melodee::test::TestEnv;
 
 // SongTableModel against a 20,000-song demo library: every row reachable through blocks loaded
 // by key, the last row is the max id, memory stays within the LRU bound, and filters narrow it.
-class TstSongTableModel : public QObject
+class tst_SongTableModel : public QObject
 {
     Q_OBJECT
 
@@ -49,20 +49,19 @@ private:
     QAbstractItemModelTester *m_tester = nullptr;
 };
 
-void TstSongTableModel::initTestCase()
+void tst_SongTableModel::initTestCase()
 {
-    if (!TestEnv::hasPostgres())
-        QSKIP("no PostgreSQL fixture");
+    MELODEE_REQUIRE_POSTGRES();
     m_db = test::createDemoDatabase(QStringLiteral("songsmodel"), 20000);
     m_pool = std::make_shared<ConnectionPool>(m_db, SessionConfig());
 }
 
-void TstSongTableModel::cleanupTestCase()
+void tst_SongTableModel::cleanupTestCase()
 {
     m_pool.reset();
 }
 
-void TstSongTableModel::init()
+void tst_SongTableModel::init()
 {
     m_model = new SongTableModel;
     m_tester = new QAbstractItemModelTester(m_model,
@@ -71,7 +70,7 @@ void TstSongTableModel::init()
     QVERIFY(waitForCount());
 }
 
-void TstSongTableModel::cleanup()
+void tst_SongTableModel::cleanup()
 {
     delete m_tester;
     m_tester = nullptr;
@@ -79,12 +78,12 @@ void TstSongTableModel::cleanup()
     m_model = nullptr;
 }
 
-qint64 TstSongTableModel::psqlNumber(const QString &sql) const
+qint64 tst_SongTableModel::psqlNumber(const QString &sql) const
 {
     return TestEnv::psql(sql, m_db.dbname).trimmed().toLongLong();
 }
 
-bool TstSongTableModel::waitForCount(int timeoutMs)
+bool tst_SongTableModel::waitForCount(int timeoutMs)
 {
     QSignalSpy spy(m_model, &SongTableModel::countChanged);
     // reset() emits 0 first; the estimate follows from the worker.
@@ -100,7 +99,7 @@ bool TstSongTableModel::waitForCount(int timeoutMs)
     return false;
 }
 
-bool TstSongTableModel::loadRow(int row, int timeoutMs)
+bool tst_SongTableModel::loadRow(int row, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
@@ -118,7 +117,7 @@ bool TstSongTableModel::loadRow(int row, int timeoutMs)
     return false;
 }
 
-void TstSongTableModel::estimateCoversTable()
+void tst_SongTableModel::estimateCoversTable()
 {
     // demo-data ANALYZEs, so reltuples is close to the truth.
     QVERIFY2(qAbs(m_model->rowCount() - 20000) <= 2000,
@@ -130,7 +129,7 @@ void TstSongTableModel::estimateCoversTable()
              QStringLiteral("…"));
 }
 
-void TstSongTableModel::firstBlockInIdOrder()
+void tst_SongTableModel::firstBlockInIdOrder()
 {
     QVERIFY(loadRow(0));
     const qint64 minId = psqlNumber(QStringLiteral("SELECT min(id) FROM melodee_songs"));
@@ -145,7 +144,7 @@ void TstSongTableModel::firstBlockInIdOrder()
     QCOMPARE(m_model->loadStats().first, 1);
 }
 
-void TstSongTableModel::nextBlockFollowsByKey()
+void tst_SongTableModel::nextBlockFollowsByKey()
 {
     const int b = m_model->blockSize();
     QVERIFY(loadRow(0));
@@ -169,7 +168,7 @@ void TstSongTableModel::nextBlockFollowsByKey()
              c);
 }
 
-void TstSongTableModel::lastRowIsMaxId()
+void tst_SongTableModel::lastRowIsMaxId()
 {
     const int last = m_model->rowCount() - 1;
     QVERIFY(loadRow(last));
@@ -181,7 +180,7 @@ void TstSongTableModel::lastRowIsMaxId()
     QCOMPARE(m_model->data(m_model->index(last, SongTableModel::NameColumn)).toString(), name);
 }
 
-void TstSongTableModel::lruBound()
+void tst_SongTableModel::lruBound()
 {
     m_model->setMaxBlocks(4);
     const int blocks = m_model->rowCount() / m_model->blockSize();
@@ -198,7 +197,7 @@ void TstSongTableModel::lruBound()
     QVERIFY(m_model->isLoaded(9 * blocks / 10 * m_model->blockSize()));
 }
 
-void TstSongTableModel::farJumpUsesFraction()
+void tst_SongTableModel::farJumpUsesFraction()
 {
     const int row = m_model->rowCount() / 2;
     QVERIFY(loadRow(row));
@@ -211,7 +210,7 @@ void TstSongTableModel::farJumpUsesFraction()
     QVERIFY2(qAbs(below - row) < 2000, qPrintable(QStringLiteral("%1 vs %2").arg(below).arg(row)));
 }
 
-void TstSongTableModel::sortByName()
+void tst_SongTableModel::sortByName()
 {
     QSignalSpy reset(m_model, &QAbstractItemModel::modelReset);
     m_model->sort(SongTableModel::NameColumn, Qt::AscendingOrder);
@@ -234,7 +233,7 @@ void TstSongTableModel::sortByName()
     QCOMPARE(m_model->songSort(), SongSort::Name);
 }
 
-void TstSongTableModel::sortDescending_data()
+void tst_SongTableModel::sortDescending_data()
 {
     QTest::addColumn<int>("column");
     QTest::addColumn<QString>("order"); // the index columns, ascending
@@ -248,7 +247,7 @@ void TstSongTableModel::sortDescending_data()
 
 // A second header click reverses the order: the first rows are the database's ORDER BY ... DESC,
 // the last row is the smallest key.
-void TstSongTableModel::sortDescending()
+void tst_SongTableModel::sortDescending()
 {
     QFETCH(int, column);
     QFETCH(QString, order);
@@ -305,7 +304,7 @@ void TstSongTableModel::sortDescending()
     QCOMPARE(SongTableModel::columnForSort(m_model->songSort()), column);
 }
 
-void TstSongTableModel::search_data()
+void tst_SongTableModel::search_data()
 {
     QTest::addColumn<QString>("term");
     const QString word = TestEnv::psql(
@@ -319,7 +318,7 @@ void TstSongTableModel::search_data()
     QTest::newRow("no match") << QStringLiteral("zzqqxxnotasong");
 }
 
-void TstSongTableModel::search()
+void tst_SongTableModel::search()
 {
     QFETCH(QString, term);
     SongFilter f;
@@ -347,7 +346,7 @@ void TstSongTableModel::search()
     }
 }
 
-void TstSongTableModel::exactCount()
+void tst_SongTableModel::exactCount()
 {
     QSignalSpy spy(m_model, &SongTableModel::countChanged);
     m_model->countExactly();
@@ -359,5 +358,5 @@ void TstSongTableModel::exactCount()
              psqlNumber(QStringLiteral("SELECT max(id) FROM melodee_songs")));
 }
 
-QTEST_MAIN(TstSongTableModel)
+QTEST_MAIN(tst_SongTableModel)
 #include "tst_songtablemodel.moc"

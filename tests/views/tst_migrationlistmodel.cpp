@@ -6,7 +6,7 @@
 
 using namespace melodee;
 
-class TstMigrationListModel : public QObject
+class tst_MigrationListModel : public QObject
 {
     Q_OBJECT
 
@@ -40,7 +40,7 @@ MigrationState state(int version, const QString &st, const QString &reviewer = {
 
 } // namespace
 
-void TstMigrationListModel::rows_data()
+void tst_MigrationListModel::rows_data()
 {
     QTest::addColumn<QStringList>("states");
     QTest::addColumn<int>("rowCount");
@@ -56,7 +56,7 @@ void TstMigrationListModel::rows_data()
     QTest::newRow("missing file only") << QStringList{"applied", "missing"} << 2 << false << 1;
 }
 
-void TstMigrationListModel::rows()
+void tst_MigrationListModel::rows()
 {
     QFETCH(QStringList, states);
     QFETCH(int, rowCount);
@@ -89,7 +89,7 @@ void TstMigrationListModel::rows()
     }
 }
 
-void TstMigrationListModel::columns()
+void tst_MigrationListModel::columns()
 {
     MigrationListModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -121,5 +121,5 @@ void TstMigrationListModel::columns()
         QStringLiteral("Reviewer"));
 }
 
-QTEST_MAIN(TstMigrationListModel)
+QTEST_MAIN(tst_MigrationListModel)
 #include "tst_migrationlistmodel.moc"

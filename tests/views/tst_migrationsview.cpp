@@ -1,9 +1,9 @@
 #include "testenv.h"
 
-#include <app/connectionsession.h>
 #include <i18n/translator.h>
 #include <migrate/migration.h>
 #include <models/migrationlistmodel.h>
+#include <session/connectionsession.h>
 #include <views/migrationsview.h>
 #include <widgets/errorbanner.h>
 #include <widgets/sqleditor.h>
@@ -27,7 +27,7 @@ using melodee::test::TestEnv;
 
 // Drives the Migrations view against a fresh database on the fixture server: load, dry run,
 // rehearse, export, the reviewer gate, apply, and the history shown afterwards.
-class TstMigrationsView : public QObject
+class tst_MigrationsView : public QObject
 {
     Q_OBJECT
 
@@ -51,9 +51,9 @@ private:
     DatabaseConfig m_db;
 };
 
-void TstMigrationsView::initTestCase()
+void tst_MigrationsView::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
+    MELODEE_REQUIRE_POSTGRES();
     // As melodee-admin does at start: English plurals in labels, logs and the docs screenshots.
     QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
     m_db = TestEnv::freshDatabase(QStringLiteral("migview"));
@@ -72,12 +72,12 @@ void TstMigrationsView::initTestCase()
     QVERIFY2(m_view->banner()->message().isEmpty(), qPrintable(m_view->banner()->message()));
 }
 
-void TstMigrationsView::cleanupTestCase()
+void tst_MigrationsView::cleanupTestCase()
 {
     delete m_view;
 }
 
-void TstMigrationsView::loadsPending()
+void tst_MigrationsView::loadsPending()
 {
     MigrationListModel *model = m_view->model();
     const int migrations = int(builtinMigrations().size());
@@ -93,7 +93,7 @@ void TstMigrationsView::loadsPending()
     QCOMPARE(m_view->plan()->baseVersion, 0);
 }
 
-void TstMigrationsView::dryRunShowsPhases()
+void tst_MigrationsView::dryRunShowsPhases()
 {
     QSignalSpy done(m_view, &MigrationsView::dryRunFinished);
     QVERIFY(m_view->findChild<QPushButton *>() != nullptr);
@@ -121,7 +121,7 @@ void TstMigrationsView::dryRunShowsPhases()
     QVERIFY(m_view->logText().contains(QLatin1String("dry run:")));
 }
 
-void TstMigrationsView::rehearseRollsBack()
+void tst_MigrationsView::rehearseRollsBack()
 {
     QSignalSpy done(m_view, &MigrationsView::rehearseFinished);
     m_view->rehearse();
@@ -135,7 +135,7 @@ void TstMigrationsView::rehearseRollsBack()
     QCOMPARE(out.trimmed(), QStringLiteral("0"));
 }
 
-void TstMigrationsView::exportWritesPlanWithHash()
+void tst_MigrationsView::exportWritesPlanWithHash()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("plan.sql"));
@@ -151,7 +151,7 @@ void TstMigrationsView::exportWritesPlanWithHash()
     QVERIFY(m_view->banner()->message().contains(QLatin1String("/nonexistent-dir/plan.sql")));
 }
 
-void TstMigrationsView::applyGate_data()
+void tst_MigrationsView::applyGate_data()
 {
     QTest::addColumn<bool>("reviewed");
     QTest::addColumn<QString>("name");
@@ -163,7 +163,7 @@ void TstMigrationsView::applyGate_data()
     QTest::newRow("ticked and named") << true << QStringLiteral("Ana") << true;
 }
 
-void TstMigrationsView::applyGate()
+void tst_MigrationsView::applyGate()
 {
     QFETCH(bool, reviewed);
     QFETCH(QString, name);
@@ -179,7 +179,7 @@ void TstMigrationsView::applyGate()
     }
 }
 
-void TstMigrationsView::applyRecordsReviewer()
+void tst_MigrationsView::applyRecordsReviewer()
 {
     m_view->reviewedCheck()->setChecked(true);
     m_view->reviewerEdit()->setText(QStringLiteral("Ana Reviewer"));
@@ -216,7 +216,7 @@ void TstMigrationsView::applyRecordsReviewer()
     QCOMPARE(history.trimmed().toInt(), int(builtinMigrations().size()));
 }
 
-void TstMigrationsView::appliedMigrationShowsItsSql()
+void tst_MigrationsView::appliedMigrationShowsItsSql()
 {
     m_view->showVersion(4);
     const QString sql = m_view->sqlEditor()->toPlainText();
@@ -225,7 +225,7 @@ void TstMigrationsView::appliedMigrationShowsItsSql()
     QVERIFY(m_view->sqlEditor()->highlighter()->tokens().size() > 50);
 }
 
-void TstMigrationsView::unreachableServerIsReadable()
+void tst_MigrationsView::unreachableServerIsReadable()
 {
     // A closed port: the error appears in the banner with details; no crash, no freeze.
     ConnectionSession session;
@@ -243,5 +243,5 @@ void TstMigrationsView::unreachableServerIsReadable()
     QVERIFY(!view.applyButton()->isEnabled());
 }
 
-QTEST_MAIN(TstMigrationsView)
+QTEST_MAIN(tst_MigrationsView)
 #include "tst_migrationsview.moc"

@@ -1,9 +1,9 @@
 #include "testenv.h"
 
-#include <app/connectionsession.h>
 #include <db/pgconnection.h>
 #include <i18n/translator.h>
 #include <migrate/migrationengine.h>
+#include <session/connectionsession.h>
 #include <views/migrationsview.h>
 #include <views/partitionsview.h>
 #include <widgets/errorbanner.h>
@@ -22,7 +22,7 @@ using melodee::test::TestEnv;
 // Drives the Partitions view against a migrated database: the default partition's rows are
 // flagged, moved out with a preview first and no row lost, and partitions are created through a
 // chosen month.
-class TstPartitionsView : public QObject
+class tst_PartitionsView : public QObject
 {
     Q_OBJECT
 
@@ -48,7 +48,7 @@ private:
     DatabaseConfig m_db;
 };
 
-void TstPartitionsView::migrate(const DatabaseConfig &db)
+void tst_PartitionsView::migrate(const DatabaseConfig &db)
 {
     AppConfig config;
     config.database = db;
@@ -60,19 +60,19 @@ void TstPartitionsView::migrate(const DatabaseConfig &db)
     engine.unlock();
 }
 
-qint64 TstPartitionsView::count(const QString &sql) const
+qint64 tst_PartitionsView::count(const QString &sql) const
 {
     return TestEnv::psql(sql, m_db.dbname).trimmed().toLongLong();
 }
 
-bool TstPartitionsView::reloadView()
+bool tst_PartitionsView::reloadView()
 {
     QSignalSpy loaded(m_view, &PartitionsView::loaded);
     m_view->reload();
     return loaded.wait(60000) && loaded.first().first().toBool();
 }
 
-int TstPartitionsView::songsLane() const
+int tst_PartitionsView::songsLane() const
 {
     for (int i = 0; i < m_view->tables().size(); ++i) {
         if (m_view->tables()[i].table == QLatin1String("melodee_songs"))
@@ -81,9 +81,9 @@ int TstPartitionsView::songsLane() const
     return -1;
 }
 
-void TstPartitionsView::initTestCase()
+void tst_PartitionsView::initTestCase()
 {
-    QVERIFY(TestEnv::hasPostgres());
+    MELODEE_REQUIRE_POSTGRES();
     // As melodee-admin does at start: English plurals in labels, logs and the docs screenshots.
     QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
     m_db = TestEnv::freshDatabase(QStringLiteral("partview"));
@@ -108,12 +108,12 @@ void TstPartitionsView::initTestCase()
     QVERIFY(loaded.first().first().toBool());
 }
 
-void TstPartitionsView::cleanupTestCase()
+void tst_PartitionsView::cleanupTestCase()
 {
     delete m_view;
 }
 
-void TstPartitionsView::flagsDefaultRows()
+void tst_PartitionsView::flagsDefaultRows()
 {
     const int lane = songsLane();
     QVERIFY(lane >= 0);
@@ -126,7 +126,7 @@ void TstPartitionsView::flagsDefaultRows()
              qPrintable(tip));
 }
 
-void TstPartitionsView::moveRowsOutOfDefault()
+void tst_PartitionsView::moveRowsOutOfDefault()
 {
     const qint64 before = count(QStringLiteral("SELECT count(*) FROM melodee_songs"));
     QCOMPARE(before, 4);
@@ -156,7 +156,7 @@ void TstPartitionsView::moveRowsOutOfDefault()
     QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
 }
 
-void TstPartitionsView::createThrough()
+void tst_PartitionsView::createThrough()
 {
     const Month current = Month::fromDate(QDateTime::currentDateTimeUtc().date());
     const Month target = current.addMonths(14);
@@ -182,14 +182,14 @@ void TstPartitionsView::createThrough()
     QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
 }
 
-void TstPartitionsView::createThroughRejectsPast_data()
+void tst_PartitionsView::createThroughRejectsPast_data()
 {
     QTest::addColumn<int>("offset");
     QTest::newRow("last month") << -1;
     QTest::newRow("two years ago") << -24;
 }
 
-void TstPartitionsView::createThroughRejectsPast()
+void tst_PartitionsView::createThroughRejectsPast()
 {
     QFETCH(int, offset);
     const Month m = Month::fromDate(QDateTime::currentDateTimeUtc().date()).addMonths(offset);
@@ -201,7 +201,7 @@ void TstPartitionsView::createThroughRejectsPast()
     QVERIFY(m_view->banner()->message().contains(m.toString()));
 }
 
-void TstPartitionsView::refreshViews()
+void tst_PartitionsView::refreshViews()
 {
     QSignalSpy preview(m_view, &PartitionsView::previewReady);
     m_view->previewRefreshViews();
@@ -215,7 +215,7 @@ void TstPartitionsView::refreshViews()
     QVERIFY(m_view->logText().contains(QLatin1String("refreshed in")));
 }
 
-void TstPartitionsView::screenshots()
+void tst_PartitionsView::screenshots()
 {
     // docs/screenshots/*.png from a migrated demo database with rows spread over two years.
     const QString dir = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
@@ -291,5 +291,5 @@ void TstPartitionsView::screenshots()
     QVERIFY(mview.grab().save(QDir(dir).filePath(QStringLiteral("migrations.png"))));
 }
 
-QTEST_MAIN(TstPartitionsView)
+QTEST_MAIN(tst_PartitionsView)
 #include "tst_partitionsview.moc"

@@ -11,7 +11,7 @@
 
 using namespace melodee;
 
-class TstPartitionTimeline : public QObject
+class tst_PartitionTimeline : public QObject
 {
     Q_OBJECT
 
@@ -43,7 +43,7 @@ QDateTime monthStart(const Month &m)
 
 } // namespace
 
-void TstPartitionTimeline::initTestCase()
+void tst_PartitionTimeline::initTestCase()
 {
     // Two lanes of 150 monthly partitions ending at the premake horizon; lane 0 has a gap and a
     // default partition holding rows.
@@ -79,7 +79,7 @@ void TstPartitionTimeline::initTestCase()
     }
 }
 
-PartitionTimeline *TstPartitionTimeline::make()
+PartitionTimeline *tst_PartitionTimeline::make()
 {
     auto *w = new PartitionTimeline;
     w->resize(1280, 260);
@@ -90,7 +90,7 @@ PartitionTimeline *TstPartitionTimeline::make()
     return w;
 }
 
-void TstPartitionTimeline::hitTest_data()
+void tst_PartitionTimeline::hitTest_data()
 {
     QTest::addColumn<QString>("target");
     QTest::addColumn<int>("lane");
@@ -115,7 +115,7 @@ void TstPartitionTimeline::hitTest_data()
         << "axis" << -1 << 2 << int(PartitionTimeline::Hit::None) << "";
 }
 
-void TstPartitionTimeline::hitTest()
+void tst_PartitionTimeline::hitTest()
 {
     QFETCH(QString, target);
     QFETCH(int, lane);
@@ -164,7 +164,7 @@ void TstPartitionTimeline::hitTest()
         QVERIFY2(tip.contains(tooltipContains), qPrintable(tip));
 }
 
-void TstPartitionTimeline::paintsOnlyVisibleBlocks_data()
+void tst_PartitionTimeline::paintsOnlyVisibleBlocks_data()
 {
     QTest::addColumn<int>("years");
     QTest::newRow("1 year") << 1;
@@ -173,7 +173,7 @@ void TstPartitionTimeline::paintsOnlyVisibleBlocks_data()
     QTest::newRow("10 years") << 10;
 }
 
-void TstPartitionTimeline::paintsOnlyVisibleBlocks()
+void tst_PartitionTimeline::paintsOnlyVisibleBlocks()
 {
     QFETCH(int, years);
     std::unique_ptr<PartitionTimeline> w(make());
@@ -187,7 +187,7 @@ void TstPartitionTimeline::paintsOnlyVisibleBlocks()
              qPrintable(QString::number(w->lastPaintedBlocks())));
 }
 
-void TstPartitionTimeline::zoomIsClamped_data()
+void tst_PartitionTimeline::zoomIsClamped_data()
 {
     QTest::addColumn<int>("requested");
     QTest::addColumn<int>("expected");
@@ -198,7 +198,7 @@ void TstPartitionTimeline::zoomIsClamped_data()
     QTest::newRow("negative") << -3 << 1;
 }
 
-void TstPartitionTimeline::zoomIsClamped()
+void tst_PartitionTimeline::zoomIsClamped()
 {
     QFETCH(int, requested);
     QFETCH(int, expected);
@@ -207,7 +207,7 @@ void TstPartitionTimeline::zoomIsClamped()
     QCOMPARE(w->visibleYears(), expected);
 }
 
-void TstPartitionTimeline::paintBenchmark()
+void tst_PartitionTimeline::paintBenchmark()
 {
     std::unique_ptr<PartitionTimeline> w(make());
     w->setVisibleYears(10);
@@ -218,7 +218,7 @@ void TstPartitionTimeline::paintBenchmark()
     }
 }
 
-void TstPartitionTimeline::paintJson()
+void tst_PartitionTimeline::paintJson()
 {
     // One frame of the 10-year view (the most blocks) against the reference: rendering a plain
     // widget of the same size, i.e. what any repaint costs before the timeline draws anything.
@@ -254,5 +254,5 @@ void TstPartitionTimeline::paintJson()
     std::fflush(stdout);
 }
 
-QTEST_MAIN(TstPartitionTimeline)
+QTEST_MAIN(tst_PartitionTimeline)
 #include "tst_partitiontimeline.moc"

@@ -7,7 +7,7 @@
 
 using namespace melodee;
 
-class TstSqlEditor : public QObject
+class tst_SqlEditor : public QObject
 {
     Q_OBJECT
 
@@ -31,7 +31,7 @@ QColor colourAt(const QTextBlock &block, int pos)
 }
 } // namespace
 
-void TstSqlEditor::marks_data()
+void tst_SqlEditor::marks_data()
 {
     QTest::addColumn<QList<int>>("lines");
     QTest::addColumn<QList<int>>("expected");
@@ -41,7 +41,7 @@ void TstSqlEditor::marks_data()
     QTest::newRow("out of range ignored") << QList<int>{0, 4, 99} << QList<int>{4};
 }
 
-void TstSqlEditor::marks()
+void tst_SqlEditor::marks()
 {
     QFETCH(QList<int>, lines);
     QFETCH(QList<int>, expected);
@@ -57,7 +57,7 @@ void TstSqlEditor::marks()
     QCOMPARE(got, expected);
 }
 
-void TstSqlEditor::readOnly()
+void tst_SqlEditor::readOnly()
 {
     SqlEditor editor;
     editor.setSql(QStringLiteral("SELECT 1"));
@@ -65,7 +65,7 @@ void TstSqlEditor::readOnly()
     QCOMPARE(editor.highlighter()->tokens().size(), 2);
 }
 
-void TstSqlEditor::highlightsLargeTextInChunks_data()
+void tst_SqlEditor::highlightsLargeTextInChunks_data()
 {
     QTest::addColumn<int>("lines");
     QTest::newRow("one line") << 1;
@@ -73,7 +73,7 @@ void TstSqlEditor::highlightsLargeTextInChunks_data()
     QTest::newRow("more than one chunk") << 20000;
 }
 
-void TstSqlEditor::highlightsLargeTextInChunks()
+void tst_SqlEditor::highlightsLargeTextInChunks()
 {
     QFETCH(int, lines);
     SqlEditor editor;
@@ -89,7 +89,7 @@ void TstSqlEditor::highlightsLargeTextInChunks()
     QCOMPARE(editor.highlighter()->formattedBlockLimit(), -1);
 }
 
-void TstSqlEditor::sameTextKeepsDocument()
+void tst_SqlEditor::sameTextKeepsDocument()
 {
     SqlEditor editor;
     const QString sql = QStringLiteral("CREATE TABLE a (id int);\nDROP TABLE a;");
@@ -104,5 +104,5 @@ void TstSqlEditor::sameTextKeepsDocument()
     QCOMPARE(editor.toPlainText(), sql);
 }
 
-QTEST_MAIN(TstSqlEditor)
+QTEST_MAIN(tst_SqlEditor)
 #include "tst_sqleditor.moc"

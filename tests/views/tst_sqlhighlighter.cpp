@@ -8,7 +8,7 @@
 
 using namespace melodee;
 
-class TstSqlHighlighter : public QObject
+class tst_SqlHighlighter : public QObject
 {
     Q_OBJECT
 
@@ -34,7 +34,7 @@ QColor colourAt(QTextDocument &doc, int pos)
 
 } // namespace
 
-void TstSqlHighlighter::formats_data()
+void tst_SqlHighlighter::formats_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QString>("at"); // the text whose first character is checked
@@ -59,7 +59,7 @@ void TstSqlHighlighter::formats_data()
                                                  << " " << -1;
 }
 
-void TstSqlHighlighter::formats()
+void tst_SqlHighlighter::formats()
 {
     QFETCH(QString, sql);
     QFETCH(QString, at);
@@ -79,7 +79,7 @@ void TstSqlHighlighter::formats()
     QCOMPARE(got, h.formatFor(SqlToken::Kind(kind)).foreground().color());
 }
 
-void TstSqlHighlighter::rehighlightsOnChange()
+void tst_SqlHighlighter::rehighlightsOnChange()
 {
     QTextDocument doc;
     SqlHighlighter h(&doc);
@@ -96,5 +96,5 @@ void TstSqlHighlighter::rehighlightsOnChange()
     QCOMPARE(h.tokens().first().kind, SqlToken::Comment);
 }
 
-QTEST_MAIN(TstSqlHighlighter)
+QTEST_MAIN(tst_SqlHighlighter)
 #include "tst_sqlhighlighter.moc"

@@ -6,7 +6,7 @@ using namespace melodee;
 
 Q_DECLARE_METATYPE(QList<SqlToken>)
 
-class TstSqlTokens : public QObject
+class tst_SqlTokens : public QObject
 {
     Q_OBJECT
 
@@ -32,7 +32,7 @@ QStringList describe(const QString &sql, const QList<SqlToken> &tokens)
 
 } // namespace
 
-void TstSqlTokens::kinds_data()
+void tst_SqlTokens::kinds_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QStringList>("expected");
@@ -62,7 +62,7 @@ void TstSqlTokens::kinds_data()
     QTest::newRow("empty") << "" << QStringList{};
 }
 
-void TstSqlTokens::kinds()
+void tst_SqlTokens::kinds()
 {
     QFETCH(QString, sql);
     QFETCH(QStringList, expected);
@@ -71,7 +71,7 @@ void TstSqlTokens::kinds()
     QCOMPARE(describe(sql, r.tokens), expected);
 }
 
-void TstSqlTokens::offsets_data()
+void tst_SqlTokens::offsets_data()
 {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<int>("token");
@@ -88,7 +88,7 @@ void TstSqlTokens::offsets_data()
     QTest::newRow("three-byte identifier") << "SELECT 名前" << 1 << 7 << 13 << 7 << 9;
 }
 
-void TstSqlTokens::offsets()
+void tst_SqlTokens::offsets()
 {
     QFETCH(QString, sql);
     QFETCH(int, token);
@@ -105,7 +105,7 @@ void TstSqlTokens::offsets()
     QCOMPARE(t.end, end);
 }
 
-void TstSqlTokens::lexError()
+void tst_SqlTokens::lexError()
 {
     // An unterminated string cannot be tokenised; what comes before it still is.
     const SqlScanResult r = scanSqlDetailed(QStringLiteral("SELECT 1, 'abc"));
@@ -115,5 +115,5 @@ void TstSqlTokens::lexError()
     QCOMPARE(r.tokens.first().kind, SqlToken::Keyword);
 }
 
-QTEST_GUILESS_MAIN(TstSqlTokens)
+QTEST_GUILESS_MAIN(tst_SqlTokens)
 #include "tst_sqltokens.moc"

@@ -1,12 +1,12 @@
 #include "connectionprofilesdialog.h"
 
-#include <app/connectionsession.h>
-#include <app/theme.h>
-#include <app/workers.h>
 #include <config/configloader.h>
 #include <config/duration.h>
-#include <db/redactor.h>
+#include <session/connectionsession.h>
+#include <session/workers.h>
+#include <style/theme.h>
 #include <util/logging.h>
+#include <util/redactor.h>
 
 #include <QComboBox>
 #include <QDialogButtonBox>

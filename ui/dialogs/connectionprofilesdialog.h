@@ -1,9 +1,9 @@
 #pragma once
 
-#include <app/workers.h>
 #include <config/appconfig.h>
 #include <config/profilestore.h>
 #include <secrets/secretstore.h>
+#include <session/workers.h>
 
 #include <QDialog>
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 #include <QGuiApplication>
 #include <QPalette>
 
-#include <app/theme.h>
+#include <style/theme.h>
 
 namespace melodee {
 

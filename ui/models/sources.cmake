@@ -5,6 +5,8 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/logfiltermodel.h
     ${CMAKE_CURRENT_LIST_DIR}/logmodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/logmodel.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationlistmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationlistmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/songtablemodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songtablemodel.h
 )

@@ -1,8 +1,8 @@
 #include "activitypanel.h"
 
+#include <async/backgroundtask.h>
 #include <models/activitymodel.h>
 #include <pool/connectionpool.h>
-#include <widgets/backgroundtask.h>
 #include <widgets/errorbanner.h>
 
 #include <QAction>

@@ -2,10 +2,10 @@
 
 #include "activitypanel.h"
 
-#include <app/connectionsession.h>
-#include <app/workers.h>
 #include <charts/timeserieschart.h>
 #include <pool/connectionpool.h>
+#include <session/connectionsession.h>
+#include <session/workers.h>
 
 #include <QDoubleSpinBox>
 #include <QFormLayout>

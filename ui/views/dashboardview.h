@@ -3,7 +3,7 @@
 #include "viewpage.h"
 
 #include <charts/poolsamples.h>
-#include <pool/healthchecker.h>
+#include <health/healthchecker.h>
 #include <pool/poolbenchmark.h>
 
 #include <QElapsedTimer>

@@ -7,12 +7,12 @@
 #include "songsview.h"
 
 #include <about/aboutdialog.h>
-#include <app/connectionsession.h>
-#include <app/theme.h>
 #include <dialogs/connectionprofilesdialog.h>
 #include <i18n/translator.h>
 #include <melodee/version.h>
 #include <secrets/secretstore.h>
+#include <session/connectionsession.h>
+#include <style/theme.h>
 #include <util/logging.h>
 
 #include <QAction>

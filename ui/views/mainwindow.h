@@ -2,11 +2,11 @@
 
 #include "viewid.h"
 
-#include <app/startup.h>
-#include <app/theme.h>
 #include <config/appconfig.h>
 #include <dialogs/connectionprofilesdialog.h>
-#include <pool/healthchecker.h>
+#include <health/healthchecker.h>
+#include <session/startup.h>
+#include <style/theme.h>
 
 #include <QList>
 #include <QMainWindow>

@@ -1,9 +1,9 @@
 #include "migrationsview.h"
 
-#include "app/connectionsession.h"
+#include "async/backgroundtask.h"
+#include "async/cancelhandle.h"
 #include "models/migrationlistmodel.h"
-#include "widgets/backgroundtask.h"
-#include "widgets/cancelhandle.h"
+#include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/sqleditor.h"

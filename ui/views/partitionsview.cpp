@@ -1,8 +1,8 @@
 #include "partitionsview.h"
 
-#include "app/connectionsession.h"
-#include "widgets/backgroundtask.h"
-#include "widgets/cancelhandle.h"
+#include "async/backgroundtask.h"
+#include "async/cancelhandle.h"
+#include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/partitiontimeline.h"

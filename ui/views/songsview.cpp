@@ -1,7 +1,7 @@
 #include "songsview.h"
 
-#include "app/connectionsession.h"
 #include "models/songtablemodel.h"
+#include "session/connectionsession.h"
 
 #include <cache/songcache.h>
 #include <library/songrepository.h>

@@ -1,6 +1,6 @@
 #include "viewpage.h"
 
-#include <app/connectionsession.h>
+#include <session/connectionsession.h>
 
 #include <QLabel>
 #include <QVBoxLayout>

@@ -1,17 +1,11 @@
-# The Migrations and Partitions views' widgets and models (ui/models has its own owner, so the
-# two models are listed here).
 target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sqlhighlighter.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlhighlighter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sqleditor.h
     ${CMAKE_CURRENT_LIST_DIR}/sqleditor.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/backgroundtask.h
-    ${CMAKE_CURRENT_LIST_DIR}/cancelhandle.h
     ${CMAKE_CURRENT_LIST_DIR}/changewithoutrepaint.h
     ${CMAKE_CURRENT_LIST_DIR}/errorbanner.h
     ${CMAKE_CURRENT_LIST_DIR}/errorbanner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.h
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/../models/migrationlistmodel.h
-    ${CMAKE_CURRENT_LIST_DIR}/../models/migrationlistmodel.cpp
 )

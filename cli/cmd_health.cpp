@@ -1,9 +1,9 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
+#include "health/healthchecker.h"
 #include "partitions/partitionmanager.h"
 #include "pool/connectionpool.h"
-#include "pool/healthchecker.h"
 
 #include <QJsonObject>
 

@@ -1,8 +1,8 @@
 #include "testenv.h"
 
 #include <db/dberror.h>
+#include <health/healthchecker.h>
 #include <pool/connectionpool.h>
-#include <pool/healthchecker.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -43,16 +43,12 @@ int parentPid(int pid)
 
 } // namespace
 
-class TestHealthChecker : public QObject
+class tst_HealthChecker : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        if (!TestEnv::hasPostgres())
-            QSKIP("no PostgreSQL fixture");
-    }
+    void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
 
     void usage_data()
     {
@@ -249,5 +245,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHealthChecker)
+QTEST_GUILESS_MAIN(tst_HealthChecker)
 #include "tst_healthchecker.moc"

@@ -1,7 +1,7 @@
 #include "workers.h"
 
 #include <db/dberror.h>
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <QCoreApplication>
 

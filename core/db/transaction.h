@@ -1,7 +1,7 @@
 #pragma once
 
 #include "config/appconfig.h"
-#include "db/pgconnection.h"
+#include "pgconnection.h"
 
 namespace melodee {
 

@@ -1,8 +1,8 @@
 #include "testenv.h"
 
 #include <db/dberror.h>
+#include <db/transaction.h>
 #include <pool/connectionpool.h>
-#include <pool/transaction.h>
 
 #include <QTest>
 
@@ -11,15 +11,14 @@
 using namespace melodee;
 using namespace melodee::test;
 
-class TestTransaction : public QObject
+class tst_Transaction : public QObject
 {
     Q_OBJECT
 
 private slots:
     void initTestCase()
     {
-        if (!TestEnv::hasPostgres())
-            QSKIP("no PostgreSQL fixture");
+        MELODEE_REQUIRE_POSTGRES();
         m_config = TestEnv::freshDatabase(QStringLiteral("pool_tx"));
         TestEnv::psql(QStringLiteral("CREATE TABLE t (x int)"), m_config.dbname);
         m_pool = std::make_unique<ConnectionPool>(m_config, SessionConfig());
@@ -179,5 +178,5 @@ private:
     std::unique_ptr<ConnectionPool> m_pool;
 };
 
-QTEST_GUILESS_MAIN(TestTransaction)
+QTEST_GUILESS_MAIN(tst_Transaction)
 #include "tst_transaction.moc"

@@ -1,12 +1,30 @@
 #include "clicontext.h"
 
 #include "config/configloader.h"
-#include "db/redactor.h"
 #include "util/logging.h"
+#include "util/redactor.h"
 
 #include <QJsonDocument>
 
 namespace melodee {
+
+int exitCodeFor(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::Failure:
+    case ErrorKind::Cancelled:
+        return ExitFailure;
+    case ErrorKind::Usage:
+        return ExitUsage;
+    case ErrorKind::Drift:
+        return ExitDrift;
+    case ErrorKind::Guard:
+        return ExitGuard;
+    case ErrorKind::LockWait:
+        return ExitLockWait;
+    }
+    return ExitFailure;
+}
 
 CliContext::CliContext(QTextStream &out, QTextStream &err)
     : m_out(out)

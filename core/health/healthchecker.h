@@ -1,6 +1,6 @@
 #pragma once
 
-#include "poolstats.h"
+#include "pool/poolstats.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -2,6 +2,7 @@
 
 #include <db/dberror.h>
 #include <migrate/migration.h>
+#include <util/error.h>
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -29,27 +30,9 @@ struct TaskOutcome
 
 inline void describeError(const std::exception_ptr &e, QString *error, QString *details)
 {
-    try {
-        std::rethrow_exception(e);
-    } catch (const DbError &db) {
-        *error = db.message().isEmpty() ? db.toString() : db.message();
-        QStringList d{db.toString()};
-        if (!db.sqlState().isEmpty())
-            d << QStringLiteral("SQLSTATE: %1").arg(db.sqlState());
-        if (!db.detail().isEmpty())
-            d << QStringLiteral("detail: %1").arg(db.detail());
-        if (!db.hint().isEmpty())
-            d << QStringLiteral("hint: %1").arg(db.hint());
-        *details = d.join(QLatin1Char('\n'));
-    } catch (const MigrateError &m) {
-        *error = m.message();
-        *details
-            = QStringLiteral("exit code %1 (as `melodee migrate` would return)").arg(m.exitCode());
-    } catch (const std::exception &x) {
-        *error = QString::fromLocal8Bit(x.what());
-    } catch (...) {
-        *error = QStringLiteral("unknown error");
-    }
+    const ErrorInfo info = melodee::describeError(e);
+    *error = info.message;
+    *details = info.details.join(QLatin1Char('\n'));
 }
 
 // Runs fn() on `pool` and calls done(outcome) on `context`'s thread when it finishes. The future

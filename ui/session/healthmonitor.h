@@ -1,6 +1,6 @@
 #pragma once
 
-#include <pool/healthchecker.h>
+#include <health/healthchecker.h>
 
 #include <QDateTime>
 #include <QFutureWatcher>

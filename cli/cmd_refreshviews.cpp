@@ -25,7 +25,7 @@ int runRefreshViewsCommand(CliContext &ctx, const QStringList &args)
         ctx.out().flush();
         return ExitOk;
     } catch (const MigrateError &e) {
-        return ctx.fail(e.message(), e.exitCode());
+        return ctx.fail(e.message(), exitCodeFor(e.kind()));
     } catch (const DbError &e) {
         return ctx.fail(e.toString(), ExitFailure);
     }

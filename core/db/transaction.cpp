@@ -1,6 +1,6 @@
 #include "transaction.h"
 
-#include "db/dberror.h"
+#include "dberror.h"
 #include "util/logging.h"
 
 #include <libpq-fe.h>

@@ -1,9 +1,9 @@
 #include "connectionsession.h"
 
 #include <db/connectparams.h>
-#include <db/redactor.h>
 #include <pool/connectionpool.h>
 #include <util/logging.h>
+#include <util/redactor.h>
 
 #include <QCoreApplication>
 #include <QHash>

@@ -471,7 +471,7 @@ int runMigrateCommand(CliContext &ctx, const QStringList &args)
             return runDown(ctx, args.mid(1));
         return runMigrate(ctx, args);
     } catch (const MigrateError &e) {
-        return ctx.fail(e.message(), e.exitCode());
+        return ctx.fail(e.message(), exitCodeFor(e.kind()));
     } catch (const DbError &e) {
         return ctx.fail(e.toString(), ExitFailure);
     }

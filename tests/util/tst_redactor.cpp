@@ -1,4 +1,4 @@
-#include <db/redactor.h>
+#include <util/redactor.h>
 
 #include <QTest>
 

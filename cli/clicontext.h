@@ -2,6 +2,7 @@
 
 #include "config/appconfig.h"
 #include "config/configsources.h"
+#include "util/errorkind.h"
 #include "util/logging.h"
 
 #include <QCommandLineParser>
@@ -20,6 +21,9 @@ enum ExitCode {
     ExitGuard = 5,
     ExitLockWait = 6,
 };
+
+// The exit code for a kind of error (cancelled work exits 1, as any other failure).
+int exitCodeFor(ErrorKind kind);
 
 // What every subcommand gets: its parsed options (global ones included) and helpers for output.
 class CliContext

@@ -1,6 +1,6 @@
 #include "healthchecker.h"
 
-#include "connectionpool.h"
+#include "pool/connectionpool.h"
 #include "util/logging.h"
 
 #include <libpq-fe.h>
