@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
+# Formatting drift and compiler warnings in our code fail the run (-Werror: MELODEE_WERROR).
+"$root/scripts/check-style.sh"
 "$root/scripts/build.sh"
 build=${MELODEE_BUILD_DIR:-$root/build}
 cd "$build"
