@@ -3,7 +3,7 @@
 //  - the longest gap (and p99) between ticks of a 5 ms timer on the GUI thread while the Songs
 //    view jumps, pages, scrolls and searches, while a Migrations view plans and rehearses, and
 //    while it applies during song jumps; an idle window gives the floor;
-//  - how long a jump takes until the visible rows are in the model, next to the seed's OFFSET
+//  - how long a jump takes until the visible rows are in the model, next to the OFFSET
 //    query for the same depth (server time of the query alone);
 //  - cold start of melodee-admin (spawn to first paint, and to the Songs view's first rows),
 //    next to `melodee-admin --version` (spawn to exit, no window) as the floor;
@@ -619,8 +619,8 @@ QJsonObject Bench::run()
                            {QStringLiteral("reference_offset_page_ms"), offset},
                            {QStringLiteral("note"),
                             QStringLiteral("from the jump to every visible row's block in the "
-                                           "model; the reference is the seed's OFFSET ... LIMIT "
-                                           "50 query alone (median of 3, same server)")}});
+                                           "model; the reference is the OFFSET ... LIMIT 50 "
+                                           "query alone (median of 3, same server)")}});
     out.insert(QStringLiteral("migrations"),
                QJsonObject{{QStringLiteral("statements"), statements},
                            {QStringLiteral("load_dry_run_rehearse_ms"), round2(planRehearseMs)},

@@ -2,7 +2,7 @@
 # Song browsing benchmark: loads N demo songs (unless --db names an already loaded database) and
 # runs bench_songpages, which times keyset pages (first/middle/last/random/jump per sort, client
 # and server-side time, the target being server p99 < 5 ms) against the
-# seed's OFFSET paging, search for a common and a rare term, and the count estimate against
+# OFFSET paging, search for a common and a rare term, and the count estimate against
 # count(*), all in the same run. Prints JSON.
 #
 # usage: bench_songs.sh --melodee BIN --driver BENCH_SONGPAGES (--pg-env FILE | --host H --port P)
