@@ -2,7 +2,7 @@
 # The local demo PostgreSQL that `scripts/run-demo.sh` connects melodee-admin to.
 #
 #   demo-pg.sh [start]   start it (initdb on first use), create database "melodee", print the DSN
-#   demo-pg.sh stop      stop it
+#   demo-pg.sh stop      stop it, and the demo redis-server (scripts/demo-redis.sh) with it
 #   demo-pg.sh status    say whether it runs, and where
 #   demo-pg.sh dsn       print the DSN only
 #
@@ -111,6 +111,8 @@ stop() {
     else
         say "not running"
     fi
+    # The cache shares the database's lifecycle.
+    "$root/scripts/demo-redis.sh" stop || true
 }
 
 # --- hook points: filled by the migration and song-library work -------------------------------

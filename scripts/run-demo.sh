@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 1: install what is needed, build, start the local demo PostgreSQL and open
-# melodee-admin connected to it. Extra arguments go to melodee-admin (e.g. --view songs).
+# README command 1: install what is needed, build, start the local demo PostgreSQL and the demo
+# redis-server (the song cache), and open melodee-admin connected to both. Extra arguments go to melodee-admin (e.g. --view songs).
 # Works as root on a fresh Debian 12 (see docs/gui.md for where the demo data lives).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +11,10 @@ export MELODEE_BUILD_DIR=$build
 "$root/scripts/build.sh"
 dsn=$("$root/scripts/demo-pg.sh" start)
 echo "Demo database: $dsn"
+# The song cache: the app reads redis.address from MELODEE_REDIS_ADDRESS like any setting.
+redis=$("$root/scripts/demo-redis.sh" start)
+echo "Demo cache: redis at $redis"
+export MELODEE_REDIS_ADDRESS=$redis
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
     cat >&2 <<MSG
@@ -18,7 +22,7 @@ No display: melodee-admin is a desktop application and needs one. Either
   - run this command from a desktop session (X11 or Wayland), or
   - run it under a virtual display:   xvfb-run -a $0
   - or without any display:          QT_QPA_PLATFORM=offscreen $0
-The demo database keeps running; stop it with: $root/scripts/demo-pg.sh stop
+The demo database and cache keep running; stop them with: $root/scripts/demo-pg.sh stop
 MSG
     exit 0
 fi
