@@ -197,7 +197,6 @@ private:
     void cleanLocked(Clock::time_point now, std::vector<Slot *> &toClose);
     [[noreturn]] void throwTimeout(std::chrono::milliseconds timeout);
 
-
     DatabaseConfig m_database;
     SessionConfig m_session;
 
@@ -295,8 +294,8 @@ auto ConnectionPool::run(Fn &&fn)
 {
     constexpr bool takesToken = std::is_invocable_v<Fn, PgConnection &, std::stop_token>;
     auto work = [this, fn = std::forward<Fn>(fn)](std::stop_token stop) mutable {
-        PooledConnection lease = acquire(std::chrono::milliseconds(m_acquireTimeoutMs.load()),
-                                         stop);
+        PooledConnection lease
+            = acquire(std::chrono::milliseconds(m_acquireTimeoutMs.load()), stop);
         detail::CancelOnStop cancelOnStop(*lease, stop);
         if constexpr (takesToken)
             return fn(*lease, stop);
