@@ -49,7 +49,11 @@ QString defaultPartitionName(const QString &parent)
 
 QString utcBoundLiteral(const Month &month)
 {
-    return QStringLiteral("'%1 00:00:00+00'").arg(month.firstDay().toString(Qt::ISODate));
+    // Not QDate::toString(Qt::ISODate): it prints nothing for years after 9999, and the upper
+    // bound of 9999-12 is 10000-01-01.
+    return QStringLiteral("'%1-%2-01 00:00:00+00'")
+        .arg(month.year, 4, 10, QLatin1Char('0'))
+        .arg(month.month, 2, 10, QLatin1Char('0'));
 }
 
 QString createMonthPartitionSql(const QString &parent, const Month &month)

@@ -15,6 +15,10 @@ struct Month
     int year = 0;
     int month = 0;
 
+    // The months a partition can be made for: PostgreSQL's timestamptz and QDate agree on them.
+    static constexpr int kFirstYear = 1;
+    static constexpr int kLastYear = 9999;
+
     static Month fromDate(const QDate &date) { return {date.year(), date.month()}; }
     // "2026-11"; returns an invalid Month (year 0) for anything else.
     static Month parse(const QString &text);

@@ -5,6 +5,8 @@
 
 using namespace melodee;
 
+Q_DECLARE_METATYPE(melodee::Month)
+
 class tst_PartitionSql : public QObject
 {
     Q_OBJECT
@@ -15,6 +17,8 @@ private slots:
     void addMonths_data();
     void addMonths();
     void names();
+    void boundLiteral_data();
+    void boundLiteral();
 };
 
 void tst_PartitionSql::parse_data()
@@ -29,6 +33,12 @@ void tst_PartitionSql::parse_data()
     QTest::newRow("with day") << QStringLiteral("2026-11-01") << false;
     QTest::newRow("empty") << QString() << false;
     QTest::newRow("injection") << QStringLiteral("2026-11'; DROP TABLE x; --") << false;
+    QTest::newRow("year 24") << QStringLiteral("0024-01") << true;
+    QTest::newRow("last month") << QStringLiteral("9999-12") << true;
+    QTest::newRow("year 0") << QStringLiteral("0000-01") << false;
+    QTest::newRow("five-digit year") << QStringLiteral("10000-01") << false;
+    QTest::newRow("negative year") << QStringLiteral("-024-01") << false;
+    QTest::newRow("garbage") << QStringLiteral("garbage") << false;
 }
 
 void tst_PartitionSql::parse()
@@ -70,6 +80,25 @@ void tst_PartitionSql::names()
             "CREATE TABLE IF NOT EXISTS melodee_songs_default PARTITION OF melodee_songs DEFAULT"));
     QCOMPARE(monthWindow(Month{2026, 11}, 6).size(), 6);
     QCOMPARE(monthWindow(Month{2026, 11}, 6).last().toString(), QStringLiteral("2027-04"));
+}
+
+void tst_PartitionSql::boundLiteral_data()
+{
+    QTest::addColumn<Month>("month");
+    QTest::addColumn<QString>("literal");
+    QTest::newRow("ordinary") << Month{2026, 11} << QStringLiteral("'2026-11-01 00:00:00+00'");
+    QTest::newRow("year 24") << Month{24, 1} << QStringLiteral("'0024-01-01 00:00:00+00'");
+    QTest::newRow("last month") << Month{9999, 12} << QStringLiteral("'9999-12-01 00:00:00+00'");
+    // The upper bound of 9999-12.
+    QTest::newRow("after the last month")
+        << Month{9999, 12}.addMonths(1) << QStringLiteral("'10000-01-01 00:00:00+00'");
+}
+
+void tst_PartitionSql::boundLiteral()
+{
+    QFETCH(Month, month);
+    QFETCH(QString, literal);
+    QCOMPARE(utcBoundLiteral(month), literal);
 }
 
 QTEST_GUILESS_MAIN(tst_PartitionSql)
