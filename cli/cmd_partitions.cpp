@@ -1,9 +1,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
-#include "db/pgconnection.h"
-#include "partitions/partitionmanager.h"
-#include "util/englishcount.h"
+#include "partitions/partitionmaintenance.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -11,21 +9,6 @@
 namespace melodee {
 
 namespace {
-
-std::unique_ptr<PgConnection> openSession(const AppConfig &config)
-{
-    auto conn = PgConnection::open(config.database);
-    conn->setUsePreparedStatements(false);
-    const auto ms = [](Duration d) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-    };
-    conn->exec(
-        QStringLiteral("SET lock_timeout = '%1ms'").arg(ms(config.migrate.lockTimeout)).toUtf8());
-    conn->exec(QStringLiteral("SET statement_timeout = '%1ms'")
-                   .arg(ms(config.migrate.statementTimeout))
-                   .toUtf8());
-    return conn;
-}
 
 QString iso(const QDateTime &dt)
 {
@@ -56,9 +39,8 @@ int runList(CliContext &ctx, const QStringList &args)
                             ExitUsage);
     }
     const AppConfig config = ctx.config();
-    auto conn = openSession(config);
     const bool exact = parser.isSet(QStringLiteral("exact"));
-    const auto tables = listPartitions(*conn, config.session, now, exact);
+    const auto tables = PartitionMaintenance(config).list(now, exact);
     if (ctx.json()) {
         QJsonArray arr;
         for (const PartitionedTableInfo &t : tables) {
@@ -120,20 +102,49 @@ int runList(CliContext &ctx, const QStringList &args)
     return ExitOk;
 }
 
+QJsonObject previewJson(const MaintenancePreview &preview)
+{
+    QJsonArray tables;
+    for (const MaintenancePlan &p : preview.plans) {
+        QJsonArray create;
+        for (const Month &m : p.create)
+            create.append(m.toString());
+        tables.append(QJsonObject{
+            {QStringLiteral("table"), p.table},
+            {QStringLiteral("create"), create},
+            {QStringLiteral("rows_to_move"), p.rowsToMove},
+            {QStringLiteral("rows_staying"), p.strandedRows},
+            {QStringLiteral("statements"), QJsonArray::fromStringList(p.statements())}});
+    }
+    return QJsonObject{{QStringLiteral("now"), iso(preview.now)},
+                       {QStringLiteral("first_month"), preview.window.first.toString()},
+                       {QStringLiteral("months"), preview.window.months()},
+                       {QStringLiteral("tables"), tables},
+                       {QStringLiteral("notes"), QJsonArray::fromStringList(preview.notes)}};
+}
+
 int runMaintain(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Creates missing monthly partitions (from --from or this month through the premake "
-        "window) and moves rows out of the default partition, counting rows before and after.\n"
-        "Exit code: 0 done, 1 failure, 3 usage, 6 lock timeout retries exhausted."));
+    parser.setApplicationDescription(
+        QStringLiteral("Creates missing monthly partitions (from --from or this month through the "
+                       "premake window) and moves rows out of the default partition, counting "
+                       "rows before and after. Rows whose created_at no month partition can hold "
+                       "(infinity, -infinity, before year 1, after 9999) are reported and stay in "
+                       "the default partition.\n"
+                       "Exit code: 0 done, 1 failure, 3 usage, 6 lock timeout retries exhausted."));
     parser.addOption({QStringLiteral("premake"),
                       QStringLiteral("Months to keep, starting with the current one (default "
                                      "migrate.premake_months = 6)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("from"),
-                      QStringLiteral("Also create months back to YYYY-MM (imports)."),
+                      QStringLiteral("Also create months back to YYYY-MM (imports). More than "
+                                     "%1 months per table need --yes.")
+                          .arg(PartitionMaintenance::kMaxWindowMonths),
                       QStringLiteral("YYYY-MM")});
+    parser.addOption({QStringLiteral("yes"),
+                      QStringLiteral("Confirm a --from that asks for more than %1 months.")
+                          .arg(PartitionMaintenance::kMaxWindowMonths)});
     parser.addOption(
         {QStringLiteral("dry-run"), QStringLiteral("Print the statements; change nothing.")});
     parser.addOption({QStringLiteral("now"),
@@ -143,69 +154,111 @@ int runMaintain(CliContext &ctx, const QStringList &args)
     if (!ctx.parse(parser, args, QStringLiteral("partitions maintain"), &code))
         return code;
     const AppConfig config = ctx.config();
-    int premake = config.migrate.premakeMonths;
+    MaintenanceRequest request;
+    request.premakeMonths = config.migrate.premakeMonths;
+    request.confirmLargeWindow = parser.isSet(QStringLiteral("yes"));
     if (parser.isSet(QStringLiteral("premake"))) {
         bool ok = false;
-        premake = parser.value(QStringLiteral("premake")).toInt(&ok);
-        if (!ok || premake < 1 || premake > 120)
+        request.premakeMonths = parser.value(QStringLiteral("premake")).toInt(&ok);
+        if (!ok || request.premakeMonths < 1 || request.premakeMonths > 120)
             return ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
                                 .arg(parser.value(QStringLiteral("premake"))),
                             ExitUsage);
     }
-    std::optional<Month> from;
+    const QString fromText = parser.value(QStringLiteral("from"));
     if (parser.isSet(QStringLiteral("from"))) {
-        const Month m = Month::parse(parser.value(QStringLiteral("from")));
+        const Month m = Month::parse(fromText);
         if (!m.isValid())
-            return ctx.fail(QStringLiteral("--from \"%1\": use YYYY-MM, e.g. 2024-01")
-                                .arg(parser.value(QStringLiteral("from"))),
-                            ExitUsage);
-        from = m;
+            return ctx.fail(
+                QStringLiteral("--from \"%1\": use YYYY-MM from 0001-01 on, e.g. 2024-01")
+                    .arg(fromText),
+                ExitUsage);
+        request.from = m;
     }
-    QDateTime now = QDateTime::currentDateTimeUtc();
+    request.now = QDateTime::currentDateTimeUtc();
     if (parser.isSet(QStringLiteral("now"))) {
-        now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
-        if (!now.isValid())
+        request.now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
+        if (!request.now.isValid())
             return ctx.fail(QStringLiteral("--now \"%1\" is not ISO 8601")
                                 .arg(parser.value(QStringLiteral("now"))),
                             ExitUsage);
     }
-    auto conn = openSession(config);
-    const auto plans = planMaintenance(*conn, config.session, now, premake, from);
-    if (plans.isEmpty()) {
-        ctx.out() << "nothing to do: partitions cover " << premake
-                  << " months and the default partitions are empty\n";
+    // Refused before connecting: the size of the window is known from the arguments alone.
+    const Month current = Month::fromDate(request.now.toUTC().date());
+    const MaintenanceWindow window = PartitionMaintenance::window(request, request.now);
+    if (request.from && current < *request.from)
+        return ctx.fail(QStringLiteral("--from \"%1\" is after the current month %2: --from "
+                                       "reaches back, --premake ahead")
+                            .arg(fromText, current.toString()),
+                        ExitUsage);
+    if (request.from && window.months() > PartitionMaintenance::kMaxWindowMonths
+        && !request.confirmLargeWindow)
+        return ctx.fail(QStringLiteral("--from \"%1\" asks for %2 months per table (%3 through "
+                                       "%4), more than %5 in one transaction; check the month, "
+                                       "or add --yes to create them all")
+                            .arg(fromText)
+                            .arg(window.months())
+                            .arg(window.first.toString(), window.end.addMonths(-1).toString())
+                            .arg(PartitionMaintenance::kMaxWindowMonths),
+                        ExitUsage);
+    try {
+        PartitionMaintenance::checkRequest(request, request.now);
+    } catch (const PartitionError &e) {
+        return ctx.fail(e.message(), exitCodeFor(e.kind()));
+    }
+
+    PartitionMaintenance maintenance(config);
+    // Retries go to stderr as they happen; each step is on melodee.partitions at info.
+    maintenance.setProgress([&ctx](const MaintenanceProgress &p) {
+        if (p.message.startsWith(QLatin1String("retry "))) {
+            ctx.err() << p.message << '\n';
+            ctx.err().flush();
+        }
+    });
+    const MaintenancePreview preview = maintenance.preview(request);
+    const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    if (ctx.json() && (dryRun || preview.isEmpty())) {
+        QJsonObject o = previewJson(preview);
+        o.insert(QStringLiteral("dry_run"), dryRun);
+        ctx.printJson(o);
+        return ExitOk;
+    }
+    if (preview.isEmpty() || !dryRun) {
+        for (const QString &note : preview.notes)
+            ctx.out() << note << '\n';
+    }
+    if (preview.isEmpty()) {
+        ctx.out() << "nothing to do: partitions cover the " << window.months() << " months from "
+                  << window.first.toString() << " and no row in a default partition can move\n";
         ctx.out().flush();
         return ExitOk;
     }
-    if (parser.isSet(QStringLiteral("dry-run"))) {
-        ctx.out() << "-- melodee partitions maintain (dry run), as of " << iso(now) << '\n';
-        for (const MaintenancePlan &p : plans) {
-            ctx.out() << "-- " << p.table << ": create " << p.create.size() << " partitions, move "
-                      << p.defaultRows << " rows out of the default partition\nBEGIN;\n";
-            for (const QString &s : p.statements)
-                ctx.out() << s << ";\n";
-            ctx.out() << "COMMIT;\n";
-        }
+    if (dryRun) {
+        ctx.out() << "-- melodee partitions maintain (dry run), as of " << iso(preview.now) << '\n'
+                  << preview.script();
         ctx.out().flush();
         return ExitOk;
     }
     try {
-        const auto results
-            = runMaintenance(*conn, plans, config.migrate.retries, [&ctx](const QString &m) {
-                  ctx.err() << m << '\n';
-                  ctx.err().flush();
-              });
-        for (const MaintenanceResult &r : results) {
-            ctx.out() << r.table << ": created "
-                      << englishCount(
-                             r.created, QStringLiteral("partition"), QStringLiteral("partitions"))
-                      << ", moved "
-                      << englishCount(r.moved, QStringLiteral("row"), QStringLiteral("rows"))
-                      << " out of the default partition (rows before " << r.countBefore
-                      << ", after " << r.countAfter << ")\n";
+        const auto results = maintenance.apply(preview);
+        if (ctx.json()) {
+            QJsonArray arr;
+            for (const MaintenanceResult &r : results)
+                arr.append(QJsonObject{{QStringLiteral("table"), r.table},
+                                       {QStringLiteral("created"), r.created},
+                                       {QStringLiteral("moved"), r.moved},
+                                       {QStringLiteral("rows_before"), r.countBefore},
+                                       {QStringLiteral("rows_after"), r.countAfter}});
+            QJsonObject o = previewJson(preview);
+            o.insert(QStringLiteral("dry_run"), false);
+            o.insert(QStringLiteral("results"), arr);
+            ctx.printJson(o);
+            return ExitOk;
         }
+        for (const MaintenanceResult &r : results)
+            ctx.out() << r.summary() << '\n';
     } catch (const DbError &e) {
-        return ctx.fail(e.toString(), e.isRetryable() ? ExitLockWait : ExitFailure);
+        return ctx.fail(e.toString(), e.isRetryable() ? ExitLockWait : exitCodeFor(e.kind()));
     }
     ctx.out().flush();
     return ExitOk;
@@ -223,8 +276,8 @@ int runPartitionsCommand(CliContext &ctx, const QStringList &args)
             return runMaintain(ctx, args.mid(1));
         if (sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub.isEmpty()) {
             ctx.out() << "usage: melodee partitions list [--json] [--exact]\n"
-                         "       melodee partitions maintain [--premake 6] [--from YYYY-MM] "
-                         "[--dry-run]\n";
+                         "       melodee partitions maintain [--premake 6] [--from YYYY-MM "
+                         "[--yes]] [--dry-run] [--json]\n";
             ctx.out().flush();
             return sub.isEmpty() ? ExitUsage : ExitOk;
         }
@@ -232,7 +285,9 @@ int runPartitionsCommand(CliContext &ctx, const QStringList &args)
             QStringLiteral("unknown partitions subcommand \"%1\" (list, maintain)").arg(sub),
             ExitUsage);
     } catch (const DbError &e) {
-        return ctx.fail(e.toString(), ExitFailure);
+        return ctx.fail(e.toString(), exitCodeFor(e.kind()));
+    } catch (const PartitionError &e) {
+        return ctx.fail(e.message(), exitCodeFor(e.kind()));
     }
 }
 

@@ -6,3 +6,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionmanager.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionmanager.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.cpp
+)

@@ -58,6 +58,9 @@ private slots:
     void lockedTableRetriesThenFails();
     void badArguments_data();
     void badArguments();
+    void fromIsBounded_data();
+    void fromIsBounded();
+    void rowsNoMonthCanHoldStayInDefault();
 };
 
 void tst_PartitionManager::initTestCase()
@@ -282,6 +285,101 @@ void tst_PartitionManager::badArguments()
     const auto r = TestEnv::runCli(args);
     QCOMPARE(r.exitCode, 3);
     QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void tst_PartitionManager::fromIsBounded_data()
+{
+    // With --now 2026-11-27 and the default premake of 6 the window ends before 2027-05, so
+    // --from 2007-05 asks for exactly 240 months per table and 2007-04 for 241.
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<bool>("yes");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected"); // in stderr when refused, in stdout otherwise
+    QTest::newRow("year 24") << "0024-01" << false << 3
+                             << "--from \"0024-01\" asks for 24040 months";
+    QTest::newRow("20 years ago") << "2006-01" << false << 3 << "more than 240";
+    QTest::newRow("241 months") << "2007-04" << false << 3 << "asks for 241 months";
+    QTest::newRow("240 months") << "2007-05" << false << 0 << "melodee_songs_2007_05 PARTITION OF";
+    QTest::newRow("241 months with --yes")
+        << "2007-04" << true << 0 << "melodee_songs_2007_04 PARTITION OF";
+    QTest::newRow("after the current month")
+        << "9999-12" << false << 3 << "--from \"9999-12\" is after the current month 2026-11";
+    QTest::newRow("five-digit year") << "10000-01" << false << 3 << "--from \"10000-01\": use";
+    QTest::newRow("month 13") << "2026-13" << false << 3 << "--from \"2026-13\": use";
+    QTest::newRow("year 0") << "0000-06" << false << 3 << "--from \"0000-06\": use";
+    QTest::newRow("garbage") << "last year" << false << 3 << "--from \"last year\": use";
+    QTest::newRow("empty") << "" << false << 3 << "--from \"\": use";
+}
+
+void tst_PartitionManager::fromIsBounded()
+{
+    QFETCH(QString, from);
+    QFETCH(bool, yes);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    static const DatabaseConfig db = migratedDatabase(QStringLiteral("part_bound"));
+    QStringList args{QStringLiteral("maintain"),
+                     QStringLiteral("--dry-run"),
+                     QStringLiteral("--from"),
+                     from,
+                     QStringLiteral("--now"),
+                     kNow};
+    if (yes)
+        args << QStringLiteral("--yes");
+    const auto r = TestEnv::runCli(partitionsArgs(db, args));
+    QVERIFY2(r.exitCode == exitCode, qPrintable(QString::number(r.exitCode) + r.err));
+    if (exitCode == 0)
+        QVERIFY2(r.out.contains(expected), qPrintable(r.out.left(2000)));
+    else
+        QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    // Nothing was created by any of these.
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                                          "'melodee_songs'::regclass"),
+                           db.dbname),
+             QStringLiteral("7"));
+}
+
+void tst_PartitionManager::rowsNoMonthCanHoldStayInDefault()
+{
+    // created_at values no month partition can take: infinity, -infinity, years past 9999 and
+    // before year 1. Maintenance moves the ordinary stray row, reports these and leaves them.
+    const DatabaseConfig db = migratedDatabase(QStringLiteral("part_inf"));
+    const QString d = db.dbname;
+    TestEnv::psql(
+        QStringLiteral(
+            "INSERT INTO melodee_songs (name, name_normalized, created_at) VALUES "
+            "('inf', 'i', 'infinity'), ('-inf', 'n', '-infinity'), "
+            "('far', 'f', '10000-01-15 00:00:00+00'), ('bc', 'b', '0024-06-01 00:00:00+00 BC'), "
+            "('stray', 's', '2031-03-15 12:00:00+00')"),
+        d);
+    const QString before = songsFingerprint(d);
+    const auto dry = TestEnv::runCli(partitionsArgs(
+        db,
+        {QStringLiteral("maintain"), QStringLiteral("--dry-run"), QStringLiteral("--now"), kNow}));
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.err));
+    QVERIFY2(dry.out.contains(QStringLiteral("melodee_songs_2031_03 PARTITION OF")),
+             qPrintable(dry.out));
+    const auto run = TestEnv::runCli(
+        partitionsArgs(db, {QStringLiteral("maintain"), QStringLiteral("--now"), kNow}));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY2(run.out.contains(QStringLiteral("moved 1 row out of the default partition")),
+             qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("4 rows in melodee_songs_default have a created_at "
+                                             "no month partition can hold")),
+             qPrintable(run.out));
+    QCOMPARE(songsFingerprint(d), before);
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT string_agg(name, ',' ORDER BY name) FROM "
+                                          "melodee_songs_default"),
+                           d),
+             QStringLiteral("-inf,bc,far,inf"));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT name FROM melodee_songs_2031_03"), d),
+             QStringLiteral("stray"));
+    // A second run has nothing to move and says so instead of failing.
+    const auto again = TestEnv::runCli(
+        partitionsArgs(db, {QStringLiteral("maintain"), QStringLiteral("--now"), kNow}));
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QVERIFY2(again.out.contains(QStringLiteral("no month partition can hold")),
+             qPrintable(again.out));
 }
 
 QTEST_GUILESS_MAIN(tst_PartitionManager)

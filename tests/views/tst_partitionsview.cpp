@@ -3,25 +3,38 @@
 #include <db/pgconnection.h>
 #include <i18n/translator.h>
 #include <migrate/migrationengine.h>
+#include <models/logfiltermodel.h>
+#include <models/logmodel.h>
+#include <partitions/partitionmaintenance.h>
 #include <session/connectionsession.h>
+#include <util/logging.h>
+#include <views/logdock.h>
 #include <views/migrationsview.h>
 #include <views/partitionsview.h>
 #include <widgets/errorbanner.h>
 #include <widgets/partitiontimeline.h>
+#include <widgets/sqleditor.h>
 
 #include <QCheckBox>
 #include <QDir>
+#include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
+#include <QStyle>
+#include <QStyleOptionSlider>
 #include <QTest>
 
 using namespace melodee;
 using melodee::test::TestEnv;
 
 // Drives the Partitions view against a migrated database: the default partition's rows are
-// flagged, moved out with a preview first and no row lost, and partitions are created through a
-// chosen month.
+// flagged, moved out with a preview first and no row lost, partitions are created through a
+// chosen month, a running apply is cancelled without changing anything, every step reaches the
+// log dock, and the view's controls behave (idle progress hidden, zoom direction, a long preview
+// never widening the window).
 class tst_PartitionsView : public QObject
 {
     Q_OBJECT
@@ -30,10 +43,15 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void flagsDefaultRows();
+    void idleProgressIsHidden();
+    void zoomSliderRightZoomsIn_data();
+    void zoomSliderRightZoomsIn();
     void moveRowsOutOfDefault();
     void createThrough();
-    void createThroughRejectsPast_data();
-    void createThroughRejectsPast();
+    void createThroughRejects_data();
+    void createThroughRejects();
+    void longPreviewKeepsWindowWidth();
+    void cancelStopsApplyUnchanged();
     void refreshViews();
     void screenshots();
 
@@ -45,6 +63,7 @@ private:
 
     ConnectionSession *m_session = nullptr;
     PartitionsView *m_view = nullptr;
+    LogDock *m_logDock = nullptr;
     DatabaseConfig m_db;
 };
 
@@ -86,6 +105,10 @@ void tst_PartitionsView::initTestCase()
     MELODEE_REQUIRE_POSTGRES();
     // As melodee-admin does at start: English plurals in labels, logs and the docs screenshots.
     QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
+    // As melodee-admin does: info lines of every melodee.* category reach the log dock.
+    setupLogging(LogLevel::Info);
+    m_logDock = new LogDock;
+    m_logDock->captureApplicationLog();
     m_db = TestEnv::freshDatabase(QStringLiteral("partview"));
     migrate(m_db);
     // Three songs this month, one far in the future: the future one lands in the default.
@@ -111,6 +134,7 @@ void tst_PartitionsView::initTestCase()
 void tst_PartitionsView::cleanupTestCase()
 {
     delete m_view;
+    delete m_logDock;
 }
 
 void tst_PartitionsView::flagsDefaultRows()
@@ -124,6 +148,62 @@ void tst_PartitionsView::flagsDefaultRows()
     const QString tip = t->toolTipText(hit);
     QVERIFY2(tip.contains(QLatin1String("1 rows")) && tip.contains(QLatin1String("Move rows")),
              qPrintable(tip));
+}
+
+void tst_PartitionsView::idleProgressIsHidden()
+{
+    // Nothing runs: no progress bar pretends otherwise.
+    QVERIFY(!m_view->isBusy());
+    QVERIFY(!m_view->progressBar()->isVisible());
+    QVERIFY(!m_view->cancelButton()->isEnabled());
+    QSignalSpy loaded(m_view, &PartitionsView::loaded);
+    m_view->reload();
+    QVERIFY(m_view->progressBar()->isVisible());
+    QVERIFY(loaded.wait(60000));
+    QVERIFY(!m_view->progressBar()->isVisible());
+}
+
+void tst_PartitionsView::zoomSliderRightZoomsIn_data()
+{
+    QTest::addColumn<int>("key");
+    QTest::addColumn<int>("change"); // in years shown
+    QTest::newRow("right arrow") << int(Qt::Key_Right) << -1;
+    QTest::newRow("left arrow") << int(Qt::Key_Left) << 1;
+}
+
+void tst_PartitionsView::zoomSliderRightZoomsIn()
+{
+    QFETCH(int, key);
+    QFETCH(int, change);
+    QSlider *zoom = m_view->zoomSlider();
+    PartitionTimeline *t = m_view->timeline();
+    t->setVisibleYears(5);
+    QCOMPARE(zoom->value(), 5);
+    QTest::keyClick(zoom, Qt::Key(key));
+    QCOMPARE(t->visibleYears(), 5 + change);
+
+    // Where the handle is drawn: one year (zoomed in) is right of ten years (zoomed out).
+    const auto handleX = [zoom] {
+        QStyleOptionSlider opt;
+        opt.initFrom(zoom);
+        opt.orientation = zoom->orientation();
+        opt.minimum = zoom->minimum();
+        opt.maximum = zoom->maximum();
+        opt.sliderPosition = zoom->sliderPosition();
+        opt.sliderValue = zoom->value();
+        opt.upsideDown = zoom->invertedAppearance();
+        return zoom->style()
+            ->subControlRect(QStyle::CC_Slider, &opt, QStyle::SC_SliderHandle, zoom)
+            .center()
+            .x();
+    };
+    t->setVisibleYears(1);
+    const int zoomedIn = handleX();
+    t->setVisibleYears(10);
+    const int zoomedOut = handleX();
+    QVERIFY2(zoomedIn > zoomedOut,
+             qPrintable(QStringLiteral("%1 %2").arg(zoomedIn).arg(zoomedOut)));
+    t->setVisibleYears(2);
 }
 
 void tst_PartitionsView::moveRowsOutOfDefault()
@@ -146,12 +226,34 @@ void tst_PartitionsView::moveRowsOutOfDefault()
     QSignalSpy applied(m_view, &PartitionsView::applied);
     QTest::mouseClick(m_view->applyButton(), Qt::LeftButton);
     QVERIFY(m_view->isBusy());
+    QVERIFY(m_view->progressBar()->isVisible());
     QVERIFY(applied.wait(120000));
     QVERIFY2(applied.first().first().toBool(), qPrintable(m_view->banner()->details()));
+    QVERIFY(!m_view->progressBar()->isVisible());
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs")), before);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs_default")), 0);
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs_2031_03")), 1);
     QVERIFY(m_view->logText().contains(QLatin1String("moved 1 row out of the default partition")));
+    QVERIFY2(m_view->logText().contains(QLatin1String("step 1/")), qPrintable(m_view->logText()));
+    // The same steps in the application's log dock, on melodee.partitions at info.
+    QStringList dockLines;
+    const LogFilterModel *shown = m_logDock->filterModel();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            dockLines.clear();
+            for (int row = 0; row < shown->rowCount(); ++row) {
+                const QString category
+                    = shown->index(row, LogModel::CategoryColumn).data().toString();
+                if (category == QLatin1String("melodee.partitions"))
+                    dockLines << shown->index(row, LogModel::MessageColumn).data().toString();
+            }
+            return dockLines.join(QLatin1Char('\n'))
+                .contains(QLatin1String("create melodee_songs_2031_03"));
+        }(),
+        30000);
+    QVERIFY2(dockLines.join(QLatin1Char('\n'))
+                 .contains(QLatin1String("moved 1 row out of the default partition")),
+             qPrintable(dockLines.join(QLatin1Char('\n'))));
     QCOMPARE(m_view->tables()[songsLane()].defaultRows, 0);
     QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
 }
@@ -182,23 +284,106 @@ void tst_PartitionsView::createThrough()
     QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
 }
 
-void tst_PartitionsView::createThroughRejectsPast_data()
+void tst_PartitionsView::createThroughRejects_data()
 {
     QTest::addColumn<int>("offset");
-    QTest::newRow("last month") << -1;
-    QTest::newRow("two years ago") << -24;
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("last month") << -1 << "is in the past";
+    QTest::newRow("two years ago") << -24 << "is in the past";
+    // Through 240 months is one too many: the window counts the current month.
+    QTest::newRow("20 years ahead") << 240 << "241 months per table, more than 240";
+    QTest::newRow("year 9999") << (9999 * 12 + 11) - Month::fromDate(QDate::currentDate()).index()
+                               << "more than 240";
 }
 
-void tst_PartitionsView::createThroughRejectsPast()
+void tst_PartitionsView::createThroughRejects()
 {
     QFETCH(int, offset);
+    QFETCH(QString, reason);
     const Month m = Month::fromDate(QDateTime::currentDateTimeUtc().date()).addMonths(offset);
     QSignalSpy preview(m_view, &PartitionsView::previewReady);
     m_view->previewCreateThrough(m);
+    // Refused at once, before anything talks to the server.
     QCOMPARE(preview.count(), 1);
     QVERIFY(!preview.first().first().toBool());
+    QVERIFY(!m_view->isBusy());
     QVERIFY(m_view->banner()->isError());
-    QVERIFY(m_view->banner()->message().contains(m.toString()));
+    QVERIFY2(m_view->banner()->message().contains(reason), qPrintable(m_view->banner()->message()));
+}
+
+void tst_PartitionsView::longPreviewKeepsWindowWidth()
+{
+    // A preview whose summary is wider than the window must wrap, not widen the window. The
+    // window is as narrow as the view allows, so any text wider than that would push it.
+    PartitionsView view(m_session);
+    view.resize(1200, 800);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy loaded(&view, &PartitionsView::loaded);
+    view.setActive(true);
+    QVERIFY(loaded.wait(60000));
+    const int narrow = qMin(1200, view.minimumSizeHint().width());
+    view.resize(narrow, 800);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCOMPARE(view.width(), narrow);
+    const Month current = Month::fromDate(QDateTime::currentDateTimeUtc().date());
+    QSignalSpy preview(&view, &PartitionsView::previewReady);
+    view.previewCreateThrough(current.addMonths(200));
+    QVERIFY(preview.wait(60000));
+    QVERIFY2(preview.first().first().toBool(), qPrintable(view.banner()->message()));
+    QFont bold = view.font();
+    bold.setBold(true);
+    const QString title = view.previewTitle();
+    QVERIFY2(QFontMetrics(bold).horizontalAdvance(title) > narrow, qPrintable(title));
+    // A layout request travels up one level per round; the view's own layout is the last.
+    for (QWidget *w = view.findChild<QLabel *>(QStringLiteral("previewTitle")); w;
+         w = w->parentWidget()) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    }
+    QCOMPARE(view.width(), narrow);
+    QVERIFY2(view.minimumSizeHint().width() <= narrow,
+             qPrintable(QString::number(view.minimumSizeHint().width())));
+    view.discardPreview();
+}
+
+void tst_PartitionsView::cancelStopsApplyUnchanged()
+{
+    // A stray row, and another session holding a lock on songs: the apply waits for the lock
+    // in its first step, and Cancel stops it there.
+    TestEnv::psql(QStringLiteral("INSERT INTO melodee_songs (name, name_normalized, created_at) "
+                                 "VALUES ('late', 'late', '2033-02-10 00:00:00+00')"),
+                  m_db.dbname);
+    QVERIFY(reloadView());
+    QSignalSpy preview(m_view, &PartitionsView::previewReady);
+    m_view->previewMoveDefault();
+    QVERIFY(preview.wait(60000));
+    QCOMPARE(m_view->pendingAction(), PartitionsView::Action::MoveDefault);
+    auto holder = PgConnection::open(m_db);
+    holder->exec("BEGIN");
+    holder->exec("LOCK TABLE melodee_songs IN ACCESS SHARE MODE");
+
+    QSignalSpy progressed(m_view, &PartitionsView::progressed);
+    QSignalSpy applied(m_view, &PartitionsView::applied);
+    m_view->applyPreview();
+    QTRY_VERIFY_WITH_TIMEOUT(m_view->logText().contains(QLatin1String("melodee_songs: step 1/")),
+                             30000);
+    QVERIFY(m_view->cancelButton()->isEnabled());
+    QTest::mouseClick(m_view->cancelButton(), Qt::LeftButton);
+    QVERIFY(applied.wait(60000));
+    QVERIFY(!applied.first().first().toBool());
+    holder->exec("ROLLBACK");
+    QVERIFY(!m_view->isBusy());
+    QVERIFY(m_view->logText().contains(QLatin1String("cancelled")));
+    // Nothing changed: the row is still in the default, its month was not created.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM melodee_songs_default")), 1);
+    QCOMPARE(count(QStringLiteral(
+                 "SELECT count(*) FROM pg_class WHERE relname = 'melodee_songs_2033_02'")),
+             0);
+    QCOMPARE(m_view->tables()[songsLane()].defaultRows, 1);
+    // The workflow stopped without retrying behind the lock.
+    QVERIFY2(!m_view->logText().contains(QLatin1String("retry 1/")), qPrintable(m_view->logText()));
+    TestEnv::psql(QStringLiteral("DELETE FROM melodee_songs_default"), m_db.dbname);
+    QVERIFY(reloadView());
 }
 
 void tst_PartitionsView::refreshViews()
@@ -228,10 +413,10 @@ void tst_PartitionsView::screenshots()
     AppConfig config;
     config.database = demo;
     {
-        auto conn = PgConnection::open(demo);
-        const auto plans = planMaintenance(
-            *conn, config.session, QDateTime::currentDateTimeUtc(), 6, current.addMonths(-20));
-        runMaintenance(*conn, plans, 3);
+        PartitionMaintenance maintenance(config);
+        MaintenanceRequest request;
+        request.from = current.addMonths(-20);
+        maintenance.apply(maintenance.preview(request));
     }
     TestEnv::psql(
         QStringLiteral("DROP TABLE %1;")
@@ -265,7 +450,9 @@ void tst_PartitionsView::screenshots()
     QSignalSpy preview(&view, &PartitionsView::previewReady);
     view.previewMoveDefault();
     QVERIFY(preview.wait(60000));
-    QTest::qWait(100);
+    const auto *editor = view.findChild<SqlEditor *>();
+    QVERIFY(editor);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor->isHighlighting(), 30000);
     QDir().mkpath(dir);
     QVERIFY(view.grab().save(QDir(dir).filePath(QStringLiteral("partitions.png"))));
 
@@ -287,7 +474,7 @@ void tst_PartitionsView::screenshots()
     QVERIFY(dry.wait(60000));
     mview.reviewedCheck()->setChecked(true);
     mview.reviewerEdit()->setText(QStringLiteral("Ana Reviewer"));
-    QTest::qWait(100);
+    QCoreApplication::sendPostedEvents();
     QVERIFY(mview.grab().save(QDir(dir).filePath(QStringLiteral("migrations.png"))));
 }
 

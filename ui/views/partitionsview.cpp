@@ -1,25 +1,21 @@
 #include "partitionsview.h"
 
-#include "async/backgroundtask.h"
-#include "async/cancelhandle.h"
+#include "async/whenfinished.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/partitiontimeline.h"
 #include "widgets/sqleditor.h"
 
-#include <db/pgconnection.h>
-#include <migrate/migrationengine.h>
-#include <util/englishcount.h>
+#include <async/task.h>
+#include <util/logging.h>
 
 #include <QComboBox>
 #include <QDateEdit>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
@@ -30,26 +26,15 @@ namespace melodee {
 
 namespace {
 
-std::unique_ptr<PgConnection> openMaintenanceSession(const AppConfig &config)
+QString noPreviewTitle()
 {
-    auto conn = PgConnection::open(config.database);
-    conn->setUsePreparedStatements(false);
-    const auto ms = [](Duration d) {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-    };
-    conn->exec(
-        QStringLiteral("SET lock_timeout = '%1ms'").arg(ms(config.migrate.lockTimeout)).toUtf8());
-    conn->exec(QStringLiteral("SET statement_timeout = '%1ms'")
-                   .arg(ms(config.migrate.statementTimeout))
-                   .toUtf8());
-    return conn;
+    return PartitionsView::tr("Preview: choose an action above; nothing runs until you apply it.");
 }
 
 } // namespace
 
 PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     : ViewPage(ViewId::Partitions, session, parent)
-    , m_cancel(std::make_shared<CancelHandle>())
 {
     m_pool.setMaxThreadCount(1);
     m_banner = new ErrorBanner(this);
@@ -61,11 +46,13 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     m_shading = new QComboBox(this);
     m_shading->addItem(tr("Shade by rows"));
     m_shading->addItem(tr("Shade by size"));
+    // The value is the years shown; inverted so that dragging right zooms in, as everywhere.
     m_zoom = new QSlider(Qt::Horizontal, this);
     m_zoom->setRange(1, 10);
-    m_zoom->setValue(2);
+    m_zoom->setInvertedAppearance(true);
+    m_zoom->setInvertedControls(true);
     m_zoom->setMaximumWidth(140);
-    m_zoom->setToolTip(tr("Zoom: years shown at once (Ctrl+wheel on the timeline)"));
+    m_zoom->setToolTip(tr("Zoom: right shows fewer years, left more (Ctrl+wheel on the timeline)"));
     m_zoomLabel = new QLabel(this);
     m_through = new QDateEdit(this);
     m_through->setDisplayFormat(QStringLiteral("yyyy-MM"));
@@ -93,9 +80,12 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
 
     m_timeline = new PartitionTimeline(this);
 
-    m_previewTitle = new QLabel(tr("Preview: choose an action above; nothing runs until you "
-                                   "apply it."),
-                                this);
+    // Wrapped, and never asking for width: a long summary must not widen the window.
+    m_previewTitle = new QLabel(noPreviewTitle(), this);
+    m_previewTitle->setObjectName(QStringLiteral("previewTitle"));
+    m_previewTitle->setWordWrap(true);
+    m_previewTitle->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+
     QFont bold = m_previewTitle->font();
     bold.setBold(true);
     m_previewTitle->setFont(bold);
@@ -104,10 +94,13 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     m_discardButton = new QPushButton(tr("Discard"), this);
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
+    // Shown only while something runs; its place is kept so nothing jumps.
     m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
     m_progress->setTextVisible(true);
+    QSizePolicy keep = m_progress->sizePolicy();
+    keep.setRetainSizeWhenHidden(true);
+    m_progress->setSizePolicy(keep);
+    m_progress->hide();
     m_log = new QPlainTextEdit(this);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
@@ -170,7 +163,8 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
 
 PartitionsView::~PartitionsView()
 {
-    m_cancel->cancel(true);
+    // The worker holds the connection and posts progress to this view: stop it and wait.
+    m_running.cancel();
     m_pool.waitForDone();
 }
 
@@ -189,6 +183,11 @@ QString PartitionsView::previewText() const
     return m_preview->toPlainText();
 }
 
+QString PartitionsView::previewTitle() const
+{
+    return m_previewTitle->text();
+}
+
 QString PartitionsView::logText() const
 {
     return m_log->toPlainText();
@@ -202,6 +201,9 @@ void PartitionsView::appendLog(const QString &line)
 
 void PartitionsView::onConnectionChanged()
 {
+    // Whatever runs belongs to the previous connection: abandon it.
+    m_running.cancel();
+    setBusy(Task::None);
     m_tables.clear();
     m_timeline->setTables({});
     discardPreview();
@@ -214,16 +216,17 @@ void PartitionsView::onConnectionChanged()
     updateActions();
 }
 
-void PartitionsView::setBusy(bool busy, const QString &what)
+void PartitionsView::setBusy(Task task, const QString &what)
 {
-    m_busy = busy;
-    if (busy)
-        m_cancel->reset();
+    m_task = task;
+    m_busy = task != Task::None;
     changeWithoutRepaint(m_progress, [&] {
-        m_progress->setRange(0, busy ? 0 : 1);
-        m_progress->setValue(busy ? 0 : 1);
-        m_progress->setFormat(busy ? what : QString());
+        // Indeterminate until an apply reports its steps.
+        m_progress->setRange(0, 0);
+        m_progress->setValue(0);
+        m_progress->setFormat(what);
     });
+    m_progress->setVisible(m_busy);
     updateActions();
 }
 
@@ -244,82 +247,82 @@ void PartitionsView::reload()
 {
     if (m_busy || !session()->isConnected())
         return;
-    setBusy(true, tr("Reading partitions…"));
+    setBusy(Task::Reload, tr("Reading partitions…"));
     const AppConfig config = session()->config();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto cancel = m_cancel;
-    runInBackground(
-        this,
-        &m_pool,
-        [config, now, cancel] {
-            auto conn = openMaintenanceSession(config);
-            CancelHandle::Scope scope(*cancel, conn.get());
-            return listPartitions(*conn, config.session, now, false);
-        },
-        [this, now](const TaskOutcome<QList<PartitionedTableInfo>> &r) {
-            setBusy(false);
-            if (!r.ok()) {
-                m_banner->showError(tr("Could not read the partitions: %1").arg(r.error),
-                                    r.details);
-                m_summary->setText(tr("Could not load."));
-                emit loaded(false);
-                return;
-            }
-            markFresh();
-            m_tables = *r.value;
-            m_timeline->setNow(now);
-            m_timeline->setTables(m_tables);
-            QStringList parts;
-            for (const PartitionedTableInfo &t : std::as_const(m_tables)) {
-                if (!t.exists) {
-                    parts << tr("%1: not created yet (run the migrations)").arg(t.table);
-                    continue;
-                }
-                QString s = tr("%1: %2, %3, %4")
-                                .arg(t.table,
-                                     tr("%n partition(s)",
-                                        nullptr,
-                                        int(t.partitions.size() - (t.hasDefault ? 1 : 0))),
-                                     tr("%n month(s) ahead", nullptr, t.monthsAhead),
-                                     tr("%n gap(s)", nullptr, int(t.gaps.size())));
-                if (t.defaultRows > 0)
-                    s += QStringLiteral(", <b style='color:#ef6c00'>%1</b>")
-                             .arg(tr("%n row(s) in the default partition",
-                                     nullptr,
-                                     int(qMin<qint64>(t.defaultRows, INT_MAX))));
-                if (!t.nextMonthCovered)
-                    s += QStringLiteral(", <b style='color:#d32f2f'>%1</b>")
-                             .arg(tr("next month not covered"));
-                parts << s;
-            }
-            m_summary->setText(parts.join(QStringLiteral(" · ")));
-            emit loaded(true);
-        });
+    auto future = startTask(&m_pool, [config, now](std::stop_token stop) {
+        return PartitionMaintenance(config, stop).list(now, false);
+    });
+    m_running = QFuture<void>(future);
+    whenFinished(this, future, [this, now](const TaskOutcome<QList<PartitionedTableInfo>> &r) {
+        if (r.cancelled)
+            return;
+        setBusy(Task::None);
+        if (!r.ok()) {
+            m_banner->showError(tr("Could not read the partitions: %1").arg(r.error), r.details);
+            m_summary->setText(tr("Could not load."));
+            emit loaded(false);
+            return;
+        }
+        markFresh();
+        showTables(*r.value, now);
+        emit loaded(true);
+    });
 }
 
-void PartitionsView::showPreview(Action action, const QString &title, const QStringList &statements)
+void PartitionsView::showTables(const QList<PartitionedTableInfo> &tables, const QDateTime &now)
 {
-    m_action = statements.isEmpty() ? Action::None : action;
+    m_tables = tables;
+    m_timeline->setNow(now);
+    m_timeline->setTables(m_tables);
+    QStringList parts;
+    for (const PartitionedTableInfo &t : std::as_const(m_tables)) {
+        if (!t.exists) {
+            parts << tr("%1: not created yet (run the migrations)").arg(t.table);
+            continue;
+        }
+        QString s = tr("%1: %2, %3, %4")
+                        .arg(t.table,
+                             tr("%n partition(s)",
+                                nullptr,
+                                int(t.partitions.size() - (t.hasDefault ? 1 : 0))),
+                             tr("%n month(s) ahead", nullptr, t.monthsAhead),
+                             tr("%n gap(s)", nullptr, int(t.gaps.size())));
+        if (t.defaultRows > 0)
+            s += QStringLiteral(", <b style='color:#ef6c00'>%1</b>")
+                     .arg(tr("%n row(s) in the default partition",
+                             nullptr,
+                             int(qMin<qint64>(t.defaultRows, INT_MAX))));
+        if (!t.nextMonthCovered)
+            s += QStringLiteral(", <b style='color:#d32f2f'>%1</b>")
+                     .arg(tr("next month not covered"));
+        parts << s;
+    }
+    m_summary->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void PartitionsView::showPreview(Action action, const QString &title, const QString &sql)
+{
+    m_action = sql.isEmpty() ? Action::None : action;
     m_previewTitle->setText(title);
-    m_preview->setSql(statements.isEmpty()
-                          ? QString()
-                          : statements.join(QStringLiteral(";\n")) + QLatin1Char(';'));
+    m_preview->setSql(sql);
     updateActions();
 }
 
 void PartitionsView::discardPreview()
 {
-    m_plans.clear();
+    m_pending = {};
+    m_viewStatements.clear();
     m_action = Action::None;
-    m_previewTitle->setText(
-        tr("Preview: choose an action above; nothing runs until you apply it."));
+    m_previewTitle->setText(noPreviewTitle());
     m_preview->setSql(QString());
     updateActions();
 }
 
 void PartitionsView::previewCreateThrough(const Month &month)
 {
-    const Month current = Month::fromDate(QDateTime::currentDateTimeUtc().date());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Month current = Month::fromDate(now.date());
     if (!month.isValid() || month < current) {
         m_banner->showError(tr("Choose a month from %1 on; \"%2\" is in the past (older months "
                                "are created by `melodee partitions maintain --from`).")
@@ -327,128 +330,123 @@ void PartitionsView::previewCreateThrough(const Month &month)
         emit previewReady(false);
         return;
     }
-    previewMaintenance(Action::CreateThrough, month.index() - current.index() + 1);
+    MaintenanceRequest request;
+    request.now = now;
+    request.premakeMonths = month.index() - current.index() + 1;
+    try {
+        PartitionMaintenance::checkRequest(request, now);
+    } catch (const PartitionError &e) {
+        m_banner->showError(tr("Not planned: %1.").arg(e.message()));
+        emit previewReady(false);
+        return;
+    }
+    previewMaintenance(Action::CreateThrough, request);
 }
 
 void PartitionsView::previewMoveDefault()
 {
-    previewMaintenance(Action::MoveDefault, 1);
+    MaintenanceRequest request;
+    request.now = QDateTime::currentDateTimeUtc();
+    request.premakeMonths = 1;
+    request.scope = MaintenanceRequest::Scope::DefaultRowsOnly;
+    previewMaintenance(Action::MoveDefault, request);
 }
 
-void PartitionsView::previewMaintenance(Action action, int premake)
+void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest &request)
 {
     if (m_busy || !session()->isConnected())
         return;
-    setBusy(true, tr("Planning…"));
+    setBusy(Task::Preview, tr("Planning…"));
     m_banner->clear();
     const AppConfig config = session()->config();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    auto cancel = m_cancel;
-    runInBackground(
-        this,
-        &m_pool,
-        [config, now, premake, cancel] {
-            auto conn = openMaintenanceSession(config);
-            CancelHandle::Scope scope(*cancel, conn.get());
-            return planMaintenance(*conn, config.session, now, premake, std::nullopt);
-        },
-        [this, action, premake](const TaskOutcome<QList<MaintenancePlan>> &r) {
-            setBusy(false);
-            if (!r.ok()) {
-                m_banner->showError(tr("Could not plan: %1").arg(r.error), r.details);
-                emit previewReady(false);
-                return;
-            }
-            QList<MaintenancePlan> plans = *r.value;
-            if (action == Action::MoveDefault) {
-                plans.removeIf([](const MaintenancePlan &p) { return p.defaultRows == 0; });
-            }
-            m_plans = plans;
-            QStringList statements;
-            QStringList what;
-            for (const MaintenancePlan &p : std::as_const(plans)) {
-                statements << QStringLiteral("-- %1: create %2, move %3 out of the default "
-                                             "partition, in one transaction\nBEGIN")
-                                  .arg(p.table,
-                                       englishCount(p.create.size(),
-                                                    QStringLiteral("partition"),
-                                                    QStringLiteral("partitions")),
-                                       englishCount(p.defaultRows,
-                                                    QStringLiteral("row"),
-                                                    QStringLiteral("rows")));
-                statements << p.statements;
-                statements << QStringLiteral("COMMIT");
-                what << tr("%1: %2 new, %n row(s) to move",
-                           nullptr,
-                           int(qMin<qint64>(p.defaultRows, INT_MAX)))
-                            .arg(p.table)
-                            .arg(p.create.size());
-            }
-            if (plans.isEmpty()) {
-                showPreview(Action::None,
-                            action == Action::MoveDefault
-                                ? tr("Nothing to do: the default partitions are empty.")
-                                : tr("Nothing to do: partitions already cover the next %n "
-                                     "month(s).",
-                                     nullptr,
-                                     premake),
-                            {});
-                m_banner->showInfo(m_previewTitle->text());
-            } else {
-                showPreview(action,
-                            tr("Preview (%1). Apply runs exactly this; row counts are compared "
-                               "and the transaction rolls back if they differ.")
-                                .arg(what.join(QLatin1String("; "))),
-                            statements);
-            }
+    auto future = startTask(&m_pool, [config, request](std::stop_token stop) {
+        return PartitionMaintenance(config, stop).preview(request);
+    });
+    m_running = QFuture<void>(future);
+    whenFinished(this, future, [this, action, request](const TaskOutcome<MaintenancePreview> &r) {
+        if (r.cancelled)
+            return;
+        setBusy(Task::None);
+        if (!r.ok()) {
+            m_banner->showError(tr("Could not plan: %1").arg(r.error), r.details);
+            emit previewReady(false);
+            return;
+        }
+        const MaintenancePreview &preview = *r.value;
+        for (const QString &note : preview.notes)
+            appendLog(note);
+        if (preview.isEmpty()) {
+            discardPreview();
+            m_previewTitle->setText(
+                action == Action::MoveDefault
+                    ? tr("Nothing to do: no row in a default partition can move.")
+                    : tr("Nothing to do: partitions already cover the next %n month(s).",
+                         nullptr,
+                         request.premakeMonths));
+            m_banner->showInfo(m_previewTitle->text());
             emit previewReady(true);
-        });
+            return;
+        }
+        QStringList what;
+        for (const MaintenancePlan &p : preview.plans)
+            what << tr("%1: %2 new, %n row(s) to move",
+                       nullptr,
+                       int(qMin<qint64>(p.rowsToMove, INT_MAX)))
+                        .arg(p.table)
+                        .arg(p.create.size());
+        m_pending = preview;
+        showPreview(action,
+                    tr("Preview (%1). Apply runs exactly this; row counts are compared and the "
+                       "transaction rolls back if they differ.")
+                        .arg(what.join(QLatin1String("; "))),
+                    preview.script());
+        emit previewReady(true);
+    });
 }
 
 void PartitionsView::previewRefreshViews()
 {
     if (m_busy || !session()->isConnected())
         return;
-    setBusy(true, tr("Planning…"));
+    setBusy(Task::Preview, tr("Planning…"));
     m_banner->clear();
     const AppConfig config = session()->config();
-    auto cancel = m_cancel;
-    runInBackground(
-        this,
-        &m_pool,
-        [config, cancel] {
-            auto conn = openMaintenanceSession(config);
-            CancelHandle::Scope scope(*cancel, conn.get());
-            // The views MigrationEngine::refreshViews() refreshes, if they exist yet.
-            QStringList out;
-            for (const QString &v :
-                 {config.session.tablePrefix + QStringLiteral("library_totals"),
-                  config.session.tablePrefix + QStringLiteral("artist_counts")}) {
-                const PgResult r
-                    = conn->exec("SELECT to_regclass($1) IS NOT NULL", {PgParam(v.toUtf8())});
-                if (!r.toBool(0, 0))
-                    throw DbError(QStringLiteral("refresh views"),
-                                  v,
-                                  QStringLiteral("materialized view %1 does not exist yet: run "
-                                                 "the migrations first")
-                                      .arg(v));
-                out << QStringLiteral("REFRESH MATERIALIZED VIEW CONCURRENTLY %1").arg(v);
-            }
-            return out;
-        },
-        [this](const TaskOutcome<QStringList> &r) {
-            setBusy(false);
-            if (!r.ok()) {
-                m_banner->showError(tr("Could not plan: %1").arg(r.error), r.details);
-                emit previewReady(false);
-                return;
-            }
-            showPreview(Action::RefreshViews,
-                        tr("Preview: refresh the count views concurrently (readers are not "
-                           "blocked)."),
-                        *r.value);
-            emit previewReady(true);
+    auto future = startTask(&m_pool, [config](std::stop_token stop) {
+        return PartitionMaintenance(config, stop).previewRefreshViews();
+    });
+    m_running = QFuture<void>(future);
+    whenFinished(this, future, [this](const TaskOutcome<QStringList> &r) {
+        if (r.cancelled)
+            return;
+        setBusy(Task::None);
+        if (!r.ok()) {
+            m_banner->showError(tr("Could not plan: %1").arg(r.error), r.details);
+            emit previewReady(false);
+            return;
+        }
+        m_viewStatements = *r.value;
+        showPreview(Action::RefreshViews,
+                    tr("Preview: refresh the count views concurrently (readers are not "
+                       "blocked)."),
+                    m_viewStatements.join(QStringLiteral(";\n")) + QLatin1Char(';'));
+        emit previewReady(true);
+    });
+}
+
+void PartitionsView::onProgress(const MaintenanceProgress &progress)
+{
+    appendLog(progress.message);
+    if (m_task == Task::Apply && progress.total > 0) {
+        changeWithoutRepaint(m_progress, [&] {
+            m_progress->setRange(0, progress.total);
+            m_progress->setValue(progress.done);
+            m_progress->setFormat(tr("%1 — step %2 of %3")
+                                      .arg(progress.table)
+                                      .arg(progress.done)
+                                      .arg(progress.total));
         });
+    }
+    emit progressed(progress.message);
 }
 
 void PartitionsView::applyPreview()
@@ -457,76 +455,76 @@ void PartitionsView::applyPreview()
         return;
     const Action action = m_action;
     const AppConfig config = session()->config();
-    const QList<MaintenancePlan> plans = m_plans;
-    auto cancel = m_cancel;
-    setBusy(true, tr("Applying…"));
+    const MaintenancePreview preview = m_pending;
+    const QStringList views = m_viewStatements;
+    setBusy(Task::Apply, tr("Applying…"));
     m_banner->clear();
+    qCInfo(lcPartitions).noquote()
+        << "apply requested in the Partitions view:" << m_previewTitle->text();
     appendLog(tr("applying: %1").arg(m_previewTitle->text()));
-    QPointer<PartitionsView> self(this);
-    runInBackground(
-        this,
-        &m_pool,
-        [config, plans, action, cancel, self] {
-            QStringList lines;
-            if (action == Action::RefreshViews) {
-                MigrationEngine engine(config);
-                engine.connect();
-                CancelHandle::Scope scope(*cancel, engine.connection());
-                return engine.refreshViews(true);
-            }
-            auto conn = openMaintenanceSession(config);
-            CancelHandle::Scope scope(*cancel, conn.get());
-            const auto log = [self](const QString &m) {
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, m] {
-                        if (self)
-                            self->appendLog(m);
-                    },
-                    Qt::QueuedConnection);
-            };
-            for (const MaintenanceResult &res :
-                 runMaintenance(*conn, plans, config.migrate.retries, log)) {
-                lines << tr("%1: created %2, moved %3 out of the default partition (rows before "
-                            "%4, after %5)")
-                             .arg(res.table,
-                                  tr("%n partition(s)", nullptr, res.created),
-                                  tr("%n row(s)", nullptr, int(qMin<qint64>(res.moved, INT_MAX))))
-                             .arg(res.countBefore)
-                             .arg(res.countAfter);
-            }
-            return lines;
-        },
-        [this](const TaskOutcome<QStringList> &r) {
-            setBusy(false);
-            if (r.ok()) {
-                for (const QString &l : *r.value)
-                    appendLog(l);
-                m_banner->showInfo(r.value->join(QLatin1Char('\n')));
-                discardPreview();
-            } else {
-                appendLog(tr("failed: %1").arg(r.error));
-                m_banner->showError(tr("Not applied: %1").arg(r.error), r.details);
-            }
-            const bool ok = r.ok();
-            connect(
-                this,
-                &PartitionsView::loaded,
-                this,
-                [this, ok] { emit applied(ok); },
-                Qt::SingleShotConnection);
-            reload();
+    auto future = startTask(&m_pool, [this, config, preview, views, action](std::stop_token stop) {
+        PartitionMaintenance maintenance(config, stop);
+        // Runs on the worker; the view receives it on its own thread.
+        maintenance.setProgress([this](const MaintenanceProgress &p) {
+            QMetaObject::invokeMethod(
+                this, [this, p] { onProgress(p); }, Qt::QueuedConnection);
         });
+        if (action == Action::RefreshViews)
+            return maintenance.refreshViews(views);
+        QStringList lines;
+        for (const MaintenanceResult &res : maintenance.apply(preview))
+            lines << res.summary();
+        return lines;
+    });
+    m_running = QFuture<void>(future);
+    whenFinished(this, future, [this](const TaskOutcome<QStringList> &r) {
+        if (r.cancelled)
+            return;
+        setBusy(Task::None);
+        if (r.ok()) {
+            m_banner->showInfo(r.value->join(QLatin1Char('\n')));
+            discardPreview();
+        } else {
+            appendLog(tr("failed: %1").arg(r.error));
+            m_banner->showError(tr("Not applied: %1").arg(r.error), r.details);
+        }
+        finishApply(r.ok());
+    });
+}
+
+void PartitionsView::finishApply(bool ok)
+{
+    connect(
+        this,
+        &PartitionsView::loaded,
+        this,
+        [this, ok] { emit applied(ok); },
+        Qt::SingleShotConnection);
+    reload();
 }
 
 void PartitionsView::cancel()
 {
     if (!m_busy)
         return;
-    // A real server-side cancel (PQcancel): the running statement fails, its transaction rolls
-    // back, and nothing is half-applied.
-    m_cancel->cancel(true);
-    appendLog(tr("cancel sent to the server"));
+    const Task task = m_task;
+    // The stop cancels the running statement on the server (PQcancel): its transaction rolls
+    // back, so nothing is half-applied. What finished before stays, and the reload shows it.
+    m_running.cancel();
+    qCInfo(lcPartitions) << "cancel requested in the Partitions view";
+    appendLog(tr("cancelled: the running statement was stopped on the server and its "
+                 "transaction rolled back"));
+    setBusy(Task::None);
+    if (task == Task::Apply) {
+        m_banner->showInfo(tr("Cancelled. Tables finished before the cancel stay done; the "
+                              "reload shows what is in the database."));
+        finishApply(false);
+    } else if (task == Task::Reload) {
+        m_summary->setText(tr("Cancelled; press Reload to read the partitions."));
+        emit loaded(false);
+    } else {
+        emit previewReady(false);
+    }
 }
 
 } // namespace melodee

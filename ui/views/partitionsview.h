@@ -2,13 +2,11 @@
 
 #include "viewpage.h"
 
-#include <partitions/partitionmanager.h>
+#include <partitions/partitionmaintenance.h>
 
-#include <QDateTime>
+#include <QFuture>
 #include <QList>
 #include <QThreadPool>
-
-#include <memory>
 
 class QComboBox;
 class QDateEdit;
@@ -23,12 +21,12 @@ namespace melodee {
 class ErrorBanner;
 class PartitionTimeline;
 class SqlEditor;
-class CancelHandle;
 
 // The partition timeline plus maintenance with the migrations' discipline: every action first
-// shows exactly the statements it will run (preview), then applies them on a worker thread.
-// Cancel sends a real server-side cancel; maintenance runs per table in one transaction, so a
-// cancelled run changes nothing.
+// shows exactly the statements it will run (preview), then applies them on a worker thread. The
+// work is PartitionMaintenance's, the same the command line runs; this view starts it and shows
+// its progress. Cancel stops it on the server; maintenance runs per table in one transaction, so
+// a cancelled table is left as it was.
 class PartitionsView : public ViewPage
 {
     Q_OBJECT
@@ -54,9 +52,13 @@ public:
     bool isBusy() const override { return m_busy; }
     Action pendingAction() const { return m_action; }
     QString previewText() const;
+    QString previewTitle() const;
     QString logText() const;
     PartitionTimeline *timeline() const { return m_timeline; }
     QPushButton *applyButton() const { return m_applyButton; }
+    QPushButton *cancelButton() const { return m_cancelButton; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QSlider *zoomSlider() const { return m_zoom; }
     ErrorBanner *banner() const { return m_banner; }
     const QList<PartitionedTableInfo> &tables() const { return m_tables; }
 
@@ -64,17 +66,24 @@ signals:
     void loaded(bool ok);
     void previewReady(bool ok);
     void applied(bool ok);
+    // Each step of a running apply, as the log shows it.
+    void progressed(const QString &line);
 
 protected:
     void load() override { reload(); }
 
 private:
+    enum class Task { None, Reload, Preview, Apply };
+
     void onConnectionChanged();
-    void setBusy(bool busy, const QString &what = {});
+    void setBusy(Task task, const QString &what = {});
     void updateActions();
     void appendLog(const QString &line);
-    void showPreview(Action action, const QString &title, const QStringList &statements);
-    void previewMaintenance(Action action, int premake);
+    void onProgress(const MaintenanceProgress &progress);
+    void showPreview(Action action, const QString &title, const QString &sql);
+    void previewMaintenance(Action action, const MaintenanceRequest &request);
+    void showTables(const QList<PartitionedTableInfo> &tables, const QDateTime &now);
+    void finishApply(bool ok);
 
     PartitionTimeline *m_timeline = nullptr;
     ErrorBanner *m_banner = nullptr;
@@ -96,11 +105,13 @@ private:
     QPlainTextEdit *m_log = nullptr;
 
     QList<PartitionedTableInfo> m_tables;
-    QList<MaintenancePlan> m_plans;
+    MaintenancePreview m_pending; // what Apply runs for CreateThrough and MoveDefault
+    QStringList m_viewStatements; // what Apply runs for RefreshViews
     Action m_action = Action::None;
+    Task m_task = Task::None;
     bool m_busy = false;
+    QFuture<void> m_running;
     QThreadPool m_pool;
-    std::shared_ptr<CancelHandle> m_cancel;
 };
 
 } // namespace melodee
