@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QScrollBar>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <cstdio>
 
@@ -23,6 +24,9 @@ private slots:
     void paintsOnlyVisibleBlocks();
     void zoomIsClamped_data();
     void zoomIsClamped();
+    void markerNamesNeverCollide_data();
+    void markerNamesNeverCollide();
+    void wheelUpZoomsIn();
     void paintBenchmark();
     void paintJson();
 
@@ -205,6 +209,85 @@ void tst_PartitionTimeline::zoomIsClamped()
     std::unique_ptr<PartitionTimeline> w(make());
     w->setVisibleYears(requested);
     QCOMPARE(w->visibleYears(), expected);
+}
+
+void tst_PartitionTimeline::markerNamesNeverCollide_data()
+{
+    QTest::addColumn<QDateTime>("now");
+    QTest::addColumn<int>("years");
+    QTest::addColumn<int>("premake");
+    QTest::addColumn<bool>("nowAtLeftEdge");
+    const auto at = [](int y, int m, int d, int h = 0) {
+        return QDateTime(QDate(y, m, d), QTime(h, 0), Qt::UTC);
+    };
+    // Just after New Year the "now" line stands right on the year's name.
+    QTest::newRow("2 Jan, 1 year") << at(2027, 1, 2) << 1 << 6 << false;
+    QTest::newRow("2 Jan, 2 years") << at(2027, 1, 2) << 2 << 6 << false;
+    QTest::newRow("2 Jan, 10 years") << at(2027, 1, 2) << 10 << 6 << false;
+    QTest::newRow("1 Jan midnight") << at(2027, 1, 1) << 2 << 6 << false;
+    QTest::newRow("31 Dec late") << at(2026, 12, 31, 23) << 1 << 6 << false;
+    QTest::newRow("mid-year") << at(2026, 6, 15) << 2 << 6 << false;
+    // The horizon one month after now: at 10 years a month is a few pixels.
+    QTest::newRow("premake 1, 10 years") << at(2026, 11, 27) << 10 << 1 << false;
+    QTest::newRow("premake 1, 1 year") << at(2026, 11, 27) << 1 << 1 << false;
+    // Scrolled so that now is at the left edge: its name cannot go left of the line.
+    QTest::newRow("now at the edge") << at(2027, 1, 2) << 2 << 1 << true;
+    QTest::newRow("now at the edge, 10 years") << at(2027, 1, 2) << 10 << 1 << true;
+}
+
+void tst_PartitionTimeline::markerNamesNeverCollide()
+{
+    QFETCH(QDateTime, now);
+    QFETCH(int, years);
+    QFETCH(int, premake);
+    QFETCH(bool, nowAtLeftEdge);
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setPremakeMonths(premake);
+    w->setNow(now);
+    w->setVisibleYears(years);
+    if (nowAtLeftEdge)
+        w->scrollToMonth(Month::fromDate(now.date()));
+    const QRect nowTag = w->markerLabelRect(PartitionTimeline::Marker::Now);
+    const QRect premakeTag = w->markerLabelRect(PartitionTimeline::Marker::Premake);
+    const QList<QRect> years_ = w->yearLabelRects();
+    QVERIFY(!years_.isEmpty());
+    for (const QRect &y : years_) {
+        QVERIFY2(!y.intersects(nowTag),
+                 qPrintable(QStringLiteral("year %1,%2 now %3,%4")
+                                .arg(y.left())
+                                .arg(y.right())
+                                .arg(nowTag.left())
+                                .arg(nowTag.right())));
+        QVERIFY(!y.intersects(premakeTag));
+    }
+    QVERIFY2(!nowTag.intersects(premakeTag),
+             qPrintable(QStringLiteral("now %1..%2 premake %3..%4")
+                            .arg(nowTag.left())
+                            .arg(nowTag.right())
+                            .arg(premakeTag.left())
+                            .arg(premakeTag.right())));
+    // Both stay in the axis, above the first lane, and "now" is in the month area.
+    QVERIFY(nowTag.bottom() < PartitionTimeline::kAxisHeight);
+    QVERIFY(premakeTag.bottom() < PartitionTimeline::kAxisHeight);
+    QVERIFY(nowTag.left() >= PartitionTimeline::kLabelWidth);
+}
+
+void tst_PartitionTimeline::wheelUpZoomsIn()
+{
+    // Ctrl+wheel away from the user shows fewer years, as the zoom slider dragged right does.
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(5);
+    const QPoint pos = w->viewport()->rect().center();
+    QWheelEvent up(pos,
+                   w->viewport()->mapToGlobal(pos),
+                   QPoint(),
+                   QPoint(0, 120),
+                   Qt::NoButton,
+                   Qt::ControlModifier,
+                   Qt::NoScrollPhase,
+                   false);
+    QCoreApplication::sendEvent(w->viewport(), &up);
+    QCOMPARE(w->visibleYears(), 4);
 }
 
 void tst_PartitionTimeline::paintBenchmark()

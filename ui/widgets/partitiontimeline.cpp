@@ -373,6 +373,59 @@ bool PartitionTimeline::viewportEvent(QEvent *event)
     return QAbstractScrollArea::viewportEvent(event);
 }
 
+QRect PartitionTimeline::monthArea() const
+{
+    return QRect(kLabelWidth, 0, monthAreaWidth(), viewport()->height() - kLegendHeight);
+}
+
+QRect PartitionTimeline::yearLabelRect(int month) const
+{
+    return QRect(xFor(month) + 3, kYearRowTop, 60, kRowHeight);
+}
+
+QList<QRect> PartitionTimeline::yearLabelRects() const
+{
+    // Every year name that shows, also one whose January is just left of the month area.
+    QList<QRect> out;
+    const QRect area = monthArea();
+    const int first = int(std::floor(monthAt(area.left() - yearLabelRect(0).width() - 3)));
+    for (int m = qMax(0, first); m <= int(std::ceil(monthAt(area.right()))); ++m) {
+        if (m % 12 == 0 && yearLabelRect(m).intersects(area))
+            out << yearLabelRect(m);
+    }
+    return out;
+}
+
+int PartitionTimeline::markerX(Marker marker) const
+{
+    const double nowMonth = monthValue(m_now);
+    return marker == Marker::Now ? xFor(nowMonth) : xFor(std::floor(nowMonth) + m_premake);
+}
+
+int PartitionTimeline::markerLabelWidth(Marker marker) const
+{
+    const QString name = marker == Marker::Now ? tr("now") : tr("premake");
+    return fontMetrics().horizontalAdvance(name) + 6;
+}
+
+QRect PartitionTimeline::markerLabelRect(Marker marker) const
+{
+    // "now" left of its line and premake right of its own: the horizon is never before now, so
+    // the two only meet when "now" has to move right at the left edge, and then premake yields.
+    const int nowX = markerX(Marker::Now);
+    QRect now(0, kMarkerRowTop, markerLabelWidth(Marker::Now), kRowHeight);
+    now.moveRight(nowX - 3);
+    if (now.left() < monthArea().left())
+        now.moveLeft(nowX + 3);
+    if (marker == Marker::Now)
+        return now;
+    QRect premake(
+        markerX(Marker::Premake) + 3, kMarkerRowTop, markerLabelWidth(Marker::Premake), kRowHeight);
+    if (premake.left() <= now.right() + 3)
+        premake.moveLeft(now.right() + 4);
+    return premake;
+}
+
 void PartitionTimeline::paintAxis(QPainter &p, double first, double last)
 {
     const QPalette pal = palette();
@@ -384,26 +437,28 @@ void PartitionTimeline::paintAxis(QPainter &p, double first, double last)
     for (int m = int(std::floor(first)); m <= int(std::ceil(last)); ++m) {
         const int x = xFor(m);
         const int month = m % 12 + 1;
-        const int year = m / 12;
         if (month == 1) {
             p.setPen(pal.color(QPalette::Mid));
             p.drawLine(x, 4, x, viewport()->height() - kLegendHeight);
-            p.setPen(pal.color(QPalette::Text));
-            p.setFont(bold);
-            p.drawText(
-                QRect(x + 3, 2, 60, 18), Qt::AlignLeft | Qt::AlignVCenter, QString::number(year));
-            p.setFont(font());
         }
         // Month labels only when they fit: initials from ~14 px, short names from ~30 px.
         if (ppm >= 14) {
             const QString label = ppm >= 30 ? loc.standaloneMonthName(month, QLocale::ShortFormat)
                                             : loc.standaloneMonthName(month, QLocale::NarrowFormat);
             p.setPen(pal.color(QPalette::PlaceholderText));
-            p.drawText(QRect(x, 20, int(ppm), 16), Qt::AlignCenter, label);
+            p.drawText(QRect(x, kMonthRowTop, int(ppm), kRowHeight), Qt::AlignCenter, label);
         }
         p.setPen(pal.color(QPalette::Midlight));
         p.drawLine(x, kAxisHeight - 4, x, kAxisHeight);
     }
+    p.setPen(pal.color(QPalette::Text));
+    p.setFont(bold);
+    const int from = int(std::floor(monthAt(monthArea().left() - yearLabelRect(0).width() - 3)));
+    for (int m = qMax(0, from); m <= int(std::ceil(last)); ++m) {
+        if (m % 12 == 0)
+            p.drawText(yearLabelRect(m), Qt::AlignLeft | Qt::AlignVCenter, QString::number(m / 12));
+    }
+    p.setFont(font());
 }
 
 void PartitionTimeline::paintLegend(QPainter &p)
@@ -460,7 +515,7 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
     const QRect all = viewport()->rect();
     p.fillRect(all, pal.color(QPalette::Base));
     const bool dark = isDark(pal);
-    const QRect monthArea(kLabelWidth, 0, monthAreaWidth(), all.height() - kLegendHeight);
+    const QRect monthArea = this->monthArea();
     const double first = monthAt(monthArea.left());
     const double last = monthAt(monthArea.right());
     m_lastPainted = 0;
@@ -503,20 +558,18 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
             p.drawRect(r.adjusted(1, 1, -1, -1));
         }
     }
-    // The premake horizon: partitions should exist up to here.
-    const double nowMonth = monthValue(m_now);
-    const int horizonX = xFor(std::floor(nowMonth) + m_premake);
-    // The markers' names go in the year row, on the background colour, so that they never sit on
-    // a month's name.
-    const auto marker = [&](int x, const QPen &pen, const QString &name) {
+    // The premake horizon: partitions should exist up to here. The lines start below the year
+    // and month names, and the markers' names have a row of their own (markerLabelRect).
+    const auto marker = [&](Marker which, const QPen &pen, const QString &name) {
+        const int x = markerX(which);
         p.setPen(pen);
-        p.drawLine(x, 2, x, monthArea.bottom());
-        const QRect tag(x + 3, 2, p.fontMetrics().horizontalAdvance(name) + 4, 16);
+        p.drawLine(x, kMarkerRowTop, x, monthArea.bottom());
+        const QRect tag = markerLabelRect(which);
         p.fillRect(tag, pal.color(QPalette::Base));
         p.drawText(tag, Qt::AlignCenter, name);
     };
-    marker(horizonX, QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine), tr("premake"));
-    marker(xFor(nowMonth), QPen(gapColor, 2), tr("now"));
+    marker(Marker::Premake, QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine), tr("premake"));
+    marker(Marker::Now, QPen(gapColor, 2), tr("now"));
     p.restore();
 
     // Lane labels (fixed on the left) and default partitions (fixed on the right).

@@ -51,6 +51,11 @@ public:
     QRect partitionRect(int lane, int index) const;
     QRect defaultRect(int lane) const;
     QRect gapRect(int lane, int index) const;
+    // The axis: year names in the top row, month names under them, and the names of the "now"
+    // and premake markers in a row of their own, so that no two of them ever overlap.
+    enum class Marker { Now, Premake };
+    QRect markerLabelRect(Marker marker) const;
+    QList<QRect> yearLabelRects() const;
     // Blocks drawn by the last paint, to check that painting is bounded by what is visible.
     int lastPaintedBlocks() const { return m_lastPainted; }
 
@@ -59,7 +64,11 @@ public:
 
     static constexpr int kLabelWidth = 190;
     static constexpr int kDefaultWidth = 130;
-    static constexpr int kAxisHeight = 40;
+    static constexpr int kYearRowTop = 2;
+    static constexpr int kMonthRowTop = 20;
+    static constexpr int kMarkerRowTop = 38;
+    static constexpr int kRowHeight = 16;
+    static constexpr int kAxisHeight = 58;
     static constexpr int kLaneHeight = 54;
     static constexpr int kLaneGap = 14;
     static constexpr int kLegendHeight = 34;
@@ -98,6 +107,10 @@ private:
     QColor shade(qint64 value) const;
     QString formatCount(qint64 v) const;
     void paintAxis(QPainter &p, double first, double last);
+    QRect monthArea() const;
+    QRect yearLabelRect(int month) const;
+    int markerX(Marker marker) const;
+    int markerLabelWidth(Marker marker) const;
     void paintLegend(QPainter &p);
 
     QList<PartitionedTableInfo> m_tables;
