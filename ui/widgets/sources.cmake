@@ -8,4 +8,5 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/errorbanner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.h
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/partitiontimelinepaint.cpp
 )
