@@ -359,6 +359,23 @@ void tst_PartitionManager::rowsNoMonthCanHoldStayInDefault()
     QVERIFY2(dry.exitCode == 0, qPrintable(dry.err));
     QVERIFY2(dry.out.contains(QStringLiteral("melodee_songs_2031_03 PARTITION OF")),
              qPrintable(dry.out));
+    // The same plan as JSON: what moves, what stays and why.
+    const auto json = TestEnv::runCli(partitionsArgs(db,
+                                                     {QStringLiteral("maintain"),
+                                                      QStringLiteral("--dry-run"),
+                                                      QStringLiteral("--json"),
+                                                      QStringLiteral("--now"),
+                                                      kNow}));
+    QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+    QJsonParseError parseError;
+    const QJsonObject plan = QJsonDocument::fromJson(json.out.toUtf8(), &parseError).object();
+    QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(json.out));
+    const QJsonArray planned = plan.value(QStringLiteral("tables")).toArray();
+    QCOMPARE(planned.size(), 1);
+    QCOMPARE(planned[0].toObject().value(QStringLiteral("rows_to_move")).toInt(), 1);
+    QCOMPARE(planned[0].toObject().value(QStringLiteral("rows_staying")).toInt(), 4);
+    QCOMPARE(plan.value(QStringLiteral("notes")).toArray().size(), 1);
+
     const auto run = TestEnv::runCli(
         partitionsArgs(db, {QStringLiteral("maintain"), QStringLiteral("--now"), kNow}));
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
