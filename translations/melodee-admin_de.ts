@@ -1515,10 +1515,6 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <translation>Nach Größe schattieren</translation>
     </message>
     <message>
-        <source>Zoom: years shown at once (Ctrl+wheel on the timeline)</source>
-        <translation>Zoom: gleichzeitig gezeigte Jahre (Strg+Mausrad auf der Zeitleiste)</translation>
-    </message>
-    <message>
         <source>&amp;Create partitions through…</source>
         <translation>Partitionen &amp;anlegen bis…</translation>
     </message>
@@ -1620,10 +1616,6 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <source>Could not plan: %1</source>
         <translation>Planung nicht möglich: %1</translation>
     </message>
-    <message>
-        <source>Nothing to do: the default partitions are empty.</source>
-        <translation>Nichts zu tun: Die Standardpartitionen sind leer.</translation>
-    </message>
     <message numerus="yes">
         <source>Nothing to do: partitions already cover the next %n month(s).</source>
         <translation>
@@ -1654,10 +1646,6 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>Not applied: %1</source>
         <translation>Nicht angewendet: %1</translation>
-    </message>
-    <message>
-        <source>cancel sent to the server</source>
-        <translation>Abbruch an den Server gesendet</translation>
     </message>
     <message>
         <source>%1: %2, %3, %4</source>
@@ -1692,15 +1680,32 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         </translation>
     </message>
     <message>
-        <source>%1: created %2, moved %3 out of the default partition (rows before %4, after %5)</source>
-        <translation>%1: %2 angelegt, %3 aus der Standardpartition verschoben (Zeilen vorher %4, nachher %5)</translation>
+        <source>Zoom: right shows fewer years, left more (Ctrl+wheel on the timeline)</source>
+        <translation>Zoom: rechts weniger Jahre, links mehr (Strg+Mausrad auf der Zeitleiste)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>%n Zeile</numerusform>
-            <numerusform>%n Zeilen</numerusform>
-        </translation>
+    <message>
+        <source>Not planned: %1.</source>
+        <translation>Nicht geplant: %1.</translation>
+    </message>
+    <message>
+        <source>Nothing to do: no row in a default partition can move.</source>
+        <translation>Nichts zu tun: Keine Zeile in einer Standardpartition kann verschoben werden.</translation>
+    </message>
+    <message>
+        <source>%1 — step %2 of %3</source>
+        <translation>%1 — Schritt %2 von %3</translation>
+    </message>
+    <message>
+        <source>cancelled: the running statement was stopped on the server and its transaction rolled back</source>
+        <translation>abgebrochen: Die laufende Anweisung wurde auf dem Server gestoppt und ihre Transaktion zurückgerollt</translation>
+    </message>
+    <message>
+        <source>Cancelled. Tables finished before the cancel stay done; the reload shows what is in the database.</source>
+        <translation>Abgebrochen. Tabellen, die vor dem Abbruch fertig wurden, bleiben erledigt; das Neuladen zeigt, was in der Datenbank steht.</translation>
+    </message>
+    <message>
+        <source>Cancelled; press Reload to read the partitions.</source>
+        <translation>Abgebrochen; „Neu laden“ liest die Partitionen.</translation>
     </message>
 </context>
 <context>

@@ -1515,10 +1515,6 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <translation>Ombrer selon la taille</translation>
     </message>
     <message>
-        <source>Zoom: years shown at once (Ctrl+wheel on the timeline)</source>
-        <translation>Zoom&#xa0;: années affichées à la fois (Ctrl+molette sur la frise)</translation>
-    </message>
-    <message>
         <source>&amp;Create partitions through…</source>
         <translation>&amp;Créer les partitions jusqu’à…</translation>
     </message>
@@ -1620,10 +1616,6 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <source>Could not plan: %1</source>
         <translation>Planification impossible&#xa0;: %1</translation>
     </message>
-    <message>
-        <source>Nothing to do: the default partitions are empty.</source>
-        <translation>Rien à faire&#xa0;: les partitions par défaut sont vides.</translation>
-    </message>
     <message numerus="yes">
         <source>Nothing to do: partitions already cover the next %n month(s).</source>
         <translation>
@@ -1654,10 +1646,6 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>Not applied: %1</source>
         <translation>Non appliqué&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>cancel sent to the server</source>
-        <translation>annulation envoyée au serveur</translation>
     </message>
     <message>
         <source>%1: %2, %3, %4</source>
@@ -1692,15 +1680,32 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         </translation>
     </message>
     <message>
-        <source>%1: created %2, moved %3 out of the default partition (rows before %4, after %5)</source>
-        <translation>%1 : %2 créée(s), %3 déplacée(s) hors de la partition par défaut (lignes avant %4, après %5)</translation>
+        <source>Zoom: right shows fewer years, left more (Ctrl+wheel on the timeline)</source>
+        <translation>Zoom&#xa0;: à droite moins d’années, à gauche davantage (Ctrl+molette sur la frise)</translation>
     </message>
-    <message numerus="yes">
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>%n ligne</numerusform>
-            <numerusform>%n lignes</numerusform>
-        </translation>
+    <message>
+        <source>Not planned: %1.</source>
+        <translation>Non planifié&#xa0;: %1.</translation>
+    </message>
+    <message>
+        <source>Nothing to do: no row in a default partition can move.</source>
+        <translation>Rien à faire&#xa0;: aucune ligne d’une partition par défaut ne peut être déplacée.</translation>
+    </message>
+    <message>
+        <source>%1 — step %2 of %3</source>
+        <translation>%1 — étape %2 sur %3</translation>
+    </message>
+    <message>
+        <source>cancelled: the running statement was stopped on the server and its transaction rolled back</source>
+        <translation>annulé&#xa0;: l’instruction en cours a été arrêtée sur le serveur et sa transaction annulée</translation>
+    </message>
+    <message>
+        <source>Cancelled. Tables finished before the cancel stay done; the reload shows what is in the database.</source>
+        <translation>Annulé. Les tables terminées avant l’annulation le restent&#xa0;; le rechargement montre ce que contient la base.</translation>
+    </message>
+    <message>
+        <source>Cancelled; press Reload to read the partitions.</source>
+        <translation>Annulé&#xa0;; cliquez sur Recharger pour lire les partitions.</translation>
     </message>
 </context>
 <context>

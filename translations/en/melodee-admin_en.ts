@@ -145,12 +145,5 @@
             <numerusform>%1: %2 new, %n rows to move</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n row(s)</source>
-        <translation>
-            <numerusform>%n row</numerusform>
-            <numerusform>%n rows</numerusform>
-        </translation>
-    </message>
 </context>
 </TS>
