@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stop_token>
 
 namespace melodee {
 
@@ -36,10 +37,14 @@ struct HealthReport
     QJsonObject toJson() const;
 };
 
-// The seed's CheckHealth on the pool: SELECT 1 within the timeout (unhealthy with the error when
-// it fails), pool usage above 90% of max open (warning + degraded), else healthy. Extra checks
-// (e.g. partitions) run on the same connection; one that returns a message makes the result
-// degraded. Blocking: call it off the GUI thread.
+// The health check on the pool, answered within its timeout whatever the server does:
+// - SELECT 1 (unhealthy with the error when it fails or does not answer in time);
+// - pool usage above 90% of max open: a warning, and degraded;
+// - extra checks (e.g. partitions) on the same connection, each in a read-only transaction with
+//   lock_timeout and statement_timeout set to what is left of the timeout. A check that returns
+//   a message makes the result degraded; one that runs out of time too, with the sessions whose
+//   locks held it up.
+// Blocking: call it off the GUI thread.
 class HealthChecker
 {
 public:
@@ -49,13 +54,26 @@ public:
     explicit HealthChecker(ConnectionPool &pool,
                            std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-    void addCheck(const QString &name, Check check);
-    HealthReport check();
+    // tables: what the check reads, so a check that times out can say who locks them.
+    void addCheck(const QString &name, Check check, const QStringList &tables = {});
+    // A stop request ends a waiting acquire at once and skips the remaining steps; the report
+    // is then thrown away by the caller (DbError::cancelled is thrown).
+    HealthReport check(std::stop_token stop = {});
 
 private:
+    struct NamedCheck
+    {
+        QString name;
+        Check check;
+        QStringList tables;
+    };
+    std::optional<QString> runCheck(PgConnection &conn,
+                                    const NamedCheck &check,
+                                    std::chrono::steady_clock::time_point deadline);
+
     ConnectionPool &m_pool;
     std::chrono::milliseconds m_timeout;
-    QList<QPair<QString, Check>> m_checks;
+    QList<NamedCheck> m_checks;
 };
 
 } // namespace melodee

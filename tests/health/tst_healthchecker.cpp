@@ -2,16 +2,20 @@
 
 #include <db/dberror.h>
 #include <health/healthchecker.h>
+#include <health/lockholders.h>
+#include <health/partitioncheck.h>
 #include <pool/connectionpool.h>
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
+#include <future>
 #include <utility>
 
 using namespace melodee;
@@ -41,6 +45,34 @@ int parentPid(int pid)
     return fields.size() > 1 ? fields.at(1).toInt() : 0;
 }
 
+QString dsnFor(const DatabaseConfig &c)
+{
+    return QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
+        .arg(c.host)
+        .arg(c.port)
+        .arg(c.dbname);
+}
+
+// A session of another client that takes ACCESS EXCLUSIVE on a table and keeps it until
+// destroyed, as `LOCK TABLE ...` in an open psql transaction does.
+class Locker
+{
+public:
+    Locker(const DatabaseConfig &db, const QString &application, const QByteArray &table)
+    {
+        DatabaseConfig c = db;
+        c.applicationName = application;
+        m_conn = PgConnection::open(c);
+        m_conn->exec("BEGIN");
+        m_conn->exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+    }
+    ~Locker() { m_conn->exec("ROLLBACK"); }
+    int pid() const { return m_conn->backendPid(); }
+
+private:
+    std::unique_ptr<PgConnection> m_conn;
+};
+
 } // namespace
 
 class tst_HealthChecker : public QObject
@@ -48,7 +80,15 @@ class tst_HealthChecker : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
+    void initTestCase()
+    {
+        MELODEE_REQUIRE_POSTGRES();
+        // The real schema with its month partitions (premade through next month).
+        m_db = TestEnv::freshDatabase(QStringLiteral("health"));
+        const auto r
+            = TestEnv::runCli({QStringLiteral("migrate"), QStringLiteral("--dsn"), dsnFor(m_db)});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    }
 
     void usage_data()
     {
@@ -56,7 +96,7 @@ private slots:
         QTest::addColumn<int>("held");
         QTest::addColumn<QString>("status");
         QTest::addColumn<QString>("message");
-        // The seed's rule: open > max_open * 90 / 100 (integer maths) is degraded.
+        // open > max_open * 90 / 100 (integer maths) is degraded.
         QTest::newRow("1 of 10") << 10 << 0 << "healthy"
                                  << "Connected with 1 open connections";
         QTest::newRow("9 of 10") << 10 << 8 << "healthy"
@@ -243,6 +283,176 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.startsWith(QLatin1String("status: unhealthy\nmessage: Basic query failed")));
     }
+
+    void partitionsHealthy()
+    {
+        ConnectionPool pool(m_db, SessionConfig());
+        HealthChecker checker(pool);
+        addPartitionCheck(checker, SessionConfig());
+        const HealthReport r = checker.check();
+        QVERIFY2(r.status == HealthStatus::Healthy, qPrintable(r.message));
+    }
+
+    void defaultPartitionWithRowsIsDegraded()
+    {
+        const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("health_default"));
+        QCOMPARE(TestEnv::runCli({QStringLiteral("migrate"), QStringLiteral("--dsn"), dsnFor(db)})
+                     .exitCode,
+                 0);
+        TestEnv::psql(QStringLiteral("INSERT INTO melodee_songs (name, name_normalized, "
+                                     "created_at) VALUES ('far', 'f', '2999-01-01 00:00:00+00')"),
+                      db.dbname);
+        ConnectionPool pool(db, SessionConfig());
+        HealthChecker checker(pool);
+        addPartitionCheck(checker, SessionConfig());
+        const HealthReport r = checker.check();
+        QCOMPARE(r.status, HealthStatus::Degraded);
+        QVERIFY2(r.message.startsWith(QLatin1String("partitions: melodee_songs_default holds "
+                                                    "rows")),
+                 qPrintable(r.message));
+        QVERIFY2(!r.message.contains(QLatin1String("melodee_albums")), qPrintable(r.message));
+        QVERIFY2(r.message.endsWith(QLatin1String("(run `melodee partitions maintain`)")),
+                 qPrintable(r.message));
+    }
+
+    // Another session holds ACCESS EXCLUSIVE on the songs table: the check still answers within
+    // its timeout, degraded, naming the session that holds the lock (and never its secrets or
+    // the line breaks of its application name).
+    void lockedTableIsDegradedWithinTheTimeout()
+    {
+        const QString app = QStringLiteral("locker 'x' password=hunter2\nsecond line");
+        Locker locker(m_db, app, "melodee_songs");
+        ConnectionPool pool(m_db, SessionConfig());
+        HealthChecker checker(pool, 2s);
+        addPartitionCheck(checker, SessionConfig());
+        QElapsedTimer timer;
+        timer.start();
+        const HealthReport r = checker.check();
+        const qint64 took = timer.elapsed();
+        QVERIFY2(took < 2500, qPrintable(QString::number(took)));
+        QCOMPARE(r.status, HealthStatus::Degraded);
+        QCOMPARE(r.degradations.size(), 1);
+        const QString line = r.degradations.first();
+        QVERIFY2(line.startsWith(QLatin1String("partitions check timed out after ")),
+                 qPrintable(line));
+        QVERIFY2(line.contains(QStringLiteral(": pid %1 (locker 'x' ").arg(locker.pid())),
+                 qPrintable(line));
+        QVERIFY2(line.contains(QLatin1String(" s) holds a lock on melodee_songs")),
+                 qPrintable(line));
+        QVERIFY2(!line.contains(QLatin1String("hunter2")), qPrintable(line));
+        QVERIFY2(!line.contains(QLatin1Char('\n')), qPrintable(line));
+        // The checking connection went back to the pool without the check's timeouts.
+        PooledConnection lease = pool.acquire();
+        QCOMPARE(lease->exec("SHOW lock_timeout").text(0, 0), QStringLiteral("0"));
+        QCOMPARE(lease->exec("SHOW statement_timeout").text(0, 0), QStringLiteral("0"));
+    }
+
+    // A session queued for ACCESS EXCLUSIVE (behind a reader), as `partitions maintain` queues to
+    // detach the default partition, blocks every later read of it as well.
+    void queuedLockIsNamed()
+    {
+        auto reader = PgConnection::open(m_db);
+        reader->exec("BEGIN");
+        reader->exec("SELECT 1 FROM melodee_albums LIMIT 1");
+        const int readerPid = reader->backendPid();
+        DatabaseConfig c = m_db;
+        c.applicationName = QStringLiteral("tst-queued-lock");
+        auto waiter = PgConnection::open(c);
+        const int waiterPid = waiter->backendPid();
+        waiter->exec("BEGIN");
+        auto waiting = std::async(std::launch::async, [&waiter] {
+            try {
+                waiter->exec("LOCK TABLE melodee_albums_default IN ACCESS EXCLUSIVE MODE");
+            } catch (const DbError &) {
+            }
+        });
+        // However the test ends, the waiting thread is released before `waiting` joins it.
+        struct Release
+        {
+            PgConnection &conn;
+            ~Release() { conn.cancel(); }
+        } release{*waiter};
+        QTRY_COMPARE_WITH_TIMEOUT(
+            TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_locks WHERE NOT granted AND "
+                                         "pid = %1")
+                              .arg(waiterPid)),
+            QStringLiteral("1"),
+            30000);
+        ConnectionPool pool(m_db, SessionConfig());
+        HealthChecker checker(pool, 2s);
+        addPartitionCheck(checker, SessionConfig());
+        const HealthReport r = checker.check();
+        reader->exec("ROLLBACK");
+        waiting.get();
+        QCOMPARE(r.status, HealthStatus::Degraded);
+        QVERIFY2(r.message.contains(QStringLiteral("pid %1 (tst-queued-lock, ").arg(waiterPid)),
+                 qPrintable(r.message));
+        QVERIFY2(
+            r.message.contains(
+                QStringLiteral(" s) waits for an exclusive lock on melodee_albums behind pid %1")
+                    .arg(readerPid)),
+            qPrintable(r.message));
+    }
+
+    // `melodee health` behind a lock: exit 1 (degraded) within its 5 s, with the reason.
+    void cliHealthBehindALock_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::newRow("text") << false;
+        QTest::newRow("json") << true;
+    }
+    void cliHealthBehindALock()
+    {
+        QFETCH(bool, json);
+        Locker locker(m_db, QStringLiteral("psql"), "melodee_songs");
+        QStringList args{QStringLiteral("health"), QStringLiteral("--dsn"), dsnFor(m_db)};
+        if (json)
+            args << QStringLiteral("--json");
+        QElapsedTimer timer;
+        timer.start();
+        const auto r = TestEnv::runCli(args, {}, 20000);
+        const qint64 took = timer.elapsed();
+        QVERIFY2(took < 10000, qPrintable(QString::number(took)));
+        QCOMPARE(r.exitCode, 1);
+        const QString reason = QStringLiteral("pid %1 (psql, ").arg(locker.pid());
+        if (json) {
+            const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+            const QString line
+                = o.value(QStringLiteral("degradations")).toArray().first().toString();
+            QVERIFY2(line.contains(reason), qPrintable(r.out));
+            QVERIFY2(line.contains(QLatin1String("holds a lock on melodee_songs")),
+                     qPrintable(r.out));
+        } else {
+            QVERIFY2(r.out.startsWith(QLatin1String("status: degraded\nmessage: partitions check "
+                                                    "timed out after ")),
+                     qPrintable(r.out));
+            QVERIFY2(r.out.contains(reason), qPrintable(r.out));
+        }
+    }
+
+    void roughDurations_data()
+    {
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("negative (clock skew)") << -3.0 << "0 s";
+        QTest::newRow("0") << 0.0 << "0 s";
+        QTest::newRow("119.9") << 119.9 << "119 s";
+        QTest::newRow("2 min") << 120.0 << "2 min";
+        QTest::newRow("119 min") << 7199.0 << "119 min";
+        QTest::newRow("2 h") << 7200.0 << "2 h";
+        QTest::newRow("47 h") << 47.0 * 3600 << "47 h";
+        QTest::newRow("3 d") << 3.0 * 86400 << "3 d";
+    }
+    void roughDurations()
+    {
+        QFETCH(double, seconds);
+        QFETCH(QString, text);
+        QCOMPARE(roughDuration(seconds), text);
+    }
+
+private:
+    DatabaseConfig m_db;
 };
 
 QTEST_GUILESS_MAIN(tst_HealthChecker)
