@@ -979,6 +979,16 @@ void ConnectionPool::cleanerLoop(std::stop_token stop)
     }
 }
 
+QList<int> ConnectionPool::backendPids() const
+{
+    QList<int> pids;
+    std::lock_guard lock(m_mutex);
+    pids.reserve(int(m_slots.size()));
+    for (const Slot *s : m_slots)
+        pids << s->conn->backendPid();
+    return pids;
+}
+
 PoolStats ConnectionPool::stats() const
 {
     PoolStats s;

@@ -7,6 +7,7 @@
 #include "poolstats.h"
 
 #include <QFuture>
+#include <QList>
 #include <QPromise>
 #include <QThreadPool>
 
@@ -132,6 +133,15 @@ public:
     auto run(Fn &&fn);
 
     PoolStats stats() const;
+    // The server process ids of the open connections, idle and in use: which sessions in
+    // pg_stat_activity are this pool's. No network.
+    QList<int> backendPids() const;
+    // The acquire latency histogram's counters since the pool started (the Dashboard takes
+    // differences for the latency of each interval).
+    std::array<std::uint64_t, LatencyHistogram::kBuckets> acquireLatencyCounts() const
+    {
+        return m_acquireLatency.snapshot();
+    }
     const DatabaseConfig &databaseConfig() const;
     const SessionConfig &sessionConfig() const;
 
