@@ -27,26 +27,35 @@ const QByteArray kSnapshotSql = QByteArrayLiteral(
     "(extract(epoch FROM a.query_start) * 1000)::int8, "
     "(extract(epoch FROM a.state_change) * 1000)::int8, "
     "a.query, "
-    "(extract(epoch FROM m.now) * 1000)::int8, m.self, m.db, m.usr, m.app "
+    "(extract(epoch FROM m.now) * 1000)::int8, m.self, m.db, m.usr, m.app, "
+    "(extract(epoch FROM a.backend_start) * 1000000)::int8 "
     "FROM (SELECT clock_timestamp() AS now, pg_backend_pid() AS self, current_database() AS db, "
     "current_user::text AS usr, current_setting('application_name') AS app) m "
     "LEFT JOIN pg_stat_activity a ON true "
     "ORDER BY a.pid, a.backend_start");
 
 const QByteArray kLookupSql = QByteArrayLiteral(
-    "SELECT state, application_name, backend_type, usename FROM pg_stat_activity WHERE pid = "
+    "SELECT state, application_name, backend_type, usename, "
+    "(extract(epoch FROM backend_start) * 1000000)::int8 FROM pg_stat_activity WHERE pid = "
     "$1::int");
 
+const QByteArray kOwnStartSql = QByteArrayLiteral(
+    "SELECT (extract(epoch FROM backend_start) * 1000000)::int8 FROM pg_stat_activity WHERE pid "
+    "= pg_backend_pid()");
+
+// The signal goes only to the pid whose backend start is still the one the admin saw, in the
+// same statement that reads it: a pid the server has given to a new session is never hit.
 // set_config(..., true) lasts for this statement's implicit transaction only: it keeps the
 // server's WARNING for a vanished pid off libpq's default notice printer (stderr) without
 // changing the pooled session.
-const QByteArray kCancelSql = QByteArrayLiteral(
-    "SELECT set_config('client_min_messages', 'error', true), pg_cancel_backend($1::int)");
-const QByteArray kTerminateWaitSql
-    = QByteArrayLiteral("SELECT set_config('client_min_messages', 'error', true), "
-                        "pg_terminate_backend($1::int, $2::int8)");
-const QByteArray kTerminateSql = QByteArrayLiteral(
-    "SELECT set_config('client_min_messages', 'error', true), pg_terminate_backend($1::int)");
+#define MELODEE_SIGNAL_SQL(call)                                                                   \
+    QByteArrayLiteral("SELECT set_config('client_min_messages', 'error', true), " call             \
+                      " FROM pg_stat_activity WHERE pid = $1::int AND "                            \
+                      "(extract(epoch FROM backend_start) * 1000000)::int8 = $2::int8")
+const QByteArray kCancelSql = MELODEE_SIGNAL_SQL("pg_cancel_backend(pid)");
+const QByteArray kTerminateWaitSql = MELODEE_SIGNAL_SQL("pg_terminate_backend(pid, $3::int8)");
+const QByteArray kTerminateSql = MELODEE_SIGNAL_SQL("pg_terminate_backend(pid)");
+#undef MELODEE_SIGNAL_SQL
 
 QDateTime timestamp(const PgResult &r, int row, int col)
 {
@@ -73,12 +82,59 @@ DbError goneError(const QString &operation, int pid)
     return e;
 }
 
-Target lookup(PgConnection &conn, int pid, const QString &operation)
+DbError replacedError(const QString &operation, int pid)
 {
-    const PgResult r = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
+    DbError e(operation,
+              kTable,
+              QStringLiteral("the session with pid %1 has ended and the server gave its pid to a "
+                             "new session; nothing was sent")
+                  .arg(pid));
+    e.setSqlState(QString::fromLatin1(DbError::kNotFound));
+    return e;
+}
+
+// pg_stat_activity hides the start of another role's session unless we have pg_read_all_stats:
+// such a session cannot be told apart from a later one with the same pid.
+DbError hiddenStartError(const QString &operation, int pid)
+{
+    DbError e(operation,
+              kTable,
+              QStringLiteral("pid %1 without its backend start (the server shows it only for the "
+                             "role's own sessions or with pg_read_all_stats): a pid alone may "
+                             "name a newer session than the one meant; nothing was sent")
+                  .arg(pid));
+    e.setSqlState(QStringLiteral("22023"));
+    return e;
+}
+
+PgParams keyParams(const BackendKey &key)
+{
+    return {QByteArray::number(key.pid), QByteArray::number(key.backendStartUs)};
+}
+
+// The session as it is now; throws when the pid is gone or belongs to another session.
+Target lookup(PgConnection &conn, const BackendKey &key, const QString &operation)
+{
+    const PgResult r
+        = conn.execCached(kLookupSql, {QByteArray::number(key.pid)}, {operation, kTable});
     if (r.rows() == 0)
-        throw goneError(operation, pid);
+        throw goneError(operation, key.pid);
+    if (r.isNull(0, 4))
+        throw hiddenStartError(operation, key.pid);
+    if (r.toInt64(0, 4) != key.backendStartUs)
+        throw replacedError(operation, key.pid);
     return {r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3)};
+}
+
+// Whether `conn` itself is the session `key` names (and not a newer one with its pid).
+bool isOwnSession(PgConnection &conn, const BackendKey &key, const QString &operation)
+{
+    if (key.pid != conn.backendPid())
+        return false;
+    const PgResult r = conn.execCached(kOwnStartSql, {}, {operation, kTable});
+    if (r.rows() == 0 || r.toInt64(0, 0) != key.backendStartUs)
+        throw replacedError(operation, key.pid);
+    return true;
 }
 
 // Re-raises a refusal with the reason an admin can act on; the server's words go to detail.
@@ -102,7 +158,7 @@ Target lookup(PgConnection &conn, int pid, const QString &operation)
 }
 
 BackendSignalResult signal(PgConnection &conn,
-                           int pid,
+                           const BackendKey &key,
                            const QString &operation,
                            const QString &verb,
                            const QByteArray &sql,
@@ -110,6 +166,7 @@ BackendSignalResult signal(PgConnection &conn,
                            const Target &t,
                            std::chrono::milliseconds wait = {})
 {
+    const int pid = key.pid;
     BackendSignalResult result;
     result.pid = pid;
     result.stateBefore = t.state;
@@ -119,7 +176,8 @@ BackendSignalResult signal(PgConnection &conn,
     const auto started = std::chrono::steady_clock::now();
     try {
         const PgResult r = conn.execCached(sql, params, {operation, kTable});
-        delivered = r.toBool(0, 1);
+        // No row: the session ended (or its pid went to another) since the lookup.
+        delivered = r.rows() > 0 && r.toBool(0, 1);
     } catch (const DbError &e) {
         if (e.sqlState() == QLatin1String("42501"))
             rethrowPermission(e, operation, verb, pid, t);
@@ -133,6 +191,8 @@ BackendSignalResult signal(PgConnection &conn,
         = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
     if (again.rows() == 0)
         throw goneError(operation, pid);
+    if (again.toInt64(0, 4) != key.backendStartUs)
+        throw replacedError(operation, pid);
     // Both failures answer false; only a timeout takes the whole wait.
     if (wait.count() > 0 && std::chrono::steady_clock::now() - started >= wait * 9 / 10) {
         result.outcome = BackendSignalResult::Outcome::StillRunning;
@@ -155,18 +215,22 @@ ServerActivity::ServerActivity(ConnectionPool &pool)
     : m_pool(pool)
 {}
 
-void ServerActivity::checkPid(int pid, const QString &operation)
+void ServerActivity::checkKey(const BackendKey &target, const QString &operation)
 {
-    if (pid > 0)
+    if (target.pid > 0 && target.backendStartUs > 0)
         return;
+    if (target.pid > 0)
+        throw hiddenStartError(operation, target.pid);
     DbError e(operation,
               kTable,
-              QStringLiteral("invalid pid %1: a backend process id is a positive number").arg(pid));
+              QStringLiteral("invalid pid %1: a backend process id is a positive number")
+                  .arg(target.pid));
     e.setSqlState(QStringLiteral("22023"));
     throw e;
 }
 
-ActivitySnapshot ServerActivity::snapshot(PgConnection &conn, Scope scope)
+ActivitySnapshot
+ServerActivity::snapshot(PgConnection &conn, Scope scope, const QList<int> &ourPids)
 {
     const PgResult r = conn.execCached(kSnapshotSql, {}, {kRead, kTable});
     ActivitySnapshot s;
@@ -197,24 +261,23 @@ ActivitySnapshot ServerActivity::snapshot(PgConnection &conn, Scope scope)
         x.waitEventType = r.text(i, 7);
         x.waitEvent = r.text(i, 8);
         x.backendStart = timestamp(r, i, 9);
+        x.backendStartUs = r.toInt64(i, 19);
         x.xactStart = timestamp(r, i, 10);
         x.queryStart = timestamp(r, i, 11);
         x.stateChange = timestamp(r, i, 12);
         x.query = r.text(i, 13);
         x.self = x.pid == s.selfPid;
-        x.ours = x.self
-                 || (x.backendType == QLatin1String("client backend")
-                     && x.application == s.applicationName && x.user == s.user
-                     && x.database == s.database);
+        x.ours = x.self || ourPids.contains(x.pid);
         s.sessions.append(std::move(x));
     }
     return s;
 }
 
-BackendSignalResult ServerActivity::cancel(PgConnection &conn, int pid)
+BackendSignalResult ServerActivity::cancel(PgConnection &conn, const BackendKey &target)
 {
-    checkPid(pid, kCancel);
-    if (pid == conn.backendPid()) {
+    checkKey(target, kCancel);
+    const int pid = target.pid;
+    if (isOwnSession(conn, target, kCancel)) {
         // The connection asking runs only this request: there is no other query to cancel, and
         // pg_cancel_backend on ourselves would cancel the asking statement.
         BackendSignalResult r;
@@ -224,7 +287,7 @@ BackendSignalResult ServerActivity::cancel(PgConnection &conn, int pid)
         r.backendType = QStringLiteral("client backend");
         return r;
     }
-    const Target t = lookup(conn, pid, kCancel);
+    const Target t = lookup(conn, target, kCancel);
     // A cancel only interrupts a running statement; the server ignores it while a session waits
     // for its client, so say so instead of reporting a success that changed nothing.
     if (t.state.startsWith(QLatin1String("idle"))) {
@@ -237,14 +300,16 @@ BackendSignalResult ServerActivity::cancel(PgConnection &conn, int pid)
         return r;
     }
     return signal(
-        conn, pid, kCancel, QStringLiteral("cancel"), kCancelSql, {QByteArray::number(pid)}, t);
+        conn, target, kCancel, QStringLiteral("cancel"), kCancelSql, keyParams(target), t);
 }
 
-BackendSignalResult
-ServerActivity::terminate(PgConnection &conn, int pid, std::chrono::milliseconds wait)
+BackendSignalResult ServerActivity::terminate(PgConnection &conn,
+                                              const BackendKey &target,
+                                              std::chrono::milliseconds wait)
 {
-    checkPid(pid, kTerminate);
-    if (pid == conn.backendPid()) {
+    checkKey(target, kTerminate);
+    const int pid = target.pid;
+    if (isOwnSession(conn, target, kTerminate)) {
         DbError e(kTerminate,
                   kTable,
                   QStringLiteral("pid %1 is the connection running this request; close it instead "
@@ -253,60 +318,59 @@ ServerActivity::terminate(PgConnection &conn, int pid, std::chrono::milliseconds
         e.setSqlState(QStringLiteral("55000"));
         throw e;
     }
-    const Target t = lookup(conn, pid, kTerminate);
+    const Target t = lookup(conn, target, kTerminate);
     // pg_terminate_backend(pid, timeout) waits for the exit (PostgreSQL 14+), so a refresh right
     // after it no longer lists the session.
     if (PQserverVersion(conn.handle()) >= 140000 && wait.count() > 0)
         return signal(conn,
-                      pid,
+                      target,
                       kTerminate,
                       QStringLiteral("terminate"),
                       kTerminateWaitSql,
-                      {QByteArray::number(pid), QByteArray::number(qint64(wait.count()))},
+                      keyParams(target) << QByteArray::number(qint64(wait.count())),
                       t,
                       wait);
-    return signal(conn,
-                  pid,
-                  kTerminate,
-                  QStringLiteral("terminate"),
-                  kTerminateSql,
-                  {QByteArray::number(pid)},
-                  t);
+    return signal(
+        conn, target, kTerminate, QStringLiteral("terminate"), kTerminateSql, keyParams(target), t);
 }
 
 ActivitySnapshot ServerActivity::snapshot(Scope scope) const
 {
-    return m_pool.withConnection([scope](PgConnection &conn) { return snapshot(conn, scope); },
-                                 RetryPolicy::read());
+    return m_pool.withConnection(
+        [this, scope](PgConnection &conn) { return snapshot(conn, scope, m_pool.backendPids()); },
+        RetryPolicy::read());
 }
 
-BackendSignalResult ServerActivity::cancel(int pid) const
+BackendSignalResult ServerActivity::cancel(const BackendKey &target) const
 {
-    checkPid(pid, kCancel);
+    checkKey(target, kCancel);
     // Not retried: a cancel that may have been delivered must not be sent twice.
-    return m_pool.withConnection([pid](PgConnection &conn) { return cancel(conn, pid); });
+    return m_pool.withConnection([&target](PgConnection &conn) { return cancel(conn, target); });
 }
 
-BackendSignalResult ServerActivity::terminate(int pid, std::chrono::milliseconds wait) const
+BackendSignalResult ServerActivity::terminate(const BackendKey &target,
+                                              std::chrono::milliseconds wait) const
 {
-    checkPid(pid, kTerminate);
+    checkKey(target, kTerminate);
+    const int pid = target.pid;
     PooledConnection lease = m_pool.acquire();
-    if (lease->backendPid() == pid) {
-        // The admin asked to end one of our own idle connections and the pool lent us exactly
-        // that one: closing it ends the same backend without it signalling itself.
-        BackendSignalResult r;
-        r.pid = pid;
-        r.outcome = BackendSignalResult::Outcome::ClosedOwnConnection;
-        r.stateBefore = QStringLiteral("idle");
-        r.backendType = QStringLiteral("client backend");
-        r.application = QString::fromUtf8(PQparameterStatus(lease->handle(), "application_name"));
-        lease.discard();
-        lease.release();
-        qCInfo(lcDb) << "closed our own pooled connection, pid" << pid;
-        return r;
-    }
     try {
-        return terminate(*lease, pid, wait);
+        if (isOwnSession(*lease, target, kTerminate)) {
+            // The admin asked to end one of our own idle connections and the pool lent us
+            // exactly that one: closing it ends the same backend without it signalling itself.
+            BackendSignalResult r;
+            r.pid = pid;
+            r.outcome = BackendSignalResult::Outcome::ClosedOwnConnection;
+            r.stateBefore = QStringLiteral("idle");
+            r.backendType = QStringLiteral("client backend");
+            r.application
+                = QString::fromUtf8(PQparameterStatus(lease->handle(), "application_name"));
+            lease.discard();
+            lease.release();
+            qCInfo(lcDb) << "closed our own pooled connection, pid" << pid;
+            return r;
+        }
+        return terminate(*lease, target, wait);
     } catch (const DbError &e) {
         if (e.connectionBroken() || lease->isBroken())
             lease.discard();

@@ -25,13 +25,15 @@ struct ServerSession
     QString waitEventType;
     QString waitEvent;
     QDateTime backendStart;
+    // backend_start to the microsecond: with the pid it names one session, as a pid alone does
+    // not once the server reuses it.
+    qint64 backendStartUs = 0;
     QDateTime xactStart;
     QDateTime queryStart;
     QDateTime stateChange;
     QString query;
-    // Same application name, role and database as the connection that read the snapshot: one of
-    // our pool's connections (or another melodee-admin with the same settings; the server cannot
-    // tell them apart).
+    // One of this process's connections: the one that read the snapshot or another connection
+    // of its pool (by backend pid, so another melodee-admin with the same settings is not ours).
     bool ours = false;
     // The backend that ran the snapshot query itself.
     bool self = false;
@@ -54,6 +56,16 @@ struct ActivitySnapshot
     int hiddenCount = 0;
 };
 
+// Which session to signal: the pid and the backend start the admin saw, so a pid the server
+// has since given to a new session is never hit.
+struct BackendKey
+{
+    int pid = 0;
+    qint64 backendStartUs = 0;
+
+    static BackendKey of(const ServerSession &s) { return {s.pid, s.backendStartUs}; }
+};
+
 // The outcome of pg_cancel_backend / pg_terminate_backend on one pid.
 struct BackendSignalResult
 {
@@ -73,7 +85,8 @@ struct BackendSignalResult
 // Reads the server's sessions and cancels or terminates one of them. Every method blocks on the
 // network: call it on a worker (ConnectionPool::run() or a background task), never on the GUI
 // thread. Errors are DbError with operation "server activity", "cancel backend" or "terminate
-// backend" and the server's SQLSTATE (42501 when the role may not signal that session).
+// backend" and the server's SQLSTATE (42501 when the role may not signal that session, P0002
+// when the session has ended, also when its pid now belongs to another session).
 class ServerActivity
 {
 public:
@@ -82,24 +95,27 @@ public:
     explicit ServerActivity(ConnectionPool &pool);
 
     ActivitySnapshot snapshot(Scope scope = Scope::CurrentDatabase) const;
-    BackendSignalResult cancel(int pid) const;
+    BackendSignalResult cancel(const BackendKey &target) const;
     // Terminating the pooled connection the pool hands us for the request would kill the
     // statement that asks; that one is closed through the pool instead (same effect for the
     // server, and the pool knows not to reuse it).
-    BackendSignalResult terminate(int pid,
+    BackendSignalResult terminate(const BackendKey &target,
                                   std::chrono::milliseconds wait = std::chrono::seconds(5)) const;
 
-    // The same on a connection the caller holds (for ConnectionPool::run()).
-    static ActivitySnapshot snapshot(PgConnection &conn, Scope scope);
-    static BackendSignalResult cancel(PgConnection &conn, int pid);
+    // The same on a connection the caller holds (for ConnectionPool::run()). ourPids: the
+    // backend pids of this process's pool (ConnectionPool::backendPids()).
+    static ActivitySnapshot
+    snapshot(PgConnection &conn, Scope scope, const QList<int> &ourPids = {});
+    static BackendSignalResult cancel(PgConnection &conn, const BackendKey &target);
     // Refuses (DbError, SQLSTATE 55000) to terminate `conn`'s own backend: the caller holds it
     // and should close it instead.
     static BackendSignalResult terminate(PgConnection &conn,
-                                         int pid,
+                                         const BackendKey &target,
                                          std::chrono::milliseconds wait = std::chrono::seconds(5));
 
-    // Throws DbError (22023) for a pid that cannot name a backend (zero or negative).
-    static void checkPid(int pid, const QString &operation);
+    // Throws DbError (22023) for a key that cannot name a backend (a pid of zero or less, or
+    // no backend start).
+    static void checkKey(const BackendKey &target, const QString &operation);
 
 private:
     ConnectionPool &m_pool;

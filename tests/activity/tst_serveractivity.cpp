@@ -29,18 +29,25 @@ std::optional<ServerSession> find(const ActivitySnapshot &s, int pid)
     return std::nullopt;
 }
 
-// pg_stat_activity shows a new query a moment after it was sent: wait for it to be running.
-bool waitActive(const ServerActivity &activity, int pid)
+// pg_stat_activity shows a new query a moment after it was sent: wait (QTRY) for it to run.
+bool isSleeping(const ServerActivity &activity, int pid)
 {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 10000) {
-        const auto s = find(activity.snapshot(ServerActivity::Scope::AllDatabases), pid);
-        if (s && s->state == QLatin1String("active") && s->waitEvent == QLatin1String("PgSleep"))
-            return true;
-        QThread::msleep(20);
-    }
-    return false;
+    const auto s = find(activity.snapshot(ServerActivity::Scope::AllDatabases), pid);
+    return s && s->state == QLatin1String("active") && s->waitEvent == QLatin1String("PgSleep");
+}
+
+// The session as the admin sees it in the list: pid and backend start.
+BackendKey keyOf(const ServerActivity &activity, int pid)
+{
+    const auto s = find(activity.snapshot(ServerActivity::Scope::AllDatabases), pid);
+    return s ? BackendKey::of(*s) : BackendKey{pid, 0};
+}
+
+BackendKey keyOf(PgConnection &conn)
+{
+    const auto s = find(ServerActivity::snapshot(conn, ServerActivity::Scope::AllDatabases),
+                        conn.backendPid());
+    return s ? BackendKey::of(*s) : BackendKey{};
 }
 
 const char *const kLowRole = "activity_low";
@@ -62,6 +69,8 @@ private slots:
     void terminateEndsSession();
     void terminateOwnIdleConnectionClosesIt();
     void terminateSelfOnHeldConnectionIsRefused();
+    void reusedPidIsNotSignalled_data();
+    void reusedPidIsNotSignalled();
     void badPids_data();
     void badPids();
     void backgroundProcessIsRefused_data();
@@ -84,7 +93,7 @@ void tst_ServerActivity::snapshotSeesOtherSession()
     ServerActivity activity(pool);
     const QString app = uniqueName("tst-sleeper-");
     Sleeper sleeper(m_db, app);
-    QVERIFY(waitActive(activity, sleeper.pid()));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, sleeper.pid()), 30000);
 
     const ActivitySnapshot snap = activity.snapshot();
     QCOMPARE(snap.database, m_db.dbname);
@@ -122,6 +131,9 @@ void tst_ServerActivity::snapshotMarksOurs()
     PooledConnection held = pool.acquire();
     const int heldPid = held->backendPid();
     Sleeper stranger(m_db, uniqueName("tst-stranger-"));
+    // Another client with the same application name, role and database (another melodee-admin
+    // on the same profile): not one of this process's connections.
+    auto twin = PgConnection::open(db);
 
     const ActivitySnapshot snap = activity.snapshot();
     QCOMPARE(snap.applicationName, db.applicationName);
@@ -138,6 +150,10 @@ void tst_ServerActivity::snapshotMarksOurs()
     const auto s = find(snap, stranger.pid());
     QVERIFY(s);
     QVERIFY(!s->ours);
+    const auto t = find(snap, twin->backendPid());
+    QVERIFY(t);
+    QCOMPARE(t->application, db.applicationName);
+    QVERIFY(!t->ours);
     int ours = 0;
     for (const ServerSession &x : snap.sessions)
         ours += x.ours ? 1 : 0;
@@ -149,7 +165,7 @@ void tst_ServerActivity::scopeHidesOtherDatabases()
     ConnectionPool pool(m_db, {});
     ServerActivity activity(pool);
     Sleeper elsewhere(TestEnv::superuser(), uniqueName("tst-elsewhere-"));
-    QVERIFY(waitActive(activity, elsewhere.pid()));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, elsewhere.pid()), 30000);
 
     const ActivitySnapshot mine = activity.snapshot(ServerActivity::Scope::CurrentDatabase);
     QVERIFY(!mine.allDatabases);
@@ -178,9 +194,9 @@ void tst_ServerActivity::cancelEndsQueryWith57014()
     ConnectionPool pool(m_db, {});
     ServerActivity activity(pool);
     Sleeper sleeper(m_db, uniqueName("tst-cancel-"));
-    QVERIFY(waitActive(activity, sleeper.pid()));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, sleeper.pid()), 30000);
 
-    const BackendSignalResult r = activity.cancel(sleeper.pid());
+    const BackendSignalResult r = activity.cancel(keyOf(activity, sleeper.pid()));
     QCOMPARE(r.outcome, BackendSignalResult::Outcome::Signalled);
     QCOMPARE(r.pid, sleeper.pid());
     QCOMPARE(r.stateBefore, QStringLiteral("active"));
@@ -201,7 +217,7 @@ void tst_ServerActivity::cancelIdleSessionDoesNothing()
     DatabaseConfig db = m_db;
     db.applicationName = uniqueName("tst-idle-");
     auto idle = PgConnection::open(db);
-    const BackendSignalResult r = activity.cancel(idle->backendPid());
+    const BackendSignalResult r = activity.cancel(keyOf(activity, idle->backendPid()));
     QCOMPARE(r.outcome, BackendSignalResult::Outcome::NothingToCancel);
     QCOMPARE(r.stateBefore, QStringLiteral("idle"));
     QCOMPARE(r.application, db.applicationName);
@@ -210,7 +226,7 @@ void tst_ServerActivity::cancelIdleSessionDoesNothing()
 
     // Cancelling the connection that asks cancels nothing (not even the asking statement).
     PooledConnection lease = pool.acquire();
-    const BackendSignalResult own = ServerActivity::cancel(*lease, lease->backendPid());
+    const BackendSignalResult own = ServerActivity::cancel(*lease, keyOf(*lease));
     QCOMPARE(own.outcome, BackendSignalResult::Outcome::NothingToCancel);
 }
 
@@ -219,9 +235,10 @@ void tst_ServerActivity::terminateEndsSession()
     ConnectionPool pool(m_db, {});
     ServerActivity activity(pool);
     Sleeper sleeper(m_db, uniqueName("tst-terminate-"));
-    QVERIFY(waitActive(activity, sleeper.pid()));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, sleeper.pid()), 30000);
 
-    const BackendSignalResult r = activity.terminate(sleeper.pid());
+    const BackendKey key = keyOf(activity, sleeper.pid());
+    const BackendSignalResult r = activity.terminate(key);
     QCOMPARE(r.outcome, BackendSignalResult::Outcome::Signalled);
     QCOMPARE(r.stateBefore, QStringLiteral("active"));
     // terminate waits for the exit, so the very next snapshot no longer has it.
@@ -231,7 +248,7 @@ void tst_ServerActivity::terminateEndsSession()
 
     // A second terminate of the same pid says it is gone.
     try {
-        activity.terminate(sleeper.pid());
+        activity.terminate(key);
         QFAIL("terminating a gone pid succeeded");
     } catch (const DbError &e) {
         QCOMPARE(e.sqlState(), QString::fromLatin1(DbError::kNotFound));
@@ -247,10 +264,11 @@ void tst_ServerActivity::terminateOwnIdleConnectionClosesIt()
     db.maxOpenConns = 1; // the pool can only lend the connection we terminate
     ConnectionPool pool(db, {});
     ServerActivity activity(pool);
-    const int ownPid = activity.snapshot().selfPid;
+    const ActivitySnapshot before = activity.snapshot();
+    const int ownPid = before.selfPid;
     QVERIFY(ownPid > 0);
 
-    const BackendSignalResult r = activity.terminate(ownPid);
+    const BackendSignalResult r = activity.terminate(BackendKey::of(*find(before, ownPid)));
     QCOMPARE(r.outcome, BackendSignalResult::Outcome::ClosedOwnConnection);
     QCOMPARE(r.pid, ownPid);
     QCOMPARE(pool.stats().openConnections, 0);
@@ -264,7 +282,7 @@ void tst_ServerActivity::terminateSelfOnHeldConnectionIsRefused()
 {
     auto conn = PgConnection::open(m_db);
     try {
-        ServerActivity::terminate(*conn, conn->backendPid());
+        ServerActivity::terminate(*conn, keyOf(*conn));
         QFAIL("a connection terminated itself");
     } catch (const DbError &e) {
         QCOMPARE(e.sqlState(), QStringLiteral("55000"));
@@ -273,23 +291,69 @@ void tst_ServerActivity::terminateSelfOnHeldConnectionIsRefused()
     QCOMPARE(conn->exec("SELECT 1").text(0, 0), QStringLiteral("1"));
 }
 
+// The admin picked a session that has since ended and the server gave its pid to a new one:
+// the backend start no longer matches, so nothing is sent to the new session.
+void tst_ServerActivity::reusedPidIsNotSignalled_data()
+{
+    QTest::addColumn<bool>("terminate");
+    QTest::addColumn<qint64>("offsetUs");
+    QTest::newRow("cancel, 1 µs earlier") << false << qint64(-1);
+    QTest::newRow("terminate, 1 µs earlier") << true << qint64(-1);
+    QTest::newRow("terminate, a day earlier") << true << qint64(-86400) * 1000000;
+    QTest::newRow("terminate, later") << true << qint64(1);
+}
+
+void tst_ServerActivity::reusedPidIsNotSignalled()
+{
+    QFETCH(bool, terminate);
+    QFETCH(qint64, offsetUs);
+    ConnectionPool pool(m_db, {});
+    ServerActivity activity(pool);
+    Sleeper newcomer(m_db, uniqueName("tst-newcomer-"));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, newcomer.pid()), 30000);
+    BackendKey earlier = keyOf(activity, newcomer.pid());
+    QVERIFY(earlier.backendStartUs > 0);
+    earlier.backendStartUs += offsetUs;
+    try {
+        if (terminate)
+            activity.terminate(earlier);
+        else
+            activity.cancel(earlier);
+        QFAIL("a session with a reused pid was signalled");
+    } catch (const DbError &e) {
+        QCOMPARE(e.sqlState(), QString::fromLatin1(DbError::kNotFound));
+        QVERIFY2(e.toString().contains(
+                     QStringLiteral("the session with pid %1 has ended").arg(newcomer.pid())),
+                 qPrintable(e.toString()));
+    }
+    // The newcomer still sleeps: neither cancelled nor terminated.
+    QVERIFY(!newcomer.done());
+    QVERIFY(isSleeping(activity, newcomer.pid()));
+}
+
 void tst_ServerActivity::badPids_data()
 {
     QTest::addColumn<bool>("terminate");
     QTest::addColumn<int>("pid");
+    QTest::addColumn<qint64>("backendStartUs");
     QTest::addColumn<QString>("sqlState");
     QTest::addColumn<QString>("message");
 
     const QString gone = QStringLiteral("no server session with pid 2147483647");
+    const qint64 start = 1700000000000000;
     for (const bool terminate : {false, true}) {
         const char *op = terminate ? "terminate " : "cancel ";
-        QTest::addRow("%szero", op) << terminate << 0 << "22023"
+        QTest::addRow("%szero", op) << terminate << 0 << start << "22023"
                                     << "invalid pid 0";
-        QTest::addRow("%snegative", op) << terminate << -42 << "22023"
+        QTest::addRow("%snegative", op) << terminate << -42 << start << "22023"
                                         << "invalid pid -42";
-        QTest::addRow("%sint min", op)
-            << terminate << INT_MIN << "22023" << QStringLiteral("invalid pid %1").arg(INT_MIN);
-        QTest::addRow("%snonexistent", op) << terminate << INT_MAX << "P0002" << gone;
+        QTest::addRow("%sint min", op) << terminate << INT_MIN << start << "22023"
+                                       << QStringLiteral("invalid pid %1").arg(INT_MIN);
+        QTest::addRow("%sno backend start", op) << terminate << 4711 << qint64(0) << "22023"
+                                                << "pid 4711 without its backend start";
+        QTest::addRow("%snegative backend start", op) << terminate << 4711 << qint64(-1) << "22023"
+                                                      << "pid 4711 without its backend start";
+        QTest::addRow("%snonexistent", op) << terminate << INT_MAX << start << "P0002" << gone;
     }
 }
 
@@ -297,15 +361,16 @@ void tst_ServerActivity::badPids()
 {
     QFETCH(bool, terminate);
     QFETCH(int, pid);
+    QFETCH(qint64, backendStartUs);
     QFETCH(QString, sqlState);
     QFETCH(QString, message);
     ConnectionPool pool(m_db, {});
     ServerActivity activity(pool);
     try {
         if (terminate)
-            activity.terminate(pid);
+            activity.terminate({pid, backendStartUs});
         else
-            activity.cancel(pid);
+            activity.cancel({pid, backendStartUs});
         QFAIL("no error");
     } catch (const DbError &e) {
         QCOMPARE(e.sqlState(), sqlState);
@@ -336,9 +401,9 @@ void tst_ServerActivity::backgroundProcessIsRefused()
     QVERIFY(checkpointer > 0);
     try {
         if (terminate)
-            activity.terminate(checkpointer);
+            activity.terminate(keyOf(activity, checkpointer));
         else
-            activity.cancel(checkpointer);
+            activity.cancel(keyOf(activity, checkpointer));
         QFAIL("the checkpointer was signalled");
     } catch (const DbError &e) {
         QCOMPARE(e.sqlState(), QStringLiteral("55000"));
@@ -364,20 +429,50 @@ void tst_ServerActivity::permissionDenied()
     ServerActivity activity(pool);
     const QString app = uniqueName("tst-super-");
     Sleeper sleeper(m_db, app);
-    QVERIFY(waitActive(activity, sleeper.pid()));
+    QTRY_VERIFY_WITH_TIMEOUT(isSleeping(activity, sleeper.pid()), 30000);
 
-    // Another role's session: the row is visible, the query text is not.
-    const auto seen = find(lowActivity.snapshot(), sleeper.pid());
-    QVERIFY(seen);
-    QCOMPARE(seen->application, app);
-    QVERIFY(!seen->query.contains(QLatin1String("pg_sleep")));
-
+    // Another role's session: the row is visible, the query text and backend start are not.
+    const auto hidden = find(lowActivity.snapshot(), sleeper.pid());
+    QVERIFY(hidden);
+    QCOMPARE(hidden->application, app);
+    QVERIFY(!hidden->query.contains(QLatin1String("pg_sleep")));
+    QCOMPARE(hidden->backendStartUs, qint64(0));
+    // Without the start the session cannot be told from a later one with its pid: refused.
     for (const bool terminate : {false, true}) {
         try {
             if (terminate)
-                lowActivity.terminate(sleeper.pid());
+                lowActivity.terminate(BackendKey::of(*hidden));
             else
-                lowActivity.cancel(sleeper.pid());
+                lowActivity.cancel(BackendKey::of(*hidden));
+            QFAIL("a session was signalled by pid alone");
+        } catch (const DbError &e) {
+            QCOMPARE(e.sqlState(), QStringLiteral("22023"));
+            QVERIFY2(e.toString().contains(QLatin1String("pg_read_all_stats")),
+                     qPrintable(e.toString()));
+        }
+    }
+
+    // With pg_read_all_stats it sees the start, and the server refuses the signal itself.
+    TestEnv::psql(QStringLiteral("GRANT pg_read_all_stats TO %1").arg(QLatin1String(kLowRole)));
+    ConnectionPool statsPool(low, {});
+    ServerActivity statsActivity(statsPool);
+    struct Revoke
+    {
+        ~Revoke()
+        {
+            TestEnv::psql(
+                QStringLiteral("REVOKE pg_read_all_stats FROM %1").arg(QLatin1String(kLowRole)));
+        }
+    } revoke;
+    const auto seen = find(statsActivity.snapshot(), sleeper.pid());
+    QVERIFY(seen);
+    QVERIFY(seen->backendStartUs > 0);
+    for (const bool terminate : {false, true}) {
+        try {
+            if (terminate)
+                statsActivity.terminate(BackendKey::of(*seen));
+            else
+                statsActivity.cancel(BackendKey::of(*seen));
             QFAIL("a non-superuser signalled a superuser's session");
         } catch (const DbError &e) {
             QCOMPARE(e.sqlState(), QStringLiteral("42501"));
