@@ -57,7 +57,10 @@ void whenFinished(QObject *context, const QFuture<T> &future, Done done)
             outcome.error = info.message;
             outcome.details = info.details.join(QLatin1Char('\n'));
             outcome.kind = info.kind;
-            outcome.cancelled = outcome.cancelled || info.kind == ErrorKind::Cancelled;
+            // Qt marks a future canceled when its work throws, so isCanceled() cannot tell a
+            // failure from a cancel here. A future cancelled first keeps no exception (Qt drops
+            // it), so an exception means the work failed: cancelled only if it says so.
+            outcome.cancelled = info.kind == ErrorKind::Cancelled;
         }
         done(outcome);
     });
