@@ -1,12 +1,17 @@
+#include <db/pgconnection.h>
 #include <pool/connectionpool.h>
 #include <session/healthmonitor.h>
+#include <session/workers.h>
 
 #include <testenv.h>
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -22,6 +27,7 @@ private slots:
     void reports();
     void staleCheckIsDiscarded();
     void periodicAndClear();
+    void lockedTableShowsTheSameReasonAsTheCli();
 
 private:
     std::shared_ptr<ConnectionPool> pool(const DatabaseConfig &database)
@@ -100,13 +106,22 @@ void tst_HealthMonitor::staleCheckIsDiscarded()
     HealthMonitor monitor;
     QSignalSpy reports(&monitor, &HealthMonitor::reportChanged);
     monitor.setTarget(pool(hanging));
-    QTRY_VERIFY(!held.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!held.isEmpty(), 30000);
     monitor.setTarget(pool(TestEnv::superuser()));
-    // Only the check of the current target is reported, once the stale one has ended.
+    // The new target's check runs at once, beside the stale one, and only it is reported.
     QTRY_COMPARE_WITH_TIMEOUT(reports.count(), 1, 20000);
     QCOMPARE(int(monitor.lastReport().status), int(HealthStatus::Healthy));
-    QTest::qWait(300);
+    // The stale check gives up at its connect_timeout and closes its socket; what it finished
+    // with is dropped.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(held.begin(),
+                    held.end(),
+                    [](QTcpSocket *s) { return s->state() != QAbstractSocket::ConnectedState; }),
+        30000);
+    QTRY_COMPARE_WITH_TIMEOUT(networkThreadPool()->activeThreadCount(), 0, 30000);
+    QCoreApplication::processEvents();
     QCOMPARE(reports.count(), 1);
+    QCOMPARE(int(monitor.lastReport().status), int(HealthStatus::Healthy));
     qDeleteAll(held);
 }
 
@@ -123,9 +138,49 @@ void tst_HealthMonitor::periodicAndClear()
     QVERIFY(!monitor.hasTarget());
     QVERIFY(!monitor.hasReport());
     const int after = reports.count();
-    QTest::qWait(600);
-    // At most the check already running when cleared finishes, and it is dropped.
+    // The check running when cleared finishes on its worker, and it is dropped.
+    QTRY_COMPARE_WITH_TIMEOUT(networkThreadPool()->activeThreadCount(), 0, 30000);
+    QCoreApplication::processEvents();
     QCOMPARE(reports.count(), after);
+    QVERIFY(!monitor.isChecking());
+}
+
+// The GUI runs the same checks as `melodee health`: behind a lock it reports degraded with the
+// session that holds it, within the deadline.
+void tst_HealthMonitor::lockedTableShowsTheSameReasonAsTheCli()
+{
+    DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("healthmonitor"));
+    const auto migrated
+        = TestEnv::runCli({QStringLiteral("migrate"),
+                           QStringLiteral("--dsn"),
+                           QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
+                               .arg(db.host)
+                               .arg(db.port)
+                               .arg(db.dbname)});
+    QVERIFY2(migrated.exitCode == 0, qPrintable(migrated.err));
+    DatabaseConfig lockerConfig = db;
+    lockerConfig.applicationName = QStringLiteral("tst-locker");
+    auto locker = PgConnection::open(lockerConfig);
+    locker->exec("BEGIN");
+    locker->exec("LOCK TABLE melodee_songs IN ACCESS EXCLUSIVE MODE");
+
+    HealthMonitor monitor;
+    monitor.setTimeout(2s);
+    QSignalSpy reports(&monitor, &HealthMonitor::reportChanged);
+    QElapsedTimer timer;
+    timer.start();
+    monitor.setTarget(pool(db));
+    QTRY_COMPARE_WITH_TIMEOUT(reports.count(), 1, 30000);
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    const HealthReport r = monitor.lastReport();
+    QCOMPARE(int(r.status), int(HealthStatus::Degraded));
+    QVERIFY2(r.message.startsWith(QLatin1String("partitions check timed out after ")),
+             qPrintable(r.message));
+    QVERIFY2(r.message.contains(QStringLiteral("pid %1 (tst-locker, ").arg(locker->backendPid())),
+             qPrintable(r.message));
+    QVERIFY2(r.message.contains(QLatin1String("holds a lock on melodee_songs")),
+             qPrintable(r.message));
+    locker->exec("ROLLBACK");
 }
 
 QTEST_MAIN(tst_HealthMonitor)

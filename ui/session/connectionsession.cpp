@@ -69,7 +69,7 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     qCInfo(lcUi).noquote() << "connecting to" << displayName();
     // Creating a pool opens nothing: the first health check makes the first connection.
     m_pool = std::make_shared<ConnectionPool>(m_config.database, m_config.session);
-    m_health.setTarget(m_pool);
+    m_health.setTarget(m_pool, m_config.session);
     emit connectionChanged();
 }
 

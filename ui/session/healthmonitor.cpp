@@ -2,9 +2,10 @@
 
 #include "workers.h"
 
+#include <async/task.h>
+#include <async/whenfinished.h>
+#include <health/partitioncheck.h>
 #include <pool/connectionpool.h>
-
-#include <QtConcurrent>
 
 namespace melodee {
 
@@ -13,19 +14,19 @@ HealthMonitor::HealthMonitor(QObject *parent)
 {
     m_timer.setInterval(std::chrono::seconds(10));
     connect(&m_timer, &QTimer::timeout, this, &HealthMonitor::checkNow);
-    connect(&m_watcher, &QFutureWatcher<HealthReport>::finished, this, &HealthMonitor::onFinished);
 }
 
 HealthMonitor::~HealthMonitor()
 {
-    // A running check holds its own reference to the pool; let it finish on its own.
-    m_watcher.disconnect(this);
+    // The check holds its own reference to the pool; it ends by its deadline on its own.
+    cancelRunning();
 }
 
-void HealthMonitor::setTarget(std::shared_ptr<ConnectionPool> pool)
+void HealthMonitor::setTarget(std::shared_ptr<ConnectionPool> pool, const SessionConfig &session)
 {
+    cancelRunning();
     m_pool = std::move(pool);
-    ++m_generation;
+    m_session = session;
     m_hasReport = false;
     m_last = HealthReport{};
     m_checkedAt = QDateTime();
@@ -35,10 +36,9 @@ void HealthMonitor::setTarget(std::shared_ptr<ConnectionPool> pool)
 
 void HealthMonitor::clearTarget()
 {
+    cancelRunning();
     m_pool.reset();
-    ++m_generation;
     m_timer.stop();
-    m_recheck = false;
     m_hasReport = false;
     m_last = HealthReport{};
     emit targetCleared();
@@ -54,36 +54,45 @@ std::chrono::milliseconds HealthMonitor::interval() const
     return m_timer.intervalAsDuration();
 }
 
-void HealthMonitor::checkNow()
+bool HealthMonitor::isChecking() const
 {
-    if (!m_pool)
-        return;
-    if (m_watcher.isRunning()) {
-        // A slow server must not pile up checks; run once more afterwards if the target changed.
-        m_recheck = m_runningGeneration != m_generation;
-        return;
-    }
-    m_runningGeneration = m_generation;
-    std::shared_ptr<ConnectionPool> pool = m_pool;
-    m_watcher.setFuture(
-        QtConcurrent::run(networkThreadPool(), [pool] { return HealthChecker(*pool).check(); }));
-    emit checkStarted();
+    return m_running.isRunning() && !m_running.isCanceled();
 }
 
-void HealthMonitor::onFinished()
+void HealthMonitor::cancelRunning()
 {
-    const HealthReport report = m_watcher.result();
-    const bool current = m_pool && m_runningGeneration == m_generation;
-    if (current) {
-        m_last = report;
+    // Its report belongs to a target that is no longer ours: whenFinished sees it cancelled.
+    m_running.cancel();
+    m_running = QFuture<HealthReport>();
+}
+
+void HealthMonitor::checkNow()
+{
+    // A slow server must not pile up checks: the running one reports soon enough.
+    if (!m_pool || isChecking())
+        return;
+    m_running = startTask(
+        networkThreadPool(),
+        [pool = m_pool, session = m_session, timeout = m_timeout](std::stop_token stop) {
+            HealthChecker checker(*pool, timeout);
+            addPartitionCheck(checker, session);
+            return checker.check(stop);
+        });
+    whenFinished(this, m_running, [this](const TaskOutcome<HealthReport> &o) {
+        if (o.cancelled)
+            return;
+        if (o.ok()) {
+            m_last = *o.value;
+        } else {
+            // check() reports failures in the report; anything else is a failure of its own.
+            m_last = HealthReport{};
+            m_last.message = o.error;
+        }
         m_hasReport = true;
         m_checkedAt = QDateTime::currentDateTime();
-        emit reportChanged(report);
-    }
-    if (m_recheck || (m_pool && !current)) {
-        m_recheck = false;
-        checkNow();
-    }
+        emit reportChanged(m_last);
+    });
+    emit checkStarted();
 }
 
 } // namespace melodee
