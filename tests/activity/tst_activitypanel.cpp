@@ -182,17 +182,21 @@ void tst_ActivityPanel::showsSessionsOursHighlighted()
 
 void tst_ActivityPanel::pollsOnlyWhileShown()
 {
-    QVERIFY(!m_panel->isPolling()); // never shown: nothing polls
-    QTest::qWait(300);
+    // Never shown: nothing polls, nothing runs.
+    QVERIFY(!m_panel->isPolling());
+    QVERIFY(!m_panel->isRefreshing());
+    QCoreApplication::processEvents();
     QCOMPARE(m_panel->refreshCount(), 0);
 
     m_view->setActive(true);
-    QTRY_VERIFY(m_panel->refreshCount() >= 3);
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->refreshCount() >= 3, 30000);
     m_view->setActive(false);
     QVERIFY(!m_panel->isPolling());
-    QTest::qWait(150); // a refresh already under way may still land
+    // A refresh already under way may still land; after it nothing starts another.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isRefreshing(), 30000);
     const qint64 paused = m_panel->refreshCount();
-    QTest::qWait(500);
+    QCoreApplication::processEvents();
+    QVERIFY(!m_panel->isRefreshing());
     QCOMPARE(m_panel->refreshCount(), paused);
 
     m_view->setActive(true);
@@ -290,7 +294,10 @@ void tst_ActivityPanel::terminateAsksFirst()
     QCOMPARE(finished.at(0).at(0).toBool(), accept);
 
     if (!accept) {
-        QTest::qWait(300);
+        // Declined: nothing was sent, the session still sleeps.
+        QCOMPARE(TestEnv::psql(QStringLiteral("SELECT state FROM pg_stat_activity WHERE pid = %1")
+                                   .arg(sleeper.pid())),
+                 QStringLiteral("active"));
         QVERIFY(!sleeper.done());
         QVERIFY(m_panel->model()->rowOfPid(sleeper.pid()) >= 0);
         QCOMPARE(m_panel->selectedPid(), sleeper.pid());
@@ -314,7 +321,7 @@ void tst_ActivityPanel::errorsGoToTheBanner()
     QTRY_VERIFY_WITH_TIMEOUT(selectPid(pid), 10000);
     // Freeze the list, then let the session end behind the panel's back.
     m_view->setActive(false);
-    QTest::qWait(200);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isRefreshing(), 30000);
     QVERIFY(selectPid(pid));
     sleeper.reset();
     QTRY_VERIFY_WITH_TIMEOUT(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity "

@@ -1,6 +1,6 @@
 #include "activitypanel.h"
 
-#include <async/backgroundtask.h>
+#include <async/task.h>
 #include <models/activitymodel.h>
 #include <pool/connectionpool.h>
 #include <widgets/errorbanner.h>
@@ -15,6 +15,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -23,6 +24,8 @@
 namespace melodee {
 
 namespace {
+
+constexpr int kMinimumRows = 5;
 
 QString nameOf(const ServerSession &s)
 {
@@ -39,10 +42,6 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     setObjectName(QStringLiteral("activityPanel"));
     m_timer.setInterval(std::chrono::seconds(2));
     connect(&m_timer, &QTimer::timeout, this, &ActivityPanel::refresh);
-    connect(&m_refresh,
-            &QFutureWatcher<ActivitySnapshot>::finished,
-            this,
-            &ActivityPanel::onRefreshFinished);
     m_actionThreads.setMaxThreadCount(1);
 
     m_model = new ActivityModel(this);
@@ -86,16 +85,24 @@ ActivityPanel::ActivityPanel(QWidget *parent)
     m_terminateButton->setObjectName(QStringLiteral("terminateBackendButton"));
     m_terminateButton->setToolTip(m_terminateAction->toolTip());
 
+    // The summary on a line of its own: a long one wraps instead of running into the controls.
+    m_summary->setWordWrap(true);
     auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
     top->addWidget(m_allDatabases);
+    top->addStretch(1);
     top->addWidget(m_refreshButton);
     top->addWidget(m_cancelButton);
     top->addWidget(m_terminateButton);
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
     layout->addLayout(top);
     layout->addWidget(m_banner);
     layout->addWidget(m_table, 1);
+    // Real rows at any window size: the Dashboard's splitter cannot squeeze it below five.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+                              + kMinimumRows * m_table->verticalHeader()->defaultSectionSize()
+                              + m_table->horizontalScrollBar()->sizeHint().height()
+                              + 2 * m_table->frameWidth());
 
     connect(m_cancelAction, &QAction::triggered, this, &ActivityPanel::cancelSelected);
     connect(m_terminateAction, &QAction::triggered, this, &ActivityPanel::terminateSelected);
@@ -120,12 +127,9 @@ ActivityPanel::ActivityPanel(QWidget *parent)
 
 ActivityPanel::~ActivityPanel()
 {
-    // The refresh runs on the pool's workers; cancelling it sends PQcancel, so this is quick.
+    // The refresh runs on the pool's workers and the pool waits for them when it goes; the
+    // cancel sends PQcancel, so that is quick.
     abandonRefresh();
-    try {
-        m_refresh.waitForFinished(); // rethrows a failed refresh's error; it was shown already
-    } catch (...) {
-    }
     m_actionThreads.waitForDone();
 }
 
@@ -183,23 +187,33 @@ int ActivityPanel::selectedPid() const
     return s ? s->pid : 0;
 }
 
+bool ActivityPanel::isRefreshing() const
+{
+    return m_refresh.isRunning() && !m_refresh.isCanceled();
+}
+
 void ActivityPanel::refresh()
 {
-    if (!m_pool || m_refresh.isRunning())
+    if (!m_pool || isRefreshing())
         return;
     m_refreshAgain = false;
-    m_refreshAbandoned = false;
     const auto scope = m_allDatabases->isChecked() ? ServerActivity::Scope::AllDatabases
                                                    : ServerActivity::Scope::CurrentDatabase;
-    m_refresh.setFuture(
-        m_pool->run([scope](PgConnection &conn) { return ServerActivity::snapshot(conn, scope); }));
+    // A plain pointer: the pool waits for its run() work before it goes, and a task that held
+    // the last reference would destroy the pool on the pool's own thread.
+    ConnectionPool *pool = m_pool.get();
+    m_refresh = m_pool->run([pool, scope](PgConnection &conn) {
+        return ServerActivity::snapshot(conn, scope, pool->backendPids());
+    });
+    whenFinished(
+        this, m_refresh, [this](const TaskOutcome<ActivitySnapshot> &o) { onRefreshFinished(o); });
 }
 
 void ActivityPanel::refreshSoon()
 {
     // A refresh under way began before what the caller changed; run one more after it rather
     // than show a list that still has a terminated session for another 2 s.
-    if (m_refresh.isRunning())
+    if (isRefreshing())
         m_refreshAgain = true;
     else
         refresh();
@@ -207,29 +221,20 @@ void ActivityPanel::refreshSoon()
 
 void ActivityPanel::abandonRefresh()
 {
-    if (!m_refresh.isRunning())
-        return;
-    // Its result may belong to another pool or scope; the cancel stops the query on the server.
-    m_refreshAbandoned = true;
+    // Its result may belong to another pool or scope; the cancel stops the query on the server
+    // and its outcome arrives marked cancelled.
     m_refresh.cancel();
+    m_refresh = QFuture<ActivitySnapshot>();
 }
 
-void ActivityPanel::onRefreshFinished()
+void ActivityPanel::onRefreshFinished(const TaskOutcome<ActivitySnapshot> &o)
 {
-    // A finished() queued for a future that setFuture() already replaced: the current one is
-    // still running, and result() would block the GUI thread on it.
-    if (!m_refresh.isFinished())
+    if (o.cancelled)
         return;
-    if (m_refreshAbandoned) {
-        m_refreshAbandoned = false;
-        if ((m_active || m_refreshAgain) && m_pool)
-            refresh(); // the one the abandoned refresh stood in for
-        return;
-    }
     ++m_refreshCount;
-    try {
+    if (o.ok()) {
         const int selected = selectedPid();
-        m_model->setSnapshot(m_refresh.result());
+        m_model->setSnapshot(*o.value);
         // When the selected session ended, the view moves the selection to a neighbour; a
         // destructive action must not silently retarget, so select nothing instead.
         if (selected > 0 && m_model->rowOfPid(selected) < 0)
@@ -247,14 +252,11 @@ void ActivityPanel::onRefreshFinished()
             m_refreshError.clear();
         }
         emit refreshed(true);
-    } catch (...) {
-        QString error;
-        QString details;
-        describeError(std::current_exception(), &error, &details);
-        const QString text = tr("Could not read the server's sessions: %1").arg(error);
+    } else {
+        const QString text = tr("Could not read the server's sessions: %1").arg(o.error);
         // Every 2 s the same failure: show it once, so closing the banner keeps it closed.
         if (text != m_refreshError)
-            m_banner->showError(text, details);
+            m_banner->showError(text, o.details);
         m_refreshError = text;
         emit refreshed(false);
     }
@@ -353,15 +355,17 @@ void ActivityPanel::runAction(bool terminate, const ServerSession &target)
     m_actionBusy = true;
     updateActions();
     const int pid = target.pid;
+    const BackendKey key = BackendKey::of(target);
     const QString name = nameOf(target);
-    runInBackground(
-        this,
-        &m_actionThreads,
-        [pool = m_pool, pid, terminate] {
-            const ServerActivity activity(*pool);
-            return terminate ? activity.terminate(pid) : activity.cancel(pid);
-        },
-        [this, terminate, pid, name](const TaskOutcome<BackendSignalResult> &r) {
+    // The key carries the backend start the admin saw: a pid the server has reused since is
+    // refused, not signalled.
+    const QFuture<BackendSignalResult> action
+        = startTask(&m_actionThreads, [pool = m_pool, key, terminate](std::stop_token) {
+              const ServerActivity activity(*pool);
+              return terminate ? activity.terminate(key) : activity.cancel(key);
+          });
+    whenFinished(
+        this, action, [this, terminate, pid, name](const TaskOutcome<BackendSignalResult> &r) {
             m_actionBusy = false;
             updateActions();
             m_refreshError.clear(); // the banner shows this outcome now

@@ -1,8 +1,9 @@
 #pragma once
 
 #include <activity/serveractivity.h>
+#include <async/whenfinished.h>
 
-#include <QFutureWatcher>
+#include <QFuture>
 #include <QGroupBox>
 #include <QThreadPool>
 #include <QTimer>
@@ -51,6 +52,7 @@ public:
 
     // Starts a refresh now unless one is in flight.
     void refresh();
+    bool isRefreshing() const;
     // As refresh(), but when one is in flight, another follows it (after actions and the
     // Refresh button: the running one may predate the change).
     void refreshSoon();
@@ -65,7 +67,7 @@ signals:
     void actionFinished(bool ok);
 
 private:
-    void onRefreshFinished();
+    void onRefreshFinished(const TaskOutcome<ActivitySnapshot> &outcome);
     void abandonRefresh();
     void updateActions();
     void updateSummary();
@@ -75,8 +77,7 @@ private:
     std::shared_ptr<ConnectionPool> m_pool;
     bool m_active = false;
     QTimer m_timer;
-    QFutureWatcher<ActivitySnapshot> m_refresh;
-    bool m_refreshAbandoned = false;
+    QFuture<ActivitySnapshot> m_refresh;
     bool m_refreshAgain = false;
     qint64 m_refreshCount = 0;
     QString m_refreshError;      // the refresh failure the banner shows, if any
