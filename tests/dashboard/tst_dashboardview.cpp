@@ -1,12 +1,21 @@
 #include "testenv.h"
 
+#include <charts/timeserieschart.h>
+#include <models/activitymodel.h>
 #include <pool/connectionpool.h>
 #include <session/connectionsession.h>
+#include <views/activitypanel.h>
 #include <views/dashboardview.h>
 
+#include <QCheckBox>
 #include <QDir>
+#include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using namespace melodee;
@@ -24,6 +33,9 @@ private slots:
     void loadTestShowsResults();
     void loadTestCancels();
     void runtimeSettingsReachThePool();
+    void p99FollowsTheLoad();
+    void fitsTheWindow_data();
+    void fitsTheWindow();
     void screenshotDuringLoadTest();
 
 private:
@@ -57,8 +69,9 @@ void tst_DashboardView::pausesWhileHidden()
 
     view.setActive(false);
     QVERIFY(!view.isSampling());
+    // Sampling is the timer's work on this thread: with it stopped, events add no sample.
     const qint64 paused = view.sampleCount();
-    QTest::qWait(400);
+    QCoreApplication::processEvents();
     QCOMPARE(view.sampleCount(), paused);
 
     view.setActive(true);
@@ -117,11 +130,18 @@ void tst_DashboardView::loadTestCancels()
     DashboardView view(&session);
     QSignalSpy finished(&view, &DashboardView::loadTestFinished);
     view.startLoadTest(4, 120.0);
-    QTest::qWait(300);
     QVERIFY(view.isLoadTestRunning());
-    view.cancelLoadTest();
+    // Under way: the workers hold both connections.
+    QTRY_VERIFY_WITH_TIMEOUT(session.pool()->stats().totalAcquires > 50, 30000);
+    QElapsedTimer timer;
+    timer.start();
+    view.cancelLoadTest(); // cancels the future; the workers see its stop token
     QVERIFY(finished.wait(10000));
-    QVERIFY2(view.loadTestResultText().startsWith(QStringLiteral("Cancelled")),
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(!view.isLoadTestRunning());
+    QVERIFY2(view.loadTestResultText().startsWith(QStringLiteral("Cancelled after ")),
+             qPrintable(view.loadTestResultText()));
+    QVERIFY2(view.loadTestResultText().contains(QStringLiteral(" ops/s")),
              qPrintable(view.loadTestResultText()));
 }
 
@@ -138,6 +158,78 @@ void tst_DashboardView::runtimeSettingsReachThePool()
                 && view.history().last().maxIdle == 1);
 }
 
+// The p99 chart shows the acquires of each second: up while a load test runs, and back to 0 in
+// the quiet seconds after it (not the run's latency for the rest of the pool's life).
+void tst_DashboardView::p99FollowsTheLoad()
+{
+    ConnectionSession session;
+    session.connectTo(config(2));
+    DashboardView view(&session);
+    view.setSampleInterval(100ms);
+    view.setActive(true);
+    QSignalSpy finished(&view, &DashboardView::loadTestFinished);
+    view.startLoadTest(8, 1.0);
+    QVERIFY(finished.wait(30000));
+    double peak = 0;
+    for (const QPointF &p : view.history().series(&PoolSample::acquireP99Us))
+        peak = std::max(peak, p.y());
+    QVERIFY2(peak > 0, "no p99 above 0 while the load test ran");
+    // Nothing acquires now (the health check every 10 s aside): the newest seconds read 0.
+    const qint64 atEnd = view.sampleCount();
+    QTRY_VERIFY_WITH_TIMEOUT(view.sampleCount() >= atEnd + 3, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view.history().last().acquires == 0 && view.history().last().acquireP99Us == 0.0, 30000);
+}
+
+void tst_DashboardView::fitsTheWindow_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1024x640") << QSize(1024, 640);
+    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+    QTest::newRow("4K") << QSize(3840, 2160);
+}
+
+// The view as the main window gives it room at these sizes: charts keep readable axes (they
+// scroll rather than shrink), the activity table shows at least five rows, the "All databases"
+// box stands clear of the summary.
+void tst_DashboardView::fitsTheWindow()
+{
+    QFETCH(QSize, size);
+    ConnectionSession session;
+    session.connectTo(config());
+    DashboardView view(&session);
+    // The page's share of a window of that size: minus navigation, menu, status bar, log dock.
+    view.resize(size.width() - 140, size.height() - 200);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.setActive(true);
+    QTRY_VERIFY_WITH_TIMEOUT(view.activityPanel()->model()->rowCount() > 0, 30000);
+
+    for (TimeSeriesChart *chart : view.charts()) {
+        QVERIFY2(chart->height() >= 190, qPrintable(QString::number(chart->height())));
+        QVERIFY2(chart->width() >= 260, qPrintable(QString::number(chart->width())));
+        QCOMPARE(chart->xLabels().last(), QStringLiteral("now"));
+        for (const QString &label : chart->yLabels())
+            QVERIFY2(!label.contains(QLatin1Char('e')), qPrintable(label));
+    }
+    QTableView *table = view.activityPanel()->table();
+    const int rows = (table->viewport()->height()) / table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 5, qPrintable(QString::number(rows)));
+    // What does not fit scrolls, and can be reached.
+    QScrollArea *scroll = view.scrollArea();
+    if (scroll->widget()->minimumSizeHint().height() > scroll->viewport()->height())
+        QVERIFY(scroll->verticalScrollBar()->maximum() > 0);
+
+    auto *all = view.activityPanel()->findChild<QCheckBox *>();
+    auto *summary = view.activityPanel()->findChild<QLabel *>(QStringLiteral("activitySummary"));
+    QVERIFY(all && summary);
+    QVERIFY(all->width() >= all->sizeHint().width());
+    const QRect allRect(all->mapTo(&view, QPoint(0, 0)), all->size());
+    const QRect summaryRect(summary->mapTo(&view, QPoint(0, 0)), summary->size());
+    QVERIFY(!allRect.intersects(summaryRect));
+}
+
 // Writes the docs screenshot when MELODEE_SCREENSHOT_DIR is set; always checks the grab.
 void tst_DashboardView::screenshotDuringLoadTest()
 {
@@ -148,11 +240,12 @@ void tst_DashboardView::screenshotDuringLoadTest()
     view.show();
     view.setSampleInterval(250ms);
     view.setActive(true);
-    QTest::qWait(1500); // a quiet baseline before the load
+    QTRY_VERIFY_WITH_TIMEOUT(view.sampleCount() >= 6, 30000); // a quiet baseline
     QSignalSpy finished(&view, &DashboardView::loadTestFinished);
     view.startLoadTest(16, 4.0);
     QVERIFY(finished.wait(30000));
-    QTest::qWait(1000);
+    const qint64 atEnd = view.sampleCount();
+    QTRY_VERIFY_WITH_TIMEOUT(view.sampleCount() >= atEnd + 4, 30000); // and the calm after it
     const QPixmap shot = view.grab();
     QVERIFY(!shot.isNull());
     const QByteArray dir = qgetenv("MELODEE_SCREENSHOT_DIR");

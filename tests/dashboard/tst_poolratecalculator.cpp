@@ -14,6 +14,8 @@ private slots:
     void rates();
     void firstSampleHasNoRate();
     void counterRestartIsNotNegative();
+    void p99IsThePercentileOfTheInterval_data();
+    void p99IsThePercentileOfTheInterval();
     void historyKeepsTheWindow();
 };
 
@@ -25,6 +27,15 @@ PoolStats statsWith(qint64 waits, qint64 waitMs)
     s.waitCount = waits;
     s.waitDuration = std::chrono::milliseconds(waitMs);
     return s;
+}
+
+const LatencyCounts kNoAcquires{};
+
+// A histogram holding `n` acquires of `us` microseconds each, on top of `base`.
+LatencyCounts withAcquires(LatencyCounts base, qint64 n, double us)
+{
+    base[LatencyHistogram::bucketOf(std::uint64_t(us * 1000))] += std::uint64_t(n);
+    return base;
 }
 
 } // namespace
@@ -59,8 +70,9 @@ void tst_PoolRateCalculator::rates()
     QFETCH(double, avgWaitMs);
 
     PoolRateCalculator calc;
-    calc.add(statsWith(waitsBefore, waitMsBefore), 0, 2);
-    const PoolSample s = calc.add(statsWith(waitsAfter, waitMsAfter), elapsedMs * 1'000'000, 2);
+    calc.add(statsWith(waitsBefore, waitMsBefore), kNoAcquires, 0, 2);
+    const PoolSample s
+        = calc.add(statsWith(waitsAfter, waitMsAfter), kNoAcquires, elapsedMs * 1'000'000, 2);
     QCOMPARE(s.waitsPerSecond, waitsPerSecond);
     QCOMPARE(s.avgWaitMs, avgWaitMs);
     QCOMPARE(s.tSeconds, double(elapsedMs) / 1000);
@@ -76,7 +88,7 @@ void tst_PoolRateCalculator::firstSampleHasNoRate()
     stats.idle = 2;
     stats.maxOpenConnections = 8;
     stats.acquireP99Us = 42;
-    const PoolSample s = calc.add(stats, 123'000'000, 4);
+    const PoolSample s = calc.add(stats, withAcquires({}, 100, 42), 123'000'000, 4);
     QCOMPARE(s.waitsPerSecond, 0.0);
     QCOMPARE(s.avgWaitMs, 0.0);
     QCOMPARE(s.tSeconds, 0.0);
@@ -84,19 +96,55 @@ void tst_PoolRateCalculator::firstSampleHasNoRate()
     QCOMPARE(s.inUse, 1);
     QCOMPARE(s.idle, 2);
     QCOMPARE(s.maxOpen, 8);
-    QCOMPARE(s.acquireP99Us, 42.0);
+    // No interval yet: the acquires since the pool started are not this second's.
+    QCOMPARE(s.acquireP99Us, 0.0);
+    QCOMPARE(s.acquires, qint64(0));
 }
 
 void tst_PoolRateCalculator::counterRestartIsNotNegative()
 {
     PoolRateCalculator calc;
-    calc.add(statsWith(100, 1000), 0, 0);
-    const PoolSample restarted = calc.add(statsWith(3, 30), 1'000'000'000, 0);
+    calc.add(statsWith(100, 1000), withAcquires({}, 100, 50), 0, 0);
+    const PoolSample restarted
+        = calc.add(statsWith(3, 30), withAcquires({}, 3, 50), 1'000'000'000, 0);
     QCOMPARE(restarted.waitsPerSecond, 0.0);
-    const PoolSample next = calc.add(statsWith(5, 50), 2'000'000'000, 0);
+    QCOMPARE(restarted.acquireP99Us, 0.0);
+    const PoolSample next = calc.add(statsWith(5, 50), withAcquires({}, 5, 50), 2'000'000'000, 0);
     QCOMPARE(next.waitsPerSecond, 1.0);
     QCOMPARE(next.avgWaitMs, 10.0);
     QCOMPARE(next.tSeconds, 3.0);
+}
+
+void tst_PoolRateCalculator::p99IsThePercentileOfTheInterval_data()
+{
+    QTest::addColumn<qint64>("slowBefore"); // 12 ms acquires before the interval
+    QTest::addColumn<qint64>("fast");       // 1.7 ms acquires in the interval
+    QTest::addColumn<qint64>("slow");       // 12 ms acquires in the interval
+    QTest::addColumn<double>("lowUs");
+    QTest::addColumn<double>("highUs");
+    // A load test long after a slow start: its own 1.7 ms, not the 12 ms from before.
+    QTest::newRow("load after a slow start") << 50LL << 10000LL << 0LL << 1600.0 << 1900.0;
+    // A quiet second after a load test: nothing was acquired, so no latency, not the old 12 ms.
+    QTest::newRow("quiet after a run") << 50LL << 0LL << 0LL << 0.0 << 0.0;
+    QTest::newRow("2 % slow") << 0LL << 98LL << 2LL << 11000.0 << 13000.0;
+    QTest::newRow("all slow") << 0LL << 0LL << 10LL << 11000.0 << 13000.0;
+}
+
+void tst_PoolRateCalculator::p99IsThePercentileOfTheInterval()
+{
+    QFETCH(qint64, slowBefore);
+    QFETCH(qint64, fast);
+    QFETCH(qint64, slow);
+    QFETCH(double, lowUs);
+    QFETCH(double, highUs);
+    PoolRateCalculator calc;
+    const LatencyCounts before = withAcquires({}, slowBefore, 12000);
+    calc.add(statsWith(0, 0), before, 0, 0);
+    const LatencyCounts after = withAcquires(withAcquires(before, fast, 1700), slow, 12000);
+    const PoolSample s = calc.add(statsWith(0, 0), after, 1'000'000'000, 0);
+    QCOMPARE(s.acquires, fast + slow);
+    QVERIFY2(s.acquireP99Us >= lowUs && s.acquireP99Us <= highUs,
+             qPrintable(QString::number(s.acquireP99Us)));
 }
 
 void tst_PoolRateCalculator::historyKeepsTheWindow()

@@ -1,7 +1,11 @@
 #include <about/aboutdialog.h>
+#include <charts/timeserieschart.h>
+#include <models/activitymodel.h>
 #include <models/logmodel.h>
 #include <session/connectionsession.h>
 #include <util/logging.h>
+#include <views/activitypanel.h>
+#include <views/dashboardview.h>
 #include <views/logdock.h>
 #include <views/mainwindow.h>
 #include <views/viewpage.h>
@@ -12,10 +16,12 @@
 #include <QApplication>
 #include <QDir>
 #include <QDirIterator>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,6 +48,7 @@ private slots:
     void healthInStatusBar();
     void passwordNeverInSettings();
     void logDockGetsLinesFromWorkers();
+    void dashboardAtTheSmallestSize();
     void profilesDialogConnects();
     void about();
 
@@ -289,6 +296,38 @@ void tst_MainWindow::about()
     QVERIFY(found);
     QVERIFY2(text.contains(QLatin1String(MELODEE_VERSION)), qPrintable(text));
     QVERIFY2(text.contains(QString::fromLatin1(qVersion())), qPrintable(text));
+}
+
+// 1024×640, the smallest window supported: the Dashboard's charts keep their axes (they scroll)
+// and the server activity gets real rows, not what the log dock leaves over.
+void tst_MainWindow::dashboardAtTheSmallestSize()
+{
+    QSettings().clear(); // no saved dock sizes from another test
+    MainWindow window;
+    AppConfig config;
+    config.database = TestEnv::superuser();
+    window.connectWith(config);
+    window.resize(1024, 640);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.showView(ViewId::Dashboard);
+    auto *dashboard = qobject_cast<DashboardView *>(window.page(ViewId::Dashboard));
+    QVERIFY(dashboard);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->activityPanel()->model()->rowCount() > 0, 30000);
+    QVERIFY(window.logDock()->isVisible());
+    QVERIFY2(window.logDock()->height() <= 200,
+             qPrintable(QString::number(window.logDock()->height())));
+    for (TimeSeriesChart *chart : dashboard->charts())
+        QVERIFY2(chart->height() >= 190, qPrintable(QString::number(chart->height())));
+    QTableView *table = dashboard->activityPanel()->table();
+    const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 5, qPrintable(QString::number(rows)));
+    const QPixmap shot = window.grab();
+    QVERIFY(!shot.isNull());
+    const QByteArray dir = qgetenv("MELODEE_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(shot.save(
+            QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("dashboard-1024x640.png"))));
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -2,7 +2,10 @@
 
 namespace melodee {
 
-PoolSample PoolRateCalculator::add(const PoolStats &stats, qint64 elapsedNs, int maxIdle)
+PoolSample PoolRateCalculator::add(const PoolStats &stats,
+                                   const LatencyCounts &acquireLatency,
+                                   qint64 elapsedNs,
+                                   int maxIdle)
 {
     PoolSample s;
     s.open = stats.openConnections;
@@ -10,27 +13,37 @@ PoolSample PoolRateCalculator::add(const PoolStats &stats, qint64 elapsedNs, int
     s.idle = stats.idle;
     s.maxOpen = stats.maxOpenConnections;
     s.maxIdle = maxIdle;
-    s.acquireP99Us = stats.acquireP99Us;
-    const bool restarted = m_previous
-                           && (stats.waitCount < m_previous->waitCount
-                               || stats.waitDuration < m_previous->waitDuration);
+    bool restarted = m_previous
+                     && (stats.waitCount < m_previous->waitCount
+                         || stats.waitDuration < m_previous->waitDuration
+                         || stats.totalAcquires < m_previous->totalAcquires);
+    LatencyCounts interval{};
+    for (int i = 0; i < LatencyHistogram::kBuckets && !restarted; ++i) {
+        restarted = acquireLatency[i] < m_previousLatency[i];
+        interval[i] = acquireLatency[i] - m_previousLatency[i];
+    }
     if (m_previous && !restarted && elapsedNs > 0) {
         m_t += double(elapsedNs) / 1e9;
         const qint64 waits = stats.waitCount - m_previous->waitCount;
         const double waitedNs = double((stats.waitDuration - m_previous->waitDuration).count());
         s.waitsPerSecond = double(waits) / (double(elapsedNs) / 1e9);
         s.avgWaitMs = waits > 0 ? waitedNs / double(waits) / 1e6 : 0;
+        for (const std::uint64_t n : interval)
+            s.acquires += qint64(n);
+        s.acquireP99Us = LatencyHistogram::percentileUs(interval, 99);
     } else if (m_previous && elapsedNs > 0) {
         m_t += double(elapsedNs) / 1e9;
     }
     s.tSeconds = m_t;
     m_previous = stats;
+    m_previousLatency = acquireLatency;
     return s;
 }
 
 void PoolRateCalculator::reset()
 {
     m_previous.reset();
+    m_previousLatency = {};
     m_t = 0;
 }
 

@@ -5,6 +5,9 @@
 #include <QList>
 #include <QPointF>
 
+#include <array>
+#include <cstdint>
+
 #include <deque>
 #include <optional>
 
@@ -23,8 +26,13 @@ struct PoolSample
     int maxIdle = 0;
     double waitsPerSecond = 0;
     double avgWaitMs = 0; // wait time added in the interval / waits in the interval
+    // p99 of the acquires made in the interval (0 when there were none), not since the start:
+    // a load test shows while it runs and is gone once it ends.
     double acquireP99Us = 0;
+    qint64 acquires = 0; // in the interval
 };
+
+using LatencyCounts = std::array<std::uint64_t, LatencyHistogram::kBuckets>;
 
 // Pure: turns successive PoolStats snapshots plus real elapsed nanoseconds into samples.
 class PoolRateCalculator
@@ -32,12 +40,15 @@ class PoolRateCalculator
 public:
     // elapsedNs: time since the previous snapshot (ignored for the first). The first snapshot
     // has no interval, so its rates are 0. A counter that went down (the pool was replaced)
-    // restarts the baseline instead of reporting a negative rate.
-    PoolSample add(const PoolStats &stats, qint64 elapsedNs, int maxIdle);
+    // restarts the baseline instead of reporting a negative rate. acquireLatency: the pool's
+    // cumulative histogram (ConnectionPool::acquireLatencyCounts()).
+    PoolSample
+    add(const PoolStats &stats, const LatencyCounts &acquireLatency, qint64 elapsedNs, int maxIdle);
     void reset();
 
 private:
     std::optional<PoolStats> m_previous;
+    LatencyCounts m_previousLatency{};
     double m_t = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "timeserieschart.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
@@ -7,15 +8,37 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace melodee {
+
+namespace {
+
+constexpr int kMinimumChartHeight = 200; // title, plot, both axes' labels and the legend
+// Vertical room one y label needs; closer ticks make Qt Charts elide every label to "…".
+constexpr double kPixelsPerTick = 26;
+
+} // namespace
 
 struct TimeSeriesChart::Private
 {
     QChart *chart = nullptr;
-    QValueAxis *x = nullptr;
+    QCategoryAxis *x = nullptr;
     QValueAxis *y = nullptr;
     QList<QLineSeries *> series;
+    double top = 0; // the highest value in the window
+    int room = 0;   // how many intervals the plot's height has room for
+
+    // As many round ticks as the plot's height has room for labels.
+    void applyYScale()
+    {
+        const double height = chart->plotArea().height();
+        room = height > 0 ? std::clamp(int(height / kPixelsPerTick), 2, 6) : 4;
+        const Scale scale = TimeSeriesChart::niceScale(top, room);
+        y->setRange(0, scale.max);
+        y->setTickCount(int(std::lround(scale.max / scale.step)) + 1);
+        y->setLabelFormat(QStringLiteral("%.%1f").arg(scale.decimals));
+    }
 };
 
 TimeSeriesChart::TimeSeriesChart(const QString &title,
@@ -29,11 +52,10 @@ TimeSeriesChart::TimeSeriesChart(const QString &title,
     d->chart->setTitle(title);
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->chart->setMargins(QMargins(2, 2, 2, 2));
-    d->x = new QValueAxis;
-    d->x->setLabelFormat(QStringLiteral("%.0f s"));
+    d->x = new QCategoryAxis;
+    d->x->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     d->y = new QValueAxis;
     d->y->setTitleText(unit);
-    d->y->setLabelFormat(QStringLiteral("%.3g"));
     d->chart->addAxis(d->x, Qt::AlignBottom);
     d->chart->addAxis(d->y, Qt::AlignLeft);
     for (const QString &name : seriesNames) {
@@ -44,12 +66,18 @@ TimeSeriesChart::TimeSeriesChart(const QString &title,
         s->attachAxis(d->y);
         d->series.append(s);
     }
+    // The plot's height decides how many ticks fit; the range changes only its width.
+    connect(d->chart, &QChart::plotAreaChanged, this, [this](const QRectF &area) {
+        if (std::clamp(int(area.height() / kPixelsPerTick), 2, 6) != d->room)
+            d->applyYScale();
+    });
     auto *view = new QChartView(d->chart, this); // the view owns the chart
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(280, 200);
+    view->setMinimumSize(260, kMinimumChartHeight);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
+    setWindow(0, 300);
 }
 
 TimeSeriesChart::~TimeSeriesChart()
@@ -72,6 +100,59 @@ int TimeSeriesChart::pointCount(int index) const
     return d->series.at(index)->count();
 }
 
+TimeSeriesChart::Scale TimeSeriesChart::niceScale(double top, int maxIntervals)
+{
+    Scale s;
+    if (!(top > 0) || !std::isfinite(top))
+        return s;
+    // The smallest 1-2-2.5-5 step that covers top, with headroom, in at most maxIntervals.
+    double magnitude = std::pow(10.0, std::floor(std::log10(top / maxIntervals)));
+    for (;; magnitude *= 10) {
+        for (const double m : {1.0, 2.0, 2.5, 5.0}) {
+            const double step = m * magnitude;
+            double intervals = std::ceil(top / step - 1e-9);
+            if (intervals * step <= top * (1 + 1e-9))
+                intervals += 1; // the highest point never sits on the frame
+            if (intervals > maxIntervals)
+                continue;
+            s.step = step;
+            s.max = intervals * step;
+            s.decimals = 0;
+            while (s.decimals < 9) {
+                const double scaled = step * std::pow(10.0, s.decimals);
+                if (std::abs(scaled - std::round(scaled)) < 1e-6 * scaled)
+                    break;
+                ++s.decimals;
+            }
+            return s;
+        }
+    }
+}
+
+std::pair<double, double> TimeSeriesChart::timeSpan(double seconds, double windowSeconds)
+{
+    for (const auto &[span, step] : {std::pair{30.0, 10.0},
+                                     std::pair{60.0, 15.0},
+                                     std::pair{120.0, 30.0},
+                                     std::pair{300.0, 60.0},
+                                     std::pair{600.0, 120.0}}) {
+        if (seconds <= span || span >= windowSeconds)
+            return {std::min(span, windowSeconds), step};
+    }
+    return {windowSeconds, windowSeconds / 5};
+}
+
+QString TimeSeriesChart::relativeLabel(double secondsAgo, bool minutes)
+{
+    const qint64 s = qint64(std::llround(secondsAgo));
+    if (s <= 0)
+        return tr("now");
+    // U+2212 MINUS SIGN: the typographic minus, as a label should have.
+    if (!minutes || s % 60 != 0)
+        return tr("\u2212%1 s").arg(s);
+    return tr("\u2212%1 min").arg(s / 60);
+}
+
 void TimeSeriesChart::setWindow(double endSeconds, double windowSeconds)
 {
     // The axis spans the data (at most the window) so a short history still fills the chart.
@@ -79,13 +160,40 @@ void TimeSeriesChart::setWindow(double endSeconds, double windowSeconds)
     double top = 0;
     for (const QLineSeries *s : d->series) {
         for (const QPointF &p : s->points()) {
+            if (p.x() < endSeconds - windowSeconds)
+                continue;
             top = std::max(top, p.y());
             first = std::min(first, p.x());
         }
     }
-    const double start = std::max(first, endSeconds - windowSeconds);
-    d->x->setRange(start, std::max(endSeconds, start + 10));
-    d->y->setRange(0, top > 0 ? top * 1.1 : 1);
+    const auto [span, step] = timeSpan(endSeconds - first, windowSeconds);
+    const double start = endSeconds - span;
+    for (const QString &label : d->x->categoriesLabels())
+        d->x->remove(label);
+    d->x->setStartValue(start);
+    const bool minutes = step >= 60;
+    for (double ago = span; ago >= 0; ago -= step)
+        d->x->append(relativeLabel(ago, minutes), endSeconds - ago);
+    d->x->setRange(start, endSeconds);
+
+    d->top = top;
+    d->applyYScale();
+}
+
+QStringList TimeSeriesChart::xLabels() const
+{
+    return d->x->categoriesLabels();
+}
+
+QStringList TimeSeriesChart::yLabels() const
+{
+    QStringList labels;
+    const int ticks = d->y->tickCount();
+    for (int i = 0; i < ticks; ++i) {
+        const double v = d->y->min() + (d->y->max() - d->y->min()) * i / std::max(1, ticks - 1);
+        labels << QString::asprintf(d->y->labelFormat().toLatin1().constData(), v);
+    }
+    return labels;
 }
 
 } // namespace melodee

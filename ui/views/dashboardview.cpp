@@ -2,6 +2,7 @@
 
 #include "activitypanel.h"
 
+#include <async/task.h>
 #include <charts/timeserieschart.h>
 #include <pool/connectionpool.h>
 #include <session/connectionsession.h>
@@ -14,15 +15,24 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
+#include <QSplitter>
+#include <QThreadPool>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace melodee {
 
 namespace {
 
 constexpr double kWindowSeconds = 300; // 5 minutes at 1 Hz = the history's capacity
+
+// The load test blocks a thread for its whole run: not one of the network pool's.
+QThreadPool *loadTestThreads()
+{
+    static QThreadPool pool;
+    return &pool;
+}
 
 } // namespace
 
@@ -36,26 +46,32 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
     m_badge = new QLabel(this);
     m_badge->setObjectName(QStringLiteral("healthBadge"));
     m_badge->setTextFormat(Qt::PlainText);
+    m_badge->setWordWrap(true); // a degraded reason can be long
     m_badge->setMargin(4);
     layout->addWidget(m_badge);
 
+    // Charts and controls scroll; the splitter gives the rest to the activity table.
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
     auto *grid = new QGridLayout;
     m_connections = new TimeSeriesChart(
         tr("Connections"),
         {tr("open"), tr("in use"), tr("idle"), tr("max open"), tr("max idle")},
-        tr("connections"),
-        this);
-    m_waits = new TimeSeriesChart(tr("Waits per second"), {tr("waits/s")}, tr("1/s"), this);
-    m_waitTime = new TimeSeriesChart(tr("Average wait"), {tr("avg wait")}, tr("ms"), this);
-    m_latency = new TimeSeriesChart(tr("Acquire latency p99"), {tr("p99")}, tr("µs"), this);
+        QString(), // the title says what is counted; a long axis title would be cut
+        content);
+    m_waits = new TimeSeriesChart(tr("Waits per second"), {tr("waits/s")}, tr("1/s"), content);
+    m_waitTime = new TimeSeriesChart(tr("Average wait"), {tr("avg wait")}, tr("ms"), content);
+    m_latency = new TimeSeriesChart(
+        tr("Acquire latency p99 (each second)"), {tr("p99")}, tr("ms"), content);
     grid->addWidget(m_connections, 0, 0);
     grid->addWidget(m_waits, 0, 1);
     grid->addWidget(m_waitTime, 1, 0);
     grid->addWidget(m_latency, 1, 1);
-    layout->addLayout(grid, 1);
+    contentLayout->addLayout(grid, 1);
 
     auto *controls = new QHBoxLayout;
-    auto *settings = new QGroupBox(tr("Pool settings (runtime)"), this);
+    auto *settings = new QGroupBox(tr("Pool settings (runtime)"), content);
     auto *settingsForm = new QFormLayout(settings);
     m_maxOpenEdit = new QSpinBox(settings);
     m_maxOpenEdit->setRange(0, 10000);
@@ -71,7 +87,7 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
     });
     controls->addWidget(settings);
 
-    auto *load = new QGroupBox(tr("Load test (acquire, SELECT 1, release)"), this);
+    auto *load = new QGroupBox(tr("Load test (acquire, SELECT 1, release)"), content);
     auto *loadForm = new QFormLayout(load);
     m_workersEdit = new QSpinBox(load);
     m_workersEdit->setRange(1, 256);
@@ -98,15 +114,25 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
         startLoadTest(m_workersEdit->value(), m_secondsEdit->value());
     });
     connect(m_cancelButton, &QPushButton::clicked, this, &DashboardView::cancelLoadTest);
-    connect(&m_loadWatcher,
-            &QFutureWatcher<PoolBenchmarkResult>::finished,
-            this,
-            &DashboardView::onLoadTestFinished);
     controls->addWidget(load, 1);
-    layout->addLayout(controls);
+    contentLayout->addLayout(controls);
+
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("dashboardScroll"));
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidget(content);
+    m_scroll->setMinimumHeight(120);
 
     m_activity = new ActivityPanel(this);
-    layout->addWidget(m_activity, 1);
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->setObjectName(QStringLiteral("dashboardSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_scroll);
+    m_splitter->addWidget(m_activity);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    layout->addWidget(m_splitter, 1);
 
     connect(
         session, &ConnectionSession::connectionChanged, this, &DashboardView::onConnectionChanged);
@@ -120,9 +146,13 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
 
 DashboardView::~DashboardView()
 {
-    // The load test holds its own pool reference; stop it so the view never waits long.
-    m_loadStop.request_stop();
-    m_loadWatcher.waitForFinished();
+    // The load test holds its own pool reference and stops at once when cancelled.
+    m_loadTest.cancel();
+}
+
+QList<TimeSeriesChart *> DashboardView::charts() const
+{
+    return {m_connections, m_waits, m_waitTime, m_latency};
 }
 
 QString DashboardView::viewTitle()
@@ -184,9 +214,10 @@ void DashboardView::sampleNow()
         return;
     // stats() only copies counters under the pool's mutex: no network, fine on the GUI thread.
     const PoolStats stats = m_pool->stats();
+    const LatencyCounts latency = m_pool->acquireLatencyCounts();
     const qint64 elapsed = m_sinceLast.isValid() ? m_sinceLast.nsecsElapsed() : 0;
     m_sinceLast.start();
-    m_history.append(m_rates.add(stats, elapsed, m_maxIdle));
+    m_history.append(m_rates.add(stats, latency, elapsed, m_maxIdle));
     ++m_sampleCount;
     redrawCharts();
     emit sampled();
@@ -201,7 +232,10 @@ void DashboardView::redrawCharts()
     m_connections->setPoints(4, m_history.series(&PoolSample::maxIdle));
     m_waits->setPoints(0, m_history.series(&PoolSample::waitsPerSecond));
     m_waitTime->setPoints(0, m_history.series(&PoolSample::avgWaitMs));
-    m_latency->setPoints(0, m_history.series(&PoolSample::acquireP99Us));
+    QList<QPointF> p99 = m_history.series(&PoolSample::acquireP99Us);
+    for (QPointF &p : p99)
+        p.setY(p.y() / 1000.0);
+    m_latency->setPoints(0, p99);
     const double end = m_history.size() > 0 ? m_history.last().tSeconds : 0;
     for (TimeSeriesChart *chart : {m_connections, m_waits, m_waitTime, m_latency})
         chart->setWindow(end, kWindowSeconds);
@@ -230,7 +264,7 @@ void DashboardView::applyPoolSettings(int maxOpen, int maxIdle)
     m_maxIdle = maxIdle;
     // Shrinking closes connections (a network round trip), so not on the GUI thread. Nothing
     // waits for it: the next sample shows the new limits.
-    (void)QtConcurrent::run(networkThreadPool(), [pool = m_pool, maxOpen, maxIdle] {
+    (void)startTask(networkThreadPool(), [pool = m_pool, maxOpen, maxIdle](std::stop_token) {
         pool->setMaxOpenConns(maxOpen);
         pool->setMaxIdleConns(maxIdle);
     });
@@ -240,20 +274,26 @@ void DashboardView::startLoadTest(int workers, double seconds)
 {
     if (!m_pool || isLoadTestRunning())
         return;
-    m_loadStop = std::stop_source();
     m_runButton->setEnabled(false);
     m_cancelButton->setEnabled(true);
     m_loadResult->setText(tr("Running %1 workers for %2 s …").arg(workers).arg(seconds));
-    // Its own thread, not the network pool: the run blocks for the whole duration.
-    m_loadWatcher.setFuture(
-        QtConcurrent::run([pool = m_pool, workers, seconds, stop = m_loadStop.get_token()] {
-            return runPoolBenchmark(*pool, workers, seconds, QByteArrayLiteral("SELECT 1"), stop);
-        }));
+    // Cancelling the future stops the workers through the token. A cancelled future keeps no
+    // result, so what the run measured until then comes back through `measured`.
+    auto measured = std::make_shared<std::optional<PoolBenchmarkResult>>();
+    m_loadTest = startTask(
+        loadTestThreads(), [pool = m_pool, workers, seconds, measured](std::stop_token stop) {
+            *measured
+                = runPoolBenchmark(*pool, workers, seconds, QByteArrayLiteral("SELECT 1"), stop);
+            return measured->value();
+        });
+    whenFinished(this, m_loadTest, [this, measured](const TaskOutcome<PoolBenchmarkResult> &o) {
+        onLoadTestFinished(o, *measured);
+    });
 }
 
 void DashboardView::cancelLoadTest()
 {
-    m_loadStop.request_stop();
+    m_loadTest.cancel();
 }
 
 QString DashboardView::loadTestResultText() const
@@ -261,18 +301,26 @@ QString DashboardView::loadTestResultText() const
     return m_loadResult->text();
 }
 
-void DashboardView::onLoadTestFinished()
+void DashboardView::onLoadTestFinished(const TaskOutcome<PoolBenchmarkResult> &o,
+                                       const std::optional<PoolBenchmarkResult> &measured)
 {
     m_cancelButton->setEnabled(false);
     m_runButton->setEnabled(bool(m_pool));
-    const PoolBenchmarkResult r = m_loadWatcher.result();
-    QString text = tr("%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors")
-                       .arg(r.cancelled ? tr("Cancelled after ") : QString())
+    if (!measured) {
+        m_loadResult->setText(o.cancelled ? tr("Cancelled before it started")
+                                          : tr("Load test failed: %1").arg(o.error));
+        emit loadTestFinished();
+        return;
+    }
+    const PoolBenchmarkResult &r = *measured;
+    const bool cancelled = r.cancelled || o.cancelled;
+    QString text = tr("%1%2 ops in %3 s: %4 ops/s, latency p50 %5 ms, p99 %6 ms, %7 errors")
+                       .arg(cancelled ? tr("Cancelled after ") : QString())
                        .arg(r.ops)
                        .arg(r.seconds, 0, 'f', 2)
                        .arg(r.opsPerSec, 0, 'f', 0)
-                       .arg(r.p50Us, 0, 'f', 1)
-                       .arg(r.p99Us, 0, 'f', 1)
+                       .arg(r.p50Us / 1000.0, 0, 'f', 3)
+                       .arg(r.p99Us / 1000.0, 0, 'f', 3)
                        .arg(r.errors);
     if (!r.firstError.isEmpty())
         text += tr("\nFirst error: %1").arg(r.firstError);

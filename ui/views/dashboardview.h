@@ -6,16 +6,20 @@
 #include <health/healthchecker.h>
 #include <pool/poolbenchmark.h>
 
+#include <async/whenfinished.h>
+
 #include <QElapsedTimer>
-#include <QFutureWatcher>
+#include <QFuture>
 #include <QTimer>
 
 #include <chrono>
 #include <memory>
-#include <stop_token>
+#include <optional>
 
 class QLabel;
 class QPushButton;
+class QScrollArea;
+class QSplitter;
 class QSpinBox;
 class QDoubleSpinBox;
 
@@ -26,7 +30,9 @@ class ConnectionPool;
 class TimeSeriesChart;
 
 // The Dashboard page: live charts of the session's pool (sampled at 1 Hz while the page is
-// visible), the health badge, runtime pool settings and a load test on the same pool.
+// visible), the health badge, runtime pool settings and a load test on the same pool. The charts
+// and controls scroll above a splitter; the server activity table below it keeps at least five
+// rows, from 1024×640 up.
 class DashboardView : public ViewPage
 {
     Q_OBJECT
@@ -46,7 +52,7 @@ public:
 
     void startLoadTest(int workers, double seconds);
     void cancelLoadTest();
-    bool isLoadTestRunning() const { return m_loadWatcher.isRunning(); }
+    bool isLoadTestRunning() const { return m_loadTest.isRunning(); }
     QString loadTestResultText() const;
 
     // Applies max open / max idle to the pool (on a worker: shrinking closes connections).
@@ -54,6 +60,8 @@ public:
 
     // The server activity panel (pg_stat_activity), refreshed every 2 s while shown.
     ActivityPanel *activityPanel() const { return m_activity; }
+    QList<TimeSeriesChart *> charts() const;
+    QScrollArea *scrollArea() const { return m_scroll; }
 
 signals:
     void loadTestFinished();
@@ -67,7 +75,8 @@ private:
     void sampleNow();
     void redrawCharts();
     void onHealthReport(const HealthReport &report);
-    void onLoadTestFinished();
+    void onLoadTestFinished(const TaskOutcome<PoolBenchmarkResult> &outcome,
+                            const std::optional<PoolBenchmarkResult> &measured);
 
     std::shared_ptr<ConnectionPool> m_pool;
     QTimer m_timer;
@@ -91,8 +100,9 @@ private:
     QPushButton *m_cancelButton = nullptr;
     QLabel *m_loadResult = nullptr;
     ActivityPanel *m_activity = nullptr;
-    QFutureWatcher<PoolBenchmarkResult> m_loadWatcher;
-    std::stop_source m_loadStop;
+    QScrollArea *m_scroll = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QFuture<PoolBenchmarkResult> m_loadTest;
 };
 
 } // namespace melodee

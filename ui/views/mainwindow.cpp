@@ -75,6 +75,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_logDock = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    // A few lines of log; the height belongs to the view (the user can drag it bigger).
+    resizeDocks({m_logDock}, {130}, Qt::Vertical);
     m_logDock->captureApplicationLog();
 
     m_connectionLabel = new QLabel(this);

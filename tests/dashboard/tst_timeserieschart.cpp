@@ -1,0 +1,133 @@
+#include <charts/timeserieschart.h>
+
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace melodee;
+
+class tst_TimeSeriesChart : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void niceScale_data();
+    void niceScale();
+    void relativeLabel_data();
+    void relativeLabel();
+    void timeSpan_data();
+    void timeSpan();
+    void axesReadAsAPersonWould_data();
+    void axesReadAsAPersonWould();
+};
+
+void tst_TimeSeriesChart::niceScale_data()
+{
+    QTest::addColumn<double>("top");
+    QTest::addColumn<double>("max");
+    QTest::addColumn<double>("step");
+    QTest::addColumn<int>("decimals");
+    QTest::newRow("nothing yet") << 0.0 << 1.0 << 0.25 << 2;
+    QTest::newRow("NaN") << qQNaN() << 1.0 << 0.25 << 2;
+    QTest::newRow("negative") << -5.0 << 1.0 << 0.25 << 2;
+    // 41.3 once gave 13.8 / 27.5 / 41.3.
+    QTest::newRow("41.3") << 41.3 << 50.0 << 10.0 << 0;
+    QTest::newRow("exactly 40") << 40.0 << 50.0 << 10.0 << 0;
+    QTest::newRow("8 connections") << 8.0 << 10.0 << 2.0 << 0;
+    QTest::newRow("1 connection") << 1.0 << 1.2 << 0.2 << 1;
+    QTest::newRow("3.17 ms") << 3.17 << 4.0 << 1.0 << 0;
+    QTest::newRow("3170 µs") << 3170.0 << 4000.0 << 1000.0 << 0;
+    QTest::newRow("0.042 ms") << 0.042 << 0.05 << 0.01 << 2;
+    QTest::newRow("9.9") << 9.9 << 10.0 << 2.0 << 0;
+    QTest::newRow("13") << 13.0 << 15.0 << 2.5 << 1;
+    QTest::newRow("120000 waits/s") << 120000.0 << 125000.0 << 25000.0 << 0;
+}
+
+void tst_TimeSeriesChart::niceScale()
+{
+    QFETCH(double, top);
+    QFETCH(double, max);
+    QFETCH(double, step);
+    QFETCH(int, decimals);
+    const TimeSeriesChart::Scale s = TimeSeriesChart::niceScale(top);
+    QCOMPARE(s.max, max);
+    QCOMPARE(s.step, step);
+    QCOMPARE(s.decimals, decimals);
+}
+
+void tst_TimeSeriesChart::relativeLabel_data()
+{
+    QTest::addColumn<double>("ago");
+    QTest::addColumn<bool>("minutes");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("now") << 0.0 << false << "now";
+    QTest::newRow("rounding to now") << 0.4 << true << "now";
+    QTest::newRow("15 s") << 15.0 << false << QString::fromUtf8("\u221215 s");
+    QTest::newRow("120 s") << 120.0 << false << QString::fromUtf8("\u2212120 s");
+    QTest::newRow("2 min") << 120.0 << true << QString::fromUtf8("\u22122 min");
+    QTest::newRow("150 s in minutes") << 150.0 << true << QString::fromUtf8("\u2212150 s");
+    QTest::newRow("5 min") << 300.0 << true << QString::fromUtf8("\u22125 min");
+}
+
+void tst_TimeSeriesChart::relativeLabel()
+{
+    QFETCH(double, ago);
+    QFETCH(bool, minutes);
+    QFETCH(QString, label);
+    QCOMPARE(TimeSeriesChart::relativeLabel(ago, minutes), label);
+}
+
+void tst_TimeSeriesChart::timeSpan_data()
+{
+    QTest::addColumn<double>("seconds");
+    QTest::addColumn<double>("span");
+    QTest::addColumn<double>("step");
+    QTest::newRow("first sample") << 0.0 << 30.0 << 10.0;
+    QTest::newRow("25 s") << 25.0 << 30.0 << 10.0;
+    QTest::newRow("45 s") << 45.0 << 60.0 << 15.0;
+    QTest::newRow("100 s") << 100.0 << 120.0 << 30.0;
+    QTest::newRow("full window") << 299.0 << 300.0 << 60.0;
+    QTest::newRow("more than the window") << 1000.0 << 300.0 << 60.0;
+}
+
+void tst_TimeSeriesChart::timeSpan()
+{
+    QFETCH(double, seconds);
+    QFETCH(double, span);
+    QFETCH(double, step);
+    const auto [gotSpan, gotStep] = TimeSeriesChart::timeSpan(seconds, 300);
+    QCOMPARE(gotSpan, span);
+    QCOMPARE(gotStep, step);
+}
+
+void tst_TimeSeriesChart::axesReadAsAPersonWould_data()
+{
+    QTest::addColumn<double>("value");
+    QTest::newRow("µs-sized") << 3170.0;
+    QTest::newRow("tiny") << 0.00042;
+    QTest::newRow("connections") << 41.3;
+    QTest::newRow("huge") << 4.2e7;
+}
+
+void tst_TimeSeriesChart::axesReadAsAPersonWould()
+{
+    QFETCH(double, value);
+    TimeSeriesChart chart(QStringLiteral("t"), {QStringLiteral("a")}, QStringLiteral("u"));
+    QList<QPointF> points;
+    for (int t = 100; t <= 200; ++t)
+        points << QPointF(t, value * (t % 7) / 6.0);
+    chart.setPoints(0, points);
+    chart.setWindow(200, 300);
+    // y: no exponents, every tick a multiple of the step.
+    const QStringList y = chart.yLabels();
+    QVERIFY(y.size() >= 3 && y.size() <= 7);
+    for (const QString &label : y)
+        QVERIFY2(!label.contains(QLatin1Char('e'), Qt::CaseInsensitive), qPrintable(label));
+    QVERIFY(y.last().toDouble() >= value);
+    // x: relative to the newest point, ending on "now".
+    const QStringList x = chart.xLabels();
+    QCOMPARE(x.last(), QStringLiteral("now"));
+    QCOMPARE(x.first(), QString::fromUtf8("\u2212120 s"));
+}
+
+QTEST_MAIN(tst_TimeSeriesChart)
+#include "tst_timeserieschart.moc"
