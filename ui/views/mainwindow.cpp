@@ -464,7 +464,7 @@ void MainWindow::openProfilesDialog()
 
 void MainWindow::showAbout()
 {
-    // Version, build facts and the licences of what ships (ui/about, issue 7).
+    // Version, build facts and the licences of what ships (ui/about).
     AboutDialog dialog(this);
     dialog.exec();
 }
