@@ -329,7 +329,8 @@ private slots:
         timer.start();
         const HealthReport r = checker.check();
         const qint64 took = timer.elapsed();
-        QVERIFY2(took < 2500, qPrintable(QString::number(took)));
+        // The 2 s deadline plus room for a loaded machine; without it the check never returned.
+        QVERIFY2(took < 4000, qPrintable(QString::number(took)));
         QCOMPARE(r.status, HealthStatus::Degraded);
         QCOMPARE(r.degradations.size(), 1);
         const QString line = r.degradations.first();
