@@ -701,10 +701,6 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
         <translation>max. ruhend</translation>
     </message>
     <message>
-        <source>connections</source>
-        <translation>Verbindungen</translation>
-    </message>
-    <message>
         <source>Waits per second</source>
         <translation>Wartevorgänge pro Sekunde</translation>
     </message>
@@ -729,16 +725,8 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
         <translation>ms</translation>
     </message>
     <message>
-        <source>Acquire latency p99</source>
-        <translation>Latenz beim Belegen (p99)</translation>
-    </message>
-    <message>
         <source>p99</source>
         <translation>p99</translation>
-    </message>
-    <message>
-        <source>µs</source>
-        <translation>µs</translation>
     </message>
     <message>
         <source>Pool settings (runtime)</source>
@@ -805,10 +793,6 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
         <translation>%1 Worker laufen %2 s lang …</translation>
     </message>
     <message>
-        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors</source>
-        <translation>%1%2 Operationen in %3 s: %4 Ops/s, Latenz p50 %5 µs, p99 %6 µs, %7 Fehler</translation>
-    </message>
-    <message>
         <source>Cancelled after </source>
         <translation>Abgebrochen nach </translation>
     </message>
@@ -817,6 +801,22 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
 First error: %1</source>
         <translation>
 Erster Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Acquire latency p99 (each second)</source>
+        <translation>Latenz beim Belegen p99 (je Sekunde)</translation>
+    </message>
+    <message>
+        <source>Cancelled before it started</source>
+        <translation>Abgebrochen, bevor er begann</translation>
+    </message>
+    <message>
+        <source>Load test failed: %1</source>
+        <translation>Lasttest fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 ms, p99 %6 ms, %7 errors</source>
+        <translation>%1%2 Operationen in %3 s: %4 Ops/s, Latenz p50 %5 ms, p99 %6 ms, %7 Fehler</translation>
     </message>
 </context>
 <context>
@@ -1891,6 +1891,21 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>Last »</source>
         <translation>Letzte »</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::TimeSeriesChart</name>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <source>−%1 s</source>
+        <translation>−%1 s</translation>
+    </message>
+    <message>
+        <source>−%1 min</source>
+        <translation>−%1 min</translation>
     </message>
 </context>
 </TS>

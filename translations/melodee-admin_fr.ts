@@ -701,10 +701,6 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
         <translation>max. inactives</translation>
     </message>
     <message>
-        <source>connections</source>
-        <translation>connexions</translation>
-    </message>
-    <message>
         <source>Waits per second</source>
         <translation>Attentes par seconde</translation>
     </message>
@@ -729,16 +725,8 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
         <translation>ms</translation>
     </message>
     <message>
-        <source>Acquire latency p99</source>
-        <translation>Latence d’acquisition p99</translation>
-    </message>
-    <message>
         <source>p99</source>
         <translation>p99</translation>
-    </message>
-    <message>
-        <source>µs</source>
-        <translation>µs</translation>
     </message>
     <message>
         <source>Pool settings (runtime)</source>
@@ -805,10 +793,6 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
         <translation>Exécution de %1 workers pendant %2 s …</translation>
     </message>
     <message>
-        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 µs, p99 %6 µs, %7 errors</source>
-        <translation>%1%2 opérations en %3 s&#xa0;: %4 op/s, latence p50 %5 µs, p99 %6 µs, %7 erreurs</translation>
-    </message>
-    <message>
         <source>Cancelled after </source>
         <translation>Annulé après </translation>
     </message>
@@ -817,6 +801,22 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
 First error: %1</source>
         <translation>
 Première erreur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Acquire latency p99 (each second)</source>
+        <translation>Latence d’obtention p99 (par seconde)</translation>
+    </message>
+    <message>
+        <source>Cancelled before it started</source>
+        <translation>Annulé avant de commencer</translation>
+    </message>
+    <message>
+        <source>Load test failed: %1</source>
+        <translation>Échec du test de charge : %1</translation>
+    </message>
+    <message>
+        <source>%1%2 ops in %3 s: %4 ops/s, latency p50 %5 ms, p99 %6 ms, %7 errors</source>
+        <translation>%1%2 opérations en %3 s : %4 ops/s, latence p50 %5 ms, p99 %6 ms, %7 erreurs</translation>
     </message>
 </context>
 <context>
@@ -1891,6 +1891,21 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>Last »</source>
         <translation>Dernière »</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::TimeSeriesChart</name>
+    <message>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <source>−%1 s</source>
+        <translation>−%1 s</translation>
+    </message>
+    <message>
+        <source>−%1 min</source>
+        <translation>−%1 min</translation>
     </message>
 </context>
 </TS>
