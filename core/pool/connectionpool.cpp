@@ -62,6 +62,29 @@ struct ConnectionPool::Handoff
     bool ready = false;
 };
 
+ConnectionPool::CloseList::CloseList(const ConnectionPool &pool)
+    : m_pool(pool)
+{}
+
+ConnectionPool::CloseList::~CloseList()
+{
+    clear();
+}
+
+void ConnectionPool::CloseList::push_back(std::unique_ptr<PoolSlot> slot)
+{
+    if (!m_connector)
+        m_connector = m_pool.m_connector;
+    m_slots.push_back(std::move(slot));
+}
+
+void ConnectionPool::CloseList::clear()
+{
+    for (const auto &slot : m_slots)
+        m_connector->close(std::move(slot->conn));
+    m_slots.clear();
+}
+
 namespace detail {
 
 bool poolShouldRetry(const DbError &error, bool broken, const RetryPolicy &policy)
@@ -104,7 +127,7 @@ ConnectionPool::ConnectionPool(const DatabaseConfig &database,
 ConnectionPool::~ConnectionPool()
 {
     {
-        CloseList toClose;
+        CloseList toClose(*this);
         std::unique_lock lock(m_mutex);
         m_closed = true;
         for (PoolSlot *s : m_idle)
@@ -177,7 +200,7 @@ PooledConnection ConnectionPool::acquireImpl(Request &request)
 {
     t_lastReturned.looping
         = t_lastReturned.pool == this && request.start - t_lastReturned.at < kLoopGap;
-    CloseList toClose; // declared before the lock: closes after it is released
+    CloseList toClose(*this); // declared before the lock: closes after it is released
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (m_closed)
@@ -372,7 +395,7 @@ void ConnectionPool::giveBack(PoolSlot *slot)
     const bool looping = t_lastReturned.pool == this && t_lastReturned.looping;
     WaitQueue::Waiter *handoff = nullptr;
     WaitQueue::WakeList wake;
-    CloseList toClose;
+    CloseList toClose(*this);
     {
         std::lock_guard lock(m_mutex);
         slot->inUse = false;

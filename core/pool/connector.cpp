@@ -47,4 +47,9 @@ Connector::Recycled PgConnector::recycle(PgConnection &conn)
     return Recycled::AsIs;
 }
 
+void PgConnector::close(std::unique_ptr<PgConnection> conn)
+{
+    conn.reset(); // PQfinish: tells the server and frees the connection
+}
+
 } // namespace melodee

@@ -31,6 +31,8 @@ public:
     virtual bool isIdleBroken(PgConnection &conn) = 0;
     // Makes a returned connection fit for the next caller, or says it must be closed.
     virtual Recycled recycle(PgConnection &conn) = 0;
+    // Closes a connection the pool retired.
+    virtual void close(std::unique_ptr<PgConnection> conn) = 0;
 };
 
 // The Connector of a real PostgreSQL server, through libpq (PgConnection).
@@ -43,6 +45,7 @@ public:
     bool isBroken(const PgConnection &conn) override;
     bool isIdleBroken(PgConnection &conn) override;
     Recycled recycle(PgConnection &conn) override;
+    void close(std::unique_ptr<PgConnection> conn) override;
 
 private:
     DatabaseConfig m_database;
