@@ -401,6 +401,8 @@ void ConnectionPool::giveBack(PoolSlot *slot)
         slot->inUse = false;
         const auto t = now();
         bool retire = true;
+        if (recycled == Connector::Recycled::Reset)
+            ++m_counts.sessionResets;
         if (recycled == Connector::Recycled::Broken)
             ++m_counts.brokenClosed;
         else if (m_closed)

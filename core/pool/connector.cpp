@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/sessionchanges.h"
 
 #include <libpq-fe.h>
 
@@ -44,7 +45,19 @@ Connector::Recycled PgConnector::recycle(PgConnection &conn)
     } else if (ts != PQTRANS_IDLE) {
         return Recycled::Broken;
     }
-    return Recycled::AsIs;
+    // Session state (settings, LISTEN, advisory locks, temporary tables) would reach the next
+    // caller. PgConnection notes which statements may have left some, so a lease that only ran
+    // plain statements, the usual case, costs no round trip here.
+    const int changes = conn.sessionChanges();
+    if (changes == 0)
+        return Recycled::AsIs;
+    try {
+        conn.exec(sessionResetSql(changes), {QStringLiteral("reset session state"), QString()});
+    } catch (const DbError &) {
+        return Recycled::Broken;
+    }
+    conn.clearSessionChanges();
+    return Recycled::Reset;
 }
 
 void PgConnector::close(std::unique_ptr<PgConnection> conn)

@@ -18,6 +18,7 @@ class Connector
 public:
     enum class Recycled {
         AsIs,   // fit for the next caller as it was returned
+        Reset,  // fit after resetting what the lease changed in the session
         Broken, // to be closed
     };
 

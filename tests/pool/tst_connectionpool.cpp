@@ -30,6 +30,7 @@ struct FakeServer
     std::map<const PgConnection *, int> ids;       // open connections, numbered from 1
     std::set<const PgConnection *> broken;         // known broken (a connection-class error)
     std::set<const PgConnection *> closedByServer; // found only by looking at the socket
+    std::set<const PgConnection *> dirty;          // session state to reset on return
     int opened = 0;
     int refuseOpens = 0;    // the next n opens fail
     bool holdOpens = false; // opens block until released
@@ -103,7 +104,10 @@ public:
     }
     Recycled recycle(PgConnection &conn) override
     {
-        return isBroken(conn) ? Recycled::Broken : Recycled::AsIs;
+        std::lock_guard lock(m_server->mutex);
+        if (m_server->broken.count(&conn))
+            return Recycled::Broken;
+        return m_server->dirty.erase(&conn) ? Recycled::Reset : Recycled::AsIs;
     }
     void close(std::unique_ptr<PgConnection> conn) override
     {
@@ -985,6 +989,23 @@ private slots:
         QCOMPARE(json.value(QLatin1String("wait_count")).toInt(), 1);
         QCOMPARE(json.value(QLatin1String("max_idle_closed")).toInt(), 1);
         QCOMPARE(json.value(QLatin1String("total_acquires")).toInt(), 3);
+    }
+
+    // A connection whose session the Connector reset goes back to the pool, counted.
+    void aResetSessionIsCountedAndKept()
+    {
+        Fixture f(limits(1, 1));
+        {
+            PooledConnection lease = f.pool.acquire();
+            std::lock_guard lock(f.server->mutex);
+            f.server->dirty.insert(lease.get());
+        }
+        f.pool.acquire().release();
+        const PoolStats s = f.pool.stats();
+        QCOMPARE(s.sessionResets, 1);
+        QCOMPARE(s.idle, 1);
+        QCOMPARE(s.opened, 1);
+        QCOMPARE(s.toJson().value(QLatin1String("session_resets")).toInt(), 1);
     }
 
     void stressKeepsCountsConsistent()

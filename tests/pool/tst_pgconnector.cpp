@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QSqlQuery>
 #include <QTest>
 #include <QUuid>
 
@@ -692,6 +693,137 @@ private slots:
         PooledConnection lease = pool.acquire();
         QCOMPARE(lease->exec("SELECT to_regclass('pg_temp.t_abandoned') IS NULL").text(0, 0),
                  QStringLiteral("t"));
+    }
+
+    // What one lease changes in the session must not reach the next one on the same connection.
+    void sessionStateDoesNotLeakToTheNextLease_data()
+    {
+        QTest::addColumn<QByteArrayList>("changes");
+        QTest::addColumn<QByteArray>("probe");
+        QTest::addColumn<QString>("clean");
+        QTest::newRow("SET") << QByteArrayList{"SET statement_timeout = '1234ms'"}
+                             << QByteArray("SHOW statement_timeout") << QStringLiteral("0");
+        QTest::newRow("SET search_path")
+            << QByteArrayList{"SET search_path = pg_catalog"} << QByteArray("SHOW search_path")
+            << QStringLiteral("\"$user\", public");
+        QTest::newRow("set_config()")
+            << QByteArrayList{"SELECT set_config('work_mem', '7MB', false)"}
+            << QByteArray("SHOW work_mem") << QStringLiteral("4MB");
+        QTest::newRow("SET ROLE") << QByteArrayList{"SET ROLE tst_pool_session_role"}
+                                  << QByteArray("SELECT current_user")
+                                  << QStringLiteral("postgres");
+        QTest::newRow("SET SESSION AUTHORIZATION")
+            << QByteArrayList{"SET SESSION AUTHORIZATION tst_pool_session_role"}
+            << QByteArray("SELECT session_user") << QStringLiteral("postgres");
+        QTest::newRow("LISTEN") << QByteArrayList{"LISTEN tst_pool_channel"}
+                                << QByteArray("SELECT count(*) FROM pg_listening_channels()")
+                                << QStringLiteral("0");
+        QTest::newRow("advisory lock")
+            << QByteArrayList{"SELECT pg_advisory_lock(424242)"}
+            << QByteArray("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = "
+                          "pg_backend_pid()")
+            << QStringLiteral("0");
+        QTest::newRow("shared advisory lock")
+            << QByteArrayList{"select PG_TRY_ADVISORY_LOCK_SHARED(7, 8)"}
+            << QByteArray("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = "
+                          "pg_backend_pid()")
+            << QStringLiteral("0");
+        QTest::newRow("temp table")
+            << QByteArrayList{"CREATE TEMP TABLE t_leak (x int)"}
+            << QByteArray("SELECT to_regclass('pg_temp.t_leak') IS NULL") << QStringLiteral("t");
+        QTest::newRow("SELECT INTO TEMP")
+            << QByteArrayList{"SELECT 1 AS x INTO TEMPORARY t_leak_into"}
+            << QByteArray("SELECT to_regclass('pg_temp.t_leak_into') IS NULL")
+            << QStringLiteral("t");
+        QTest::newRow("DO block")
+            << QByteArrayList{"DO $$BEGIN PERFORM set_config('work_mem', '8MB', false); END$$"}
+            << QByteArray("SHOW work_mem") << QStringLiteral("4MB");
+        QTest::newRow("cursor WITH HOLD")
+            << QByteArrayList{"DECLARE tst_cursor CURSOR WITH HOLD FOR SELECT 1"}
+            << QByteArray("SELECT count(*) FROM pg_cursors") << QStringLiteral("0");
+        QTest::newRow("a RESET that was rolled back")
+            << QByteArrayList{"SET work_mem = '9MB'", "BEGIN", "RESET work_mem", "ROLLBACK"}
+            << QByteArray("SHOW work_mem") << QStringLiteral("4MB");
+        QTest::newRow("behind a comment and another statement")
+            << QByteArrayList{"/* a /* nested */ comment */ SELECT 1; SET work_mem = '9MB'"}
+            << QByteArray("SHOW work_mem") << QStringLiteral("4MB");
+    }
+    void sessionStateDoesNotLeakToTheNextLease()
+    {
+        QFETCH(QByteArrayList, changes);
+        QFETCH(QByteArray, probe);
+        QFETCH(QString, clean);
+        TestEnv::psql(QStringLiteral("DO $$BEGIN CREATE ROLE tst_pool_session_role; EXCEPTION WHEN "
+                                     "duplicate_object THEN NULL; END$$"));
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        int pid = 0;
+        {
+            PooledConnection lease = pool.acquire();
+            pid = lease->backendPid();
+            QCOMPARE(lease->exec(probe).text(0, 0), clean);
+            for (const QByteArray &sql : changes)
+                lease->exec(sql);
+            QVERIFY(lease->exec(probe).text(0, 0) != clean); // the change took effect
+        }
+        PooledConnection next = pool.acquire();
+        QCOMPARE(next->backendPid(), pid); // the same connection, reused
+        QCOMPARE(next->exec(probe).text(0, 0), clean);
+    }
+
+    // The same through the statement cache, through QSqlQuery, and on the way to a waiter.
+    void sessionStateIsResetWhateverThePath()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        {
+            PooledConnection lease = pool.acquire();
+            lease->execCached("SELECT set_config($1, $2, false)",
+                              {QByteArray("work_mem"), QByteArray("6MB")});
+        }
+        QCOMPARE(pool.query("SHOW work_mem").text(0, 0), QStringLiteral("4MB"));
+        {
+            PooledConnection lease = pool.acquire();
+            QSqlQuery q(lease.sqlDatabase());
+            QVERIFY(q.exec(QStringLiteral("SET work_mem = '5MB'")));
+        }
+        QCOMPARE(pool.query("SHOW work_mem").text(0, 0), QStringLiteral("4MB"));
+        PooledConnection held = pool.acquire();
+        held->exec("SET work_mem = '3MB'");
+        QString seen;
+        std::thread waiter([&] { seen = pool.acquire(20s)->exec("SHOW work_mem").text(0, 0); });
+        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
+        held.release(); // handed straight to the waiter
+        waiter.join();
+        QCOMPARE(seen, QStringLiteral("4MB"));
+    }
+
+    // Leases that run plain statements return their connection without a round trip.
+    void plainLeasesCostNoReset()
+    {
+        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        for (int i = 0; i < 20; ++i) {
+            pool.query("SELECT 1");
+            PooledConnection lease = pool.acquire();
+            lease->exec("SELECT count(*) FROM pg_class WHERE relname = 'attempt_template'");
+            lease->execCached("SELECT $1::int", {QByteArray::number(i)});
+            lease->exec("BEGIN");
+            lease->exec("COMMIT");
+        }
+        {
+            // A setting for one statement, put back by the same lease.
+            PooledConnection lease = pool.acquire();
+            lease->exec("SET plan_cache_mode = force_generic_plan");
+            lease->execCached("SELECT 2", {});
+            lease->exec("RESET plan_cache_mode");
+            lease->exec("SET LOCAL work_mem = '5MB'"); // lasts for its transaction only
+        }
+        QCOMPARE(pool.stats().sessionResets, 0);
+        PooledConnection lease = pool.acquire();
+        lease->exec("SET work_mem = '5MB'");
+        lease.release();
+        QCOMPARE(pool.stats().sessionResets, 1);
+        pool.query("SELECT 1"); // clean again: no second reset
+        QCOMPARE(pool.stats().sessionResets, 1);
+        QCOMPARE(pool.stats().brokenClosed, 0);
     }
 
     void runReturnsAFuture()
