@@ -1,5 +1,7 @@
-// Housekeeper without a pool: its interval, the idle and lifetime sweep, leak reports and its
-// thread.
+// Housekeeper alone (its interval, the idle and lifetime sweep, leak reports, its thread), then
+// inside a ConnectionPool over the fake Connector.
+#include "fakeconnector.h"
+
 #include <pool/housekeeper.h>
 #include <pool/poolslot.h>
 
@@ -8,12 +10,13 @@
 #include <atomic>
 
 using namespace melodee;
+using namespace melodee::test;
 using namespace std::chrono_literals;
 using Clock = Housekeeper::Clock;
 
 namespace {
 
-std::unique_ptr<PoolSlot> slot(Clock::time_point created, Clock::time_point returned)
+std::unique_ptr<PoolSlot> makeSlot(Clock::time_point created, Clock::time_point returned)
 {
     auto s = std::make_unique<PoolSlot>();
     s->conn = std::make_unique<PgConnection>(nullptr);
@@ -80,10 +83,10 @@ private slots:
         limits.maxIdleTime = 5min;
         keeper.setLimits(limits);
         const auto now = Clock::now();
-        auto fresh = slot(now - 1min, now - 10s);
-        auto idleTooLong = slot(now - 10min, now - 6min);
-        auto tooOld = slot(now - 31min, now - 1min);
-        auto alsoFresh = slot(now - 2min, now - 4min);
+        auto fresh = makeSlot(now - 1min, now - 10s);
+        auto idleTooLong = makeSlot(now - 10min, now - 6min);
+        auto tooOld = makeSlot(now - 31min, now - 1min);
+        auto alsoFresh = makeSlot(now - 2min, now - 4min);
         std::vector<PoolSlot *> idle{fresh.get(), idleTooLong.get(), tooOld.get(), alsoFresh.get()};
         QList<QPair<PoolSlot *, Housekeeper::Expiry>> retired;
         keeper.sweepIdle(idle, now, [&](PoolSlot *s, Housekeeper::Expiry why) {
@@ -106,9 +109,9 @@ private slots:
         keeper.setLimits(limits);
         const auto now = Clock::now();
         std::vector<std::unique_ptr<PoolSlot>> open;
-        open.push_back(slot(now - 1h, now - 1h));
-        open.push_back(slot(now - 1h, now - 1h));
-        open.push_back(slot(now - 1h, now - 1h));
+        open.push_back(makeSlot(now - 1h, now - 1h));
+        open.push_back(makeSlot(now - 1h, now - 1h));
+        open.push_back(makeSlot(now - 1h, now - 1h));
         open[0]->inUse = true;
         open[0]->acquiredAt = now - 11min;
         open[1]->inUse = true;
@@ -134,6 +137,127 @@ private slots:
         keeper.stop();
         const int stopped = sweeps.load();
         QCOMPARE(sweeps.load(), stopped);
+    }
+
+    // --- inside the pool ---
+
+    void lifetimeClosesWithInjectedClock()
+    {
+        DatabaseConfig c = limits(2, 2);
+        c.connMaxLifetime = 30min;
+        ManualClock clock;
+        Fixture f(c);
+        f.pool.setClock(clock.clock());
+
+        // Expired while idle: closed before reuse.
+        int id = f.id(f.pool.acquire());
+        clock.advance(31min);
+        QVERIFY(f.id(f.pool.acquire()) != id);
+        QCOMPARE(f.pool.stats().maxLifetimeClosed, 1);
+
+        // Expired while in use: never interrupted, closed on return.
+        {
+            PooledConnection lease = f.pool.acquire();
+            id = f.id(lease);
+            clock.advance(31min);
+            QCOMPARE(f.id(lease), id);
+        }
+        QCOMPARE(f.pool.stats().maxLifetimeClosed, 2);
+        QCOMPARE(f.pool.stats().idle, 0);
+
+        // Expired while idle: closed by the housekeeper.
+        f.pool.acquire().release();
+        QCOMPARE(f.pool.stats().idle, 1);
+        clock.advance(31min);
+        f.pool.runMaintenance();
+        QCOMPARE(f.pool.stats().maxLifetimeClosed, 3);
+        QCOMPARE(f.pool.stats().openConnections, 0);
+        QCOMPARE(f.server->openCount(), 0);
+    }
+
+    void lifetimeJitterRetiresEarlier()
+    {
+        DatabaseConfig c = limits(1, 1);
+        c.connMaxLifetime = 10min;
+        c.connMaxLifetimeJitter = 10min; // up to the whole lifetime earlier
+        ManualClock clock;
+        Fixture f(c);
+        f.pool.setClock(clock.clock());
+        f.pool.acquire().release();
+        // Never later than the lifetime.
+        clock.advance(10min);
+        f.pool.runMaintenance();
+        QCOMPARE(f.pool.stats().maxLifetimeClosed, 1);
+    }
+
+    void idleTimeClosesWithInjectedClock()
+    {
+        DatabaseConfig c = limits(3, 3);
+        c.connMaxIdleTime = 5min;
+        ManualClock clock;
+        Fixture f(c);
+        f.pool.setClock(clock.clock());
+        PooledConnection a = f.pool.acquire();
+        PooledConnection b = f.pool.acquire();
+        const int idB = f.id(b);
+        a.release();
+        clock.advance(4min);
+        b.release();
+        clock.advance(2min); // a idle 6 min, b idle 2 min
+        f.pool.runMaintenance();
+        PoolStats s = f.pool.stats();
+        QCOMPARE(s.maxIdleTimeClosed, 1);
+        QCOMPARE(s.idle, 1);
+        QCOMPARE(f.id(f.pool.acquire()), idB);
+        clock.advance(10min);
+        f.pool.runMaintenance();
+        s = f.pool.stats();
+        QCOMPARE(s.maxIdleTimeClosed, 2);
+        QCOMPARE(s.openConnections, 0);
+    }
+
+    void housekeeperRunsOnItsOwn()
+    {
+        DatabaseConfig c = limits(2, 2);
+        c.connMaxIdleTime = 1s; // Go's cleaner interval floor
+        Fixture f(c);
+        f.pool.acquire().release();
+        QTRY_COMPARE_WITH_TIMEOUT(f.pool.stats().maxIdleTimeClosed, 1, 10000);
+        QCOMPARE(f.pool.stats().openConnections, 0);
+    }
+
+    void aNewLimitWakesTheHousekeeper()
+    {
+        Fixture f(limits(2, 2)); // no limits: the housekeeper sleeps until one is set
+        f.pool.acquire().release();
+        f.pool.setConnMaxIdleTime(1ms); // floored at 1 s, and swept without a call from the test
+        QTRY_COMPARE_WITH_TIMEOUT(f.pool.stats().maxIdleTimeClosed, 1, 10000);
+    }
+
+    void leakIsDetectedOnceWithItsOrigin()
+    {
+        DatabaseConfig c = limits(2, 2);
+        c.leakDetectionThreshold = 10min;
+        ManualClock clock;
+        Fixture f(c);
+        f.pool.setClock(clock.clock());
+        static QStringList messages;
+        messages.clear();
+        const auto previous = qInstallMessageHandler(
+            [](QtMsgType, const QMessageLogContext &, const QString &m) { messages << m; });
+        PooledConnection lease = f.pool.acquire();
+        f.pool.runMaintenance();
+        QCOMPARE(f.pool.stats().leaked, 0);
+        clock.advance(11min);
+        f.pool.runMaintenance();
+        f.pool.runMaintenance();
+        qInstallMessageHandler(previous);
+        QCOMPARE(f.pool.stats().leaked, 1);
+        QCOMPARE(messages.size(), 1);
+        QVERIFY2(messages.first().contains(QLatin1String("tst_housekeeper.cpp")),
+                 qPrintable(messages.first()));
+        QVERIFY2(messages.first().contains(QLatin1String("leakIsDetectedOnceWithItsOrigin")),
+                 qPrintable(messages.first()));
     }
 };
 
