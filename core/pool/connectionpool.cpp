@@ -62,29 +62,6 @@ struct ConnectionPool::Handoff
     bool ready = false;
 };
 
-ConnectionPool::CloseList::CloseList(const ConnectionPool &pool)
-    : m_pool(pool)
-{}
-
-ConnectionPool::CloseList::~CloseList()
-{
-    clear();
-}
-
-void ConnectionPool::CloseList::push_back(std::unique_ptr<PoolSlot> slot)
-{
-    if (!m_connector)
-        m_connector = m_pool.m_connector;
-    m_slots.push_back(std::move(slot));
-}
-
-void ConnectionPool::CloseList::clear()
-{
-    for (const auto &slot : m_slots)
-        m_connector->close(std::move(slot->conn));
-    m_slots.clear();
-}
-
 namespace detail {
 
 bool poolShouldRetry(const DbError &error, bool broken, const RetryPolicy &policy)
@@ -127,7 +104,7 @@ ConnectionPool::ConnectionPool(const DatabaseConfig &database,
 ConnectionPool::~ConnectionPool()
 {
     {
-        CloseList toClose(*this);
+        CloseList toClose;
         std::unique_lock lock(m_mutex);
         m_closed = true;
         for (PoolSlot *s : m_idle)
@@ -200,7 +177,7 @@ PooledConnection ConnectionPool::acquireImpl(Request &request)
 {
     t_lastReturned.looping
         = t_lastReturned.pool == this && request.start - t_lastReturned.at < kLoopGap;
-    CloseList toClose(*this); // declared before the lock: closes after it is released
+    CloseList toClose; // declared before the lock: closes after it is released
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (m_closed)
@@ -320,6 +297,7 @@ PoolSlot *ConnectionPool::openNew(std::unique_lock<std::mutex> &lock, CloseList 
     lock.unlock();
     toClose.clear();
     auto slot = std::make_unique<PoolSlot>();
+    slot->connector = m_connector;
     try {
         slot->conn = m_connector->open();
     } catch (const DbError &) {
@@ -395,7 +373,7 @@ void ConnectionPool::giveBack(PoolSlot *slot)
     const bool looping = t_lastReturned.pool == this && t_lastReturned.looping;
     WaitQueue::Waiter *handoff = nullptr;
     WaitQueue::WakeList wake;
-    CloseList toClose(*this);
+    CloseList toClose;
     {
         std::lock_guard lock(m_mutex);
         slot->inUse = false;
@@ -413,7 +391,8 @@ void ConnectionPool::giveBack(PoolSlot *slot)
             ++m_counts.maxLifetimeClosed;
         else if (m_maxOpen > 0 && m_numOpen > m_maxOpen)
             ; // max open was lowered: Go closes it without counting
-        else if (m_waiters.handOffNow(looping, int(m_idle.size()) >= maxIdleLocked())) {
+        else if (!m_waiters.empty()
+                 && m_waiters.handOffNow(looping, int(m_idle.size()) >= maxIdleLocked())) {
             handoff = m_waiters.pop();
             giveToWaiterLocked(handoff, slot, t);
             retire = false;

@@ -144,25 +144,8 @@ private:
     struct Request;
     struct Handoff;
     // Connections retired under the mutex. Declared before the lock is taken, so they are closed
-    // (Connector::close()) once it is released: closing writes to the socket. It keeps the
-    // Connector alive itself, because a lease returned while the pool shuts down lets the pool's
-    // destructor finish before the connection is closed.
-    class CloseList
-    {
-    public:
-        explicit CloseList(const ConnectionPool &pool);
-        ~CloseList();
-        CloseList(const CloseList &) = delete;
-        CloseList &operator=(const CloseList &) = delete;
-        void push_back(std::unique_ptr<PoolSlot> slot);
-        void clear();
-        int size() const { return int(m_slots.size()); }
-
-    private:
-        const ConnectionPool &m_pool;
-        std::shared_ptr<Connector> m_connector; // set with the first connection
-        std::vector<std::unique_ptr<PoolSlot>> m_slots;
-    };
+    // once it is released: closing writes to the socket.
+    using CloseList = std::vector<std::unique_ptr<PoolSlot>>;
 
     PooledConnection acquireImpl(Request &request);
     PoolSlot *takeIdleLocked(Clock::time_point t, CloseList &toClose);

@@ -35,7 +35,7 @@ void ConnectionPool::shrinkIdleLocked(CloseList &toClose)
 
 void ConnectionPool::setMaxOpenConns(int n)
 {
-    CloseList toClose(*this);
+    CloseList toClose;
     WaitQueue::WakeList wake;
     {
         std::lock_guard lock(m_mutex);
@@ -51,7 +51,7 @@ void ConnectionPool::setMaxOpenConns(int n)
 
 void ConnectionPool::setMaxIdleConns(int n)
 {
-    CloseList toClose(*this);
+    CloseList toClose;
     std::lock_guard lock(m_mutex);
     m_maxIdle = std::max(n, 0);
     if (m_maxOpen > 0 && m_maxIdle > m_maxOpen)
@@ -101,7 +101,7 @@ int ConnectionPool::maxIdleConns() const
 
 void ConnectionPool::reset()
 {
-    CloseList toClose(*this);
+    CloseList toClose;
     WaitQueue::WakeList wake;
     {
         std::lock_guard lock(m_mutex);
@@ -134,7 +134,7 @@ void ConnectionPool::prewarm(int n)
 
 void ConnectionPool::runMaintenance()
 {
-    CloseList toClose(*this);
+    CloseList toClose;
     WaitQueue::WakeList wake;
     {
         std::lock_guard lock(m_mutex);

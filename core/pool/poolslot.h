@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connector.h"
 #include "db/pgconnection.h"
 #include "pooledsqldriver.h"
 #include "sourcesite.h"
@@ -19,6 +20,19 @@ struct PoolSlot
 {
     using Clock = std::chrono::steady_clock;
 
+    PoolSlot() = default;
+    PoolSlot(const PoolSlot &) = delete;
+    PoolSlot &operator=(const PoolSlot &) = delete;
+    // Closes the connection through the connector that opened it. The slot keeps that connector
+    // alive: a lease returned while the pool shuts down lets the pool's destructor finish before
+    // the connection is closed.
+    ~PoolSlot()
+    {
+        if (connector && conn)
+            connector->close(std::move(conn));
+    }
+
+    std::shared_ptr<Connector> connector;
     std::unique_ptr<PgConnection> conn;
     Clock::time_point createdAt;
     Clock::time_point returnedAt;
