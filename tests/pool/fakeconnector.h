@@ -55,11 +55,23 @@ struct FakeServer
         holdOpens = false;
         changed.notify_all();
     }
+    int dialling()
+    {
+        std::lock_guard lock(mutex);
+        return opensInProgress;
+    }
     int openCount()
     {
         std::lock_guard lock(mutex);
         return int(ids.size());
     }
+};
+
+// Lets held opens go on when it goes out of scope.
+struct OpensReleased
+{
+    FakeServer &server;
+    ~OpensReleased() { server.releaseOpens(); }
 };
 
 // Connections are PgConnection objects without a libpq handle, told apart by address.
