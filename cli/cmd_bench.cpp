@@ -47,7 +47,8 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     parser.setApplicationDescription(
         QStringLiteral("bench pool: N threads loop { acquire; run the query; release } against the "
                        "configured server for the given time, then print ops/s, p50/p99 latency "
-                       "and the pool's final statistics."));
+                       "and the pool's final statistics. The query runs with the read retry "
+                       "policy unless --write is given."));
     parser.addPositionalArgument(QStringLiteral("target"), QStringLiteral("What to bench: pool"));
     const QCommandLineOption workersOpt(QStringLiteral("workers"),
                                         QStringLiteral("Concurrent threads (default 16)."),
@@ -66,7 +67,12 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
                                                      "(default SELECT 1)."),
                                       QStringLiteral("sql"),
                                       QStringLiteral("SELECT 1"));
-    parser.addOptions({workersOpt, maxOpenOpt, secondsOpt, queryOpt});
+    const QCommandLineOption writeOpt(
+        QStringLiteral("write"),
+        QStringLiteral("The query writes: never run it again once it may have executed (the "
+                       "write retry policy). By default it is a read, run again on a fresh "
+                       "connection when its connection broke."));
+    parser.addOptions({workersOpt, maxOpenOpt, secondsOpt, queryOpt, writeOpt});
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("bench"), &code))
         return code;
@@ -93,6 +99,9 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     if (query.trimmed().isEmpty())
         return ctx.fail(QStringLiteral("--query must not be empty"), ExitUsage);
 
+    const bool write = parser.isSet(writeOpt);
+    const RetryPolicy policy = write ? RetryPolicy::write() : RetryPolicy::read();
+
     AppConfig config = ctx.config();
     config.database.maxOpenConns = maxOpen;
     config.database.maxIdleConns = maxOpen;
@@ -100,13 +109,14 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     ConnectionPool pool(config.database, config.session);
     try {
         pool.prewarm(maxOpen);
-        pool.query(query); // fails fast on a bad statement before the threads start
+        // Fails fast on a bad statement before the threads start.
+        pool.withConnection([&](PgConnection &c) { return c.execCached(query, {}); }, policy);
     } catch (const DbError &e) {
         return ctx.fail(e.toString(), ExitFailure);
     }
     const qint64 rssWarm = rssKb();
 
-    const PoolBenchmarkResult run = runPoolBenchmark(pool, workers, seconds, query);
+    const PoolBenchmarkResult run = runPoolBenchmark(pool, workers, seconds, query, {}, policy);
     const qint64 ops = run.ops;
     const qint64 errors = run.errors;
     const double took = run.seconds;
@@ -122,6 +132,8 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
                       {QStringLiteral("max_open"), maxOpen},
                       {QStringLiteral("seconds"), took},
                       {QStringLiteral("query"), QString::fromUtf8(query)},
+                      {QStringLiteral("retry_policy"),
+                       write ? QStringLiteral("write") : QStringLiteral("read")},
                       {QStringLiteral("ops"), double(ops)},
                       {QStringLiteral("errors"), double(errors)},
                       {QStringLiteral("ops_per_sec"), opsPerSec},
@@ -136,7 +148,8 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
         ctx.printJson(o);
     } else {
         ctx.out() << "workers: " << workers << ", max_open: " << maxOpen
-                  << ", seconds: " << QString::number(took, 'f', 2) << '\n'
+                  << ", seconds: " << QString::number(took, 'f', 2)
+                  << ", retry policy: " << (write ? "write" : "read") << '\n'
                   << "ops: " << ops << " (" << errors << " errors)\n"
                   << "ops/s: " << QString::number(opsPerSec, 'f', 0) << '\n'
                   << "latency p50: " << QString::number(p50, 'f', 1)

@@ -2,6 +2,7 @@
 
 #include "connectparams.h"
 #include "dberror.h"
+#include "sessionchanges.h"
 #include "util/redactor.h"
 
 #include <libpq-fe.h>
@@ -121,14 +122,44 @@ PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
     return last;
 }
 
+QByteArray PgConnection::noteSessionChanges(const QByteArray &sql)
+{
+    const int changes = sessionChangesOf(sql);
+    if (changes == SessionSettings) {
+        // SET x ... RESET x in one lease (a statement run with a setting of its own) leaves
+        // nothing to reset.
+        if (const auto setting = sessionSettingOf(sql)) {
+            if (setting->kind == SessionSetting::Set && !m_sessionSettings.contains(setting->name))
+                m_sessionSettings << setting->name;
+            return setting->kind == SessionSetting::Reset ? setting->name : QByteArray();
+        }
+    }
+    m_sessionChanges |= changes;
+    return QByteArray();
+}
+
+void PgConnection::forgetSessionSetting(const QByteArray &name)
+{
+    // Only a RESET that committed: one inside a transaction block is undone by a rollback.
+    if (name.isEmpty() || PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        return;
+    if (name == "all")
+        m_sessionSettings.clear();
+    else
+        m_sessionSettings.removeAll(name);
+}
+
 PgResult PgConnection::exec(const QByteArray &sql, const OpContext &ctx)
 {
+    const QByteArray reset = noteSessionChanges(sql);
     m_running.store(true, std::memory_order_release);
     if (!PQsendQuery(m_conn, sql.constData())) {
         m_running.store(false, std::memory_order_release);
         failSend(ctx);
     }
-    return finish(ctx, QByteArray());
+    PgResult r = finish(ctx, QByteArray());
+    forgetSessionSetting(reset);
+    return r;
 }
 
 PgResult PgConnection::exec(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
@@ -149,13 +180,16 @@ PgResult PgConnection::execRaw(const QByteArray &sql,
                                int resultFormat,
                                const OpContext &ctx)
 {
+    const QByteArray reset = noteSessionChanges(sql);
     m_running.store(true, std::memory_order_release);
     if (!PQsendQueryParams(
             m_conn, sql.constData(), nParams, types, values, lengths, formats, resultFormat)) {
         m_running.store(false, std::memory_order_release);
         failSend(ctx);
     }
-    return finish(ctx, QByteArray());
+    PgResult r = finish(ctx, QByteArray());
+    forgetSessionSetting(reset);
+    return r;
 }
 
 PgResult
@@ -179,16 +213,12 @@ PgConnection::execCached(const QByteArray &sql, const PgParams &params, const Op
             failSend(ctx);
         }
         finish(ctx, QByteArray());
-        it = m_prepared.insert(sql, name);
+        it = m_prepared.insert(sql, {name, sessionChangesOf(sql)});
     }
+    m_sessionChanges |= it->sessionChanges;
     m_running.store(true, std::memory_order_release);
-    if (!PQsendQueryPrepared(m_conn,
-                             it.value().constData(),
-                             int(params.size()),
-                             values.data(),
-                             nullptr,
-                             nullptr,
-                             0)) {
+    if (!PQsendQueryPrepared(
+            m_conn, it->name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0)) {
         m_running.store(false, std::memory_order_release);
         failSend(ctx);
     }

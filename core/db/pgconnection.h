@@ -2,8 +2,10 @@
 
 #include "config/appconfig.h"
 #include "pgresult.h"
+#include "sessionchanges.h"
 
 #include <QByteArray>
+#include <QByteArrayList>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -80,8 +82,24 @@ public:
 
     std::chrono::steady_clock::time_point createdAt() const { return m_createdAt; }
 
+    // What the statements sent since the last clearSessionChanges() may have left in the session
+    // (SessionChange bits, sessionchanges.h), so a pool can reset only a connection that needs
+    // it. The statement cache remembers each statement's bits.
+    int sessionChanges() const
+    {
+        return m_sessionChanges | (m_sessionSettings.isEmpty() ? 0 : int(SessionSettings));
+    }
+    void clearSessionChanges()
+    {
+        m_sessionChanges = 0;
+        m_sessionSettings.clear();
+    }
+
 private:
     PgResult finish(const OpContext &ctx, const QByteArray &sql);
+    // Notes what sql may leave in the session; returns the setting it RESETs, if any.
+    QByteArray noteSessionChanges(const QByteArray &sql);
+    void forgetSessionSetting(const QByteArray &name);
     [[noreturn]] void failSend(const OpContext &ctx);
 
     PGconn *m_conn = nullptr;
@@ -92,7 +110,14 @@ private:
     std::atomic<bool> m_cancelRequested{false};
     bool m_broken = false; // a connection-class error was seen
     bool m_usePrepared = true;
-    QHash<QByteArray, QByteArray> m_prepared; // sql -> statement name
+    int m_sessionChanges = 0;
+    QByteArrayList m_sessionSettings; // SET for the session and not RESET since
+    struct Prepared
+    {
+        QByteArray name;
+        int sessionChanges = 0;
+    };
+    QHash<QByteArray, Prepared> m_prepared; // sql -> statement
     std::chrono::steady_clock::time_point m_createdAt;
 };
 

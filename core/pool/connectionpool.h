@@ -4,7 +4,11 @@
 #include "config/appconfig.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "housekeeper.h"
+#include "pooledconnection.h"
 #include "poolstats.h"
+#include "sourcesite.h"
+#include "waitqueue.h"
 
 #include <QFuture>
 #include <QList>
@@ -22,43 +26,10 @@
 #include <type_traits>
 #include <vector>
 
-class QSqlDatabase;
-
 namespace melodee {
 
-class ConnectionPool;
-
-// A leased connection. Move-only; returns the connection to the pool when destroyed (or closes
-// it when it broke). Dereferences to the PgConnection.
-class PooledConnection
-{
-public:
-    PooledConnection() = default;
-    PooledConnection(PooledConnection &&other) noexcept;
-    PooledConnection &operator=(PooledConnection &&other) noexcept;
-    PooledConnection(const PooledConnection &) = delete;
-    PooledConnection &operator=(const PooledConnection &) = delete;
-    ~PooledConnection();
-
-    PgConnection *operator->() const;
-    PgConnection &operator*() const;
-    PgConnection *get() const;
-    explicit operator bool() const;
-    // Returns the connection now instead of at destruction.
-    void release();
-
-    // A QSqlDatabase over this leased connection for QSqlQuery, valid in the calling thread until
-    // the lease is released (PooledSqlDriver; QPSQL's driver cannot adopt a PGconn).
-    QSqlDatabase sqlDatabase();
-    // Forces the connection to be closed instead of reused when the lease ends.
-    void discard();
-
-private:
-    friend class ConnectionPool;
-    struct Slot;
-    ConnectionPool *m_pool = nullptr;
-    Slot *m_slot = nullptr;
-};
+class Connector;
+struct PoolSlot;
 
 // When ConnectionPool::withConnection()/query() may run work again on a fresh connection.
 struct RetryPolicy
@@ -74,29 +45,22 @@ struct RetryPolicy
     static RetryPolicy write() { return {3, false}; }
 };
 
-// Where acquire() was called, for leak reports. Our own std::source_location: clang 14 cannot
-// compile libstdc++ 12's (it lacks __builtin_source_location), and the TSAN build uses clang 14.
-struct SourceSite
-{
-    const char *file = "";
-    int line = 0;
-    const char *function = "";
-    static constexpr SourceSite current(const char *file = __builtin_FILE(),
-                                        int line = __builtin_LINE(),
-                                        const char *function = __builtin_FUNCTION())
-    {
-        return {file, line, function};
-    }
-};
-
 using PoolClock = std::function<std::chrono::steady_clock::time_point()>;
 
+// Leases PgConnections to any thread with Go database/sql's limits and statistics, served FIFO.
+// The parts: a Connector opens and judges connections, the WaitQueue holds the callers waiting
+// for one, the Housekeeper closes what lived or idled too long and reports leaks.
 class ConnectionPool
 {
 public:
     using Clock = std::chrono::steady_clock;
 
     ConnectionPool(const DatabaseConfig &database, const SessionConfig &session);
+    // Over another Connector (tests use a fake one and no server); the limits come from
+    // `database` as above.
+    ConnectionPool(const DatabaseConfig &database,
+                   const SessionConfig &session,
+                   std::unique_ptr<Connector> connector);
     ~ConnectionPool();
     ConnectionPool(const ConnectionPool &) = delete;
     ConnectionPool &operator=(const ConnectionPool &) = delete;
@@ -163,7 +127,7 @@ public:
     void prewarm(int n);
 
     // Tests: replaces the time source for lifetime, idle time and leak detection, and runs the
-    // cleaner's pass now instead of waiting for its timer.
+    // housekeeper's sweep now instead of waiting for its timer.
     void setClock(PoolClock clock);
     // Tests: how long a waiter may be overtaken by callers that return a connection and take it
     // again at once (10 ms).
@@ -175,84 +139,67 @@ public:
 
 private:
     friend class PooledConnection;
-    struct Waiter;
-    // What acquireImpl() may hand out: any connection, or one only after a look at its socket.
+    // What acquire() may hand out: any connection, or one only after a look at its socket.
     enum class Reuse { Any, Checked };
-    struct CloseList;
-    using Slot = PooledConnection::Slot;
+    struct Request;
+    struct Handoff;
+    // Connections retired under the mutex. Declared before the lock is taken, so they are closed
+    // once it is released: closing writes to the socket.
+    using CloseList = std::vector<std::unique_ptr<PoolSlot>>;
 
-    PooledConnection acquireImpl(Clock::time_point deadline,
-                                 std::chrono::milliseconds timeout,
-                                 const std::stop_token *stop,
-                                 Reuse reuse,
-                                 const SourceSite &where);
-    Slot *openSlot();
-    Slot *takeIdleLocked();
-    void giveBack(Slot *slot, bool discard);
-    void enqueueLocked(Waiter *w);
-    void removeLocked(Waiter *w);
-    Waiter *popWaiterLocked();
-    void handOffPermitsLocked(std::vector<Waiter *> &wake);
-    void giveToWaiterLocked(Waiter *w, Slot *slot, Clock::time_point t);
+    PooledConnection acquireImpl(Request &request);
+    PoolSlot *takeIdleLocked(Clock::time_point t, CloseList &toClose);
+    PoolSlot *popIdleLocked();
+    bool reserveOpenLocked();
+    Handoff
+    waitForHandoff(std::unique_lock<std::mutex> &lock, Request &request, CloseList &toClose);
+    PoolSlot *openNew(std::unique_lock<std::mutex> &lock, CloseList &toClose);
+    bool stillAlive(std::unique_lock<std::mutex> &lock,
+                    PoolSlot *slot,
+                    bool handedOver,
+                    CloseList &toClose);
+    PooledConnection lease(std::unique_lock<std::mutex> &lock,
+                           PoolSlot *slot,
+                           const Request &request,
+                           bool handedOver);
+    void giveBack(PoolSlot *slot);
+    bool leaseBroken(PooledConnection &lease);
+
+    void handOffPermitsLocked(WaitQueue::WakeList &wake);
+    void giveToWaiterLocked(WaitQueue::Waiter *w, PoolSlot *slot, Clock::time_point t);
     // Hands idle connections to the queued waiters, oldest first (a returned connection that no
     // one took again within the hand-off window).
-    void handIdleToWaitersLocked(std::vector<Waiter *> &wake, std::vector<Slot *> &toClose);
-    void retireLocked(Slot *slot, std::vector<Slot *> &toClose);
-    bool expiredLocked(const Slot *slot, Clock::time_point now) const;
-    void closeSlots(std::vector<Slot *> &slots);
+    void handIdleToWaitersLocked(WaitQueue::WakeList &wake, CloseList &toClose);
+    void retireLocked(PoolSlot *slot, CloseList &toClose);
+    bool expiredLocked(const PoolSlot *slot, Clock::time_point t) const;
     int maxIdleLocked() const;
-    void shrinkIdleLocked(std::vector<Slot *> &toClose);
-    void cleanerLoop(std::stop_token stop);
-    std::chrono::nanoseconds cleanerIntervalLocked() const;
-    void cleanLocked(Clock::time_point now, std::vector<Slot *> &toClose);
+    void shrinkIdleLocked(CloseList &toClose);
+    void updateLimits(const std::function<void(Housekeeper::Limits &)> &change);
     [[noreturn]] void throwTimeout(std::chrono::milliseconds timeout);
 
     DatabaseConfig m_database;
     SessionConfig m_session;
+    std::shared_ptr<Connector> m_connector;
 
+    // Guards everything below except the atomics; never held across the network.
     mutable std::mutex m_mutex;
-    std::vector<Slot *> m_idle;  // LIFO: back is the most recently returned
-    std::vector<Slot *> m_slots; // every open connection
-    Waiter *m_waitHead = nullptr;
-    Waiter *m_waitTail = nullptr;
-    int m_numOpen = 0;
+    std::vector<std::unique_ptr<PoolSlot>> m_slots; // every open connection (owner)
+    std::vector<PoolSlot *> m_idle;                 // LIFO: back is the most recently returned
+    WaitQueue m_waiters{m_mutex};
+    int m_numOpen = 0; // open and being opened, as Go counts them
     int m_maxOpen = 0;
     int m_maxIdle = 0;
-    Duration m_maxLifetime{0};
-    Duration m_maxIdleTime{0};
-    Duration m_jitter{0};
-    Duration m_leakThreshold{0};
     Duration m_validateAfterIdle{0};
-    Duration m_handoffWindow;
     std::atomic<std::chrono::milliseconds::rep> m_acquireTimeoutMs{30000};
-    quint64 m_generation = 0;
+    unsigned long long m_generation = 0;
     bool m_closed = false;
     std::condition_variable m_drained;
+    PoolStats m_counts; // the counters; stats() adds the live figures
+    PoolClock m_clock;  // empty: steady_clock
 
-    // Counters, guarded by m_mutex.
-    int m_pendingWaiters = 0;
-    qint64 m_waitCount = 0;
-    std::chrono::nanoseconds m_waitDuration{0};
-    qint64 m_maxIdleClosed = 0;
-    qint64 m_maxIdleTimeClosed = 0;
-    qint64 m_maxLifetimeClosed = 0;
-    qint64 m_totalAcquires = 0;
-    qint64 m_timeouts = 0;
-    qint64 m_cancelledWaits = 0;
-    qint64 m_leaked = 0;
-    qint64 m_brokenClosed = 0;
-    qint64 m_resetClosed = 0;
-    qint64 m_opened = 0;
-    qint64 m_openFailures = 0;
     LatencyHistogram m_acquireLatency;
-
-    PoolClock m_clock; // empty: steady_clock
-
     std::atomic<std::chrono::nanoseconds::rep> m_waitDurationAtomic{0};
-    quint64 m_cleanerKick = 0;
-    std::condition_variable_any m_cleanerWake;
-    std::jthread m_cleaner;
-
+    Housekeeper m_housekeeper;
     QThreadPool m_runPool;
 };
 
@@ -273,7 +220,7 @@ auto ConnectionPool::withConnection(Fn &&fn, RetryPolicy policy)
         } catch (const DbError &e) {
             // The error may not say so (a FATAL read as a notice while idle), so look at the
             // socket too; this costs a poll only on the error path.
-            const bool broken = e.connectionBroken() || lease->isBroken() || lease->isIdleBroken();
+            const bool broken = e.connectionBroken() || leaseBroken(lease);
             if (broken)
                 lease.discard();
             if (attempt >= policy.maxAttempts || !detail::poolShouldRetry(e, broken, policy))

@@ -29,7 +29,8 @@ PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
                                      int workers,
                                      double seconds,
                                      const QByteArray &query,
-                                     std::stop_token stop)
+                                     std::stop_token stop,
+                                     RetryPolicy policy)
 {
     std::vector<std::unique_ptr<Worker>> stats;
     for (int i = 0; i < workers; ++i)
@@ -46,8 +47,8 @@ PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
             while (!done.load(std::memory_order_relaxed)) {
                 const auto t0 = std::chrono::steady_clock::now();
                 try {
-                    PooledConnection lease = pool.acquire();
-                    lease->execCached(query, none);
+                    pool.withConnection(
+                        [&](PgConnection &conn) { return conn.execCached(query, none); }, policy);
                 } catch (const DbError &e) {
                     w->errors.fetch_add(1, std::memory_order_relaxed);
                     std::lock_guard lock(errorMutex);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connectionpool.h"
 #include "poolstats.h"
 
 #include <QByteArray>
@@ -8,8 +9,6 @@
 #include <stop_token>
 
 namespace melodee {
-
-class ConnectionPool;
 
 struct PoolBenchmarkResult
 {
@@ -25,10 +24,14 @@ struct PoolBenchmarkResult
 
 // The loop behind `melodee bench pool` and the Dashboard's load test: `workers` threads loop
 // { acquire; run `query`; release } for `seconds` or until `stop` is requested. Blocking.
+// Each iteration runs through ConnectionPool::withConnection() with `policy`, as the product's
+// own statements do: a read whose backend was terminated runs again on a fresh connection
+// instead of counting as an error.
 PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
                                      int workers,
                                      double seconds,
                                      const QByteArray &query,
-                                     std::stop_token stop = {});
+                                     std::stop_token stop = {},
+                                     RetryPolicy policy = RetryPolicy::read());
 
 } // namespace melodee

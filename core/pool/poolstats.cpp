@@ -83,6 +83,7 @@ QJsonObject PoolStats::toJson() const
         {QStringLiteral("reset_closed"), double(resetClosed)},
         {QStringLiteral("opened"), double(opened)},
         {QStringLiteral("open_failures"), double(openFailures)},
+        {QStringLiteral("session_resets"), double(sessionResets)},
         {QStringLiteral("acquire_p50_us"), acquireP50Us},
         {QStringLiteral("acquire_p95_us"), acquireP95Us},
         {QStringLiteral("acquire_p99_us"), acquireP99Us},

@@ -55,6 +55,7 @@ struct PoolStats
     qint64 resetClosed = 0;  // retired by reset()
     qint64 opened = 0;       // connections ever opened
     qint64 openFailures = 0;
+    qint64 sessionResets = 0; // returned connections whose session state was reset
     double acquireP50Us = 0;
     double acquireP95Us = 0;
     double acquireP99Us = 0;

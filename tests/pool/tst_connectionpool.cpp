@@ -1,412 +1,66 @@
-#include "testenv.h"
-
-#include <db/dberror.h>
-#include <pool/connectionpool.h>
+// ConnectionPool's policy without a server: a fake Connector stands in for PostgreSQL (Go's
+// database/sql is tested the same way). Waiting and hand-off are in tst_waitqueue, lifetimes and
+// leaks in tst_housekeeper; the pool against a real server in tst_pgconnector and
+// tst_connectionpool_pg.
+#include "fakeconnector.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QTest>
-#include <QUuid>
 
-#include <atomic>
+#include <algorithm>
 #include <future>
-#include <mutex>
-#include <thread>
 
 using namespace melodee;
 using namespace melodee::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-// A clock the test moves by hand, so lifetime and idle tests need no sleeps.
-struct ManualClock
-{
-    std::shared_ptr<std::atomic<std::chrono::steady_clock::rep>> offset
-        = std::make_shared<std::atomic<std::chrono::steady_clock::rep>>(0);
-    PoolClock clock() const
-    {
-        return [o = offset] {
-            return std::chrono::steady_clock::now()
-                   + std::chrono::steady_clock::duration(o->load());
-        };
-    }
-    void advance(std::chrono::nanoseconds d) { offset->fetch_add(d.count()); }
-};
-
-QString uniqueAppName()
-{
-    return QStringLiteral("tst-pool-") + QUuid::createUuid().toString(QUuid::Id128).left(10);
-}
-
-DatabaseConfig poolConfig(int maxOpen, int maxIdle)
-{
-    DatabaseConfig c = TestEnv::superuser();
-    c.applicationName = uniqueAppName();
-    c.maxOpenConns = maxOpen;
-    c.maxIdleConns = maxIdle;
-    c.connMaxLifetime = 0s;
-    c.connMaxIdleTime = 0s;
-    c.acquireTimeout = 5s;
-    return c;
-}
-
-// A caller that loops acquire / SELECT 1 / release without pause until it is destroyed (also
-// when a QVERIFY returns early, so its thread is always joined).
-class LoopingCaller
-{
-public:
-    explicit LoopingCaller(ConnectionPool &pool)
-        : m_thread([this, &pool] {
-            while (!m_stop.load()) {
-                PooledConnection lease = pool.acquire();
-                lease->execCached("SELECT 1", {});
-                m_loops.fetch_add(1);
-            }
-        })
-    {}
-    ~LoopingCaller()
-    {
-        m_stop = true;
-        m_thread.join();
-    }
-    int loops() const { return m_loops.load(); }
-
-private:
-    std::atomic<bool> m_stop{false};
-    std::atomic<int> m_loops{0};
-    std::thread m_thread; // last: starts once the counters exist
-};
-
-int countBackends(const QString &appName)
-{
-    return TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
-                                        "application_name = '%1'")
-                             .arg(appName))
-        .toInt();
-}
-
-void terminate(int pid)
-{
-    TestEnv::psql(QStringLiteral("SELECT pg_terminate_backend(%1, 5000)").arg(pid));
-}
-
-} // namespace
 
 class tst_ConnectionPool : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
+    // --- Go's limits ---------------------------------------------------------------------------
 
-    void acquireSetsApplicationName()
+    void maxOpenIsCountedBeforeDialling()
     {
-        const DatabaseConfig c = poolConfig(4, 4);
-        ConnectionPool pool(c, SessionConfig());
-        {
-            PooledConnection lease = pool.acquire();
-            QVERIFY(lease);
-            QCOMPARE(lease->exec("SELECT current_setting('application_name')").text(0, 0),
-                     c.applicationName);
-            QCOMPARE(countBackends(c.applicationName), 1);
-            const PoolStats s = pool.stats();
-            QCOMPARE(s.openConnections, 1);
-            QCOMPARE(s.inUse, 1);
-            QCOMPARE(s.idle, 0);
+        Fixture f(limits(3, 3));
+        f.server->holdOpens = true;
+        std::vector<std::unique_ptr<Waiting>> callers;
+        for (int i = 0; i < 6; ++i)
+            callers.push_back(std::make_unique<Waiting>(f.pool, 10s));
+        const OpensReleased release{*f.server}; // also when a check fails
+        // Three dial at once; the other three wait, although nothing is open yet.
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 3);
+        QTRY_COMPARE(f.server->dialling(), 3);
+        QCOMPARE(f.pool.stats().openConnections, 3);
+        f.server->releaseOpens();
+        const auto served = [&callers] {
+            return int(std::count_if(
+                callers.begin(), callers.end(), [](const auto &c) { return c->served(); }));
+        };
+        QTRY_COMPARE(served(), 3);
+        QCOMPARE(f.pool.stats().pendingWaiters, 3);
+        for (auto &c : callers) {
+            if (c->served())
+                c->release(); // returned: the waiters get them
         }
-        const PoolStats s = pool.stats();
-        QCOMPARE(s.inUse, 0);
-        QCOMPARE(s.idle, 1);
-        QCOMPARE(s.totalAcquires, 1);
-        QCOMPARE(s.waitCount, 0); // Go counts only acquires that waited
-        QVERIFY(s.acquireP50Us > 0);
+        QTRY_COMPARE(served(), 6);
+        QCOMPARE(f.server->opened, 3);
+        QCOMPARE(f.pool.stats().waitCount, 3);
     }
 
-    void preparedStatementsFollowSession_data()
+    void unlimitedOpenNeverWaits()
     {
-        QTest::addColumn<bool>("prepare");
-        QTest::newRow("prepare_stmt on") << true;
-        QTest::newRow("prepare_stmt off (PgBouncer)") << false;
-    }
-    void preparedStatementsFollowSession()
-    {
-        QFETCH(bool, prepare);
-        SessionConfig session;
-        session.prepareStmt = prepare;
-        ConnectionPool pool(poolConfig(1, 1), session);
-        pool.query("SELECT 1");
-        pool.query("SELECT 1");
-        PooledConnection lease = pool.acquire();
-        QCOMPARE(lease->usePreparedStatements(), prepare);
-        QCOMPARE(lease->preparedCount(), prepare ? 1 : 0);
-        QCOMPARE(lease->exec("SELECT count(*) FROM pg_prepared_statements").text(0, 0),
-                 prepare ? QStringLiteral("1") : QStringLiteral("0"));
-    }
-
-    void exhaustionTimesOut_data()
-    {
-        QTest::addColumn<int>("maxOpen");
-        QTest::newRow("1") << 1;
-        QTest::newRow("3") << 3;
-    }
-    void exhaustionTimesOut()
-    {
-        QFETCH(int, maxOpen);
-        ConnectionPool pool(poolConfig(maxOpen, maxOpen), SessionConfig());
-        std::vector<PooledConnection> held;
-        for (int i = 0; i < maxOpen; ++i)
-            held.push_back(pool.acquire());
-        QElapsedTimer timer;
-        timer.start();
-        try {
-            pool.acquire(150ms);
-            QFAIL("acquire beyond max open must time out");
-        } catch (const DbError &e) {
-            QVERIFY2(e.message().contains(QLatin1String("within 150 ms")), e.what());
-            QVERIFY2(e.message().contains(QStringLiteral("max_open_conns=%1").arg(maxOpen)),
-                     e.what());
-            QVERIFY(!e.mayHaveExecuted());
-        }
-        QVERIFY(timer.elapsed() >= 140);
-        const PoolStats s = pool.stats();
-        QCOMPARE(s.timeouts, 1);
-        QCOMPARE(s.waitCount, 1);
-        QVERIFY(s.waitDuration >= 140ms);
-        QCOMPARE(s.pendingWaiters, 0);
-        QCOMPARE(s.openConnections, maxOpen);
-    }
-
-    void cancelWaitingAcquire()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        PooledConnection held = pool.acquire();
-        std::stop_source stop;
-        std::atomic<bool> failed{false};
-        QString sqlState;
-        std::thread waiter([&] {
-            try {
-                pool.acquire(30s, stop.get_token());
-            } catch (const DbError &e) {
-                sqlState = e.sqlState();
-                failed = true;
-            }
-        });
-        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
-        QElapsedTimer timer;
-        timer.start();
-        stop.request_stop();
-        waiter.join();
-        QVERIFY(timer.elapsed() < 2000);
-        QVERIFY(failed);
-        QCOMPARE(sqlState, QStringLiteral("57014"));
-        const PoolStats s = pool.stats();
-        QCOMPARE(s.cancelledWaits, 1);
-        QCOMPARE(s.pendingWaiters, 0);
-        // The pool still works for the holder and the next caller.
-        held.release();
-        QVERIFY(pool.acquire(1s));
-    }
-
-    void waitersAreServedFifo()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        PooledConnection held = pool.acquire();
-        std::mutex mutex;
-        QList<int> order;
-        std::vector<std::thread> threads;
-        for (int i = 0; i < 4; ++i) {
-            threads.emplace_back([&, i] {
-                PooledConnection lease = pool.acquire(10s);
-                std::lock_guard lock(mutex);
-                order << i;
-            });
-            // Queue them in a known order.
-            QTRY_COMPARE(pool.stats().pendingWaiters, i + 1);
-        }
-        held.release();
-        for (auto &t : threads)
-            t.join();
-        QCOMPARE(order, (QList<int>{0, 1, 2, 3}));
-        QCOMPARE(pool.stats().waitCount, 4);
-        QCOMPARE(pool.stats().openConnections, 1);
-    }
-
-    // A caller that returns its connection and asks again at once may keep it for a moment
-    // (the hand-off window), but never for good: a waiter must still be served while that
-    // caller loops without pause.
-    void loopingCallerCannotStarveAWaiter()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        bool served = false;
-        QString error;
-        int loopsWhileWaiting = 0;
-        {
-            LoopingCaller hog(pool);
-            QTRY_VERIFY(hog.loops() > 100);
-            try {
-                PooledConnection lease = pool.acquire(5s);
-                served = lease->backendPid() > 0;
-            } catch (const DbError &e) {
-                error = e.toString();
-            }
-            loopsWhileWaiting = hog.loops();
-        }
-        QVERIFY2(served, qPrintable(error));
-        QVERIFY(loopsWhileWaiting > 100);
-        QCOMPARE(pool.stats().timeouts, 0);
-    }
-
-    // The window never outlasts half of a waiter's acquire timeout: a looping caller cannot make
-    // a waiter with a short timeout fail.
-    void aShortAcquireTimeoutShortensTheWindow()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        pool.setHandoffWindow(std::chrono::minutes(10));
-        QString error;
-        int loopsWhileWaiting = 0;
-        {
-            LoopingCaller loop(pool);
-            QTRY_VERIFY(loop.loops() > 100);
-            try {
-                PooledConnection lease = pool.acquire(4s);
-            } catch (const DbError &e) {
-                error = e.toString();
-            }
-            loopsWhileWaiting = loop.loops();
-        }
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        QVERIFY(loopsWhileWaiting > 100);
-        QCOMPARE(pool.stats().timeouts, 0);
-    }
-
-    // withConnection's retries: the second attempt looks at the socket of a connection handed
-    // over by a caller that returned it (its backend may be gone without libpq knowing yet).
-    void checkedAcquireLooksAtAHandedOverConnection()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        PooledConnection held = pool.acquire();
-        const int oldPid = held->backendPid();
-        int pid = 0;
-        QString error;
-        std::thread waiter([&] {
-            try {
-                PooledConnection lease = pool.acquireValidated();
-                pid = lease->backendPid();
-                lease->execCached("SELECT 1", {});
-            } catch (const DbError &e) {
-                error = e.toString();
-            }
-        });
-        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
-        TestEnv::psql(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(oldPid));
-        QTRY_COMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity "
-                                                  "WHERE pid = %1")
-                                       .arg(oldPid)),
-                     QStringLiteral("0"));
-        held.release(); // libpq has not read the FATAL yet, so this goes to the waiter as it is
-        waiter.join();
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        QVERIFY(pid != oldPid);
-        QCOMPARE(pool.stats().brokenClosed, 1);
-        QCOMPARE(pool.stats().openConnections, 1);
-    }
-
-    // A thread gets back the connection it returned last, not the newest idle one, so it keeps
-    // talking to one server process.
-    void aThreadGetsBackTheConnectionItReturned()
-    {
-        ConnectionPool pool(poolConfig(2, 2), SessionConfig());
-        std::promise<int> taken;
-        std::promise<void> mainTook, returned, mainReturned;
-        int again = 0;
-        std::thread other([&] {
-            PooledConnection lease = pool.acquire();
-            taken.set_value(lease->backendPid());
-            mainTook.get_future().wait();
-            lease.release();
-            returned.set_value();
-            mainReturned.get_future().wait();
-            again = pool.acquire()->backendPid();
-        });
-        const int pidOther = taken.get_future().get();
-        PooledConnection mine = pool.acquire();
-        const int pidMine = mine->backendPid();
-        mainTook.set_value();
-        returned.get_future().wait();
-        mine.release(); // now the most recently returned: plain LIFO would hand out this one
-        mainReturned.set_value();
-        other.join();
-        QVERIFY(pidOther != pidMine);
-        QCOMPARE(again, pidOther);
-        QCOMPARE(pool.acquire()->backendPid(), pidMine); // and this thread gets its own
-    }
-
-    // A caller that is not looping hands its connection to the oldest waiter at once, whatever
-    // the hand-off window.
-    void aReturnedConnectionGoesStraightToTheWaiter()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        pool.setHandoffWindow(std::chrono::minutes(10));
-        PooledConnection held = pool.acquire();
-        QString error;
-        std::thread waiter([&] {
-            try {
-                pool.acquire(20s);
-            } catch (const DbError &e) {
-                error = e.toString();
-            }
-        });
-        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
-        held.release();
-        waiter.join();
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(pool.stats().waitCount, 1);
-    }
-
-    // A looping caller that stops during the window leaves its connection idle; the waiter takes
-    // it when its window ends instead of sleeping until the acquire timeout.
-    void aConnectionLeftIdleByALoopGoesToTheWaiter()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        pool.setHandoffWindow(200ms);
-        std::atomic<int> loopsWhileQueued{0};
-        std::atomic<bool> served{false};
-        // It stops after five turns that overtook the waiter, or when the waiter was served first
-        // (a preempted loop is no longer "looping" and hands its connection over).
-        std::thread loop([&] {
-            while (loopsWhileQueued.load() < 5 && !served.load()) {
-                PooledConnection lease = pool.acquire();
-                lease->execCached("SELECT 1", {});
-                if (pool.stats().pendingWaiters > 0)
-                    loopsWhileQueued.fetch_add(1);
-            }
-        });
-        QTRY_VERIFY(pool.stats().totalAcquires > 100);
-        QString error;
-        try {
-            PooledConnection lease = pool.acquire(10s);
-        } catch (const DbError &e) {
-            error = e.toString();
-        }
-        served = true;
-        loop.join();
-        QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(pool.stats().timeouts, 0);
-        QCOMPARE(pool.stats().idle, 1);
-    }
-
-    void idleConnectionsAreReusedLifo()
-    {
-        ConnectionPool pool(poolConfig(3, 3), SessionConfig());
-        PooledConnection a = pool.acquire();
-        PooledConnection b = pool.acquire();
-        PooledConnection c = pool.acquire();
-        const int pidB = b->backendPid();
-        a.release();
-        c.release();
-        b.release(); // most recently returned
-        QCOMPARE(pool.acquire()->backendPid(), pidB);
+        Fixture f(limits(0, 2));
+        std::vector<PooledConnection> leases;
+        for (int i = 0; i < 20; ++i)
+            leases.push_back(f.pool.acquire());
+        QCOMPARE(f.pool.stats().openConnections, 20);
+        QCOMPARE(f.pool.stats().waitCount, 0);
+        leases.clear();
+        QCOMPARE(f.pool.stats().idle, 2);
+        QCOMPARE(f.pool.stats().maxIdleClosed, 18);
+        QCOMPARE(f.server->openCount(), 2);
     }
 
     void maxIdleClosesSurplusOnReturn_data()
@@ -429,336 +83,382 @@ private slots:
         QFETCH(int, held);
         QFETCH(int, expectIdle);
         QFETCH(int, expectMaxIdleClosed);
-        const DatabaseConfig c = poolConfig(maxOpen, maxIdle);
-        ConnectionPool pool(c, SessionConfig());
+        Fixture f(limits(maxOpen, maxIdle));
         {
             std::vector<PooledConnection> leases;
             for (int i = 0; i < held; ++i)
-                leases.push_back(pool.acquire());
+                leases.push_back(f.pool.acquire());
         }
-        const PoolStats s = pool.stats();
+        const PoolStats s = f.pool.stats();
         QCOMPARE(s.idle, expectIdle);
         QCOMPARE(s.maxIdleClosed, expectMaxIdleClosed);
         QCOMPARE(s.openConnections, expectIdle);
-        QTRY_COMPARE(countBackends(c.applicationName), expectIdle);
+        QCOMPARE(f.server->openCount(), expectIdle);
     }
 
     void runtimeSettersHaveGoEffects()
     {
-        ConnectionPool pool(poolConfig(4, 4), SessionConfig());
+        Fixture f(limits(4, 4));
         {
             std::vector<PooledConnection> leases;
             for (int i = 0; i < 4; ++i)
-                leases.push_back(pool.acquire());
+                leases.push_back(f.pool.acquire());
         }
-        QCOMPARE(pool.stats().idle, 4);
+        QCOMPARE(f.pool.stats().idle, 4);
         // SetMaxIdleConns closes the surplus now and counts it.
-        pool.setMaxIdleConns(1);
-        QCOMPARE(pool.stats().idle, 1);
-        QCOMPARE(pool.stats().maxIdleClosed, 3);
+        f.pool.setMaxIdleConns(1);
+        QCOMPARE(f.pool.stats().idle, 1);
+        QCOMPARE(f.pool.stats().maxIdleClosed, 3);
+        QCOMPARE(f.server->openCount(), 1);
         // SetMaxOpenConns below max idle lowers max idle too.
-        pool.setMaxIdleConns(4);
-        pool.setMaxOpenConns(2);
-        QCOMPARE(pool.maxIdleConns(), 2);
+        f.pool.setMaxIdleConns(4);
+        f.pool.setMaxOpenConns(2);
+        QCOMPARE(f.pool.maxIdleConns(), 2);
         // In-use connections above a lowered max open close on return, uncounted (as Go).
-        pool.setMaxOpenConns(0);
+        f.pool.setMaxOpenConns(0);
         std::vector<PooledConnection> leases;
         for (int i = 0; i < 3; ++i)
-            leases.push_back(pool.acquire());
-        pool.setMaxOpenConns(1);
-        const qint64 idleClosedBefore = pool.stats().maxIdleClosed;
+            leases.push_back(f.pool.acquire());
+        f.pool.setMaxOpenConns(1);
+        const qint64 idleClosedBefore = f.pool.stats().maxIdleClosed;
         leases.clear();
-        const PoolStats s = pool.stats();
-        QCOMPARE(s.openConnections, 1);
-        QCOMPARE(s.maxIdleClosed, idleClosedBefore);
+        QCOMPARE(f.pool.stats().openConnections, 1);
+        QCOMPARE(f.pool.stats().maxIdleClosed, idleClosedBefore);
         // Raising max open lets a waiter open a connection at once.
-        PooledConnection one = pool.acquire();
-        std::atomic<bool> got{false};
-        std::thread waiter([&] {
-            PooledConnection l = pool.acquire(10s);
-            got = true;
-        });
-        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
-        pool.setMaxOpenConns(2);
-        waiter.join();
-        QVERIFY(got);
+        PooledConnection one = f.pool.acquire();
+        Waiting waiter(f.pool, 10s);
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+        f.pool.setMaxOpenConns(2);
+        QTRY_VERIFY(waiter.served());
+        QCOMPARE(f.pool.stats().openConnections, 2);
     }
 
-    void lifetimeClosesWithInjectedClock()
+    // --- which connection ----------------------------------------------------------------------
+
+    void idleConnectionsAreReusedLifo()
     {
-        DatabaseConfig c = poolConfig(2, 2);
-        c.connMaxLifetime = 30min;
-        c.validateAfterIdle = 0s;
-        ManualClock clock;
-        ConnectionPool pool(c, SessionConfig());
-        pool.setClock(clock.clock());
-
-        // Expired while idle: closed before reuse.
-        int pid = pool.acquire()->backendPid();
-        clock.advance(31min);
-        QVERIFY(pool.acquire()->backendPid() != pid);
-        QCOMPARE(pool.stats().maxLifetimeClosed, 1);
-
-        // Expired while in use: never interrupted, closed on return.
-        {
-            PooledConnection lease = pool.acquire();
-            pid = lease->backendPid();
-            clock.advance(31min);
-            QCOMPARE(lease->exec("SELECT 1").text(0, 0), QStringLiteral("1"));
-        }
-        QCOMPARE(pool.stats().maxLifetimeClosed, 2);
-        QCOMPARE(pool.stats().idle, 0);
-
-        // Expired while idle: closed by the cleaner.
-        pool.acquire().release();
-        QCOMPARE(pool.stats().idle, 1);
-        clock.advance(31min);
-        pool.runMaintenance();
-        QCOMPARE(pool.stats().maxLifetimeClosed, 3);
-        QCOMPARE(pool.stats().idle, 0);
-        QCOMPARE(pool.stats().openConnections, 0);
-    }
-
-    void lifetimeJitterRetiresEarlier()
-    {
-        DatabaseConfig c = poolConfig(1, 1);
-        c.connMaxLifetime = 10min;
-        c.connMaxLifetimeJitter = 10min; // up to the whole lifetime earlier
-        ManualClock clock;
-        ConnectionPool pool(c, SessionConfig());
-        pool.setClock(clock.clock());
-        pool.acquire().release();
-        // Never later than the lifetime.
-        clock.advance(10min);
-        pool.runMaintenance();
-        QCOMPARE(pool.stats().maxLifetimeClosed, 1);
-    }
-
-    void idleTimeClosesWithInjectedClock()
-    {
-        DatabaseConfig c = poolConfig(3, 3);
-        c.connMaxIdleTime = 5min;
-        ManualClock clock;
-        ConnectionPool pool(c, SessionConfig());
-        pool.setClock(clock.clock());
-        PooledConnection a = pool.acquire();
-        PooledConnection b = pool.acquire();
+        Fixture f(limits(3, 3));
+        PooledConnection a = f.pool.acquire();
+        PooledConnection b = f.pool.acquire();
+        PooledConnection c = f.pool.acquire();
+        const int idB = f.id(b);
         a.release();
-        clock.advance(4min);
-        b.release();
-        clock.advance(2min); // a idle 6 min, b idle 2 min
-        pool.runMaintenance();
-        PoolStats s = pool.stats();
-        QCOMPARE(s.maxIdleTimeClosed, 1);
-        QCOMPARE(s.idle, 1);
-        clock.advance(10min);
-        pool.runMaintenance();
-        s = pool.stats();
-        QCOMPARE(s.maxIdleTimeClosed, 2);
-        QCOMPARE(s.openConnections, 0);
+        c.release();
+        b.release(); // most recently returned
+        // A thread that returned none of them (this one would get its own back first).
+        int id = 0;
+        std::thread([&] { id = f.id(f.pool.acquire()); }).join();
+        QCOMPARE(id, idB);
     }
 
-    void cleanerThreadRunsOnItsOwn()
+    // A thread gets back the connection it returned last, not the newest idle one.
+    void aThreadGetsBackTheConnectionItReturned()
     {
-        DatabaseConfig c = poolConfig(2, 2);
-        c.connMaxIdleTime = 1s; // Go's cleaner interval floor
-        ConnectionPool pool(c, SessionConfig());
-        pool.acquire().release();
-        QTRY_COMPARE_WITH_TIMEOUT(pool.stats().maxIdleTimeClosed, 1, 5000);
-        QCOMPARE(pool.stats().openConnections, 0);
+        Fixture f(limits(2, 2));
+        std::promise<int> taken;
+        std::promise<void> mainTook, returned, mainReturned;
+        int again = 0;
+        std::thread other([&] {
+            PooledConnection lease = f.pool.acquire();
+            taken.set_value(f.id(lease));
+            mainTook.get_future().wait();
+            lease.release();
+            returned.set_value();
+            mainReturned.get_future().wait();
+            again = f.id(f.pool.acquire());
+        });
+        const int idOther = taken.get_future().get();
+        PooledConnection mine = f.pool.acquire();
+        const int idMine = f.id(mine);
+        mainTook.set_value();
+        returned.get_future().wait();
+        mine.release(); // now the most recently returned: plain LIFO would hand out this one
+        mainReturned.set_value();
+        other.join();
+        QVERIFY(idOther != idMine);
+        QCOMPARE(again, idOther);
+        QCOMPARE(f.id(f.pool.acquire()), idMine); // and this thread gets its own
+    }
+
+    // --- broken connections --------------------------------------------------------------------
+
+    void brokenConnectionIsNeverPooled()
+    {
+        Fixture f(limits(2, 2));
+        {
+            PooledConnection lease = f.pool.acquire();
+            f.server->breakConnection(lease.get());
+        }
+        PoolStats s = f.pool.stats();
+        QCOMPARE(s.brokenClosed, 1);
+        QCOMPARE(s.openConnections, 0);
+        QCOMPARE(f.server->openCount(), 0);
+        {
+            PooledConnection lease = f.pool.acquire();
+            lease.discard(); // the holder says so
+        }
+        s = f.pool.stats();
+        QCOMPARE(s.brokenClosed, 2);
+        QCOMPARE(s.idle, 0);
     }
 
     void deadIdleConnectionIsReplacedOnBorrow()
     {
-        DatabaseConfig c = poolConfig(2, 2);
+        DatabaseConfig c = limits(2, 2);
         c.validateAfterIdle = 1s;
         ManualClock clock;
-        ConnectionPool pool(c, SessionConfig());
-        pool.setClock(clock.clock());
-        const int pid = pool.acquire()->backendPid();
-        terminate(pid);
+        Fixture f(c);
+        f.pool.setClock(clock.clock());
+        PooledConnection first = f.pool.acquire();
+        const int id = f.id(first);
+        f.server->closeFromServer(first.get());
+        first.release();
+        // Idle for less than validate_after_idle: handed out without a look.
+        QCOMPARE(f.id(f.pool.acquire()), id);
         clock.advance(2s);
-        PooledConnection lease = pool.acquire();
-        QVERIFY(lease->backendPid() != pid);
-        QCOMPARE(lease->exec("SELECT 1").text(0, 0), QStringLiteral("1"));
-        QCOMPARE(pool.stats().brokenClosed, 1);
+        QVERIFY(f.id(f.pool.acquire()) != id);
+        QCOMPARE(f.pool.stats().brokenClosed, 1);
     }
 
-    void brokenConnectionIsNeverPooled()
+    // withConnection's retries: the second attempt looks at a connection handed over by a caller
+    // that returned it (its backend may be gone without the client knowing yet).
+    void checkedAcquireLooksAtAHandedOverConnection()
     {
-        const DatabaseConfig c = poolConfig(2, 2);
-        ConnectionPool pool(c, SessionConfig());
-        {
-            PooledConnection lease = pool.acquire();
-            terminate(lease->backendPid());
-            try {
-                lease->exec("SELECT 1");
-                QFAIL("a terminated backend cannot answer");
-            } catch (const DbError &e) {
-                QVERIFY2(e.connectionBroken(), e.what());
-            }
-            QVERIFY(lease->isBroken());
-        }
-        const PoolStats s = pool.stats();
+        Fixture f(limits(1, 1));
+        PooledConnection held = f.pool.acquire();
+        const int oldId = f.id(held);
+        int id = 0;
+        std::thread waiter([&] { id = f.id(f.pool.acquireValidated()); });
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+        f.server->closeFromServer(held.get());
+        held.release();
+        waiter.join();
+        QVERIFY(id != 0 && id != oldId);
+        const PoolStats s = f.pool.stats();
         QCOMPARE(s.brokenClosed, 1);
-        QCOMPARE(s.openConnections, 0);
-        QCOMPARE(s.idle, 0);
+        QCOMPARE(s.openConnections, 1);
+        QCOMPARE(s.totalAcquires, 2); // the replacement, not the dead one
     }
 
-    void readIsRetriedOnAFreshConnection()
+    void withConnectionFollowsTheRetryPolicy_data()
     {
-        DatabaseConfig c = poolConfig(2, 2);
-        c.validateAfterIdle = 0s; // no check on borrow: the read itself meets the dead session
-        ConnectionPool pool(c, SessionConfig());
-        const int pid = pool.acquire()->backendPid();
-        terminate(pid);
-        const PgResult r = pool.query("SELECT pg_backend_pid()");
-        QVERIFY(r.text(0, 0).toInt() != pid);
-        QCOMPARE(pool.stats().brokenClosed, 1);
+        QTest::addColumn<bool>("idempotent");
+        QTest::addColumn<bool>("mayHaveExecuted");
+        QTest::addColumn<int>("expectRuns");
+        QTest::addColumn<bool>("expectSuccess");
+        QTest::newRow("write, not sent") << false << false << 2 << true;
+        QTest::newRow("write, may have run") << false << true << 1 << false;
+        QTest::newRow("read, may have run") << true << true << 2 << true;
     }
-
-    void writeThatMayHaveRunIsNotRetried()
+    void withConnectionFollowsTheRetryPolicy()
     {
-        const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("pool_retry"));
-        DatabaseConfig c = poolConfig(2, 2);
-        c.dbname = db.dbname;
-        TestEnv::psql(QStringLiteral("CREATE SEQUENCE runs"), db.dbname);
-        ConnectionPool pool(c, SessionConfig());
-        // nextval survives the session's death, so it counts how often the statement ran.
-        const QByteArray sql = "SELECT nextval('runs'), pg_terminate_backend(pg_backend_pid())";
+        QFETCH(bool, idempotent);
+        QFETCH(bool, mayHaveExecuted);
+        QFETCH(int, expectRuns);
+        QFETCH(bool, expectSuccess);
+        Fixture f(limits(2, 2));
+        int runs = 0;
+        bool succeeded = false;
         try {
-            pool.exec(sql);
-            QFAIL("the statement kills its own session");
+            f.pool.withConnection(
+                [&](PgConnection &conn) {
+                    if (++runs == 1) {
+                        f.server->breakConnection(&conn);
+                        throw brokenError(mayHaveExecuted);
+                    }
+                    return 0;
+                },
+                RetryPolicy{3, idempotent});
+            succeeded = true;
         } catch (const DbError &e) {
-            QVERIFY2(e.mayHaveExecuted(), e.what());
-            QVERIFY2(e.connectionBroken(), e.what());
-            QVERIFY(e.toString().contains(QLatin1String("may have executed")));
+            QVERIFY(e.mayHaveExecuted());
         }
-        QCOMPARE(TestEnv::psql(QStringLiteral("SELECT last_value FROM runs"), db.dbname),
-                 QStringLiteral("1"));
-        QCOMPARE(pool.stats().brokenClosed, 1);
+        QCOMPARE(runs, expectRuns);
+        QCOMPARE(succeeded, expectSuccess);
+        QCOMPARE(f.pool.stats().brokenClosed, 1);
     }
 
-    void leakIsDetectedOnceWithItsOrigin()
+    void retriesStopAfterMaxAttempts()
     {
-        DatabaseConfig c = poolConfig(2, 2);
-        c.leakDetectionThreshold = 10min;
-        ManualClock clock;
-        ConnectionPool pool(c, SessionConfig());
-        pool.setClock(clock.clock());
-        static QStringList messages;
-        messages.clear();
-        const auto previous = qInstallMessageHandler(
-            [](QtMsgType, const QMessageLogContext &, const QString &m) { messages << m; });
-        PooledConnection lease = pool.acquire();
-        pool.runMaintenance();
-        QCOMPARE(pool.stats().leaked, 0);
-        clock.advance(11min);
-        pool.runMaintenance();
-        pool.runMaintenance();
-        qInstallMessageHandler(previous);
-        QCOMPARE(pool.stats().leaked, 1);
-        QCOMPARE(messages.size(), 1);
-        QVERIFY2(messages.first().contains(QLatin1String("tst_connectionpool.cpp")),
-                 qPrintable(messages.first()));
+        Fixture f(limits(4, 4));
+        int runs = 0;
+        try {
+            f.pool.withConnection(
+                [&](PgConnection &) -> int {
+                    ++runs;
+                    throw brokenError(false);
+                },
+                RetryPolicy::read());
+            QFAIL("every attempt fails");
+        } catch (const DbError &e) {
+            QVERIFY(e.connectionBroken());
+        }
+        QCOMPARE(runs, 3);
+        QCOMPARE(f.pool.stats().brokenClosed, 3);
     }
+
+    // --- failures to open ----------------------------------------------------------------------
+
+    // An open that fails hands its place to the next waiter, which tries too: with the server
+    // refusing, every caller fails fast instead of waiting for the acquire timeout.
+    void openFailuresHandThePermitOn()
+    {
+        Fixture f(limits(1, 1));
+        PooledConnection held = f.pool.acquire();
+        std::vector<std::unique_ptr<Waiting>> waiters;
+        for (int i = 0; i < 3; ++i) {
+            waiters.push_back(std::make_unique<Waiting>(f.pool, 60s));
+            QTRY_COMPARE(f.pool.stats().pendingWaiters, i + 1);
+        }
+        {
+            std::lock_guard lock(f.server->mutex);
+            f.server->refuseOpens = 3;
+        }
+        held.discard();
+        held.release(); // closes it: its place goes to the first waiter
+        for (auto &w : waiters)
+            QTRY_VERIFY(w->failed());
+        for (auto &w : waiters)
+            QCOMPARE(w->error(), QStringLiteral("fake: refused"));
+        const PoolStats s = f.pool.stats();
+        QCOMPARE(s.openFailures, 3);
+        QCOMPARE(s.openConnections, 0);
+        QCOMPARE(s.timeouts, 0);
+        QCOMPARE(s.pendingWaiters, 0);
+        // The server is back: the pool opens again.
+        QVERIFY(f.pool.acquire(1s));
+        QCOMPARE(f.pool.stats().opened, 2);
+    }
+
+    void aFailedOpenFreesItsPlace()
+    {
+        Fixture f(limits(1, 1));
+        {
+            std::lock_guard lock(f.server->mutex);
+            f.server->refuseOpens = 1;
+        }
+        try {
+            f.pool.acquire(1s);
+            QFAIL("the open is refused");
+        } catch (const DbError &e) {
+            QVERIFY(e.connectionBroken());
+        }
+        QCOMPARE(f.pool.stats().openConnections, 0);
+        QVERIFY(f.pool.acquire(1s)); // not blocked by the failed one's place
+    }
+
+    // --- reset, leaks, closing -----------------------------------------------------------------
 
     void resetRetiresEveryConnection()
     {
-        ConnectionPool pool(poolConfig(3, 3), SessionConfig());
-        PooledConnection held = pool.acquire();
-        const int heldPid = held->backendPid();
-        const int idlePid = pool.acquire()->backendPid();
-        pool.reset();
-        QCOMPARE(pool.stats().idle, 0);
-        QCOMPARE(pool.stats().resetClosed, 1);
+        Fixture f(limits(2, 2));
+        PooledConnection held = f.pool.acquire();
+        const int heldId = f.id(held);
+        const int idleId = f.id(f.pool.acquire());
+        f.pool.reset();
+        QCOMPARE(f.pool.stats().idle, 0);
+        QCOMPARE(f.pool.stats().resetClosed, 1);
         held.release();
-        QCOMPARE(pool.stats().resetClosed, 2);
-        const int pid = pool.acquire()->backendPid();
-        QVERIFY(pid != heldPid && pid != idlePid);
+        QCOMPARE(f.pool.stats().resetClosed, 2);
+        QCOMPARE(f.server->openCount(), 0);
+        const int id = f.id(f.pool.acquire());
+        QVERIFY(id != heldId && id != idleId);
     }
 
-    void abandonedTransactionIsRolledBackOnReturn()
+    void resetLetsAWaiterOpenANewConnection()
     {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
+        Fixture f(limits(1, 1));
+        PooledConnection held = f.pool.acquire();
+        const int heldId = f.id(held);
+        Waiting waiter(f.pool, 10s);
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+        f.pool.reset();
+        held.release(); // retired, not handed over: the waiter opens a new one
+        QTRY_VERIFY(waiter.served());
+        QVERIFY(f.server->id(waiter.connection()) != heldId);
+        QCOMPARE(f.pool.stats().resetClosed, 1);
+    }
+
+    void closingThePoolWakesItsWaiters()
+    {
+        auto f = std::make_unique<Fixture>(limits(1, 1));
+        PooledConnection held = f->pool.acquire();
+        Waiting waiter(f->pool, 60s);
+        QTRY_COMPARE(f->pool.stats().pendingWaiters, 1);
+        // The destructor waits for the lease still out, so it runs on its own thread.
+        std::thread closer([&] { f.reset(); });
+        QTRY_VERIFY(waiter.failed());
+        QVERIFY2(waiter.error().contains(QLatin1String("closed")), qPrintable(waiter.error()));
+        held.release();
+        closer.join();
+    }
+
+    // --- statistics ----------------------------------------------------------------------------
+
+    void statisticsFollowGo()
+    {
+        Fixture f(limits(2, 1));
+        PooledConnection a = f.pool.acquire();
+        PooledConnection b = f.pool.acquire();
+        PoolStats s = f.pool.stats();
+        QCOMPARE(s.maxOpenConnections, 2);
+        QCOMPARE(s.openConnections, 2);
+        QCOMPARE(s.inUse, 2);
+        QCOMPARE(s.idle, 0);
+        QCOMPARE(s.opened, 2);
+        QCOMPARE(s.waitCount, 0); // Go counts only acquires that waited
+        QCOMPARE(s.waitDuration, std::chrono::nanoseconds(0));
         {
-            PooledConnection lease = pool.acquire();
-            lease->exec("BEGIN");
-            lease->exec("CREATE TEMP TABLE t_abandoned (x int)");
+            Waiting waiter(f.pool, 10s);
+            QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+            a.release();
+            QTRY_VERIFY(waiter.served());
         }
-        PooledConnection lease = pool.acquire();
-        QCOMPARE(lease->exec("SELECT to_regclass('pg_temp.t_abandoned') IS NULL").text(0, 0),
-                 QStringLiteral("t"));
+        s = f.pool.stats();
+        QCOMPARE(s.waitCount, 1);
+        QVERIFY(s.waitDuration > std::chrono::nanoseconds(0));
+        QCOMPARE(s.totalAcquires, 3);
+        QCOMPARE(s.idle, 1);
+        b.release(); // max idle 1: closed on return
+        s = f.pool.stats();
+        QCOMPARE(s.maxIdleClosed, 1);
+        QCOMPARE(s.openConnections, 1);
+        QCOMPARE(s.inUse, 0);
+        QVERIFY(s.acquireP50Us > 0);
+        QVERIFY(s.acquireP99Us >= s.acquireP95Us && s.acquireP95Us >= s.acquireP50Us);
+        const QJsonObject json = s.toJson();
+        QCOMPARE(json.value(QLatin1String("wait_count")).toInt(), 1);
+        QCOMPARE(json.value(QLatin1String("max_idle_closed")).toInt(), 1);
+        QCOMPARE(json.value(QLatin1String("total_acquires")).toInt(), 3);
     }
 
-    void runReturnsAFuture()
+    // A connection whose session the Connector reset goes back to the pool, counted.
+    void aResetSessionIsCountedAndKept()
     {
-        ConnectionPool pool(poolConfig(2, 2), SessionConfig());
-        QFuture<int> f
-            = pool.run([](PgConnection &c) { return c.exec("SELECT 41 + 1").text(0, 0).toInt(); });
-        QCOMPARE(f.result(), 42);
-        QFuture<void> v = pool.run([](PgConnection &c) { c.exec("SELECT 1"); });
-        v.waitForFinished();
-        QFuture<int> bad = pool.run([](PgConnection &c) { return c.exec("SELECT nope").rows(); });
-        try {
-            bad.waitForFinished();
-            QFAIL("the error must cross the future");
-        } catch (const DbError &e) {
-            QCOMPARE(e.sqlState(), QStringLiteral("42703"));
+        Fixture f(limits(1, 1));
+        {
+            PooledConnection lease = f.pool.acquire();
+            std::lock_guard lock(f.server->mutex);
+            f.server->dirty.insert(lease.get());
         }
-    }
-
-    void cancellingRunSendsPqCancel()
-    {
-        ConnectionPool pool(poolConfig(2, 2), SessionConfig());
-        std::atomic<bool> started{false};
-        QString sqlState;
-        // A cancelled QFuture drops exceptions, so the task reports what the server said.
-        QFuture<int> f = pool.run([&](PgConnection &c) {
-            started = true;
-            try {
-                return c.exec("SELECT pg_sleep(30)").rows();
-            } catch (const DbError &e) {
-                sqlState = e.sqlState();
-                throw;
-            }
-        });
-        QTRY_VERIFY(started.load());
-        QTest::qWait(200); // let the statement reach the server
-        QElapsedTimer timer;
-        timer.start();
-        f.cancel();
-        f.waitForFinished();
-        QVERIFY2(timer.elapsed() < 5000, "the server-side cancel must end pg_sleep(30)");
-        QCOMPARE(sqlState, QStringLiteral("57014"));
-        // The connection survived the cancel and is reusable.
-        QCOMPARE(pool.query("SELECT 1").text(0, 0), QStringLiteral("1"));
-    }
-
-    void cancellingRunWhileWaitingForAConnection()
-    {
-        ConnectionPool pool(poolConfig(1, 1), SessionConfig());
-        PooledConnection held = pool.acquire();
-        QFuture<int> f = pool.run([](PgConnection &) { return 1; });
-        QTRY_COMPARE(pool.stats().pendingWaiters, 1);
-        f.cancel();
-        // The waiter leaves the queue in the cancelling thread and counts itself when it wakes.
-        QTRY_COMPARE(pool.stats().cancelledWaits, 1);
-        QCOMPARE(pool.stats().pendingWaiters, 0);
+        f.pool.acquire().release();
+        const PoolStats s = f.pool.stats();
+        QCOMPARE(s.sessionResets, 1);
+        QCOMPARE(s.idle, 1);
+        QCOMPARE(s.opened, 1);
+        QCOMPARE(s.toJson().value(QLatin1String("session_resets")).toInt(), 1);
     }
 
     void stressKeepsCountsConsistent()
     {
-        const DatabaseConfig c = poolConfig(4, 2);
-        ConnectionPool pool(c, SessionConfig());
+        Fixture f(limits(4, 2));
         std::atomic<int> errors{0};
         std::vector<std::thread> threads;
         for (int i = 0; i < 12; ++i) {
             threads.emplace_back([&] {
-                for (int n = 0; n < 200; ++n) {
+                for (int n = 0; n < 2000; ++n) {
                     try {
-                        PooledConnection lease = pool.acquire();
-                        lease->execCached("SELECT 1", {});
+                        PooledConnection lease = f.pool.acquire();
                     } catch (const DbError &) {
                         ++errors;
                     }
@@ -768,13 +468,41 @@ private slots:
         for (auto &t : threads)
             t.join();
         QCOMPARE(errors.load(), 0);
-        const PoolStats s = pool.stats();
-        QCOMPARE(s.totalAcquires, 12 * 200);
+        const PoolStats s = f.pool.stats();
+        QCOMPARE(s.totalAcquires, 12 * 2000);
         QCOMPARE(s.inUse, 0);
         QVERIFY(s.openConnections <= 4);
         QCOMPARE(s.idle, s.openConnections);
-        QVERIFY(s.waitCount > 0);
-        QVERIFY(s.acquireP99Us >= s.acquireP50Us);
+        QCOMPARE(f.server->openCount(), s.openConnections);
+        QCOMPARE(qint64(f.server->opened), s.opened);
+        QCOMPARE(s.opened - s.openConnections, s.maxIdleClosed);
+    }
+
+    void runReturnsAFuture()
+    {
+        Fixture f(limits(2, 2));
+        QFuture<int> ok = f.pool.run([&](PgConnection &c) { return f.server->id(&c); });
+        QVERIFY(ok.result() > 0);
+        QFuture<int> bad = f.pool.run([](PgConnection &) -> int { throw brokenError(false); });
+        try {
+            bad.waitForFinished();
+            QFAIL("the error must cross the future");
+        } catch (const DbError &e) {
+            QVERIFY(e.connectionBroken());
+        }
+        QTRY_COMPARE(f.pool.stats().inUse, 0);
+    }
+
+    void cancellingRunWhileWaitingForAConnection()
+    {
+        Fixture f(limits(1, 1));
+        PooledConnection held = f.pool.acquire();
+        QFuture<int> future = f.pool.run([](PgConnection &) { return 1; });
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+        future.cancel();
+        // The waiter leaves the queue in the cancelling thread and counts itself when it wakes.
+        QTRY_COMPARE(f.pool.stats().cancelledWaits, 1);
+        QCOMPARE(f.pool.stats().pendingWaiters, 0);
     }
 };
 
