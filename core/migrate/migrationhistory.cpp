@@ -152,7 +152,8 @@ QList<MigrationState> MigrationEngine::status()
             s.history = h;
             if (h.status != MigrationStatus::Applied)
                 s.status = h.status;
-            else if (h.checksum != s.currentChecksum)
+            else if (h.checksum != s.currentChecksum
+                     && !m.formerChecksums.contains(h.checksum.toLatin1()))
                 s.status = MigrationStatus::Drifted;
             else
                 s.status = MigrationStatus::Applied;

@@ -57,6 +57,7 @@ private slots:
     void freshDatabaseGetsTheSchema();
     void boundsStayUtcInNewYork();
     void driftIsRefusedUntilRepaired();
+    void rewordedBuiltinIsNotDrift();
     void reviewedPlanAppliesOnlyOnHashMatch();
     void dryRunWritesNothing();
     void rehearseRollsBack();
@@ -294,6 +295,29 @@ void tst_MigrateCommand::driftIsRefusedUntilRepaired()
     const auto after = TestEnv::runCli(args);
     QCOMPARE(after.exitCode, 0);
     QVERIFY(after.out.contains(QStringLiteral("nothing to do")));
+}
+
+// A built-in migration whose comments were reworded after release: databases that applied the
+// earlier text have not drifted; any other checksum still has.
+void tst_MigrateCommand::rewordedBuiltinIsNotDrift()
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_reworded"));
+    QCOMPARE(TestEnv::runCli(migrateArgs(db)).exitCode, 0);
+    const QStringList status = {
+        QStringLiteral("migrate"), QStringLiteral("status"), QStringLiteral("--dsn"), dsnFor(db)};
+    TestEnv::psql(
+        QStringLiteral("UPDATE melodee_schema_migrations SET checksum = "
+                       "'60b5b1683b6c96509040703a8c2cf9a1bd5e0bf7ff22233dd62e492468f24062' "
+                       "WHERE version = 3"),
+        db.dbname);
+    QCOMPARE(TestEnv::runCli(status).exitCode, 0);
+    const auto again = TestEnv::runCli(migrateArgs(db));
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(again.out.contains(QStringLiteral("nothing to do")));
+    TestEnv::psql(QStringLiteral("UPDATE melodee_schema_migrations SET checksum = repeat('0', 64) "
+                                 "WHERE version = 3"),
+                  db.dbname);
+    QCOMPARE(TestEnv::runCli(status).exitCode, 4);
 }
 
 void tst_MigrateCommand::reviewedPlanAppliesOnlyOnHashMatch()
