@@ -71,173 +71,50 @@ QString dropObjectNames(const QJsonArray &objects)
     return names.join(QLatin1String(", "));
 }
 
+// A set from space-separated words, so the long name lists below stay readable.
+QSet<QString> words(const char *list)
+{
+    QSet<QString> out;
+    for (const QString &w : QString::fromLatin1(list).split(QLatin1Char(' '), Qt::SkipEmptyParts))
+        out.insert(w);
+    return out;
+}
+
 // Functions a migration may call in a query without the guard needing to know more: they read,
 // compute or sleep, and change nothing outside the session.
 const QSet<QString> &harmlessFunctions()
 {
-    static const QSet<QString> names = [] {
-        QSet<QString> s;
-        const char *const list[] = {
-            // aggregates and window functions
-            "count",
-            "sum",
-            "avg",
-            "min",
-            "max",
-            "array_agg",
-            "string_agg",
-            "bool_and",
-            "bool_or",
-            "every",
-            "json_agg",
-            "jsonb_agg",
-            "json_object_agg",
-            "jsonb_object_agg",
-            "row_number",
-            "rank",
-            "dense_rank",
-            "lag",
-            "lead",
-            "first_value",
-            "last_value",
-            "ntile",
-            // time
-            "now",
-            "clock_timestamp",
-            "statement_timestamp",
-            "transaction_timestamp",
-            "date_trunc",
-            "date_part",
-            "extract",
-            "to_char",
-            "to_date",
-            "to_timestamp",
-            "to_number",
-            "make_date",
-            "make_time",
-            "make_timestamp",
-            "make_timestamptz",
-            "make_interval",
-            "age",
-            "justify_days",
-            "justify_hours",
-            "timezone",
-            // text
-            "lower",
-            "upper",
-            "initcap",
-            "length",
-            "char_length",
-            "octet_length",
-            "substr",
-            "substring",
-            "trim",
-            "btrim",
-            "ltrim",
-            "rtrim",
-            "replace",
-            "concat",
-            "concat_ws",
-            "format",
-            "left",
-            "right",
-            "lpad",
-            "rpad",
-            "position",
-            "strpos",
-            "split_part",
-            "regexp_replace",
-            "regexp_match",
-            "regexp_matches",
-            "regexp_split_to_array",
-            "translate",
-            "reverse",
-            "repeat",
-            "md5",
-            "sha256",
-            "encode",
-            "decode",
-            "quote_ident",
-            "quote_literal",
-            "quote_nullable",
-            "starts_with",
-            "unaccent",
-            "similarity",
-            "word_similarity",
-            "show_trgm",
-            // numbers
-            "abs",
-            "ceil",
-            "ceiling",
-            "floor",
-            "round",
-            "trunc",
-            "mod",
-            "power",
-            "sqrt",
-            "exp",
-            "ln",
-            "log",
-            "sign",
-            "random",
-            "width_bucket",
-            // identifiers and catalogs
-            "gen_random_uuid",
-            "uuid_generate_v4",
-            "uuid_generate_v1",
-            "to_regclass",
-            "to_regtype",
-            "to_regproc",
-            "to_regprocedure",
-            "to_regnamespace",
-            "to_regrole",
-            "format_type",
-            "pg_get_expr",
-            "pg_get_constraintdef",
-            "pg_get_indexdef",
-            "obj_description",
-            "col_description",
-            "pg_relation_size",
-            "pg_total_relation_size",
-            "pg_table_size",
-            "pg_size_pretty",
-            "current_setting",
-            "set_config",
-            "current_database",
-            "current_schema",
-            "version",
-            "has_table_privilege",
-            "has_schema_privilege",
-            "pg_sleep",
-            "pg_backend_pid",
-            // arrays and json
-            "array_length",
-            "array_to_string",
-            "string_to_array",
-            "unnest",
-            "generate_series",
-            "cardinality",
-            "array_position",
-            "array_append",
-            "array_cat",
-            "jsonb_build_object",
-            "json_build_object",
-            "jsonb_build_array",
-            "json_build_array",
-            "to_jsonb",
-            "to_json",
-            "row_to_json",
-            "jsonb_set",
-            "jsonb_strip_nulls",
-            "jsonb_array_elements",
-            "jsonb_each",
-            "jsonb_extract_path_text",
-            "jsonb_typeof",
-        };
-        for (const char *n : list)
-            s.insert(QLatin1String(n));
-        return s;
-    }();
+    static const QSet<QString> names = words(
+        // aggregates and window functions
+        "count sum avg min max array_agg string_agg bool_and bool_or every json_agg jsonb_agg "
+        "json_object_agg jsonb_object_agg row_number rank dense_rank lag lead first_value "
+        "last_value ntile "
+        // time
+        "now clock_timestamp statement_timestamp transaction_timestamp date_trunc date_part "
+        "extract to_char to_date to_timestamp to_number make_date make_time make_timestamp "
+        "make_timestamptz make_interval age justify_days justify_hours timezone "
+        // text
+        "lower upper initcap length char_length octet_length substr substring trim btrim "
+        "ltrim rtrim replace concat concat_ws format left right lpad rpad position strpos "
+        "split_part regexp_replace regexp_match regexp_matches regexp_split_to_array "
+        "translate reverse repeat md5 sha256 encode decode quote_ident quote_literal "
+        "quote_nullable starts_with unaccent similarity word_similarity show_trgm "
+        // numbers
+        "abs ceil ceiling floor round trunc mod power sqrt exp ln log sign random "
+        "width_bucket "
+        // identifiers and catalogs
+        "gen_random_uuid uuid_generate_v4 uuid_generate_v1 to_regclass to_regtype to_regproc "
+        "to_regprocedure to_regnamespace to_regrole format_type pg_get_expr "
+        "pg_get_constraintdef pg_get_indexdef obj_description col_description "
+        "pg_relation_size pg_total_relation_size pg_table_size pg_size_pretty current_setting "
+        "set_config current_database current_schema version has_table_privilege "
+        "has_schema_privilege pg_sleep pg_backend_pid "
+        // arrays and json
+        "array_length array_to_string string_to_array unnest generate_series cardinality "
+        "array_position array_append array_cat jsonb_build_object json_build_object "
+        "jsonb_build_array json_build_array to_jsonb to_json row_to_json jsonb_set "
+        "jsonb_strip_nulls jsonb_array_elements jsonb_each jsonb_extract_path_text "
+        "jsonb_typeof ");
     return names;
 }
 
@@ -335,121 +212,34 @@ GuardDecision classifyQuery(const QString &kind, const QJsonObject &node)
 
 const QSet<QString> &safeKinds()
 {
-    static const QSet<QString> kinds = [] {
-        QSet<QString> s;
-        const char *const list[] = {
-            "VariableSetStmt",
-            "VariableShowStmt",
-            "CreateStmt",
-            "CreateExtensionStmt",
-            "CreateEnumStmt",
-            "AlterEnumStmt",
-            "CompositeTypeStmt",
-            "CreateDomainStmt",
-            "CreateSchemaStmt",
-            "CreateSeqStmt",
-            "AlterSeqStmt",
-            "CreateFunctionStmt",
-            "CreateTrigStmt",
-            "ViewStmt",
-            "IndexStmt",
-            "CommentStmt",
-            "GrantStmt",
-            "GrantRoleStmt",
-            "AlterOwnerStmt",
-            "RenameStmt",
-            "CreatePolicyStmt",
-            "AlterPolicyStmt",
-            "AlterObjectSchemaStmt",
-            "RefreshMatViewStmt",
-            "VacuumStmt",
-            "ReindexStmt",
-            "ClusterStmt",
-            "LockStmt",
-            "NotifyStmt",
-            "AlterDefaultPrivilegesStmt",
-            "CreateStatsStmt",
-            "AlterFunctionStmt",
-            "CreateRangeStmt",
-            "DefineStmt",
-            "AlterDomainStmt",
-            "CheckPointStmt",
-            "CreateRoleStmt",
-            "AlterRoleStmt",
-            "DropRoleStmt",
-            "DropTableSpaceStmt",
-        };
-        for (const char *k : list)
-            s.insert(QLatin1String(k));
-        return s;
-    }();
+    static const QSet<QString> kinds = words(
+        "VariableSetStmt VariableShowStmt CreateStmt CreateExtensionStmt CreateEnumStmt "
+        "AlterEnumStmt CompositeTypeStmt CreateDomainStmt CreateSchemaStmt CreateSeqStmt "
+        "AlterSeqStmt CreateFunctionStmt CreateTrigStmt ViewStmt IndexStmt CommentStmt "
+        "GrantStmt GrantRoleStmt AlterOwnerStmt RenameStmt CreatePolicyStmt AlterPolicyStmt "
+        "AlterObjectSchemaStmt RefreshMatViewStmt VacuumStmt ReindexStmt ClusterStmt LockStmt "
+        "NotifyStmt AlterDefaultPrivilegesStmt CreateStatsStmt AlterFunctionStmt "
+        "CreateRangeStmt DefineStmt AlterDomainStmt CheckPointStmt CreateRoleStmt "
+        "AlterRoleStmt DropRoleStmt DropTableSpaceStmt ");
     return kinds;
 }
 
 const QSet<QString> &safeAlterTableCommands()
 {
-    static const QSet<QString> cmds = [] {
-        QSet<QString> s;
-        const char *const list[] = {
-            "AT_AddColumn",
-            "AT_AddColumnToView",
-            "AT_ColumnDefault",
-            "AT_DropNotNull",
-            "AT_SetNotNull",
-            "AT_CheckNotNull",
-            "AT_DropExpression",
-            "AT_SetStatistics",
-            "AT_SetOptions",
-            "AT_ResetOptions",
-            "AT_SetStorage",
-            "AT_SetCompression",
-            "AT_AddIndex",
-            "AT_AddConstraint",
-            "AT_AlterConstraint",
-            "AT_ValidateConstraint",
-            "AT_AddIndexConstraint",
-            "AT_DropConstraint",
-            "AT_ChangeOwner",
-            "AT_ClusterOn",
-            "AT_DropCluster",
-            "AT_SetLogged",
-            "AT_SetAccessMethod",
-            "AT_SetTableSpace",
-            "AT_SetRelOptions",
-            "AT_ResetRelOptions",
-            "AT_ReplaceRelOptions",
-            "AT_EnableTrig",
-            "AT_EnableAlwaysTrig",
-            "AT_EnableReplicaTrig",
-            "AT_EnableTrigAll",
-            "AT_EnableTrigUser",
-            "AT_DisableTrig",
-            "AT_DisableTrigAll",
-            "AT_DisableTrigUser",
-            "AT_EnableRule",
-            "AT_EnableAlwaysRule",
-            "AT_EnableReplicaRule",
-            "AT_DisableRule",
-            "AT_AddInherit",
-            "AT_DropInherit",
-            "AT_AddOf",
-            "AT_DropOf",
-            "AT_ReplicaIdentity",
-            "AT_EnableRowSecurity",
-            "AT_DisableRowSecurity",
-            "AT_ForceRowSecurity",
-            "AT_NoForceRowSecurity",
-            "AT_GenericOptions",
-            "AT_AlterColumnGenericOptions",
-            "AT_AttachPartition",
-            "AT_AddIdentity",
-            "AT_SetIdentity",
-            "AT_DropIdentity",
-        };
-        for (const char *c : list)
-            s.insert(QLatin1String(c));
-        return s;
-    }();
+    static const QSet<QString> cmds = words(
+        "AT_AddColumn AT_AddColumnToView AT_ColumnDefault AT_DropNotNull AT_SetNotNull "
+        "AT_CheckNotNull AT_DropExpression AT_SetStatistics AT_SetOptions AT_ResetOptions "
+        "AT_SetStorage AT_SetCompression AT_AddIndex AT_AddConstraint AT_AlterConstraint "
+        "AT_ValidateConstraint AT_AddIndexConstraint AT_DropConstraint AT_ChangeOwner "
+        "AT_ClusterOn AT_DropCluster AT_SetLogged AT_SetAccessMethod AT_SetTableSpace "
+        "AT_SetRelOptions AT_ResetRelOptions AT_ReplaceRelOptions AT_EnableTrig "
+        "AT_EnableAlwaysTrig AT_EnableReplicaTrig AT_EnableTrigAll AT_EnableTrigUser "
+        "AT_DisableTrig AT_DisableTrigAll AT_DisableTrigUser AT_EnableRule "
+        "AT_EnableAlwaysRule AT_EnableReplicaRule AT_DisableRule AT_AddInherit AT_DropInherit "
+        "AT_AddOf AT_DropOf AT_ReplicaIdentity AT_EnableRowSecurity AT_DisableRowSecurity "
+        "AT_ForceRowSecurity AT_NoForceRowSecurity AT_GenericOptions "
+        "AT_AlterColumnGenericOptions AT_AttachPartition AT_AddIdentity AT_SetIdentity "
+        "AT_DropIdentity ");
     return cmds;
 }
 
@@ -719,24 +509,11 @@ GuardDecision StatementAnalyser::doBlock(const QJsonObject &node) const
     pg_query_free_plpgsql_parse_result(parsed);
 
     // Statements PL/pgSQL runs without dynamic SQL, cursors or transaction control.
-    static const QSet<QString> known = {
-        QStringLiteral("PLpgSQL_stmt_block"),
-        QStringLiteral("PLpgSQL_stmt_if"),
-        QStringLiteral("PLpgSQL_stmt_case"),
-        QStringLiteral("PLpgSQL_stmt_loop"),
-        QStringLiteral("PLpgSQL_stmt_while"),
-        QStringLiteral("PLpgSQL_stmt_fori"),
-        QStringLiteral("PLpgSQL_stmt_fors"),
-        QStringLiteral("PLpgSQL_stmt_foreach_a"),
-        QStringLiteral("PLpgSQL_stmt_exit"),
-        QStringLiteral("PLpgSQL_stmt_return"),
-        QStringLiteral("PLpgSQL_stmt_raise"),
-        QStringLiteral("PLpgSQL_stmt_assert"),
-        QStringLiteral("PLpgSQL_stmt_assign"),
-        QStringLiteral("PLpgSQL_stmt_perform"),
-        QStringLiteral("PLpgSQL_stmt_execsql"),
-        QStringLiteral("PLpgSQL_stmt_getdiag"),
-    };
+    static const QSet<QString> known = words(
+        "PLpgSQL_stmt_block PLpgSQL_stmt_if PLpgSQL_stmt_case PLpgSQL_stmt_loop "
+        "PLpgSQL_stmt_while PLpgSQL_stmt_fori PLpgSQL_stmt_fors PLpgSQL_stmt_foreach_a "
+        "PLpgSQL_stmt_exit PLpgSQL_stmt_return PLpgSQL_stmt_raise PLpgSQL_stmt_assert "
+        "PLpgSQL_stmt_assign PLpgSQL_stmt_perform PLpgSQL_stmt_execsql PLpgSQL_stmt_getdiag");
     std::function<GuardDecision(const QJsonValue &, const QString &)> walk;
     walk = [&](const QJsonValue &v, const QString &parentKey) -> GuardDecision {
         GuardDecision d;
@@ -808,15 +585,9 @@ bool StatementAnalyser::safeToRepeat(const SqlStatement &s)
         return !n.contains(QLatin1String("intoClause")) && walkQuery(n).isSafe();
     }
     if (kind == QLatin1String("AlterTableStmt")) {
-        static const QSet<QString> idempotent = {
-            QStringLiteral("AT_ColumnDefault"),
-            QStringLiteral("AT_DropNotNull"),
-            QStringLiteral("AT_SetNotNull"),
-            QStringLiteral("AT_SetStatistics"),
-            QStringLiteral("AT_ValidateConstraint"),
-            QStringLiteral("AT_SetLogged"),
-            QStringLiteral("AT_SetRelOptions"),
-        };
+        static const QSet<QString> idempotent
+            = words("AT_ColumnDefault AT_DropNotNull AT_SetNotNull AT_SetStatistics "
+                    "AT_ValidateConstraint AT_SetLogged AT_SetRelOptions");
         for (const QJsonValue &v : n.value(QLatin1String("cmds")).toArray()) {
             const QJsonObject cmd = v.toObject().value(QLatin1String("AlterTableCmd")).toObject();
             const QString sub = str(cmd, "subtype");

@@ -1,7 +1,6 @@
 #include "migrationsview.h"
 
 #include "async/whenfinished.h"
-#include "migrationsqlpane.h"
 #include "models/migrationlistmodel.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
@@ -151,8 +150,9 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
         return QMessageBox::warning(
                    this,
                    tr("Production guard"),
-                   tr("This database is marked production. The plan contains destructive or "
-                      "irreversible steps:\n\n%1\n\nApply them anyway?")
+                   tr("This database is marked production. The plan contains steps the "
+                      "production guard stops (destructive, unclassified or irreversible):"
+                      "\n\n%1\n\nApply them anyway?")
                        .arg(steps.join(QLatin1Char('\n'))),
                    QMessageBox::Yes | QMessageBox::Cancel,
                    QMessageBox::Cancel)
@@ -185,16 +185,6 @@ QString MigrationsView::title() const
 void MigrationsView::setDestructiveConfirmer(DestructiveConfirmer confirmer)
 {
     m_confirmer = std::move(confirmer);
-}
-
-SqlEditor *MigrationsView::sqlEditor() const
-{
-    return m_sqlPane->editor();
-}
-
-QTreeWidget *MigrationsView::findingsList() const
-{
-    return m_sqlPane->findings();
 }
 
 QString MigrationsView::logText() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "migrationsqlpane.h"
 #include "viewpage.h"
 
 #include <migrate/migrationworkflow.h>
@@ -24,8 +25,6 @@ namespace melodee {
 
 class ErrorBanner;
 class MigrationListModel;
-class MigrationSqlPane;
-class SqlEditor;
 
 // The migration review screen: every migration with its status, the exact SQL with lint findings
 // and the production guard's decisions on their lines, dry run, rehearsal, plan export and an
@@ -61,8 +60,8 @@ public:
     const std::optional<Plan> &plan() const { return m_plan; }
     MigrationListModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
-    SqlEditor *sqlEditor() const;
-    QTreeWidget *findingsList() const;
+    SqlEditor *sqlEditor() const { return m_sqlPane->editor(); }
+    QTreeWidget *findingsList() const { return m_sqlPane->findings(); }
     QCheckBox *reviewedCheck() const { return m_reviewed; }
     QLineEdit *reviewerEdit() const { return m_reviewer; }
     QPushButton *applyButton() const { return m_applyButton; }
