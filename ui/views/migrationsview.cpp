@@ -31,19 +31,6 @@
 
 namespace melodee {
 
-namespace {
-
-// The work stopped because it was cancelled. A failed future reads as cancelled too (Qt marks a
-// future that holds an exception as cancelled), so the error's kind decides; a result that
-// arrived is shown whatever happened to the future afterwards.
-template<typename T>
-bool stoppedByCancel(const TaskOutcome<T> &r)
-{
-    return !r.ok() && r.kind == ErrorKind::Cancelled;
-}
-
-} // namespace
-
 MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     : ViewPage(ViewId::Migrations, session, parent)
 {
@@ -282,7 +269,7 @@ void MigrationsView::startRefresh(bool thenDryRun)
     m_work = QFuture<void>(future);
     whenFinished(this, future, [this, thenDryRun](const TaskOutcome<MigrationSnapshot> &r) {
         setBusy(false);
-        if (stoppedByCancel(r)) {
+        if (r.cancelled) {
             appendLog(tr("cancelled"));
         } else if (!r.ok()) {
             m_banner->showError(tr("Could not read the migrations: %1").arg(r.error), r.details);
@@ -452,7 +439,7 @@ void MigrationsView::rehearse()
     whenFinished(this, future, [this](const TaskOutcome<MigrationRehearsal> &r) {
         setBusy(false);
         if (!r.ok()) {
-            if (stoppedByCancel(r)) {
+            if (r.cancelled) {
                 appendLog(tr("rehearsal cancelled; rolled back"));
             } else {
                 m_banner->showError(tr("Rehearsal could not run: %1").arg(r.error), r.details);
@@ -570,9 +557,11 @@ void MigrationsView::apply()
             m_banner->showInfo(text);
             changeWithoutRepaint(m_progress,
                                  [this] { m_progress->setValue(m_progress->maximum()); });
-        } else if (stoppedByCancel(r)) {
-            appendLog(tr("apply cancelled: %1").arg(r.error));
-            m_banner->showInfo(tr("Apply cancelled: %1").arg(r.error));
+        } else if (r.cancelled) {
+            // A transactional migration rolled back whole; the history says what was applied.
+            appendLog(r.error.isEmpty() ? tr("apply cancelled")
+                                        : tr("apply stopped: %1").arg(r.error));
+            m_banner->showInfo(tr("Apply cancelled. The list below shows what was applied."));
         } else {
             appendLog(tr("apply failed: %1").arg(r.error));
             m_banner->showError(tr("Apply failed: %1").arg(r.error), r.details);
