@@ -58,20 +58,25 @@ std::optional<MigrationStatus> parseMigrationStatus(const QString &text)
 void MigrationEngine::ensureHistoryTable()
 {
     const OpContext ctx{QStringLiteral("create history table"), historyTable()};
-    Transaction::execWrite(
-        *m_conn,
-        m_config.session,
-        QStringLiteral(
-            "CREATE TABLE IF NOT EXISTS %1 ("
-            "version integer PRIMARY KEY, name text NOT NULL, phase integer NOT NULL, "
-            "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
-            "applied_by text NOT NULL, reviewer text, plan_hash text, execution_ms bigint, "
-            "status text NOT NULL CHECK (status IN ('applied', 'running', 'failed')), "
-            "transactional boolean NOT NULL DEFAULT true, error text, environment text)")
-            .arg(historyTable())
-            .toUtf8(),
-        {},
-        ctx);
+    // Looked up first: CREATE TABLE IF NOT EXISTS would print a NOTICE on every run.
+    const PgResult exists
+        = m_conn->exec("SELECT to_regclass($1) IS NOT NULL", PgParams{historyTable().toUtf8()});
+    if (!exists.toBool(0, 0)) {
+        Transaction::execWrite(
+            *m_conn,
+            m_config.session,
+            QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS %1 ("
+                "version integer PRIMARY KEY, name text NOT NULL, phase integer NOT NULL, "
+                "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), "
+                "applied_by text NOT NULL, reviewer text, plan_hash text, execution_ms bigint, "
+                "status text NOT NULL CHECK (status IN ('applied', 'running', 'failed')), "
+                "transactional boolean NOT NULL DEFAULT true, error text, environment text)")
+                .arg(historyTable())
+                .toUtf8(),
+            {},
+            ctx);
+    }
     // Tables written before the environment was recorded get the column; checked first so the
     // usual run takes no ACCESS EXCLUSIVE lock on the history.
     const PgResult has = m_conn->exec(

@@ -24,6 +24,7 @@ private slots:
     void appliedRowIsNeverReplaced_data();
     void appliedRowIsNeverReplaced();
     void applyNeedsTheLock();
+    void olderHistoryTableGetsTheEnvironment();
 };
 
 void tst_MigrationEngine::initTestCase()
@@ -191,6 +192,36 @@ void tst_MigrationEngine::applyNeedsTheLock()
         TestEnv::psql(QStringLiteral("SELECT to_regclass('melodee_schema_migrations') IS NULL"),
                       db.dbname),
         QStringLiteral("t"));
+}
+
+// A history table written before the environment was recorded: read as it is, and given the
+// column by the next apply.
+void tst_MigrationEngine::olderHistoryTableGetsTheEnvironment()
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("mig_oldhist"));
+    QCOMPARE(TestEnv::runCli(migrateArgs(db)).exitCode, 0);
+    TestEnv::psql(QStringLiteral("ALTER TABLE melodee_schema_migrations DROP COLUMN environment"),
+                  db.dbname);
+    AppConfig config;
+    config.database = db;
+    config.migrate.environment = Environment::Staging;
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("V100__mood.sql")),
+              QStringLiteral("ALTER TABLE {{songs}} ADD COLUMN IF NOT EXISTS mood text;\n"));
+    MigrationEngine engine(config, dir.path());
+    engine.connect();
+    const QList<HistoryRow> before = engine.history();
+    QCOMPARE(before.size(), 7);
+    QVERIFY(!before.first().environment.has_value());
+    const MigrationLock lock(engine, {});
+    const Plan plan = engine.plan(QDateTime::currentDateTimeUtc());
+    QVERIFY(!plan.productionInHistory);
+    QCOMPARE(engine.apply(plan, {}).applied, 1);
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT string_agg(version || ':' || "
+                                          "coalesce(environment, '-'), ',' ORDER BY version) FROM "
+                                          "melodee_schema_migrations WHERE version IN (7, 100)"),
+                           db.dbname),
+             QStringLiteral("7:-,100:staging"));
 }
 
 QTEST_GUILESS_MAIN(tst_MigrationEngine)
