@@ -4,6 +4,7 @@
 #include "db/pgconnection.h"
 #include "migrate/lint.h"
 #include "migrate/migrationengine.h"
+#include "migrate/migrationworkflow.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -96,6 +97,60 @@ void addEngineOptions(QCommandLineParser &parser)
          QStringLiteral("DIR")});
 }
 
+void addGuardOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("environment"),
+                      QStringLiteral("development, staging or production (overrides "
+                                     "migrate.environment; recorded in the history)."),
+                      QStringLiteral("ENV")});
+    parser.addOption({QStringLiteral("allow-destructive"),
+                      QStringLiteral("Let the production guard pass destructive, unclassified "
+                                     "and irreversible steps.")});
+    parser.addOption({QStringLiteral("force-environment"),
+                      QStringLiteral("Apply although the history records production and this run "
+                                     "does not say production.")});
+}
+
+// Applies --environment; false (after printing why) for a value that is not an environment.
+bool applyEnvironment(CliContext &ctx,
+                      const QCommandLineParser &parser,
+                      AppConfig &config,
+                      int *code)
+{
+    if (!parser.isSet(QStringLiteral("environment")))
+        return true;
+    const QString value = parser.value(QStringLiteral("environment"));
+    const auto env = parseEnvironment(value);
+    if (!env) {
+        *code = ctx.fail(QStringLiteral("--environment \"%1\" is not an environment: use %2")
+                             .arg(value, environmentNames().join(QLatin1String(", "))),
+                         ExitUsage);
+        return false;
+    }
+    config.migrate.environment = *env;
+    return true;
+}
+
+MigrationProgress cliProgress(CliContext &ctx, bool statements)
+{
+    MigrationProgress progress;
+    progress.log = [&ctx](const QString &m) {
+        ctx.err() << m << '\n';
+        ctx.err().flush();
+    };
+    if (statements) {
+        progress.statement = [&ctx](int version, int index, int count, const QString &sql) {
+            ctx.out() << QStringLiteral("[%1 %2/%3] %4\n")
+                             .arg(version)
+                             .arg(index)
+                             .arg(count)
+                             .arg(sql.section(QLatin1Char('\n'), 0, 0).left(100));
+            ctx.out().flush();
+        };
+    }
+    return progress;
+}
+
 int runStatus(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -106,19 +161,20 @@ int runStatus(CliContext &ctx, const QStringList &args)
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate status"), &code))
         return code;
-    MigrationEngine engine(ctx.config(), parser.value(QStringLiteral("dir")));
-    engine.connect();
-    const QList<MigrationState> states = engine.status();
+    MigrationRequest request;
+    request.migrationDir = parser.value(QStringLiteral("dir"));
+    MigrationWorkflow workflow(ctx.config(), request);
+    const QList<MigrationState> states = workflow.status();
     bool drift = false;
     bool failed = false;
     QJsonArray arr;
     for (const MigrationState &s : states) {
-        drift |= s.state == QLatin1String("drifted");
-        failed |= s.state == QLatin1String("failed") || s.state == QLatin1String("running");
+        drift |= s.status == MigrationStatus::Drifted;
+        failed |= s.status == MigrationStatus::Failed || s.status == MigrationStatus::Running;
         QJsonObject o{{QStringLiteral("version"), s.version},
                       {QStringLiteral("name"), s.name},
                       {QStringLiteral("phase"), s.phase},
-                      {QStringLiteral("state"), s.state},
+                      {QStringLiteral("state"), migrationStatusName(s.status)},
                       {QStringLiteral("checksum"), s.currentChecksum}};
         if (s.history) {
             o.insert(QStringLiteral("applied_at"),
@@ -128,25 +184,34 @@ int runStatus(CliContext &ctx, const QStringList &args)
             o.insert(QStringLiteral("plan_hash"), s.history->planHash);
             o.insert(QStringLiteral("execution_ms"), s.history->executionMs);
             o.insert(QStringLiteral("applied_checksum"), s.history->checksum);
+            o.insert(QStringLiteral("environment"),
+                     s.history->environment ? environmentName(*s.history->environment)
+                                            : QJsonValue());
         }
         arr.append(o);
     }
     if (ctx.json()) {
-        ctx.printJson(QJsonObject{{QStringLiteral("target"), engine.targetDescription()},
+        ctx.printJson(QJsonObject{{QStringLiteral("target"), workflow.target()},
                                   {QStringLiteral("migrations"), arr}});
     } else {
-        ctx.out() << "target: " << engine.targetDescription() << '\n';
+        ctx.out() << "target: " << workflow.target() << '\n';
         for (const MigrationState &s : states) {
-            ctx.out()
-                << QStringLiteral("%1  %2  %3").arg(s.version, 5).arg(s.state, -8).arg(s.name);
-            if (s.history && s.state == QLatin1String("applied")) {
-                ctx.out() << QStringLiteral("  (%1 by %2%3, %4 ms)")
+            ctx.out() << QStringLiteral("%1  %2  %3")
+                             .arg(s.version, 5)
+                             .arg(migrationStatusName(s.status), -8)
+                             .arg(s.name);
+            if (s.history && s.status == MigrationStatus::Applied) {
+                ctx.out() << QStringLiteral("  (%1 by %2%3, %4 ms%5)")
                                  .arg(s.history->appliedAt.toString(Qt::ISODate),
                                       s.history->appliedBy,
                                       s.history->reviewer.isEmpty()
                                           ? QString()
                                           : QStringLiteral(", reviewed by ") + s.history->reviewer)
-                                 .arg(s.history->executionMs);
+                                 .arg(s.history->executionMs)
+                                 .arg(s.history->environment
+                                          ? QStringLiteral(", ")
+                                                + environmentName(*s.history->environment)
+                                          : QString());
             }
             ctx.out() << '\n';
         }
@@ -165,16 +230,10 @@ int runRepair(CliContext &ctx, const QStringList &args)
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate repair"), &code))
         return code;
-    MigrationEngine engine(ctx.config(), parser.value(QStringLiteral("dir")));
-    engine.connect();
-    engine.lock({nullptr,
-                 [&ctx](const QString &m) {
-                     ctx.err() << m << '\n';
-                     ctx.err().flush();
-                 },
-                 nullptr});
-    const QStringList done = engine.repair();
-    engine.unlock();
+    MigrationRequest request;
+    request.migrationDir = parser.value(QStringLiteral("dir"));
+    MigrationWorkflow workflow(ctx.config(), request, cliProgress(ctx, false));
+    const QStringList done = workflow.repair();
     for (const QString &d : done)
         ctx.out() << d << '\n';
     if (done.isEmpty())
@@ -224,15 +283,11 @@ int runDown(CliContext &ctx, const QStringList &args)
         "Exit code: 0 done, 1 failure or no down part, 3 usage, 4 drift, 5 irreversible or "
         "production guard, 6 lock wait or retries exhausted."));
     addEngineOptions(parser);
+    addGuardOptions(parser);
     parser.addOption({QStringLiteral("to"),
                       QStringLiteral("Version to go back to (kept)."),
                       QStringLiteral("VERSION")});
     parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Print the down plan only.")});
-    parser.addOption({QStringLiteral("environment"),
-                      QStringLiteral("Overrides migrate.environment."),
-                      QStringLiteral("ENV")});
-    parser.addOption({QStringLiteral("allow-destructive"),
-                      QStringLiteral("Let the production guard pass destructive down parts.")});
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("migrate down"), &code))
         return code;
@@ -244,32 +299,24 @@ int runDown(CliContext &ctx, const QStringList &args)
                         ExitUsage);
     }
     AppConfig config = ctx.config();
-    if (parser.isSet(QStringLiteral("environment")))
-        config.migrate.environment = parser.value(QStringLiteral("environment"));
-    MigrationEngine engine(config, parser.value(QStringLiteral("dir")));
-    MigrationEngine::Callbacks callbacks;
-    callbacks.log = [&ctx](const QString &m) {
-        ctx.err() << m << '\n';
-        ctx.err().flush();
-    };
-    engine.connect();
-    if (!parser.isSet(QStringLiteral("dry-run")))
-        engine.lock(callbacks);
-    engine.checkDrift();
-    const Plan plan = engine.planDown(to);
+    if (!applyEnvironment(ctx, parser, config, &code))
+        return code;
+    MigrationRequest request;
+    request.migrationDir = parser.value(QStringLiteral("dir"));
+    request.allowDestructive = parser.isSet(QStringLiteral("allow-destructive"));
+    request.forceEnvironment = parser.isSet(QStringLiteral("force-environment"));
+    MigrationWorkflow workflow(config, request, cliProgress(ctx, false));
     if (parser.isSet(QStringLiteral("dry-run"))) {
-        ctx.out() << plan.render();
+        ctx.out() << workflow.planDown(to).render();
         ctx.out().flush();
         return ExitOk;
     }
-    if (plan.isEmpty()) {
+    const MigrationApplyReport result = workflow.down(to);
+    if (result.plan.isEmpty()) {
         ctx.out() << "nothing to undo above version " << to << '\n';
         ctx.out().flush();
         return ExitOk;
     }
-    const auto result
-        = engine.applyDown(plan, parser.isSet(QStringLiteral("allow-destructive")), callbacks);
-    engine.unlock();
     for (const QString &m : result.messages)
         ctx.out() << m << '\n';
     ctx.out() << "database at version " << result.finalVersion << '\n';
@@ -287,6 +334,7 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         "Exit codes: 0 done or nothing to do, 1 failure, 3 usage, 4 drift or plan mismatch, "
         "5 blocked by the production guard, 6 lock wait or retries exhausted."));
     addEngineOptions(parser);
+    addGuardOptions(parser);
     parser.addOption({QStringLiteral("dry-run"),
                       QStringLiteral("Print the plan; write nothing to the database.")});
     parser.addOption({QStringLiteral("output"),
@@ -309,13 +357,6 @@ int runMigrate(CliContext &ctx, const QStringList &args)
     parser.addOption({QStringLiteral("rehearse"),
                       QStringLiteral("Run the pending transactional migrations in one transaction "
                                      "and roll back.")});
-    parser.addOption({QStringLiteral("environment"),
-                      QStringLiteral("development, staging or production (overrides "
-                                     "migrate.environment)."),
-                      QStringLiteral("ENV")});
-    parser.addOption({QStringLiteral("allow-destructive"),
-                      QStringLiteral("Let the production guard pass destructive/irreversible "
-                                     "migrations.")});
     parser.addOption({QStringLiteral("lock-wait"),
                       QStringLiteral("How long to wait for another migrator (Go duration, default "
                                      "migrate.lock_wait = 60s)."),
@@ -330,17 +371,8 @@ int runMigrate(CliContext &ctx, const QStringList &args)
             ExitUsage);
     }
     AppConfig config = ctx.config();
-    if (parser.isSet(QStringLiteral("environment"))) {
-        const QString env = parser.value(QStringLiteral("environment"));
-        if (env != QLatin1String("development") && env != QLatin1String("staging")
-            && env != QLatin1String("production")) {
-            return ctx.fail(QStringLiteral("--environment \"%1\": use development, staging or "
-                                           "production")
-                                .arg(env),
-                            ExitUsage);
-        }
-        config.migrate.environment = env;
-    }
+    if (!applyEnvironment(ctx, parser, config, &code))
+        return code;
     if (parser.isSet(QStringLiteral("lock-wait"))) {
         QString error;
         const auto d = parseGoDuration(parser.value(QStringLiteral("lock-wait")), &error);
@@ -369,19 +401,24 @@ int runMigrate(CliContext &ctx, const QStringList &args)
                            "or --rehearse"),
             ExitUsage);
 
-    MigrationEngine engine(config, parser.value(QStringLiteral("dir")));
-    MigrationEngine::Callbacks callbacks;
-    callbacks.log = [&ctx](const QString &m) {
-        ctx.err() << m << '\n';
-        ctx.err().flush();
-    };
+    MigrationRequest request;
+    request.migrationDir = parser.value(QStringLiteral("dir"));
+    request.now = now;
+    request.reviewer = parser.value(QStringLiteral("reviewer"));
+    request.allowDestructive = parser.isSet(QStringLiteral("allow-destructive"));
+    request.forceEnvironment = parser.isSet(QStringLiteral("force-environment"));
+    if (parser.isSet(QStringLiteral("plan"))) {
+        const PlanFile pf = readPlanFile(parser.value(QStringLiteral("plan")));
+        request.expectedHash = pf.hash;
+        request.expectedStatements = pf.statements;
+        if (request.reviewer.isEmpty())
+            return ctx.fail(QStringLiteral("--plan needs --reviewer NAME (recorded in history)"),
+                            ExitUsage);
+    }
+    MigrationWorkflow workflow(config, request, cliProgress(ctx, !dryRun && !rehearse));
 
     if (dryRun) {
-        if (!offline) {
-            engine.connect();
-            engine.checkDrift();
-        }
-        const Plan plan = engine.plan(now);
+        const Plan plan = workflow.dryRun({}, offline);
         const QString text = plan.render();
         if (parser.isSet(QStringLiteral("output"))) {
             QSaveFile f(parser.value(QStringLiteral("output")));
@@ -400,12 +437,9 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         return ExitOk;
     }
 
-    engine.connect();
     if (rehearse) {
-        engine.checkDrift();
-        const Plan plan = engine.plan(now);
-        const auto r = engine.rehearse(plan, callbacks);
-        ctx.out() << "rehearsed " << r.rehearsed << " of " << plan.migrations.size()
+        const MigrationRehearsal r = workflow.rehearse();
+        ctx.out() << "rehearsed " << r.rehearsed << " of " << r.plan.migrations.size()
                   << " migrations in one transaction, rolled back\n";
         for (const QString &n : r.notRehearsed)
             ctx.out() << "not rehearsed (non-transactional): " << n << '\n';
@@ -415,35 +449,7 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         return ExitOk;
     }
 
-    MigrationEngine::ApplyOptions options;
-    options.reviewer = parser.value(QStringLiteral("reviewer"));
-    options.allowDestructive = parser.isSet(QStringLiteral("allow-destructive"));
-    if (parser.isSet(QStringLiteral("plan"))) {
-        const PlanFile pf = readPlanFile(parser.value(QStringLiteral("plan")));
-        options.expectedHash = pf.hash;
-        options.expectedStatements = pf.statements;
-        if (options.reviewer.isEmpty())
-            return ctx.fail(QStringLiteral("--plan needs --reviewer NAME (recorded in history)"),
-                            ExitUsage);
-    }
-    engine.lock(callbacks);
-    engine.checkDrift();
-    const Plan plan = engine.plan(now);
-    if (plan.isEmpty() && options.expectedHash.isEmpty()) {
-        ctx.out() << "nothing to do: database at version " << plan.baseVersion << '\n';
-        ctx.out().flush();
-        return ExitOk;
-    }
-    callbacks.statement = [&ctx](int version, int index, int count, const QString &sql) {
-        ctx.out() << QStringLiteral("[%1 %2/%3] %4\n")
-                         .arg(version)
-                         .arg(index)
-                         .arg(count)
-                         .arg(sql.section(QLatin1Char('\n'), 0, 0).left(100));
-        ctx.out().flush();
-    };
-    const auto result = engine.apply(plan, options, callbacks);
-    engine.unlock();
+    const MigrationApplyReport result = workflow.apply();
     if (result.applied == 0)
         ctx.out() << "nothing to do: database at version " << result.finalVersion << '\n';
     else

@@ -6,6 +6,7 @@
 -- generated-at: 2026-11-27T00:00:00Z
 -- environment: development
 -- pending: 7 migrations, 35 statements; lint: 0 errors, 0 warnings
+-- guard: environment development; every statement is safe
 -- Apply exactly this plan: melodee migrate --plan <this file> --reviewer <name>
 
 -- Session settings, run once before the first migration:
@@ -40,7 +41,7 @@ $$;
 -- ======================================================================
 
 -- Migration 3 static_tables: transactional (one transaction with its history row), reversible
--- source: built-in V0003__static_tables.sql, checksum sha256:60b5b1683b6c96509040703a8c2cf9a1bd5e0bf7ff22233dd62e492468f24062
+-- source: built-in V0003__static_tables.sql, checksum sha256:9f660f78cbc0c5412359acf2fdaa415236f62d5a5e7c8d9417da7a376f9e4294
 CREATE TABLE IF NOT EXISTS melodee_libraries (
     id bigserial PRIMARY KEY,
     name text NOT NULL,

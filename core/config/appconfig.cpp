@@ -16,4 +16,35 @@ QString SessionConfig::tableName(const QString &singular) const
     return tablePrefix + singular + QLatin1Char('s');
 }
 
+QString environmentName(Environment environment)
+{
+    switch (environment) {
+    case Environment::Development:
+        return QStringLiteral("development");
+    case Environment::Staging:
+        return QStringLiteral("staging");
+    case Environment::Production:
+        return QStringLiteral("production");
+    }
+    return QStringLiteral("development");
+}
+
+std::optional<Environment> parseEnvironment(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    for (Environment e :
+         {Environment::Development, Environment::Staging, Environment::Production}) {
+        if (t == environmentName(e))
+            return e;
+    }
+    return std::nullopt;
+}
+
+QStringList environmentNames()
+{
+    return {environmentName(Environment::Development),
+            environmentName(Environment::Staging),
+            environmentName(Environment::Production)};
+}
+
 } // namespace melodee

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace melodee {
 
 using namespace std::chrono_literals;
@@ -69,9 +71,18 @@ struct RedisConfig
     Duration connectTimeout = 200ms;
 };
 
+// Where migrations run. Production turns the migration guard on.
+enum class Environment { Development, Staging, Production };
+
+// "development", "staging", "production": the names the config, the CLI and the history use.
+QString environmentName(Environment environment);
+// Case-insensitive; std::nullopt for anything else.
+std::optional<Environment> parseEnvironment(const QString &text);
+QStringList environmentNames();
+
 struct MigrateConfig
 {
-    QString environment = QStringLiteral("development");
+    Environment environment = Environment::Development;
     Duration lockTimeout = 5s;
     Duration statementTimeout = 10min;
     Duration lockWait = 60s;

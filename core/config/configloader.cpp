@@ -241,11 +241,7 @@ const QList<KeySpec> &keySpecs()
          }},
         {"migrate.environment",
          [](AppConfig &c, const QString &v, const QString &k) {
-             c.migrate.environment = oneOf(k,
-                                           v,
-                                           {QStringLiteral("development"),
-                                            QStringLiteral("staging"),
-                                            QStringLiteral("production")});
+             c.migrate.environment = *parseEnvironment(oneOf(k, v, environmentNames()));
          }},
         {"migrate.lock_timeout",
          [](AppConfig &c, const QString &v, const QString &k) {

@@ -165,6 +165,19 @@ Migration parseMigration(const QString &source, const QString &fileName, const Q
     return m;
 }
 
+namespace {
+
+// Built-in migrations whose comments were reworded after release, by version.
+const std::map<int, QList<QByteArray>> &formerBuiltinChecksums()
+{
+    static const std::map<int, QList<QByteArray>> checksums = {
+        {3, {"60b5b1683b6c96509040703a8c2cf9a1bd5e0bf7ff22233dd62e492468f24062"}},
+    };
+    return checksums;
+}
+
+} // namespace
+
 QList<Migration> builtinMigrations()
 {
     QList<Migration> out;
@@ -173,7 +186,11 @@ QList<Migration> builtinMigrations()
         QFile f(dir.filePath(file));
         if (!f.open(QIODevice::ReadOnly))
             throw MigrateError(QStringLiteral("cannot read built-in migration %1").arg(file));
-        out << parseMigration(dir.filePath(file), file, QString::fromUtf8(f.readAll()));
+        Migration m = parseMigration(dir.filePath(file), file, QString::fromUtf8(f.readAll()));
+        if (const auto it = formerBuiltinChecksums().find(m.version);
+            it != formerBuiltinChecksums().end())
+            m.formerChecksums = it->second;
+        out << m;
     }
     return out;
 }

@@ -48,6 +48,9 @@ struct Migration
     QString upText;         // text before the "-- melodee:down" line
     QString downText;       // text after it: the down-migration, empty when there is none
     QByteArray checksum;    // hex SHA-256 of text, line endings normalised
+    // Checksums of earlier texts of a built-in migration that differ in comments only: a
+    // database that applied one of them has not drifted.
+    QList<QByteArray> formerChecksums;
 
     bool builtin() const { return source.startsWith(QLatin1Char(':')); }
     // The body with {{prefix}}, {{songs}}, ... replaced through SessionConfig::tableName().

@@ -1,44 +1,23 @@
 #pragma once
 
+#include "backoffpolicy.h"
 #include "config/appconfig.h"
+#include "migrationhistory.h"
 #include "plan.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
 
-#include <atomic>
 #include <functional>
 #include <memory>
-#include <optional>
+#include <stop_token>
+#include <utility>
 
 namespace melodee {
 
 class PgConnection;
-
-// A row of <prefix>schema_migrations.
-struct HistoryRow
-{
-    int version = 0;
-    QString name;
-    QString checksum;
-    QDateTime appliedAt;
-    QString appliedBy;
-    QString reviewer;
-    QString planHash;
-    qint64 executionMs = 0;
-    QString status; // applied, running (non-transactional, interrupted), failed
-};
-
-struct MigrationState
-{
-    int version = 0;
-    QString name;
-    int phase = 0;
-    QString state; // applied, pending, drifted, failed, running, missing (in history, no file)
-    std::optional<HistoryRow> history;
-    QString currentChecksum;
-};
+class DbError;
 
 struct IntegrityProblem
 {
@@ -53,21 +32,23 @@ struct MigrateCallbacks
     std::function<void(int version, int index, int count, const QString &sql)> statement;
     // Human-readable events: waiting for the lock, retries, redone INVALID indexes.
     std::function<void(const QString &message)> log;
-    // Checked between statements; when set, the current transaction is rolled back.
-    const std::atomic<bool> *cancel = nullptr;
+    // A stop request cancels a transactional migration's running statement at once (the whole
+    // migration rolls back), a lock wait at its next poll, and a non-transactional migration
+    // before its next statement (a statement that commits on its own is never cut off).
+    std::stop_token stop;
 };
 
 struct MigrateApplyOptions
 {
     QString reviewer;
-    QString expectedHash; // non-empty: refuse unless the plan's hash equals it (exit 4)
+    QString expectedHash; // non-empty: refuse unless the plan's hash equals it (Drift)
     QStringList expectedStatements;
     bool allowDestructive = false;
+    bool forceEnvironment = false; // apply although the history says production and we do not
 };
 
-// The migration engine on one dedicated session (the advisory lock is per session). Used by the
-// CLI and, from a worker thread, by the GUI's review screen. Throws MigrateError with an exit code
-// or DbError.
+// The migration engine on one dedicated session (the advisory lock is per session). Front ends
+// use it through MigrationWorkflow; it throws MigrateError (with an ErrorKind) or DbError.
 class MigrationEngine
 {
 public:
@@ -94,74 +75,123 @@ public:
     ~MigrationEngine();
 
     const QList<Migration> &migrations() const { return m_migrations; }
+    const AppConfig &config() const { return m_config; }
     QString historyTable() const;
+    // The two int4 keys of the session advisory lock that serialises migrators.
+    static std::pair<qint32, qint32> lockKeys(const QString &historyTable);
 
     // Opens the session and applies lock_timeout, statement_timeout and TimeZone UTC.
     void connect();
     PgConnection *connection() const { return m_conn.get(); }
-    // Takes the session advisory lock, waiting up to migrate.lock_wait; throws MigrateError exit 6
-    // naming the holder (pid, user, application, client, since) when it cannot.
+    // Takes the session advisory lock, waiting up to migrate.lock_wait; throws MigrateError
+    // (LockWait) naming the holder (pid, user, application, client, since) when it cannot.
     void lock(const Callbacks &callbacks = {});
     void unlock();
+    bool isLocked() const { return m_locked; }
     // The holder of the migration lock, or empty.
     QString lockHolder();
 
     QList<HistoryRow> history();
     QList<MigrationState> status();
-    // Throws MigrateError exit 4 naming every drifted migration.
+    // Throws MigrateError (Drift) naming every drifted migration.
     void checkDrift();
     // Rewrites drifted checksums and forgets failed attempts; returns what it did.
     QStringList repair();
 
     // The plan against the connected database, or offline (an empty database) when not connected.
     Plan plan(const QDateTime &now);
-    // Throws MigrateError exit 5 when production rules forbid the plan.
-    void checkGuard(const Plan &plan, bool allowDestructive) const;
+    // Throws MigrateError (Guard) when the production guard refuses the plan.
+    void checkGuard(const Plan &plan, bool allowDestructive, bool forceEnvironment = false) const;
     ApplyResult
     apply(const Plan &plan, const ApplyOptions &options, const Callbacks &callbacks = {});
+    // Runs the transactional migrations in one transaction and rolls it back.
     RehearseResult rehearse(const Plan &plan, const Callbacks &callbacks = {});
 
     // Down-migrations: the "-- melodee:down" part of every applied migration above toVersion,
-    // newest first. Throws MigrateError exit 5 when one is irreversible (never undone), exit 1
+    // newest first. Throws MigrateError (Guard) when one is irreversible (never undone), Failure
     // when one has no down part.
     Plan planDown(int toVersion);
     // Applies a down plan: each migration's down statements and the removal of its history row
     // in one transaction. Production needs allowDestructive when a down statement is destructive.
-    ApplyResult applyDown(const Plan &plan, bool allowDestructive, const Callbacks &callbacks = {});
+    ApplyResult
+    applyDown(const Plan &plan, const ApplyOptions &options, const Callbacks &callbacks = {});
 
     QList<IntegrityProblem> integrityCheck();
     QStringList refreshViews(bool concurrently = true);
 
     QString targetDescription() const;
+    // A duration as PostgreSQL reads it in SET: "5s", "10min", "250ms".
+    static QString durationSql(Duration d);
 
 private:
+    // How applying one migration ended.
+    enum class Outcome { Applied, AlreadyApplied };
+
     void ensureHistoryTable();
     void applySession();
     void reconnect(const Callbacks &callbacks);
-    void applyTransactional(const PlannedMigration &pm,
-                            const QString &planHash,
-                            const ApplyOptions &options,
-                            const Callbacks &callbacks,
-                            bool down = false);
-    void applyNonTransactional(const PlannedMigration &pm,
+    // After a lost connection the lock was gone for a while: another migrator may have applied
+    // migrations meanwhile. Re-plans and compares with what is left of the plan (from index
+    // `from`); returns AlreadyApplied when the migration at `from` is applied now, throws
+    // MigrateError (Drift) when anything else differs.
+    Outcome replanAfterReconnect(const Plan &plan, int from);
+    Outcome applyTransactional(const Plan &plan,
+                               int index,
                                const QString &planHash,
                                const ApplyOptions &options,
                                const Callbacks &callbacks);
-    void recordHistory(const Migration &m,
-                       const QString &status,
+    Outcome applyNonTransactional(const Plan &plan,
+                                  int index,
+                                  const QString &planHash,
+                                  const ApplyOptions &options,
+                                  const Callbacks &callbacks);
+    // Runs one statement of a non-transactional migration with the retry rules; false when a
+    // re-plan after a reconnect found the migration applied by another session.
+    bool runNonTransactionalStatement(const Plan &plan,
+                                      int index,
+                                      int statement,
+                                      const Callbacks &callbacks);
+    // Writes the history row. Never replaces an applied row: returns false when the version is
+    // already applied (by another session).
+    bool recordHistory(const Migration &m,
+                       MigrationStatus status,
                        const QString &planHash,
                        const QString &reviewer,
                        qint64 ms,
                        const QString &error);
-    bool historyHasApplied(int version);
+    void recordFailure(const Migration &m,
+                       const QString &planHash,
+                       const ApplyOptions &options,
+                       qint64 ms,
+                       const QString &error,
+                       const Callbacks &callbacks);
+    // Who holds a lock on the tables a statement touches (for a lock_timeout message).
+    QString tableLockHolders(const QString &sql);
+    MigrateError retriesExhausted(const QString &what, const QString &sql, const DbError &e);
     void
     backoff(int attempt, const QString &what, const QString &error, const Callbacks &callbacks);
-    bool cancelled(const Callbacks &callbacks) const;
+    QString columnType(const QString &table, const QString &column);
 
     AppConfig m_config;
+    BackoffPolicy m_backoff;
     QList<Migration> m_migrations;
     std::unique_ptr<PgConnection> m_conn;
-    bool m_locked = false;
+    bool m_locked = false;   // this session holds the advisory lock
+    bool m_wantLock = false; // the run holds it: a reconnect takes it again
+};
+
+// Holds the migration lock for a scope: taken in the constructor, released in the destructor
+// (the engine takes it again by itself after a reconnect).
+class MigrationLock
+{
+public:
+    MigrationLock(MigrationEngine &engine, const MigrateCallbacks &callbacks);
+    ~MigrationLock();
+    MigrationLock(const MigrationLock &) = delete;
+    MigrationLock &operator=(const MigrationLock &) = delete;
+
+private:
+    MigrationEngine &m_engine;
 };
 
 } // namespace melodee

@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include "migrationguard.h"
 #include "sqlparse.h"
 
 #include <QCryptographicHash>
@@ -13,10 +14,8 @@ namespace melodee {
 bool PlannedMigration::destructive() const
 {
     for (const PlannedStatement &s : statements) {
-        for (const LintFinding &f : s.findings) {
-            if (f.destructive)
-                return true;
-        }
+        if (!s.guard.isSafe())
+            return true;
     }
     return false;
 }
@@ -82,7 +81,7 @@ QString Plan::render() const
              .arg(baseVersion)
              .arg(baseVersion == 0 ? QStringLiteral(" (empty database)") : QString());
     o += QStringLiteral("-- generated-at: %1\n").arg(now.toUTC().toString(Qt::ISODate));
-    o += QStringLiteral("-- environment: %1\n").arg(environment);
+    o += QStringLiteral("-- environment: %1\n").arg(environmentName(environment));
     if (down)
         o += QStringLiteral("-- direction: DOWN (undoes applied migrations, newest first)\n");
     o += QStringLiteral("-- pending: %1 migrations, %2 statements; lint: %3 errors, %4 warnings\n")
@@ -90,6 +89,8 @@ QString Plan::render() const
              .arg(statementCount())
              .arg(findingCount(QStringLiteral("error")))
              .arg(findingCount(QStringLiteral("warning")));
+    for (const QString &line : evaluateGuard(*this).summary())
+        o += QStringLiteral("-- ") + line + QLatin1Char('\n');
     o += QStringLiteral("-- Apply exactly this plan: melodee migrate --plan <this file> --reviewer "
                         "<name>\n");
     if (migrations.isEmpty()) {
@@ -116,8 +117,11 @@ QString Plan::render() const
                                    : QStringLiteral("NON-TRANSACTIONAL (statements commit one by "
                                                     "one; an interrupted run is redone)"));
         traits << (m.reversible ? QStringLiteral("reversible") : QStringLiteral("IRREVERSIBLE"));
-        if (pm.destructive())
-            traits << QStringLiteral("DESTRUCTIVE");
+        GuardDecision worst;
+        for (const PlannedStatement &s : pm.statements)
+            worst = GuardDecision::worst(worst, s.guard);
+        if (!worst.isSafe())
+            traits << worst.verdictName().toUpper();
         o += QStringLiteral("\n-- Migration %1 %2: %3\n")
                  .arg(m.version)
                  .arg(m.name, traits.join(QLatin1String(", ")));
@@ -128,14 +132,16 @@ QString Plan::render() const
         if (!m.generated.isEmpty())
             o += QStringLiteral("-- statements generated from generated-at (UTC month) and "
                                 "migrate.premake_months\n");
-        if (!pm.previousStatus.isEmpty())
+        if (pm.previousStatus)
             o += QStringLiteral("-- an earlier attempt ended as \"%1\"; it is run again\n")
-                     .arg(pm.previousStatus);
+                     .arg(migrationStatusName(*pm.previousStatus));
         for (const PlannedStatement &s : pm.statements) {
             for (const LintFinding &f : s.findings) {
                 o += QStringLiteral("-- lint %1 [%2]: %3; fix: %4\n")
                          .arg(f.severity, f.rule, f.message, f.fix);
             }
+            if (!s.guard.isSafe())
+                o += QStringLiteral("-- guard: %1\n").arg(s.guard.toString());
             o += s.sql + QStringLiteral(";\n");
         }
     }

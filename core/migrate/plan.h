@@ -1,7 +1,10 @@
 #pragma once
 
+#include "config/appconfig.h"
 #include "lint.h"
 #include "migration.h"
+#include "migrationhistory.h"
+#include "statementanalyser.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -15,13 +18,16 @@ struct PlannedStatement
 {
     QString sql;
     QList<LintFinding> findings;
+    GuardDecision guard; // the production guard's decision, independent of lint ignores
 };
 
 struct PlannedMigration
 {
     Migration migration;
     QList<PlannedStatement> statements;
-    QString previousStatus; // "failed"/"running" when an earlier attempt did not finish
+    // Running or Failed when an earlier attempt did not finish; the migration runs again.
+    std::optional<MigrationStatus> previousStatus;
+    // Some statement is destructive or unclassified: the production guard stops it.
     bool destructive() const;
     bool irreversible() const { return !migration.reversible; }
 };
@@ -35,8 +41,11 @@ struct Plan
     QString target;      // "host:port/dbname" (never credentials) or "offline"
     int baseVersion = 0; // highest applied version
     QDateTime now;       // the clock partitions were planned from (UTC)
-    QString environment;
+    Environment environment = Environment::Development;
+    // An earlier apply recorded production: an apply that does not say production is refused.
+    bool productionInHistory = false;
     bool down = false;      // a down-migration plan: applied migrations undone, newest first
+    int downTo = 0;         // the version a down plan goes back to
     QStringList sessionSql; // SET lock_timeout ... run once per session
     QList<PlannedMigration> migrations;
 
@@ -48,8 +57,8 @@ struct Plan
     // migration with its version and transactional mode.
     QString hash() const;
     int findingCount(const QString &severity) const;
-    // The reviewable SQL file: header, then statements grouped by phase and migration, lint
-    // findings as comments.
+    // The reviewable SQL file: header (with the guard's decisions), then statements grouped by
+    // phase and migration, lint findings and guard decisions as comments.
     QString render() const;
 };
 

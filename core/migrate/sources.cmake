@@ -20,6 +20,18 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/migration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/plan.h
     ${CMAKE_CURRENT_LIST_DIR}/plan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/statementanalyser.h
+    ${CMAKE_CURRENT_LIST_DIR}/statementanalyser.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationguard.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationguard.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.h
+    ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationhistory.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationhistory.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationengine.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationengine.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationplanner.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationapply.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationworkflow.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationworkflow.cpp
 )

@@ -216,7 +216,7 @@ static QString readBack(const AppConfig &c, const QString &key)
         {"redis.db", QString::number(c.redis.db)},
         {"redis.ttl", d(c.redis.ttl)},
         {"redis.key_prefix", c.redis.keyPrefix},
-        {"migrate.environment", c.migrate.environment},
+        {"migrate.environment", environmentName(c.migrate.environment)},
         {"migrate.lock_timeout", d(c.migrate.lockTimeout)},
         {"migrate.statement_timeout", d(c.migrate.statementTimeout)},
         {"migrate.lock_wait", d(c.migrate.lockWait)},

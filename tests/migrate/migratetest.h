@@ -11,13 +11,18 @@
 
 namespace melodee::test {
 
-// Helpers shared by the migration and partition integration tests.
+// Helpers shared by the migration, guard and fault tests.
 inline QString dsnFor(const DatabaseConfig &c)
 {
     return QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
         .arg(c.host)
         .arg(c.port)
         .arg(c.dbname);
+}
+
+inline QStringList migrateArgs(const DatabaseConfig &db, const QStringList &extra = {})
+{
+    return QStringList{QStringLiteral("migrate"), QStringLiteral("--dsn"), dsnFor(db)} + extra;
 }
 
 inline void writeFile(const QString &path, const QString &text)
@@ -39,18 +44,11 @@ inline std::unique_ptr<QProcess> startCli(const QStringList &args,
     return p;
 }
 
-// Polls psql until it prints expected (up to timeoutMs).
+// Waits (up to timeoutMs, processing events) until psql prints expected.
 inline bool
 waitForPsql(const QString &sql, const QString &db, const QString &expected, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        if (TestEnv::psql(sql, db) == expected)
-            return true;
-        QTest::qWait(100);
-    }
-    return false;
+    return QTest::qWaitFor([&] { return TestEnv::psql(sql, db) == expected; }, timeoutMs);
 }
 
 } // namespace melodee::test

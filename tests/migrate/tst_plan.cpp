@@ -113,6 +113,9 @@ void tst_Plan::header_data()
     QTest::newRow("base") << QStringLiteral("-- base-version: 0");
     QTest::newRow("time") << QStringLiteral("-- generated-at: 2026-11-27T00:00:00Z");
     QTest::newRow("phase") << QStringLiteral("-- Phase 5: partitions");
+    QTest::newRow("environment") << QStringLiteral("-- environment: development\n");
+    QTest::newRow("guard") << QStringLiteral(
+        "-- guard: environment development; every statement is safe\n");
 }
 
 void tst_Plan::header()

@@ -14,25 +14,37 @@ private slots:
     void rows_data();
     void rows();
     void columns();
+    void statusNames_data();
+    void statusNames();
 };
 
 namespace {
 
-MigrationState state(int version, const QString &st, const QString &reviewer = {})
+MigrationState state(int version,
+                     const QString &st,
+                     const QString &reviewer = {},
+                     std::optional<Environment> environment = std::nullopt)
 {
     MigrationState s;
     s.version = version;
     s.name = QStringLiteral("m%1").arg(version);
     s.phase = qMin(version, 7);
-    s.state = st;
+    const auto status = parseMigrationStatus(st);
+    if (!status)
+        qFatal("not a migration status: %s", qPrintable(st));
+    s.status = *status;
     s.currentChecksum = QStringLiteral("abcdef0123456789abcdef");
-    if (st != QLatin1String("pending")) {
+    if (s.status != MigrationStatus::Pending) {
         HistoryRow h;
         h.version = version;
-        h.checksum = st == QLatin1String("drifted") ? QStringLiteral("0000") : s.currentChecksum;
+        h.checksum
+            = s.status == MigrationStatus::Drifted ? QStringLiteral("0000") : s.currentChecksum;
         h.appliedAt = QDateTime(QDate(2026, 11, 27), QTime(9, 30), Qt::UTC);
         h.reviewer = reviewer;
-        h.status = st;
+        h.status = s.status == MigrationStatus::Drifted || s.status == MigrationStatus::Missing
+                       ? MigrationStatus::Applied
+                       : s.status;
+        h.environment = environment;
         s.history = h;
     }
     return s;
@@ -84,7 +96,7 @@ void tst_MigrationListModel::rows()
         QCOMPARE(model.data(model.index(row, MigrationListModel::Status)).toString(), states[i]);
         QCOMPARE(model.data(model.index(row, MigrationListModel::Status), Qt::ForegroundRole)
                      .value<QColor>(),
-                 MigrationListModel::stateColor(states[i]));
+                 MigrationListModel::stateColor(*parseMigrationStatus(states[i])));
         QCOMPARE(model.stateAt(row)->version, i + 1);
     }
 }
@@ -93,9 +105,10 @@ void tst_MigrationListModel::columns()
 {
     MigrationListModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setStates({state(1, QStringLiteral("applied"), QStringLiteral("ana")),
-                     state(2, QStringLiteral("drifted")),
-                     state(3, QStringLiteral("pending"))});
+    model.setStates(
+        {state(1, QStringLiteral("applied"), QStringLiteral("ana"), Environment::Production),
+         state(2, QStringLiteral("drifted")),
+         state(3, QStringLiteral("pending"))});
     QCOMPARE(model.columnCount(), int(MigrationListModel::ColumnCount));
     const int r1 = model.rowForVersion(1);
     QCOMPARE(model.data(model.index(r1, MigrationListModel::Version)).toInt(), 1);
@@ -107,6 +120,14 @@ void tst_MigrationListModel::columns()
              QStringLiteral("2026-11-27 09:30:00 UTC"));
     QCOMPARE(model.data(model.index(r1, MigrationListModel::Reviewer)).toString(),
              QStringLiteral("ana"));
+    // The environment the apply recorded; empty for rows written before it was recorded.
+    QCOMPARE(model.data(model.index(r1, MigrationListModel::AppliedEnvironment)).toString(),
+             QStringLiteral("production"));
+    QCOMPARE(model.data(model.index(r1, 0), MigrationListModel::EnvironmentRole).toString(),
+             QStringLiteral("production"));
+    QVERIFY(model.data(model.index(model.rowForVersion(2), MigrationListModel::AppliedEnvironment))
+                .toString()
+                .isEmpty());
     // Drift: the tooltip shows both checksums.
     const QString tip = model
                             .data(model.index(model.rowForVersion(2), MigrationListModel::Checksum),
@@ -119,6 +140,36 @@ void tst_MigrationListModel::columns()
     QCOMPARE(
         model.headerData(MigrationListModel::Reviewer, Qt::Horizontal, Qt::DisplayRole).toString(),
         QStringLiteral("Reviewer"));
+    QCOMPARE(
+        model.headerData(MigrationListModel::AppliedEnvironment, Qt::Horizontal, Qt::DisplayRole)
+            .toString(),
+        QStringLiteral("Environment"));
+}
+
+void tst_MigrationListModel::statusNames_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("known");
+    QTest::newRow("pending") << QStringLiteral("pending") << true;
+    QTest::newRow("applied") << QStringLiteral("applied") << true;
+    QTest::newRow("running") << QStringLiteral("running") << true;
+    QTest::newRow("failed") << QStringLiteral("failed") << true;
+    QTest::newRow("drifted") << QStringLiteral("drifted") << true;
+    QTest::newRow("missing") << QStringLiteral("missing") << true;
+    QTest::newRow("upper case") << QStringLiteral("Applied") << false;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("quote") << QStringLiteral("applied'") << false;
+}
+
+// One name per status, both ways: what the history stores reads back as the same status.
+void tst_MigrationListModel::statusNames()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, known);
+    const auto status = parseMigrationStatus(name);
+    QCOMPARE(status.has_value(), known);
+    if (known)
+        QCOMPARE(migrationStatusName(*status), name);
 }
 
 QTEST_MAIN(tst_MigrationListModel)

@@ -42,6 +42,7 @@ private slots:
     void applyGate();
     void applyRecordsReviewer();
     void appliedMigrationShowsItsSql();
+    void productionHistoryRefusesOtherEnvironments();
     void unreachableServerIsReadable();
 
 private:
@@ -225,6 +226,70 @@ void tst_MigrationsView::appliedMigrationShowsItsSql()
     QVERIFY(m_view->sqlEditor()->highlighter()->tokens().size() > 50);
 }
 
+// The history records production: a connection whose migrate.environment is not production may
+// review but not apply, and says why; one that says production applies.
+void tst_MigrationsView::productionHistoryRefusesOtherEnvironments()
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("migview_env"));
+    const auto r = TestEnv::runCli({QStringLiteral("migrate"),
+                                    QStringLiteral("--environment"),
+                                    QStringLiteral("production"),
+                                    QStringLiteral("--dsn"),
+                                    QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 "
+                                                   "sslmode=disable")
+                                        .arg(db.host)
+                                        .arg(db.port)
+                                        .arg(db.dbname)});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // Migration 7 becomes pending again.
+    TestEnv::psql(QStringLiteral("DELETE FROM melodee_schema_migrations WHERE version = 7; DROP "
+                                 "MATERIALIZED VIEW melodee_library_totals, "
+                                 "melodee_artist_counts"),
+                  db.dbname);
+    for (const Environment env : {Environment::Development, Environment::Production}) {
+        ConnectionSession session;
+        AppConfig config;
+        config.database = db;
+        config.migrate.environment = env;
+        session.connectTo(config);
+        MigrationsView view(&session);
+        QStringList asked;
+        view.setDestructiveConfirmer([&](const QStringList &steps) {
+            asked << steps;
+            return true;
+        });
+        QSignalSpy refreshed(&view, &MigrationsView::refreshed);
+        view.setActive(true);
+        QVERIFY(refreshed.wait(60000));
+        QCOMPARE(view.model()->pendingCount(), 1);
+        view.reviewedCheck()->setChecked(true);
+        view.reviewerEdit()->setText(QStringLiteral("Ana"));
+        QVERIFY(view.canApply());
+        QSignalSpy applied(&view, &MigrationsView::applyFinished);
+        view.apply();
+        if (env == Environment::Development) {
+            // Refused before any work starts, with the reason in the banner.
+            QVERIFY(!view.isBusy());
+            QVERIFY(view.banner()->isError());
+            QVERIFY2(view.banner()->message().contains(QLatin1String("history records "
+                                                                     "production")),
+                     qPrintable(view.banner()->message()));
+            QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM "
+                                                  "melodee_schema_migrations WHERE version = 7"),
+                                   db.dbname),
+                     QStringLiteral("0"));
+        } else {
+            QVERIFY(applied.wait(60000));
+            QVERIFY2(applied.first().first().toBool(), qPrintable(view.banner()->details()));
+            QCOMPARE(TestEnv::psql(QStringLiteral("SELECT environment FROM "
+                                                  "melodee_schema_migrations WHERE version = 7"),
+                                   db.dbname),
+                     QStringLiteral("production"));
+        }
+        QVERIFY(asked.isEmpty()); // nothing destructive: no confirmation asked
+    }
+}
+
 void tst_MigrationsView::unreachableServerIsReadable()
 {
     // A closed port: the error appears in the banner with details; no crash, no freeze.
@@ -238,7 +303,7 @@ void tst_MigrationsView::unreachableServerIsReadable()
     QSignalSpy refreshed(&view, &MigrationsView::refreshed);
     view.setActive(true);
     QVERIFY(refreshed.wait(30000));
-    QVERIFY(view.banner()->isError());
+    QVERIFY2(view.banner()->isError(), qPrintable(view.logText() + view.banner()->message()));
     QVERIFY(!view.banner()->message().isEmpty());
     QVERIFY(!view.applyButton()->isEnabled());
 }

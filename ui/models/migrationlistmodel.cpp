@@ -18,7 +18,7 @@ void MigrationListModel::setStates(const QList<MigrationState> &states)
     m_states = states;
     m_pending = 0;
     for (const MigrationState &s : std::as_const(m_states)) {
-        if (s.state != QLatin1String("applied") && s.state != QLatin1String("missing"))
+        if (s.status != MigrationStatus::Applied && s.status != MigrationStatus::Missing)
             ++m_pending;
     }
     endResetModel();
@@ -49,17 +49,22 @@ int MigrationListModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QColor MigrationListModel::stateColor(const QString &state)
+QColor MigrationListModel::stateColor(MigrationStatus status)
 {
-    if (state == QLatin1String("applied"))
+    switch (status) {
+    case MigrationStatus::Applied:
         return QColor(0x2e, 0x7d, 0x32);
-    if (state == QLatin1String("drifted"))
+    case MigrationStatus::Drifted:
         return QColor(0xe6, 0x51, 0x00);
-    if (state == QLatin1String("failed") || state == QLatin1String("running"))
+    case MigrationStatus::Failed:
+    case MigrationStatus::Running:
         return QColor(0xc6, 0x28, 0x28);
-    if (state == QLatin1String("missing"))
+    case MigrationStatus::Missing:
         return QColor(0x75, 0x75, 0x75);
-    return QColor(0x15, 0x65, 0xc0); // pending
+    case MigrationStatus::Pending:
+        break;
+    }
+    return QColor(0x15, 0x65, 0xc0);
 }
 
 QVariant MigrationListModel::data(const QModelIndex &index, int role) const
@@ -105,7 +110,7 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
         case Phase:
             return QStringLiteral("%1 %2").arg(s->phase).arg(phaseName(s->phase));
         case Status:
-            return s->state;
+            return migrationStatusName(s->status);
         case Checksum: {
             const QString c = s->currentChecksum.isEmpty() && h ? h->checksum : s->currentChecksum;
             return c.left(12);
@@ -116,11 +121,13 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
                        : QString();
         case Reviewer:
             return h ? h->reviewer : QString();
+        case AppliedEnvironment:
+            return h && h->environment ? environmentName(*h->environment) : QString();
         }
         return {};
     case Qt::ForegroundRole:
         if (index.column() == Status)
-            return stateColor(s->state);
+            return stateColor(s->status);
         return {};
     case Qt::ToolTipRole:
         if (index.column() == Checksum) {
@@ -142,7 +149,9 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
     case VersionRole:
         return s->version;
     case StateRole:
-        return s->state;
+        return migrationStatusName(s->status);
+    case EnvironmentRole:
+        return h && h->environment ? environmentName(*h->environment) : QString();
     case IsPlanRole:
         return false;
     default:
@@ -169,6 +178,8 @@ QVariant MigrationListModel::headerData(int section, Qt::Orientation orientation
         return tr("Applied at");
     case Reviewer:
         return tr("Reviewer");
+    case AppliedEnvironment:
+        return tr("Environment");
     }
     return {};
 }

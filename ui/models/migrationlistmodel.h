@@ -1,6 +1,6 @@
 #pragma once
 
-#include <migrate/migrationengine.h>
+#include <migrate/migrationhistory.h>
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -8,17 +8,28 @@
 namespace melodee {
 
 // The migrations of the connected database as a table: version, name, phase, status, checksum,
-// applied at, reviewer. Row 0 is "Pending plan" when something is pending, so selecting it shows
-// the whole plan the way selecting a migration shows that migration.
+// applied at, reviewer, environment. Row 0 is "Pending plan" when something is pending, so
+// selecting it shows the whole plan the way selecting a migration shows that migration.
 class MigrationListModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum Column { Version, Name, Phase, Status, Checksum, AppliedAt, Reviewer, ColumnCount };
+    enum Column {
+        Version,
+        Name,
+        Phase,
+        Status,
+        Checksum,
+        AppliedAt,
+        Reviewer,
+        AppliedEnvironment,
+        ColumnCount
+    };
     enum Role {
         VersionRole = Qt::UserRole + 1, // int; 0 for the pending-plan row
         StateRole,                      // "applied", "pending", ...; "plan" for the plan row
+        EnvironmentRole,                // the environment the history recorded, or empty
         IsPlanRole,
     };
 
@@ -37,7 +48,7 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-    static QColor stateColor(const QString &state);
+    static QColor stateColor(MigrationStatus status);
 
 private:
     QList<MigrationState> m_states;

@@ -1,14 +1,13 @@
 #include "migrationsview.h"
 
-#include "async/backgroundtask.h"
-#include "async/cancelhandle.h"
+#include "async/whenfinished.h"
 #include "models/migrationlistmodel.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
 #include "widgets/sqleditor.h"
 
-#include <db/pgconnection.h>
+#include <async/task.h>
 #include <util/logging.h>
 
 #include <QCheckBox>
@@ -21,42 +20,19 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
-#include <QTextBlock>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace melodee {
 
-namespace {
-
-// Lint findings of a statement marked on the statement's first line.
-void addMarks(QList<SqlLineMark> &marks, int line, const QList<LintFinding> &findings)
-{
-    for (const LintFinding &f : findings) {
-        marks << SqlLineMark{
-            line,
-            f.severity,
-            QStringLiteral("%1 [%2]: %3\nfix: %4").arg(f.severity, f.rule, f.message, f.fix)};
-    }
-}
-
-int lineOf(const QString &text, int pos)
-{
-    return int(QStringView(text).left(pos).count(QLatin1Char('\n'))) + 1;
-}
-
-} // namespace
-
 MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     : ViewPage(ViewId::Migrations, session, parent)
-    , m_cancel(std::make_shared<CancelHandle>())
 {
     // One worker: the migrator's operations are sequential by nature (one advisory lock holder).
     m_pool.setMaxThreadCount(1);
@@ -98,30 +74,11 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
 
-    m_sqlTitle = new QLabel(this);
-    QFont titleFont = m_sqlTitle->font();
-    titleFont.setBold(true);
-    m_sqlTitle->setFont(titleFont);
-    m_sql = new SqlEditor(this);
-    m_findings = new QTreeWidget(this);
-    m_findings->setRootIsDecorated(false);
-    m_findings->setHeaderLabels({tr("Line"), tr("Severity"), tr("Rule"), tr("Finding"), tr("Fix")});
-    m_findings->setAlternatingRowColors(true);
-
-    auto *sqlPane = new QWidget(this);
-    auto *sqlLayout = new QVBoxLayout(sqlPane);
-    sqlLayout->setContentsMargins(0, 0, 0, 0);
-    sqlLayout->addWidget(m_sqlTitle);
-    auto *sqlSplit = new QSplitter(Qt::Vertical, sqlPane);
-    sqlSplit->addWidget(m_sql);
-    sqlSplit->addWidget(m_findings);
-    sqlSplit->setStretchFactor(0, 4);
-    sqlSplit->setStretchFactor(1, 1);
-    sqlLayout->addWidget(sqlSplit);
+    m_sqlPane = new MigrationSqlPane(this);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_table);
-    split->addWidget(sqlPane);
+    split->addWidget(m_sqlPane);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
 
@@ -173,13 +130,6 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
             &QItemSelectionModel::selectionChanged,
             this,
             &MigrationsView::onSelectionChanged);
-    connect(m_findings, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
-        const QTextBlock block = m_sql->document()->findBlockByNumber(item->text(0).toInt() - 1);
-        if (block.isValid()) {
-            m_sql->setTextCursor(QTextCursor(block));
-            m_sql->centerCursor();
-        }
-    });
     connect(
         session, &ConnectionSession::connectionChanged, this, &MigrationsView::onConnectionChanged);
 
@@ -187,8 +137,9 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
         return QMessageBox::warning(
                    this,
                    tr("Production guard"),
-                   tr("This database is marked production. The plan contains destructive or "
-                      "irreversible steps:\n\n%1\n\nApply them anyway?")
+                   tr("This database is marked production. The plan contains steps the "
+                      "production guard stops (destructive, unclassified or irreversible):"
+                      "\n\n%1\n\nApply them anyway?")
                        .arg(steps.join(QLatin1Char('\n'))),
                    QMessageBox::Yes | QMessageBox::Cancel,
                    QMessageBox::Cancel)
@@ -204,7 +155,7 @@ MigrationsView::~MigrationsView()
 
 void MigrationsView::waitForWork()
 {
-    m_cancel->cancel(false);
+    m_work.cancel();
     m_pool.waitForDone();
 }
 
@@ -239,8 +190,7 @@ void MigrationsView::onConnectionChanged()
     m_model->setStates({});
     m_plan.reset();
     m_migrations.clear();
-    m_sql->setSql(QString());
-    m_findings->clear();
+    m_sqlPane->clear();
     m_banner->clear();
     m_reviewed->setChecked(false);
     m_summary->setText(session()->isConnected() ? tr("Loading…") : tr("Not connected."));
@@ -251,8 +201,6 @@ void MigrationsView::onConnectionChanged()
 void MigrationsView::setBusy(bool busy, const QString &what)
 {
     m_busy = busy;
-    if (busy)
-        m_cancel->reset();
     changeWithoutRepaint(m_progress, [&] {
         if (busy) {
             m_progress->setRange(0, 0); // busy until the number of statements is known
@@ -309,34 +257,26 @@ void MigrationsView::startRefresh(bool thenDryRun)
         return;
     setBusy(true, thenDryRun ? tr("Planning…") : tr("Loading…"));
     m_banner->clear();
+    MigrationRequest request;
+    request.now = QDateTime::currentDateTimeUtc();
     const AppConfig config = session()->config();
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    runInBackground(
-        this,
-        &m_pool,
-        [config, now] {
-            MigrationEngine engine(config);
-            engine.connect();
-            Snapshot s;
-            s.states = engine.status();
-            s.migrations = engine.migrations();
-            s.plan = engine.plan(now);
-            s.target = engine.targetDescription();
-            return s;
-        },
-        [this, thenDryRun](const TaskOutcome<Snapshot> &r) {
-            setBusy(false);
-            if (!r.ok()) {
-                m_banner->showError(tr("Could not read the migrations: %1").arg(r.error),
-                                    r.details);
-                appendLog(tr("error: %1").arg(r.error));
-                m_summary->setText(tr("Could not load."));
-                updateActions();
-                if (thenDryRun)
-                    emit dryRunFinished();
-                emit refreshed();
-                return;
-            }
+    const MigrationProgress progress = progressToGui();
+    const QFuture<MigrationSnapshot> future
+        = startTask(&m_pool, [config, request, progress](std::stop_token stop) {
+              MigrationWorkflow workflow(config, request, progress);
+              return workflow.snapshot(stop);
+          });
+    m_work = QFuture<void>(future);
+    whenFinished(this, future, [this, thenDryRun](const TaskOutcome<MigrationSnapshot> &r) {
+        setBusy(false);
+        if (r.cancelled) {
+            appendLog(tr("cancelled"));
+        } else if (!r.ok()) {
+            m_banner->showError(tr("Could not read the migrations: %1").arg(r.error), r.details);
+            appendLog(tr("error: %1").arg(r.error));
+            m_summary->setText(tr("Could not load."));
+            updateActions();
+        } else {
             applySnapshot(*r.value);
             if (thenDryRun) {
                 showVersion(0);
@@ -352,13 +292,48 @@ void MigrationsView::startRefresh(bool thenDryRun)
                               .arg(m_plan->statementCount())
                               .arg(phases.isEmpty() ? tr("none") : phases.join(QLatin1String(", ")),
                                    m_plan->hash()));
-                emit dryRunFinished();
             }
-            emit refreshed();
-        });
+        }
+        if (thenDryRun)
+            emit dryRunFinished();
+        emit refreshed();
+    });
 }
 
-void MigrationsView::applySnapshot(const Snapshot &s)
+MigrationProgress MigrationsView::progressToGui()
+{
+    // The view outlives its work (the destructor cancels and waits), so `this` is a valid
+    // context for the queued calls.
+    MigrationProgress p;
+    p.step = [this](MigrationStep step) {
+        QMetaObject::invokeMethod(
+            this, [this, step] { onStep(step); }, Qt::QueuedConnection);
+    };
+    p.log = [this](const QString &m) {
+        QMetaObject::invokeMethod(
+            this, [this, m] { appendLog(m); }, Qt::QueuedConnection);
+    };
+    p.statement = [this](int version, int index, int count, const QString &sql) {
+        QMetaObject::invokeMethod(
+            this, [=, this] { onStatement(version, index, count, sql); }, Qt::QueuedConnection);
+    };
+    return p;
+}
+
+void MigrationsView::onStep(MigrationStep step)
+{
+    if (!m_busy)
+        return;
+    if (step == MigrationStep::Locking)
+        appendLog(tr("taking the migration lock"));
+    if (m_progress->maximum() == 0) {
+        changeWithoutRepaint(m_progress, [&] {
+            m_progress->setFormat(migrationStepName(step) + QStringLiteral("…"));
+        });
+    }
+}
+
+void MigrationsView::applySnapshot(const MigrationSnapshot &s)
 {
     const int selected = m_table->currentIndex().isValid()
                              ? m_model
@@ -378,18 +353,27 @@ void MigrationsView::applySnapshot(const Snapshot &s)
         m_reviewed->setChecked(false);
     const int errors = m_plan->findingCount(QStringLiteral("error"));
     const int warnings = m_plan->findingCount(QStringLiteral("warning"));
-    m_summary->setText(
-        m_plan->isEmpty()
-            ? tr("%1 · at version %2 · nothing pending").arg(m_target).arg(m_plan->baseVersion)
-            : tr("%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
-                  .arg(m_target)
-                  .arg(m_plan->baseVersion)
-                  .arg(tr("%n pending migration(s)", nullptr, int(m_plan->migrations.size())),
-                       tr("%n statement(s)", nullptr, m_plan->statementCount()),
-                       tr("%n error(s)", nullptr, errors),
-                       tr("%n warning(s)", nullptr, warnings),
-                       m_plan->hash().left(19),
-                       m_plan->environment));
+    const GuardReport guard = evaluateGuard(*m_plan);
+    QString text
+        = m_plan->isEmpty()
+              ? tr("%1 · at version %2 · nothing pending").arg(m_target).arg(m_plan->baseVersion)
+              : tr("%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
+                    .arg(m_target)
+                    .arg(m_plan->baseVersion)
+                    .arg(tr("%n pending migration(s)", nullptr, int(m_plan->migrations.size())),
+                         tr("%n statement(s)", nullptr, m_plan->statementCount()),
+                         tr("%n error(s)", nullptr, errors),
+                         tr("%n warning(s)", nullptr, warnings),
+                         m_plan->hash().left(19),
+                         environmentName(m_plan->environment));
+    if (!guard.steps.isEmpty())
+        text += tr(" · guard: %n step(s) production applies only after confirmation",
+                   nullptr,
+                   int(guard.steps.size()));
+    if (guard.environmentMismatch())
+        text += tr(" · the history records production, this connection says %1")
+                    .arg(environmentName(guard.environment));
+    m_summary->setText(text);
     const int row = selected >= 0 ? m_model->rowForVersion(selected) : -1;
     if (selected == 0 && m_model->hasPlanRow())
         m_table->selectRow(0);
@@ -408,49 +392,13 @@ void MigrationsView::onSelectionChanged()
     showVersion(m_model->data(rows.first(), MigrationListModel::VersionRole).toInt());
 }
 
-void MigrationsView::showPlan()
-{
-    if (!m_plan)
-        return;
-    const QString text = m_plan->render();
-    QList<SqlLineMark> marks;
-    int from = 0;
-    for (const PlannedMigration &pm : m_plan->migrations) {
-        for (const PlannedStatement &st : pm.statements) {
-            const int at = int(text.indexOf(st.sql, from));
-            if (at < 0)
-                continue;
-            from = at + int(st.sql.size());
-            addMarks(marks, lineOf(text, at), st.findings);
-        }
-    }
-    m_sqlTitle->setText(m_plan->isEmpty()
-                            ? tr("Pending plan: nothing to do")
-                            : tr("Pending plan %1, exactly what Apply runs").arg(m_plan->hash()));
-    m_sql->setSql(text, marks);
-    m_findings->clear();
-    for (const SqlLineMark &m : std::as_const(marks)) {
-        const QStringList parts = m.text.split(QLatin1Char('\n'));
-        const QString head = parts.value(0);
-        const QString rule = head.section(QLatin1Char('['), 1).section(QLatin1Char(']'), 0, 0);
-        auto *item = new QTreeWidgetItem(m_findings,
-                                         {QString::number(m.line),
-                                          m.severity,
-                                          rule,
-                                          head.section(QLatin1String("]: "), 1),
-                                          parts.value(1).mid(5)});
-        item->setForeground(1,
-                            m.severity == QLatin1String("error") ? QColor(0xc6, 0x28, 0x28)
-                                                                 : QColor(0xe6, 0x51, 0x00));
-    }
-}
-
 void MigrationsView::showVersion(int version)
 {
     if (version == 0) {
         if (m_model->hasPlanRow() && m_table->currentIndex().row() != 0)
             m_table->selectRow(0);
-        showPlan();
+        if (m_plan)
+            m_sqlPane->showPlan(*m_plan);
         return;
     }
     const Migration *migration = nullptr;
@@ -465,58 +413,11 @@ void MigrationsView::showVersion(int version)
                 planned = &pm;
         }
     }
-    QString text;
-    QList<SqlLineMark> marks;
-    if (planned) {
-        // Pending: exactly the statements the plan runs (generated ones included).
-        text = QStringLiteral("-- V%1 %2 · phase %3 (%4) · %5 · %6\n\n")
-                   .arg(version)
-                   .arg(planned->migration.name)
-                   .arg(planned->migration.phase)
-                   .arg(phaseName(planned->migration.phase),
-                        planned->migration.transactional ? tr("transactional")
-                                                         : tr("non-transactional"),
-                        planned->migration.reversible ? tr("reversible") : tr("irreversible"));
-        for (const PlannedStatement &st : planned->statements) {
-            addMarks(marks, lineOf(text, int(text.size())), st.findings);
-            text += st.sql + QStringLiteral(";\n\n");
-        }
-        m_sqlTitle->setText(tr("V%1 %2: pending, the statements Apply runs")
-                                .arg(version)
-                                .arg(planned->migration.name));
-    } else if (migration) {
-        // Applied (or otherwise not in the plan): the file as it is now, linted as the planner
-        // would lint it.
-        text = migration->expandedSql(session()->config().session);
-        Linter::Options o;
-        o.inTransaction = migration->transactional;
-        o.timeoutsSetByEngine = true;
-        for (const QString &r : migration->lintIgnore)
-            o.ignore.insert(r);
-        Linter linter(o);
-        for (const LintFinding &f : linter.lintScript(text))
-            addMarks(marks, f.line, {f});
-        m_sqlTitle->setText(tr("V%1 %2: %3").arg(version).arg(migration->name, migration->source));
-    } else {
-        m_sqlTitle->setText(
-            tr("V%1: no file for this migration (only in the history)").arg(version));
-    }
-    m_sql->setSql(text, marks);
-    m_findings->clear();
-    for (const SqlLineMark &m : std::as_const(marks)) {
-        const QStringList parts = m.text.split(QLatin1Char('\n'));
-        const QString head = parts.value(0);
-        auto *item = new QTreeWidgetItem(
-            m_findings,
-            {QString::number(m.line),
-             m.severity,
-             head.section(QLatin1Char('['), 1).section(QLatin1Char(']'), 0, 0),
-             head.section(QLatin1String("]: "), 1),
-             parts.value(1).mid(5)});
-        item->setForeground(1,
-                            m.severity == QLatin1String("error") ? QColor(0xc6, 0x28, 0x28)
-                                                                 : QColor(0xe6, 0x51, 0x00));
-    }
+    m_sqlPane->showMigration(version,
+                             migration,
+                             planned,
+                             m_plan ? m_plan->environment : session()->config().migrate.environment,
+                             session()->config().session);
 }
 
 void MigrationsView::rehearse()
@@ -525,61 +426,47 @@ void MigrationsView::rehearse()
         return;
     setBusy(true, tr("Rehearsing…"));
     m_banner->clear();
+    MigrationRequest request;
+    request.now = m_plan->now;
     const AppConfig config = session()->config();
-    const QDateTime now = m_plan->now;
-    auto cancel = m_cancel;
-    QPointer<MigrationsView> self(this);
-    runInBackground(
-        this,
-        &m_pool,
-        [config, now, cancel, self] {
-            MigrationEngine engine(config);
-            engine.connect();
-            engine.checkDrift();
-            const Plan plan = engine.plan(now);
-            MigrateCallbacks cb;
-            cb.cancel = cancel->flag();
-            cb.log = [self](const QString &m) {
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, m] {
-                        if (self)
-                            self->appendLog(m);
-                    },
-                    Qt::QueuedConnection);
-            };
-            auto result = engine.rehearse(plan, cb);
-            return std::make_pair(result, int(plan.migrations.size()));
-        },
-        [this](const TaskOutcome<std::pair<MigrationEngine::RehearseResult, int>> &r) {
-            setBusy(false);
-            if (!r.ok()) {
+    const MigrationProgress progress = progressToGui();
+    const QFuture<MigrationRehearsal> future
+        = startTask(&m_pool, [config, request, progress](std::stop_token stop) {
+              MigrationWorkflow workflow(config, request, progress);
+              return workflow.rehearse(stop);
+          });
+    m_work = QFuture<void>(future);
+    whenFinished(this, future, [this](const TaskOutcome<MigrationRehearsal> &r) {
+        setBusy(false);
+        if (!r.ok()) {
+            if (r.cancelled) {
+                appendLog(tr("rehearsal cancelled; rolled back"));
+            } else {
                 m_banner->showError(tr("Rehearsal could not run: %1").arg(r.error), r.details);
                 appendLog(tr("rehearsal error: %1").arg(r.error));
-                emit rehearseFinished(false);
-                return;
             }
-            const auto &[res, total] = *r.value;
-            QString text = tr("Rehearsed %1 of %n migration(s) in one transaction, rolled back: "
-                              "nothing was changed.",
-                              nullptr,
-                              int(total))
-                               .arg(res.rehearsed);
-            if (!res.notRehearsed.isEmpty())
-                text += QLatin1Char(' ')
-                        + tr("Not rehearsed (non-transactional): %1")
-                              .arg(res.notRehearsed.join(QLatin1String(", ")));
-            appendLog(text);
-            if (!res.failure.isEmpty()) {
-                m_banner->showError(tr("Rehearsal failed at V%1").arg(res.failedVersion),
-                                    res.failure);
-                appendLog(
-                    tr("rehearsal failed at V%1: %2").arg(res.failedVersion).arg(res.failure));
-            } else {
-                m_banner->showInfo(text);
-            }
-            emit rehearseFinished(res.failure.isEmpty());
-        });
+            emit rehearseFinished(false);
+            return;
+        }
+        const MigrationRehearsal &res = *r.value;
+        QString text = tr("Rehearsed %1 of %n migration(s) in one transaction, rolled back: "
+                          "nothing was changed.",
+                          nullptr,
+                          int(res.plan.migrations.size()))
+                           .arg(res.rehearsed);
+        if (!res.notRehearsed.isEmpty())
+            text += QLatin1Char(' ')
+                    + tr("Not rehearsed (non-transactional): %1")
+                          .arg(res.notRehearsed.join(QLatin1String(", ")));
+        appendLog(text);
+        if (!res.failure.isEmpty()) {
+            m_banner->showError(tr("Rehearsal failed at V%1").arg(res.failedVersion), res.failure);
+            appendLog(tr("rehearsal failed at V%1: %2").arg(res.failedVersion).arg(res.failure));
+        } else {
+            m_banner->showInfo(text);
+        }
+        emit rehearseFinished(res.failure.isEmpty());
+    });
 }
 
 bool MigrationsView::exportPlanTo(const QString &path)
@@ -602,33 +489,37 @@ void MigrationsView::apply()
 {
     if (!canApply())
         return;
-    MigrateApplyOptions options;
-    options.reviewer = m_reviewer->text().trimmed();
-    options.expectedHash = m_plan->hash();
-    options.expectedStatements = m_plan->statements();
-    const AppConfig config = session()->config();
-    if (config.migrate.environment == QLatin1String("production")) {
+    MigrationRequest request;
+    request.reviewer = m_reviewer->text().trimmed();
+    request.expectedHash = m_plan->hash();
+    request.expectedStatements = m_plan->statements();
+    request.now = m_plan->now;
+    const GuardReport guard = evaluateGuard(*m_plan);
+    if (guard.environmentMismatch()) {
+        // Refused by the workflow too; said here before anything starts.
+        const QString why = guard.refusal(false, false);
+        appendLog(tr("apply refused: %1").arg(why));
+        m_banner->showError(tr("Not applied: the history records production, but this "
+                               "connection's migrate.environment is %1")
+                                .arg(environmentName(guard.environment)),
+                            why);
+        return;
+    }
+    if (guard.needsAllowDestructive()) {
         QStringList steps;
-        for (const PlannedMigration &pm : m_plan->migrations) {
-            if (pm.destructive() || pm.irreversible())
-                steps << QStringLiteral("V%1 %2 (%3)")
-                             .arg(pm.migration.version)
-                             .arg(pm.migration.name,
-                                  pm.destructive() ? tr("destructive") : tr("irreversible"));
+        for (const GuardStep &step : guard.steps)
+            steps << step.toString();
+        if (!m_confirmer || !m_confirmer(steps)) {
+            appendLog(tr("apply refused by the production guard: %1")
+                          .arg(steps.join(QLatin1String("; "))));
+            m_banner->showError(tr("Not applied: the production guard needs confirmation for "
+                                   "%1")
+                                    .arg(steps.join(QLatin1String("; "))));
+            return;
         }
-        if (!steps.isEmpty()) {
-            if (!m_confirmer || !m_confirmer(steps)) {
-                appendLog(tr("apply refused by the production guard: %1")
-                              .arg(steps.join(QLatin1String(", "))));
-                m_banner->showError(tr("Not applied: the production guard needs confirmation for "
-                                       "%1")
-                                        .arg(steps.join(QLatin1String(", "))));
-                return;
-            }
-            options.allowDestructive = true;
-            appendLog(tr("production guard: destructive steps allowed by %1: %2")
-                          .arg(options.reviewer, steps.join(QLatin1String(", "))));
-        }
+        request.allowDestructive = true;
+        appendLog(tr("production guard: steps allowed by %1: %2")
+                      .arg(request.reviewer, steps.join(QLatin1String("; "))));
     }
     setBusy(true, tr("Applying…"));
     m_banner->clear();
@@ -640,72 +531,51 @@ void MigrationsView::apply()
         m_progress->setFormat(tr("%v / %m statements"));
     });
     appendLog(tr("apply plan %1 (%2 statements), reviewed by %3")
-                  .arg(options.expectedHash)
+                  .arg(request.expectedHash)
                   .arg(total)
-                  .arg(options.reviewer));
-    const QDateTime now = m_plan->now;
-    auto cancel = m_cancel;
-    QPointer<MigrationsView> self(this);
-    runInBackground(
-        this,
-        &m_pool,
-        [config, now, options, cancel, self] {
-            const auto post = [self](auto fn) {
-                QMetaObject::invokeMethod(
-                    self,
-                    [self, fn] {
-                        if (self)
-                            fn(self.data());
-                    },
-                    Qt::QueuedConnection);
-            };
-            MigrationEngine engine(config);
-            MigrateCallbacks cb;
-            cb.cancel = cancel->flag();
-            cb.log = [post](const QString &m) {
-                post([m](MigrationsView *v) { v->appendLog(m); });
-            };
-            cb.statement = [post](int version, int index, int count, const QString &sql) {
-                post([=](MigrationsView *v) { v->onStatement(version, index, count, sql); });
-            };
-            engine.connect();
-            engine.lock(cb);
-            engine.checkDrift();
-            const Plan plan = engine.plan(now);
-            MigrationEngine::ApplyResult result = engine.apply(plan, options, cb);
-            engine.unlock();
-            return result;
-        },
-        [this](const TaskOutcome<MigrationEngine::ApplyResult> &r) {
-            setBusy(false);
-            m_reviewed->setChecked(false);
-            if (r.ok()) {
-                for (const QString &m : r.value->messages)
-                    appendLog(m);
-                const QString text
-                    = tr("Applied %n migration(s); database at version %1 (plan %2).",
-                         nullptr,
-                         r.value->applied)
-                          .arg(r.value->finalVersion)
-                          .arg(r.value->planHash);
-                appendLog(text);
-                m_banner->showInfo(text);
-                changeWithoutRepaint(m_progress,
-                                     [this] { m_progress->setValue(m_progress->maximum()); });
-            } else {
-                appendLog(tr("apply failed: %1").arg(r.error));
-                m_banner->showError(tr("Apply failed: %1").arg(r.error), r.details);
-            }
-            const bool ok = r.ok();
-            // The history changed either way: reload it, then report.
-            connect(
-                this,
-                &MigrationsView::refreshed,
-                this,
-                [this, ok] { emit applyFinished(ok); },
-                Qt::SingleShotConnection);
-            refresh();
-        });
+                  .arg(request.reviewer));
+    const AppConfig config = session()->config();
+    const MigrationProgress progress = progressToGui();
+    const QFuture<MigrationApplyReport> future
+        = startTask(&m_pool, [config, request, progress](std::stop_token stop) {
+              MigrationWorkflow workflow(config, request, progress);
+              return workflow.apply(stop);
+          });
+    m_work = QFuture<void>(future);
+    whenFinished(this, future, [this](const TaskOutcome<MigrationApplyReport> &r) {
+        setBusy(false);
+        m_reviewed->setChecked(false);
+        if (r.ok()) {
+            for (const QString &m : r.value->messages)
+                appendLog(m);
+            const QString text = tr("Applied %n migration(s); database at version %1 (plan %2).",
+                                    nullptr,
+                                    r.value->applied)
+                                     .arg(r.value->finalVersion)
+                                     .arg(r.value->planHash);
+            appendLog(text);
+            m_banner->showInfo(text);
+            changeWithoutRepaint(m_progress,
+                                 [this] { m_progress->setValue(m_progress->maximum()); });
+        } else if (r.cancelled) {
+            // A transactional migration rolled back whole; the history says what was applied.
+            appendLog(r.error.isEmpty() ? tr("apply cancelled")
+                                        : tr("apply stopped: %1").arg(r.error));
+            m_banner->showInfo(tr("Apply cancelled. The list below shows what was applied."));
+        } else {
+            appendLog(tr("apply failed: %1").arg(r.error));
+            m_banner->showError(tr("Apply failed: %1").arg(r.error), r.details);
+        }
+        const bool ok = r.ok();
+        // The history changed either way: reload it, then report.
+        connect(
+            this,
+            &MigrationsView::refreshed,
+            this,
+            [this, ok] { emit applyFinished(ok); },
+            Qt::SingleShotConnection);
+        refresh();
+    });
 }
 
 void MigrationsView::onStatement(int version, int index, int count, const QString &sql)
@@ -725,10 +595,10 @@ void MigrationsView::cancel()
 {
     if (!m_busy)
         return;
-    // Apply stops between statements (the current transaction rolls back); nothing is cut off
-    // half-way through a statement, so a non-transactional step is never left broken by us.
-    m_cancel->cancel(false);
-    appendLog(tr("cancel requested: stopping before the next statement"));
+    // A transactional migration rolls back whole; a non-transactional one stops before its next
+    // statement, so a statement that commits on its own is never cut off half-way.
+    m_work.cancel();
+    appendLog(tr("cancel requested"));
 }
 
 } // namespace melodee

@@ -1,15 +1,15 @@
 #pragma once
 
+#include "migrationsqlpane.h"
 #include "viewpage.h"
 
-#include <migrate/migrationengine.h>
+#include <migrate/migrationworkflow.h>
 
+#include <QFuture>
 #include <QList>
 #include <QThreadPool>
 
-#include <atomic>
 #include <functional>
-#include <memory>
 #include <optional>
 
 class QCheckBox;
@@ -23,15 +23,13 @@ class QTreeWidget;
 
 namespace melodee {
 
-class CancelHandle;
 class ErrorBanner;
 class MigrationListModel;
-class SqlEditor;
 
 // The migration review screen: every migration with its status, the exact SQL with lint findings
-// on their lines, dry run, rehearsal, plan export and an apply that needs a named reviewer. All
-// database work runs on a worker thread through MigrationEngine; apply reports each statement as
-// it starts and can be cancelled between statements.
+// and the production guard's decisions on their lines, dry run, rehearsal, plan export and an
+// apply that needs a named reviewer. The work is MigrationWorkflow's (the same run as `melodee
+// migrate`), started on a worker thread; the view renders its progress and can cancel it.
 class MigrationsView : public ViewPage
 {
     Q_OBJECT
@@ -43,8 +41,9 @@ public:
     static QString viewTitle();
     QString title() const override;
 
-    // Asked before applying destructive or irreversible steps under the production guard; gets
-    // their names, returns true to allow them. The default asks with a message box.
+    // Asked before applying steps the production guard stops (destructive, unclassified or
+    // irreversible); gets their descriptions, returns true to allow them. The default asks with a
+    // message box.
     using DestructiveConfirmer = std::function<bool(const QStringList &steps)>;
     void setDestructiveConfirmer(DestructiveConfirmer confirmer);
 
@@ -61,8 +60,8 @@ public:
     const std::optional<Plan> &plan() const { return m_plan; }
     MigrationListModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
-    SqlEditor *sqlEditor() const { return m_sql; }
-    QTreeWidget *findingsList() const { return m_findings; }
+    SqlEditor *sqlEditor() const { return m_sqlPane->editor(); }
+    QTreeWidget *findingsList() const { return m_sqlPane->findings(); }
     QCheckBox *reviewedCheck() const { return m_reviewed; }
     QLineEdit *reviewerEdit() const { return m_reviewer; }
     QPushButton *applyButton() const { return m_applyButton; }
@@ -82,30 +81,22 @@ protected:
     void load() override { refresh(); }
 
 private:
-    struct Snapshot
-    {
-        QList<MigrationState> states;
-        QList<Migration> migrations;
-        Plan plan;
-        QString target;
-    };
-
     void onConnectionChanged();
     void setBusy(bool busy, const QString &what = {});
     void updateActions();
     void onSelectionChanged();
-    void showPlan();
     void appendLog(const QString &line);
     void startRefresh(bool thenDryRun);
-    void applySnapshot(const Snapshot &s);
+    void applySnapshot(const MigrationSnapshot &s);
     void onStatement(int version, int index, int count, const QString &sql);
+    void onStep(MigrationStep step);
+    // Progress callbacks that hand each event to the GUI thread.
+    MigrationProgress progressToGui();
     void waitForWork();
 
     MigrationListModel *m_model = nullptr;
     QTableView *m_table = nullptr;
-    SqlEditor *m_sql = nullptr;
-    QLabel *m_sqlTitle = nullptr;
-    QTreeWidget *m_findings = nullptr;
+    MigrationSqlPane *m_sqlPane = nullptr;
     QLabel *m_summary = nullptr;
     ErrorBanner *m_banner = nullptr;
     QPushButton *m_refreshButton = nullptr;
@@ -125,7 +116,7 @@ private:
     bool m_busy = false;
     int m_doneStatements = 0;
     QThreadPool m_pool;
-    std::shared_ptr<CancelHandle> m_cancel;
+    QFuture<void> m_work; // the running workflow call; cancel() stops it
     DestructiveConfirmer m_confirmer;
 };
 

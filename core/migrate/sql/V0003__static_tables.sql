@@ -4,8 +4,8 @@
 -- transactional: true
 -- reversible: true
 -- lint-ignore: prefer-robust-stmts
--- Description: tables that stay small: libraries and artists. No foreign keys (the seed disables
--- them while migrating); `melodee migrate check` reports orphans instead.
+-- Description: tables that stay small: libraries and artists. No foreign keys (Melodee's GORM
+-- settings disable them while migrating); `melodee migrate check` reports orphans instead.
 CREATE TABLE IF NOT EXISTS {{libraries}} (
     id bigserial PRIMARY KEY,
     name text NOT NULL,
