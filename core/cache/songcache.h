@@ -68,7 +68,6 @@ public:
     };
     Stats stats() const;
     QString key(qint64 id) const;
-    bool enabled() const { return m_config.enabled; }
     // Past this many owed invalidations the cache stops listing them and removes every key of
     // its prefix when Redis is back (SCAN + UNLINK).
     void setMaxPendingInvalidations(int n);

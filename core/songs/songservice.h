@@ -61,10 +61,8 @@ public:
     QFuture<qint64> renameSong(qint64 id, const QString &name) const;
     QFuture<qint64> deleteSong(qint64 id) const;
 
-    const SongBrowser &browser() const { return m_state->browser; }
+    // What dry_run recorded, among the rest.
     const SongRepository &repository() const { return m_state->repository; }
-    SongCache *cache() const { return m_state->cache.get(); }
-    ConnectionPool &pool() const { return *m_pool; }
 
 private:
     struct State

@@ -195,7 +195,10 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
         onConnectionChanged();
 }
 
-SongsView::~SongsView() = default;
+SongsView::~SongsView()
+{
+    m_detailsFuture.cancel(); // nobody will show it
+}
 
 QString SongsView::viewTitle()
 {
