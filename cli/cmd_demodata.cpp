@@ -1,12 +1,20 @@
+#include "async/task.h"
 #include "clicontext.h"
 #include "commands.h"
+#include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "library/demodata.h"
 
+#include <QEventLoop>
+#include <QFutureWatcher>
 #include <QJsonObject>
+#include <QSocketNotifier>
+#include <QThreadPool>
 
-#include <atomic>
 #include <csignal>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include <unistd.h>
@@ -15,11 +23,57 @@ namespace melodee {
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
+// Ctrl+C and SIGTERM reach the main thread through a pipe (the only safe thing a handler may do
+// is write to it), and cancel the load's future there.
+int g_signalPipe[2] = {-1, -1};
 
 extern "C" void onInterrupt(int)
 {
-    g_cancel.store(true);
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// Runs `work` on a worker and waits for it, cancelling its future on SIGINT/SIGTERM (the work
+// sees that through its stop token). After the first signal the previous handlers are back, so
+// a second Ctrl+C ends the process at once (the server then rolls an open transaction back).
+void runCancellable(const std::function<void(std::stop_token)> &work)
+{
+    if (::pipe(g_signalPipe) != 0)
+        throw std::runtime_error("cannot create the signal pipe");
+    struct sigaction action = {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    struct sigaction previousInt = {};
+    struct sigaction previousTerm = {};
+    sigaction(SIGINT, &action, &previousInt);
+    sigaction(SIGTERM, &action, &previousTerm);
+    const auto restore = [&] {
+        sigaction(SIGINT, &previousInt, nullptr);
+        sigaction(SIGTERM, &previousTerm, nullptr);
+    };
+
+    QThreadPool pool;
+    QFuture<void> future = startTask(&pool, work);
+    QEventLoop loop;
+    QFutureWatcher<void> watcher;
+    QObject::connect(&watcher, &QFutureWatcherBase::finished, &loop, &QEventLoop::quit);
+    QSocketNotifier interrupted(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&interrupted, &QSocketNotifier::activated, &loop, [&] {
+        char buffer[16];
+        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], buffer, sizeof buffer);
+        interrupted.setEnabled(false);
+        restore();
+        future.cancel();
+    });
+    watcher.setFuture(future);
+    if (!future.isFinished())
+        loop.exec();
+    pool.waitForDone(); // the work has returned, also when its future was cancelled early
+    restore();
+    interrupted.setEnabled(false);
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    g_signalPipe[0] = g_signalPipe[1] = -1;
 }
 
 bool toInt64(const QString &text, qint64 *out)
@@ -113,46 +167,58 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
         return ExitOk;
     }
 
-    auto conn = PgConnection::open(config.database);
     const bool tty = ::isatty(STDERR_FILENO);
-    g_cancel.store(false);
-    const auto previous = std::signal(SIGINT, onInterrupt);
-    const auto previousTerm = std::signal(SIGTERM, onInterrupt);
-    DemoDataResult result;
+    const DemoDataLoader::ProgressFn progress = [&](const DemoDataProgress &p) {
+        if (!tty || ctx.json())
+            return;
+        const double pct = p.rowsTotal ? 100.0 * p.rowsDone / p.rowsTotal : 100.0;
+        const int filled = int(pct / 5);
+        ctx.err() << '\r' << '[' << QString(filled, QLatin1Char('#'))
+                  << QString(20 - filled, QLatin1Char(' ')) << "] " << QString::number(pct, 'f', 1)
+                  << "% " << p.rowsDone << '/' << p.rowsTotal << " rows, "
+                  << qint64(p.seconds > 0 ? p.rowsDone / p.seconds : 0) << " rows/s   ";
+        ctx.err().flush();
+    };
+    // A cancelled future drops what the work returns or throws, so the work keeps both here: a
+    // load stopped after its commit must still be reported as loaded.
+    std::optional<DemoDataResult> loaded;
+    std::exception_ptr failure;
+    runCancellable([&](std::stop_token stop) {
+        try {
+            auto conn = PgConnection::open(config.database);
+            loaded = loader.load(*conn, stop, progress);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
     try {
-        result = loader.load(
-            *conn,
-            [&](const DemoDataProgress &p) {
-                if (!tty || ctx.json())
-                    return;
-                const double pct = p.rowsTotal ? 100.0 * p.rowsDone / p.rowsTotal : 100.0;
-                const int filled = int(pct / 5);
-                ctx.err() << '\r' << '[' << QString(filled, QLatin1Char('#'))
-                          << QString(20 - filled, QLatin1Char(' ')) << "] "
-                          << QString::number(pct, 'f', 1) << "% " << p.rowsDone << '/'
-                          << p.rowsTotal << " rows, "
-                          << qint64(p.seconds > 0 ? p.rowsDone / p.seconds : 0) << " rows/s   ";
-                ctx.err().flush();
-            },
-            &g_cancel);
-    } catch (...) {
-        std::signal(SIGINT, previous);
-        std::signal(SIGTERM, previousTerm);
+        if (failure)
+            std::rethrow_exception(failure);
+        if (!loaded) // cancelled before it started
+            throw DbError::cancelled(QStringLiteral("demo-data"));
+    } catch (const DbError &e) {
+        if (tty && !ctx.json())
+            ctx.err() << '\n';
+        if (e.isCancelled())
+            return ctx.fail(
+                QStringLiteral("cancelled: the load was rolled back, nothing was added"),
+                ExitFailure);
         throw;
     }
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previousTerm);
+    const DemoDataResult &result = *loaded;
     if (tty && !ctx.json())
         ctx.err() << '\n';
-    if (result.cancelled)
-        return ctx.fail(QStringLiteral("cancelled: the load was rolled back, nothing was added"),
-                        ExitFailure);
+    if (!result.analyzed)
+        ctx.err() << "warning: cancelled after the commit: the rows are loaded, but the tables "
+                     "were not ANALYZEd; run ANALYZE on them for the song count estimate and "
+                     "the scrollbar\n";
     if (ctx.json()) {
         ctx.printJson({{QStringLiteral("artists"), double(result.artists)},
                        {QStringLiteral("albums"), double(result.albums)},
                        {QStringLiteral("songs"), double(result.songs)},
                        {QStringLiteral("partitions_created"), double(result.partitionsCreated)},
                        {QStringLiteral("copy_seconds"), result.copySeconds},
+                       {QStringLiteral("analyzed"), result.analyzed},
                        {QStringLiteral("analyze_seconds"), result.analyzeSeconds},
                        {QStringLiteral("rows_per_second"), result.rowsPerSecond}});
     } else {

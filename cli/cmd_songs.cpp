@@ -1,7 +1,7 @@
 #include "clicontext.h"
 #include "commands.h"
-#include "db/pgconnection.h"
-#include "library/songrepository.h"
+#include "pool/connectionpool.h"
+#include "songs/songservice.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -24,6 +24,36 @@ idOption(const QCommandLineParser &parser, const QCommandLineOption &o, const ch
                                         .arg(QLatin1String(name), parser.value(o))
                                         .toStdString());
     return v;
+}
+
+// The songs of the configured database through the same service as the Songs view, on a pool of
+// one connection (a command runs one request at a time).
+SongService songService(const AppConfig &config)
+{
+    DatabaseConfig database = config.database;
+    database.maxOpenConns = 1;
+    database.maxIdleConns = 1;
+    return SongService(std::make_shared<ConnectionPool>(database, config.session), config.session);
+}
+
+// A name in the text table: control characters (a newline would break the row) shown escaped.
+QString printable(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n'))
+            out += QStringLiteral("\\n");
+        else if (c == QLatin1Char('\t'))
+            out += QStringLiteral("\\t");
+        else if (c == QLatin1Char('\r'))
+            out += QStringLiteral("\\r");
+        else if (c.category() == QChar::Other_Control)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
 }
 
 QString duration(const std::optional<qint64> &ms)
@@ -60,9 +90,8 @@ int runCount(CliContext &ctx, const QStringList &args)
     }
     filter.search = parser.value(searchOpt);
     const AppConfig config = ctx.config();
-    auto conn = PgConnection::open(config.database);
-    const SongRepository repo(config.session);
-    const SongCount c = repo.count(*conn, filter, parser.isSet(exactOpt));
+    const SongCount c = songService(config).count(filter, parser.isSet(exactOpt)).result();
+    // JSON is built from values and printed as it is: names and cursors are data, not log text.
     if (ctx.json()) {
         ctx.printJson(
             {{QStringLiteral("count"), double(c.value)}, {QStringLiteral("exact"), c.exact}});
@@ -213,24 +242,23 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
     }
 
     const AppConfig config = ctx.config();
-    auto conn = PgConnection::open(config.database);
-    const SongRepository repo(config.session);
-    SongPage page;
+    const SongService service = songService(config);
+    QFuture<SongPage> request;
     switch (jump) {
     case Jump::None:
-        page = repo.page(*conn, req);
+        request = service.page(req);
         break;
     case Jump::Fraction:
-        page
-            = repo.pageAtFraction(*conn, req.sort, req.filter, fraction, req.limit, req.descending);
+        request = service.pageAtFraction(req.sort, req.filter, fraction, req.limit, req.descending);
         break;
     case Jump::Month:
-        page = repo.pageAtMonth(*conn, year, month, req.filter, req.limit);
+        request = service.pageAtMonth(year, month, req.filter, req.limit);
         break;
     case Jump::Id:
-        page = repo.pageAtSong(*conn, req.sort, jumpId, req.filter, req.limit);
+        request = service.pageAtSong(req.sort, jumpId, req.filter, req.limit);
         break;
     }
+    const SongPage page = request.result();
 
     if (ctx.json()) {
         QJsonArray songs;
@@ -256,7 +284,7 @@ int runSongsCommand(CliContext &ctx, const QStringList &args)
     for (const Song &s : page.songs) {
         out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
                    .arg(s.id, 10)
-                   .arg(s.name.left(40), -40)
+                   .arg(printable(s.name).left(40), -40)
                    .arg(s.artistId ? QString::number(*s.artistId) : QStringLiteral("-"), 8)
                    .arg(s.albumId ? QString::number(*s.albumId) : QStringLiteral("-"), 8)
                    .arg(duration(s.durationMs), 6)

@@ -1865,16 +1865,8 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <translation>Cache: %1</translation>
     </message>
     <message>
-        <source>Renamed.</source>
-        <translation>Umbenannt.</translation>
-    </message>
-    <message>
         <source>Rename failed: %1</source>
         <translation>Umbenennen fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Delete song %1? This cannot be undone.</source>
-        <translation>Titel %1 löschen? Das kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
         <source>Deleted song %1.</source>
@@ -1891,6 +1883,42 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     <message>
         <source>Last »</source>
         <translation>Letzte »</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Lade…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Renamed song %1.</source>
+        <translation>Titel %1 umbenannt.</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keins)</translation>
+    </message>
+    <message>
+        <source>Delete the song “%1”?
+
+Artist: %2
+Album: %3
+ID: %4
+
+This cannot be undone.</source>
+        <translation>Den Titel „%1“ löschen?
+
+Künstler: %2
+Album: %3
+ID: %4
+
+Das kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>The selection changed; nothing was deleted.</source>
+        <translation>Die Auswahl hat sich geändert; nichts wurde gelöscht.</translation>
     </message>
 </context>
 <context>

@@ -1865,16 +1865,8 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <translation>Cache&#xa0;: %1</translation>
     </message>
     <message>
-        <source>Renamed.</source>
-        <translation>Renommé.</translation>
-    </message>
-    <message>
         <source>Rename failed: %1</source>
         <translation>Échec du renommage&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>Delete song %1? This cannot be undone.</source>
-        <translation>Supprimer le titre %1&#xa0;? Cette action est irréversible.</translation>
     </message>
     <message>
         <source>Deleted song %1.</source>
@@ -1891,6 +1883,42 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     <message>
         <source>Last »</source>
         <translation>Dernière »</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Chargement…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Renamed song %1.</source>
+        <translation>Titre %1 renommé.</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Delete the song “%1”?
+
+Artist: %2
+Album: %3
+ID: %4
+
+This cannot be undone.</source>
+        <translation>Supprimer le titre «&#xa0;%1&#xa0;»&#xa0;?
+
+Artiste&#xa0;: %2
+Album&#xa0;: %3
+ID&#xa0;: %4
+
+Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>The selection changed; nothing was deleted.</source>
+        <translation>La sélection a changé&#xa0;; rien n’a été supprimé.</translation>
     </message>
 </context>
 <context>

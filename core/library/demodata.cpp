@@ -2,6 +2,8 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/transaction.h"
+#include "demodatarows.h"
 #include "namenormalizer.h"
 #include "partitions/partitionsql.h"
 #include "util/logging.h"
@@ -22,299 +24,12 @@
 
 namespace melodee {
 
+using namespace demodata;
+
 namespace {
 
 constexpr size_t kFlushBytes = 512 * 1024;
 constexpr int kSongsPerAlbumTarget = 12;
-
-struct Cancelled
-{};
-
-// Word lists for names; a few carry diacritics so normalisation and accent-insensitive search
-// have something to do.
-const char *const kFirst[]
-    = {"Ada",   "Björn",  "Chloé", "Dmitri", "Elena",  "Félix",  "Grace", "Hugo",  "Inès",
-       "José",  "Kai",    "Lena",  "Måns",   "Nina",   "Ólafur", "Priya", "Quinn", "Renée",
-       "Sven",  "Tomás",  "Uma",   "Viktor", "Wren",   "Xenia",  "Yusuf", "Zoë",   "Amara",
-       "Bruno", "Celine", "Diego", "Emil",   "Fatima", "Gustav", "Hana",  "Ivan"};
-const char *const kLast[]
-    = {"Andersson",  "Brown",  "Castillo", "Dubois", "Eriksen", "Fischer",  "García",  "Hansen",
-       "Ibáñez",     "Jensen", "Kowalski", "López",  "Müller",  "Nakamura", "O'Brien", "Petrov",
-       "Quintero",   "Rossi",  "Schäfer",  "Tanaka", "Ulloa",   "Varga",    "Weber",   "Young",
-       "Zimmermann", "Novák",  "Silva",    "Costa",  "Kim",     "Singh"};
-const char *const kAdjective[]
-    = {"Electric", "Silent", "Golden",  "Broken",  "Midnight", "Crimson",  "Velvet",  "Neon",
-       "Hollow",   "Wild",   "Frozen",  "Burning", "Distant",  "Lonely",   "Radiant", "Fading",
-       "Endless",  "Savage", "Gentle",  "Hidden",  "Sacred",   "Restless", "Liquid",  "Northern",
-       "Southern", "Blue",   "Scarlet", "Paper",   "Iron",     "Crystal",  "Lucky",   "Sleepless",
-       "Café",     "Über",   "Naïve",   "Sunny",   "Shadow",   "Cosmic",   "Quiet",   "Fearless"};
-const char *const kNoun[]
-    = {"Heart",  "River",    "Dream",   "Fire",    "Night",     "Ocean",   "Road",    "Star",
-       "Shadow", "Light",    "Rain",    "Storm",   "Garden",    "City",    "Mirror",  "Signal",
-       "Echo",   "Horizon",  "Machine", "Summer",  "Winter",    "Ghost",   "Kingdom", "Letter",
-       "Memory", "Diamond",  "Thunder", "Highway", "Satellite", "Harbor",  "Desert",  "Forest",
-       "Island", "Engine",   "Anthem",  "Wolf",    "Canyon",    "Lantern", "Orbit",   "Fiesta",
-       "Crème",  "Señorita", "Façade",  "Smile",   "Wave",      "Tide",    "Flame",   "Moon"};
-const char *const kVerb[] = {"Running",
-                             "Falling",
-                             "Dancing",
-                             "Waiting",
-                             "Calling",
-                             "Chasing",
-                             "Burning",
-                             "Holding",
-                             "Turning",
-                             "Breaking",
-                             "Singing",
-                             "Drifting",
-                             "Flying",
-                             "Fading",
-                             "Rising",
-                             "Shining",
-                             "Dreaming",
-                             "Leaving"};
-const char *const kGlue[] = {"of", "in", "and", "on", "for", "from", "under", "without"};
-const char *const kSuffix[] = {"(Remix)",
-                               "(Live)",
-                               "(Acoustic)",
-                               "(Radio Edit)",
-                               "Pt. II",
-                               "(Demo)",
-                               "(Remastered)",
-                               "(Extended Mix)"};
-const int kBitRates[] = {128, 192, 256, 320, 320, 320, 1411};
-
-template<size_t N>
-constexpr size_t count(const char *const (&)[N])
-{
-    return N;
-}
-
-// splitmix64's finaliser: a cheap, well-mixed hash, so every value is a pure function of
-// (seed, stream, index) and the rows don't depend on generation order.
-quint64 mix(quint64 x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-class Random
-{
-public:
-    Random(quint64 seed, quint64 stream, quint64 index)
-        : m_state(mix(seed ^ mix(stream * 0x100000001b3ULL ^ mix(index))))
-    {}
-    quint64 next() { return m_state = mix(m_state); }
-    quint64 below(quint64 n) { return n ? next() % n : 0; }
-    template<size_t N>
-    const char *pick(const char *const (&list)[N])
-    {
-        return list[below(N)];
-    }
-
-private:
-    quint64 m_state;
-};
-
-enum Stream : quint64 { ArtistStream = 1, AlbumStream = 2, SongStream = 3, DurationStream = 4 };
-
-struct Name
-{
-    std::string text;
-    std::string normalized;
-};
-
-Name makeName(const std::string &text)
-{
-    return {text, normalizeName(QString::fromStdString(text)).toStdString()};
-}
-
-std::string artistName(Random &r)
-{
-    switch (r.below(5)) {
-    case 0:
-        return std::string("The ") + r.pick(kAdjective) + ' ' + r.pick(kNoun) + 's';
-    case 1:
-    case 2:
-        return std::string(r.pick(kFirst)) + ' ' + r.pick(kLast);
-    case 3:
-        return std::string(r.pick(kAdjective)) + ' ' + r.pick(kNoun);
-    default:
-        return std::string(r.pick(kNoun)) + ' ' + r.pick(kGlue) + ' ' + r.pick(kNoun);
-    }
-}
-
-std::string albumName(Random &r)
-{
-    switch (r.below(4)) {
-    case 0:
-        return std::string(r.pick(kAdjective)) + ' ' + r.pick(kNoun);
-    case 1:
-        return std::string(r.pick(kNoun)) + ' ' + r.pick(kGlue) + " the " + r.pick(kNoun);
-    case 2:
-        return std::string(r.pick(kVerb)) + ' ' + r.pick(kNoun) + 's';
-    default:
-        return std::string(r.pick(kAdjective)) + ' ' + r.pick(kAdjective) + ' ' + r.pick(kNoun);
-    }
-}
-
-std::string songName(Random &r)
-{
-    std::string s;
-    switch (r.below(6)) {
-    case 0:
-        s = r.pick(kNoun);
-        break;
-    case 1:
-        s = std::string(r.pick(kAdjective)) + ' ' + r.pick(kNoun);
-        break;
-    case 2:
-        s = std::string(r.pick(kVerb)) + ' ' + r.pick(kGlue) + " the " + r.pick(kNoun);
-        break;
-    case 3:
-        s = std::string(r.pick(kNoun)) + ' ' + r.pick(kGlue) + ' ' + r.pick(kAdjective) + ' '
-            + r.pick(kNoun) + 's';
-        break;
-    case 4:
-        s = std::string(r.pick(kVerb)) + ' ' + r.pick(kAdjective);
-        break;
-    default:
-        s = std::string(r.pick(kAdjective)) + ' ' + r.pick(kNoun) + ' ' + r.pick(kVerb);
-        break;
-    }
-    if (r.below(10) == 0)
-        s += std::string(" ") + r.pick(kSuffix);
-    return s;
-}
-
-// Row writer for COPY's text format.
-class Row
-{
-public:
-    explicit Row(std::string &out)
-        : m_out(out)
-    {}
-    Row &num(qint64 v)
-    {
-        sep();
-        char buf[24];
-        const auto res = std::to_chars(buf, buf + sizeof buf, v);
-        m_out.append(buf, res.ptr);
-        return *this;
-    }
-    Row &null()
-    {
-        sep();
-        m_out.append("\\N");
-        return *this;
-    }
-    Row &text(const std::string &s)
-    {
-        sep();
-        for (char c : s) {
-            switch (c) {
-            case '\\':
-                m_out.append("\\\\");
-                break;
-            case '\t':
-                m_out.append("\\t");
-                break;
-            case '\n':
-                m_out.append("\\n");
-                break;
-            case '\r':
-                m_out.append("\\r");
-                break;
-            default:
-                m_out.push_back(c);
-            }
-        }
-        return *this;
-    }
-    // Derived from the row's id, so a second load with the same seed gets new keys.
-    Row &uuid(Random r)
-    {
-        sep();
-        static const char hex[] = "0123456789abcdef";
-        quint64 a = r.next();
-        quint64 b = r.next();
-        a = (a & ~0xf000ULL) | 0x4000ULL;                           // version 4
-        b = (b & ~(0xc000000000000000ULL)) | 0x8000000000000000ULL; // variant 10
-        char buf[36];
-        int p = 0;
-        for (int i = 0; i < 16; ++i) {
-            if (i == 4 || i == 6 || i == 8 || i == 10)
-                buf[p++] = '-';
-            const unsigned byte
-                = unsigned(((i < 8 ? a >> (56 - 8 * i) : b >> (56 - 8 * (i - 8)))) & 0xff);
-            buf[p++] = hex[byte >> 4];
-            buf[p++] = hex[byte & 0xf];
-        }
-        m_out.append(buf, 36);
-        return *this;
-    }
-    // Seconds since the epoch as "YYYY-MM-DD HH:MM:SS+00" (explicit UTC). Formatted by hand: two
-    // of these per row made snprintf and QDate the loader's top client-side cost in perf.
-    Row &time(qint64 secs)
-    {
-        sep();
-        const qint64 days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-        const qint64 rem = secs - days * 86400;
-        // Civil date from days since 1970-01-01 (proleptic Gregorian, 400-year eras).
-        const qint64 z = days + 719468;
-        const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
-        const qint64 doe = z - era * 146097;
-        const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        const qint64 mp = (5 * doy + 2) / 153;
-        const int day = int(doy - (153 * mp + 2) / 5 + 1);
-        const int month = int(mp < 10 ? mp + 3 : mp - 9);
-        const int year = int(yoe + era * 400 + (month <= 2 ? 1 : 0));
-        char buf[22];
-        const auto put = [&buf](int at, int value, int width) {
-            for (int i = width - 1; i >= 0; --i) {
-                buf[at + i] = char('0' + value % 10);
-                value /= 10;
-            }
-        };
-        put(0, year, 4);
-        buf[4] = '-';
-        put(5, month, 2);
-        buf[7] = '-';
-        put(8, day, 2);
-        buf[10] = ' ';
-        put(11, int(rem / 3600), 2);
-        buf[13] = ':';
-        put(14, int(rem / 60 % 60), 2);
-        buf[16] = ':';
-        put(17, int(rem % 60), 2);
-        buf[19] = '+';
-        buf[20] = '0';
-        buf[21] = '0';
-        m_out.append(buf, sizeof buf);
-        return *this;
-    }
-    void end() { m_out.push_back('\n'); }
-
-private:
-    void sep()
-    {
-        if (m_first)
-            m_first = false;
-        else
-            m_out.push_back('\t');
-    }
-    std::string &m_out;
-    bool m_first = true;
-};
-
-qint64 songDurationMs(quint64 seed, qint64 song)
-{
-    Random r(seed, DurationStream, quint64(song));
-    return 90000 + qint64(r.below(330000));
-}
 
 Month endMonthOf(const DemoDataOptions &o)
 {
@@ -492,7 +207,7 @@ void DemoDataLoader::generate(Sink &sink,
         Random r(seed, SongStream, quint64(s));
         const Name n = makeName(songName(r));
         const qint64 duration = songDurationMs(seed, s);
-        const int bitRate = kBitRates[r.below(std::size(kBitRates))];
+        const int bitRate = pickBitRate(r);
         char trackText[8];
         std::snprintf(trackText, sizeof trackText, "%02d", int(track % 100));
         const qint64 created = albumTime + track;
@@ -530,7 +245,7 @@ struct CopySink
 {
     PgConnection &conn;
     const SessionConfig &session;
-    const std::atomic<bool> *cancel;
+    std::stop_token stop;
     std::function<void(qint64)> progress;
     QString table;
 
@@ -544,12 +259,12 @@ struct CopySink
     }
     void write(const std::string &data, qint64 rows)
     {
-        if (cancel && cancel->load(std::memory_order_relaxed)) {
+        if (stop.stop_requested()) {
             // Ends COPY with an error: the server discards it and the transaction aborts.
             PQputCopyEnd(conn.handle(), "cancelled by the user");
             while (PGresult *r = PQgetResult(conn.handle()))
                 PQclear(r);
-            throw Cancelled{};
+            throw DbError::cancelled(QStringLiteral("demo-data.copy"), table);
         }
         if (PQputCopyData(conn.handle(), data.data(), int(data.size())) != 1)
             throw DbError::fromConnection(QStringLiteral("demo-data.copy"), table, conn.handle());
@@ -572,17 +287,30 @@ struct CopySink
     }
 };
 
+// Sends PQcancel for the statement running when a stop is requested, so a load waiting on the
+// server (a partition's lock on its parent, the end of a COPY, ANALYZE) stops at once too.
+struct CancelStatementOnStop
+{
+    PgConnection *conn;
+    void operator()() const { conn->cancel(); }
+};
+
 } // namespace
 
-DemoDataResult DemoDataLoader::load(PgConnection &conn,
-                                    const ProgressFn &progress,
-                                    const std::atomic<bool> *cancel)
+DemoDataResult
+DemoDataLoader::load(PgConnection &conn, std::stop_token stop, const ProgressFn &progress)
 {
     DemoDataResult result;
     const QString songs = m_session.tableName(QStringLiteral("song"));
     const QString albums = m_session.tableName(QStringLiteral("album"));
     const QString artists = m_session.tableName(QStringLiteral("artist"));
     const OpContext ctx{QStringLiteral("demo-data"), songs};
+    // What stopped early reports the facts: a stop request is a cancellation, whatever error the
+    // statement it interrupted came back with.
+    const auto stopped = [&songs](const char *step) {
+        return DbError::cancelled(QStringLiteral("demo-data.%1").arg(QLatin1String(step)), songs);
+    };
+    const std::stop_callback cancelStatement(stop, CancelStatementOnStop{&conn});
     for (const QString &t : {artists, albums, songs}) {
         PgResult r = conn.exec("SELECT to_regclass($1)", {t.toUtf8()}, ctx);
         if (r.isNull(0, 0))
@@ -592,21 +320,30 @@ DemoDataResult DemoDataLoader::load(PgConnection &conn,
                 QStringLiteral("table %1 does not exist; run `melodee migrate` first").arg(t));
     }
 
-    // Partitions first, in their own short transaction: CREATE ... PARTITION OF locks the parent,
-    // which must not stay locked for the whole load.
+    // Partitions first, each committed on its own: CREATE ... PARTITION OF locks the parent,
+    // which must not stay locked for the whole load. Empty partitions left by a cancel are
+    // harmless.
     const Month last = endMonthOf(m_options);
-    for (const QString &parent : {albums, songs}) {
-        for (const Month &m :
-             monthWindow(last.addMonths(-(m_options.months - 1)), m_options.months)) {
-            PgResult exists = conn.exec("SELECT to_regclass($1) IS NOT NULL",
-                                        {monthPartitionName(parent, m).toUtf8()},
-                                        ctx);
-            if (exists.toBool(0, 0))
-                continue;
-            conn.exec(createMonthPartitionSql(parent, m).toUtf8(),
-                      {QStringLiteral("demo-data.partition"), parent});
-            ++result.partitionsCreated;
+    try {
+        for (const QString &parent : {albums, songs}) {
+            for (const Month &m :
+                 monthWindow(last.addMonths(-(m_options.months - 1)), m_options.months)) {
+                if (stop.stop_requested())
+                    throw stopped("partition");
+                PgResult exists = conn.exec("SELECT to_regclass($1) IS NOT NULL",
+                                            {monthPartitionName(parent, m).toUtf8()},
+                                            ctx);
+                if (exists.toBool(0, 0))
+                    continue;
+                conn.exec(createMonthPartitionSql(parent, m).toUtf8(),
+                          {QStringLiteral("demo-data.partition"), parent});
+                ++result.partitionsCreated;
+            }
         }
+    } catch (const DbError &) {
+        if (stop.stop_requested())
+            throw stopped("partition");
+        throw;
     }
 
     const qint64 nArtists = m_options.effectiveArtists();
@@ -649,7 +386,7 @@ DemoDataResult DemoDataLoader::load(PgConnection &conn,
         void write(const std::string &d, qint64 rows) override { copy.write(d, rows); }
         void end() override { copy.end(); }
     };
-    Adapter sink(CopySink{conn, m_session, cancel, {}, {}});
+    Adapter sink(CopySink{conn, m_session, stop, {}, {}});
     qint64 lastReport = 0;
     sink.copy.progress = [&](qint64 rows) {
         state.rowsDone += rows;
@@ -661,22 +398,19 @@ DemoDataResult DemoDataLoader::load(PgConnection &conn,
         }
     };
 
-    conn.exec("BEGIN", ctx);
+    // One transaction: a cancelled or failed load leaves nothing behind (the destructor rolls
+    // back whatever did not commit).
     try {
+        Transaction tx(conn, m_session, ctx);
         generate(sink, artistBase, albumBase, songBase);
-        conn.exec("COMMIT", ctx);
-    } catch (const Cancelled &) {
-        conn.exec("ROLLBACK", ctx);
-        result.cancelled = true;
-        result.copySeconds = timer.elapsed() / 1000.0;
-        qCWarning(lcLibrary) << "demo data load cancelled; rolled back" << state.rowsDone << "rows";
-        return result;
-    } catch (...) {
-        if (!conn.isBroken() && PQtransactionStatus(conn.handle()) != PQTRANS_IDLE) {
-            try {
-                conn.exec("ROLLBACK", ctx);
-            } catch (const DbError &) {
-            }
+        if (stop.stop_requested())
+            throw stopped("copy");
+        tx.commit();
+    } catch (const DbError &) {
+        if (stop.stop_requested()) {
+            qCWarning(lcLibrary) << "demo data load cancelled; rolled back" << state.rowsDone
+                                 << "rows";
+            throw stopped("copy");
         }
         throw;
     }
@@ -690,11 +424,20 @@ DemoDataResult DemoDataLoader::load(PgConnection &conn,
     if (progress)
         progress(state);
 
-    // Statistics for the estimate (reltuples) and the scrollbar (histograms on the parent).
+    // Statistics for the estimate (reltuples) and the scrollbar (histograms on the parent). The
+    // rows are committed by now: a stop here skips or interrupts only the statistics.
     QElapsedTimer analyze;
     analyze.start();
-    conn.exec(QStringLiteral("ANALYZE %1, %2, %3").arg(artists, albums, songs).toUtf8(),
-              {QStringLiteral("demo-data.analyze"), songs});
+    try {
+        if (!stop.stop_requested()) {
+            conn.exec(QStringLiteral("ANALYZE %1, %2, %3").arg(artists, albums, songs).toUtf8(),
+                      {QStringLiteral("demo-data.analyze"), songs});
+            result.analyzed = true;
+        }
+    } catch (const DbError &) {
+        if (!stop.stop_requested())
+            throw;
+    }
     result.analyzeSeconds = analyze.elapsed() / 1000.0;
     return result;
 }

@@ -4,8 +4,8 @@
 
 #include <QString>
 
-#include <atomic>
 #include <functional>
+#include <stop_token>
 
 class QIODevice;
 
@@ -45,7 +45,8 @@ struct DemoDataResult
     double copySeconds = 0; // the COPY transaction, commit included
     double analyzeSeconds = 0;
     double rowsPerSecond = 0; // all rows / copySeconds
-    bool cancelled = false;
+    // The tables were ANALYZEd; false when a stop came after the commit, before the statistics.
+    bool analyzed = false;
 };
 
 // Generates a realistic library (artists, albums, songs with names, durations and created_at
@@ -59,11 +60,13 @@ public:
     DemoDataLoader(const SessionConfig &session, const DemoDataOptions &options);
 
     // Creates the monthly partitions the window needs (committed first, empty partitions are
-    // harmless), reserves ids from the tables' sequences, COPYs, commits and ANALYZEs.
-    // `cancel` is polled while streaming; set it (e.g. from SIGINT) to roll back.
-    DemoDataResult load(PgConnection &conn,
-                        const ProgressFn &progress = {},
-                        const std::atomic<bool> *cancel = nullptr);
+    // harmless), reserves ids from the tables' sequences, COPYs in one Transaction, commits and
+    // ANALYZEs. A stop request on `stop` (a cancelled task) before the commit rolls the load back
+    // and throws DbError::cancelled(); it is checked between chunks of rows, and the statement
+    // running at that moment is cancelled on the server. After the commit it only skips the
+    // ANALYZE (result.analyzed). Progress is reported on the calling thread.
+    DemoDataResult
+    load(PgConnection &conn, std::stop_token stop = {}, const ProgressFn &progress = {});
 
     // Writes the same rows as COPY text files artists.copy, albums.copy, songs.copy (ids from 1)
     // for the psql \copy reference in the benchmark. Throws std::runtime_error on I/O failure.

@@ -4,6 +4,9 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <cmath>
+#include <limits>
+
 namespace melodee {
 
 namespace {
@@ -18,21 +21,30 @@ void putOpt(QJsonObject &o, const char *key, const std::optional<int> &v)
     o.insert(QLatin1String(key), v ? QJsonValue(*v) : QJsonValue());
 }
 
-// Integers travel as JSON numbers; ids and byte counts stay well below 2^53.
-bool readInt(const QJsonObject &o, const char *key, qint64 *out)
+// Integers travel as JSON numbers, exact up to 2^53 (ids and byte counts stay well below).
+constexpr qint64 kSafe = qint64(1) << 53;
+constexpr qint64 kIntMin = std::numeric_limits<int>::min();
+constexpr qint64 kIntMax = std::numeric_limits<int>::max();
+// The columns' own limits: varchar(255) names, a path no file system allows longer.
+constexpr qsizetype kMaxName = 255;
+constexpr qsizetype kMaxPath = 4096;
+
+// An integral JSON number within [lo, hi]. The range is checked on the double: converting one
+// outside qint64's range would be undefined.
+bool readInt(const QJsonObject &o, const char *key, qint64 lo, qint64 hi, qint64 *out)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (!v.isDouble())
         return false;
     const double d = v.toDouble();
-    if (d != double(qint64(d)))
+    if (!std::isfinite(d) || d < double(lo) || d > double(hi) || d != std::trunc(d))
         return false;
     *out = qint64(d);
     return true;
 }
 
 template<typename T>
-bool readOpt(const QJsonObject &o, const char *key, std::optional<T> *out)
+bool readOpt(const QJsonObject &o, const char *key, qint64 lo, qint64 hi, std::optional<T> *out)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull()) {
@@ -40,13 +52,22 @@ bool readOpt(const QJsonObject &o, const char *key, std::optional<T> *out)
         return true;
     }
     qint64 n = 0;
-    if (!readInt(o, key, &n))
+    if (!readInt(o, key, lo, hi, &n))
         return false;
     *out = T(n);
     return true;
 }
 
-bool readString(const QJsonObject &o, const char *key, QString *out, bool required)
+qsizetype codePoints(const QString &s)
+{
+    qsizetype n = 0;
+    for (const QChar c : s)
+        n += c.isLowSurrogate() ? 0 : 1;
+    return n;
+}
+
+bool readString(
+    const QJsonObject &o, const char *key, QString *out, bool required, qsizetype maxCodePoints)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull())
@@ -54,7 +75,7 @@ bool readString(const QJsonObject &o, const char *key, QString *out, bool requir
     if (!v.isString())
         return false;
     *out = v.toString();
-    return true;
+    return out->size() <= 2 * maxCodePoints && codePoints(*out) <= maxCodePoints;
 }
 
 } // namespace
@@ -88,18 +109,25 @@ std::optional<Song> Song::fromJson(const QJsonObject &o)
     Song s;
     QString created;
     QString updated;
-    if (!readInt(o, "id", &s.id) || !readString(o, "name", &s.name, true)
-        || !readString(o, "api_key", &s.apiKey, false)
-        || !readString(o, "name_normalized", &s.nameNormalized, false)
-        || !readString(o, "sort_name", &s.sortName, false) || !readOpt(o, "album_id", &s.albumId)
-        || !readOpt(o, "artist_id", &s.artistId) || !readOpt(o, "duration", &s.durationMs)
-        || !readOpt(o, "track_number", &s.trackNumber) || !readOpt(o, "disc_number", &s.discNumber)
-        || !readString(o, "file_path", &s.filePath, false) || !readOpt(o, "file_size", &s.fileSize)
-        || !readOpt(o, "bit_rate", &s.bitRate) || !readInt(o, "play_count", &s.playCount)
-        || !readOpt(o, "rating", &s.rating) || !readString(o, "created_at", &created, true)
-        || !readString(o, "updated_at", &updated, false)) {
+    const bool ok = readInt(o, "id", -kSafe, kSafe, &s.id)
+                    && readString(o, "name", &s.name, true, kMaxName)
+                    && readString(o, "api_key", &s.apiKey, false, 36)
+                    && readString(o, "name_normalized", &s.nameNormalized, false, kMaxName)
+                    && readString(o, "sort_name", &s.sortName, false, kMaxName)
+                    && readOpt(o, "album_id", -kSafe, kSafe, &s.albumId)
+                    && readOpt(o, "artist_id", -kSafe, kSafe, &s.artistId)
+                    && readOpt(o, "duration", 0, kSafe, &s.durationMs)
+                    && readOpt(o, "track_number", kIntMin, kIntMax, &s.trackNumber)
+                    && readOpt(o, "disc_number", kIntMin, kIntMax, &s.discNumber)
+                    && readString(o, "file_path", &s.filePath, false, kMaxPath)
+                    && readOpt(o, "file_size", 0, kSafe, &s.fileSize)
+                    && readOpt(o, "bit_rate", kIntMin, kIntMax, &s.bitRate)
+                    && readInt(o, "play_count", 0, kSafe, &s.playCount)
+                    && readOpt(o, "rating", 0, 5, &s.rating)
+                    && readString(o, "created_at", &created, true, 32)
+                    && readString(o, "updated_at", &updated, false, 32);
+    if (!ok)
         return std::nullopt;
-    }
     const auto c = parseUtcMicros(created);
     if (!c)
         return std::nullopt;

@@ -30,14 +30,16 @@ struct Song
     std::optional<qint64> updatedAtUs;
 
     QJsonObject toJson() const;
-    // Strict: a missing id/name/created_at or a wrong type gives std::nullopt (a corrupt cache
-    // entry is then ignored rather than half-trusted).
+    // Strict: a missing id/name/created_at, a wrong type or a value outside its column's range
+    // (a name over 255 characters, a rating over 5, a number that is not an exact integer within
+    // 2^53 or an int column's range) gives std::nullopt, so a corrupt cache entry is ignored
+    // rather than half-trusted.
     static std::optional<Song> fromJson(const QJsonObject &object);
 
     bool operator==(const Song &other) const = default;
 };
 
-// The seed's SongWithDetails: a song joined with its artist and album names.
+// A song joined with its artist and album names.
 struct SongWithDetails
 {
     qint64 id = 0;

@@ -94,7 +94,8 @@ struct SongCount
     bool exact = false;
 };
 
-// The seed's condition map, checked against a column whitelist; values are always bound.
+// One equality condition of the OFFSET method: the column is checked against a whitelist, the
+// value is always bound.
 struct SongCondition
 {
     QString column;

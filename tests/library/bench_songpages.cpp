@@ -1,14 +1,15 @@
-// Page latency benchmark for the song repository: keyset pages (first, middle, last, random
-// position, fraction jump) per sort against the seed's OFFSET method on the same table in the same
+// Page latency benchmark for the keyset browser (SongBrowser): keyset pages (first, middle, last,
+// random position, fraction jump) per sort against the OFFSET method on the same table in the same
 // run, search for a common and a rare term, and the count estimate against count(*). Prints JSON.
 //
-// Every keyset shape is timed twice: on the client (wall time of the repository call over
-// loopback, round trips included) and on the server, by running the very statement the repository
+// Every keyset shape is timed twice: on the client (wall time of the browser call over
+// loopback, round trips included) and on the server, by running the very statement the browser
 // built (pageSql()/histogramSql() with the same parameters and plan cache mode) as a prepared
 // statement under EXPLAIN (ANALYZE, TIMING OFF, BUFFERS): Planning Time + Execution Time. The
 // target is a server-side p99 under 5 ms.
 // Usage: bench_songpages "<libpq conninfo>" [iterations] [offset-iterations]
 #include "db/pgconnection.h"
+#include "library/songbrowser.h"
 #include "library/songrepository.h"
 
 #include <QCoreApplication>
@@ -67,7 +68,7 @@ struct ServerSample
 
 enum class PlanMode { Auto, Generic, Custom };
 
-// Runs a statement as the repository does (prepared, same plan cache mode) under EXPLAIN ANALYZE.
+// Runs a statement as the browser does (prepared, same plan cache mode) under EXPLAIN ANALYZE.
 class ServerTimer
 {
 public:
@@ -111,14 +112,14 @@ public:
         return s;
     }
 
-    ServerSample page(const SongRepository &repo, const PageRequest &req)
+    ServerSample page(const SongBrowser &repo, const PageRequest &req)
     {
         QList<QByteArray> params;
         const QByteArray sql = repo.pageSql(req, &params);
         return explain(sql,
                        params,
-                       SongRepository::pageUsesGenericPlan(m_conn, req) ? PlanMode::Generic
-                                                                        : PlanMode::Custom);
+                       SongBrowser::pageUsesGenericPlan(m_conn, req) ? PlanMode::Generic
+                                                                     : PlanMode::Custom);
     }
 
 private:
@@ -210,9 +211,10 @@ int main(int argc, char **argv)
     db.dsn = QString::fromUtf8(argv[1]);
     auto conn = PgConnection::open(db);
     SessionConfig session;
-    SongRepository repo(session);
+    SongBrowser repo(session);
+    const SongRepository rows(session);
     ServerTimer server(*conn);
-    const qint64 exact = repo.count(*conn, {}, true).value;
+    const qint64 exact = rows.count(*conn, {}, true).value;
     std::mt19937_64 rng(42);
     bool allMeet = true;
     const auto keep = [&allMeet](const QJsonObject &o) {
@@ -283,7 +285,7 @@ int main(int argc, char **argv)
                               return s;
                           })));
 
-        // The seed's method: ORDER BY ... OFFSET k LIMIT 50, same order, same table. Client time
+        // The OFFSET method: ORDER BY ... OFFSET k LIMIT 50, same order, same table. Client time
         // only: it is all server time here (seconds of scanning for one 50-row result).
         QJsonObject offset;
         const auto measureOffset = [&](const std::function<void(int)> &fn) {
@@ -328,16 +330,16 @@ int main(int argc, char **argv)
             [&](int) { return server.page(repo, req); });
         o.insert(QStringLiteral("term"), term);
         o.insert(QStringLiteral("matches_estimate"),
-                 double(repo.count(*conn, req.filter, false).value));
+                 double(rows.count(*conn, req.filter, false).value));
         search.insert(QLatin1String(label), o);
     }
 
     QJsonObject counts;
     qint64 estimate = 0;
     counts.insert(QStringLiteral("estimate"),
-                  measure(iterations, [&](int) { estimate = repo.count(*conn, {}, false).value; }));
+                  measure(iterations, [&](int) { estimate = rows.count(*conn, {}, false).value; }));
     counts.insert(QStringLiteral("exact"),
-                  measure(std::max(3, iterations / 10), [&](int) { repo.count(*conn, {}, true); }));
+                  measure(std::max(3, iterations / 10), [&](int) { rows.count(*conn, {}, true); }));
     counts.insert(QStringLiteral("estimate_value"), double(estimate));
     counts.insert(QStringLiteral("exact_value"), double(exact));
     counts.insert(QStringLiteral("estimate_error_pct"),
@@ -351,7 +353,7 @@ int main(int argc, char **argv)
         {QStringLiteral("loadavg_before"), loadBefore},
         {QStringLiteral("loadavg_after"), loadAverage()},
         {QStringLiteral("timing"),
-         QStringLiteral("p50_ms/p99_ms: client wall time per repository call over loopback "
+         QStringLiteral("p50_ms/p99_ms: client wall time per browser call over loopback "
                         "(round trips included); server: Planning + Execution Time of the same "
                         "statement(s) and plan cache mode under EXPLAIN (ANALYZE, TIMING OFF, "
                         "BUFFERS)")},

@@ -1,18 +1,22 @@
+#include "async/task.h"
+#include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "library/demodata.h"
 #include "library/namenormalizer.h"
 #include "libraryschema.h"
 #include "testenv.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSet>
 #include <QTest>
+#include <QThreadPool>
 
+#include <atomic>
 #include <csignal>
+#include <optional>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -23,6 +27,7 @@ class tst_DemoData : public QObject
 private slots:
     void initTestCase();
     void loadsDeterministically();
+    void cancelRollsBack_data();
     void cancelRollsBack();
     void appendsWithoutCollisions();
     void badOptions_data();
@@ -71,10 +76,10 @@ void tst_DemoData::loadsDeterministically()
         auto conn = PgConnection::open(db);
         QList<DemoDataProgress> progress;
         const DemoDataResult r
-            = DemoDataLoader(SessionConfig(), o).load(*conn, [&](const DemoDataProgress &p) {
+            = DemoDataLoader(SessionConfig(), o).load(*conn, {}, [&](const DemoDataProgress &p) {
                   progress << p;
               });
-        QVERIFY(!r.cancelled);
+        QVERIFY(r.analyzed);
         QCOMPARE(r.songs, 5000);
         QCOMPARE(r.artists, o.effectiveArtists());
         QCOMPARE(r.albums, r.artists * o.albumsPerArtist);
@@ -126,33 +131,64 @@ void tst_DemoData::loadsDeterministically()
     QVERIFY(!prints.at(0).isEmpty());
 }
 
+void tst_DemoData::cancelRollsBack_data()
+{
+    QTest::addColumn<bool>("throughFuture");
+    QTest::newRow("stop token") << false;
+    QTest::newRow("cancelled future") << true;
+}
+
+// Stopped in the middle of the songs, the load rolls back completely and says it was cancelled;
+// through a task, cancelling its future is what stops it.
 void tst_DemoData::cancelRollsBack()
 {
+    QFETCH(bool, throughFuture);
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("democancel"), {});
     auto conn = PgConnection::open(db);
     DemoDataOptions o;
     o.songs = 200000;
     o.months = 3;
     o.endMonth = QStringLiteral("2025-03");
-    std::atomic<bool> cancel{false};
     const qint64 prelude = o.effectiveArtists() * (1 + o.albumsPerArtist);
-    const DemoDataResult r
-        = DemoDataLoader(SessionConfig(), o)
-              .load(
-                  *conn,
-                  [&](const DemoDataProgress &p) {
-                      if (p.rowsDone > prelude) // stop in the middle of the songs
-                          cancel.store(true);
-                  },
-                  &cancel);
-    QVERIFY(r.cancelled);
+    DemoDataLoader loader(SessionConfig(), o);
+    std::optional<DbError> error;
+    if (throughFuture) {
+        std::atomic<qint64> rowsDone{0};
+        QThreadPool pool;
+        QFuture<DemoDataResult> load = startTask(&pool, [&](std::stop_token stop) {
+            return loader.load(
+                *conn, stop, [&](const DemoDataProgress &p) { rowsDone = p.rowsDone; });
+        });
+        QVERIFY(
+            QTest::qWaitFor([&] { return rowsDone.load() > prelude || load.isFinished(); }, 60000));
+        QVERIFY2(!load.isFinished(), "the load ended before it could be cancelled");
+        load.cancel();
+        // Finished once the work has returned; what a cancelled task throws is dropped with it.
+        QTRY_VERIFY_WITH_TIMEOUT(load.isFinished(), 60000);
+        QVERIFY(load.isCanceled());
+        QCOMPARE(load.resultCount(), 0);
+    } else {
+        std::stop_source stop;
+        try {
+            loader.load(*conn, stop.get_token(), [&](const DemoDataProgress &p) {
+                if (p.rowsDone > prelude) // stop in the middle of the songs
+                    stop.request_stop();
+            });
+        } catch (const DbError &e) {
+            error = e;
+        }
+    }
+    if (!throughFuture) {
+        QVERIFY(error);
+        QVERIFY2(error->isCancelled(), qPrintable(error->toString()));
+    }
     for (const char *t : {"melodee_artists", "melodee_albums", "melodee_songs"})
         QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(t)),
                                db.dbname),
                  QStringLiteral("0"));
     // The connection is usable afterwards and a new load works.
     o.songs = 100;
-    QVERIFY(!DemoDataLoader(SessionConfig(), o).load(*conn).cancelled);
+    QVERIFY(DemoDataLoader(SessionConfig(), o).load(*conn).analyzed);
     QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs"), db.dbname),
              QStringLiteral("100"));
 }
@@ -239,22 +275,19 @@ void tst_DemoData::cliInterruptRollsBack()
              QStringLiteral("--end-month"),
              QStringLiteral("2025-02")});
     QVERIFY(p.waitForStarted());
-    // Wait until rows are streaming, then interrupt as Ctrl+C would. A plain loop on real time:
-    // each probe is a psql round trip, which QTRY's step counting does not account for.
-    QElapsedTimer waited;
-    waited.start();
-    bool streaming = false;
-    while (!streaming && waited.elapsed() < 60000 && p.state() == QProcess::Running) {
-        streaming = TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
-                                                 "datname = '%1' AND query ILIKE 'copy %'")
-                                      .arg(db.dbname))
-                        .toInt()
-                    > 0;
-        if (!streaming)
-            QTest::qWait(20);
-    }
-    QVERIFY2(streaming, "the demo-data load was never seen streaming rows through COPY");
-    QTest::qWait(500);
+    // Wait until the songs are streaming, then interrupt as Ctrl+C would.
+    const auto songsCopied = [&] {
+        return TestEnv::psql(QStringLiteral("SELECT coalesce(max(c.tuples_processed), 0) FROM "
+                                            "pg_stat_progress_copy c WHERE c.datname = '%1' AND "
+                                            "c.relid = 'melodee_songs'::regclass")
+                                 .arg(db.dbname),
+                             db.dbname)
+            .toLongLong();
+    };
+    QVERIFY2(QTest::qWaitFor(
+                 [&] { return songsCopied() > 10000 || p.state() != QProcess::Running; }, 60000),
+             "the demo-data load was never seen streaming songs through COPY");
+    QVERIFY(p.state() == QProcess::Running);
     ::kill(pid_t(p.processId()), SIGINT);
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 1);

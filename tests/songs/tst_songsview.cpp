@@ -5,14 +5,19 @@
 #include <session/connectionsession.h>
 #include <views/songsview.h>
 
+#include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 using namespace melodee;
 using melodee::test::TestEnv;
@@ -27,11 +32,15 @@ class tst_SongsView : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void cleanup();
     void scrollToBottomShowsMaxId();
     void pages_data();
     void pages();
     void searchBox();
     void detailsThroughCache();
+    void deleteDialogNamesTheSongAndDefaultsToNo();
+    void actionsFollowTheSelection_data();
+    void actionsFollowTheSelection();
     void renameAndDelete();
     void headerClicksReverseTheSort();
     void screenshot();
@@ -45,6 +54,7 @@ private:
     void selectRow(int row);
 
     DatabaseConfig m_db;
+    AppConfig m_config;
     ConnectionSession *m_session = nullptr;
     SongsView *m_view = nullptr;
 };
@@ -53,7 +63,7 @@ void tst_SongsView::initTestCase()
 {
     MELODEE_REQUIRE_POSTGRES();
     m_db = test::createDemoDatabase(QStringLiteral("songsview"), 20000);
-    AppConfig config;
+    AppConfig &config = m_config;
     config.database = m_db;
     config.redis.enabled = TestEnv::hasRedis();
     config.redis.address = QStringLiteral("127.0.0.1:%1").arg(TestEnv::redisPort());
@@ -61,6 +71,8 @@ void tst_SongsView::initTestCase()
     m_session = new ConnectionSession(this);
     m_session->connectTo(config);
     m_view = new SongsView(m_session);
+    new QAbstractItemModelTester(
+        m_view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_view);
     m_view->resize(1280, 720);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view));
@@ -73,16 +85,36 @@ void tst_SongsView::cleanupTestCase()
     delete m_view;
 }
 
+// Whatever a test left behind (a filter, a disconnect, a confirmer), the next one starts on the
+// whole connected library.
+void tst_SongsView::cleanup()
+{
+    m_view->setConfirmer({});
+    bool reset = false;
+    for (QLineEdit *filter : m_view->findChildren<QLineEdit *>()) {
+        if (filter->objectName().endsWith(QLatin1String("Filter")) && !filter->text().isEmpty()) {
+            filter->clear();
+            reset = true;
+        }
+    }
+    if (!m_session->isConnected()) {
+        m_session->connectTo(m_config);
+        reset = true;
+    }
+    if (reset)
+        QTRY_VERIFY_WITH_TIMEOUT(m_view->model()->rowCount() > 15000, 30000);
+}
+
 bool tst_SongsView::waitLoaded(int row)
 {
     SongTableModel *model = m_view->model();
-    for (int i = 0; i < 1500; ++i) {
-        if (row < model->rowCount()
-            && model->data(model->index(row, 0), SongTableModel::LoadedRole).toBool())
-            return true;
-        QTest::qWait(20);
-    }
-    return false;
+    // Asking for the row (data()) queues its block; the wait ends when it is there.
+    return QTest::qWaitFor(
+        [&] {
+            return row < model->rowCount()
+                   && model->data(model->index(row, 0), SongTableModel::LoadedRole).toBool();
+        },
+        30000);
 }
 
 void tst_SongsView::selectRow(int row)
@@ -142,8 +174,7 @@ void tst_SongsView::searchBox()
     for (const QChar c : word)
         QTest::keyClick(m_view->searchEdit(), c.toLatin1());
     QTRY_COMPARE_WITH_TIMEOUT(reset.count(), 1, 5000);
-    QTest::qWait(400);
-    QCOMPARE(reset.count(), 1);
+    // The one reset came after the last key: it already searches the whole word.
     QCOMPARE(model->filter().search, word);
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0 || model->countIsExact(), 30000);
     if (!model->countIsExact())
@@ -187,6 +218,106 @@ void tst_SongsView::detailsThroughCache()
     QVERIFY2(text.contains(QStringLiteral("Cache: hit")), qPrintable(text));
 }
 
+void tst_SongsView::actionsFollowTheSelection_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::newRow("search that leaves the song out") << QStringLiteral("search");
+    QTest::newRow("album filter that leaves the song out") << QStringLiteral("album");
+    QTest::newRow("disconnect") << QStringLiteral("disconnect");
+}
+
+// Once the selected song is no longer in the list (a search, a filter, a disconnect), the details
+// pane, Rename and Delete must not act on it any more.
+void tst_SongsView::actionsFollowTheSelection()
+{
+    QFETCH(QString, change);
+    QVERIFY(waitLoaded(0));
+    QSignalSpy shown(m_view, &SongsView::detailsShown);
+    selectRow(7);
+    QVERIFY(shown.wait(30000));
+    const qint64 id = shown.last().first().toLongLong();
+    const QString name = TestEnv::psql(
+        QStringLiteral("SELECT name FROM melodee_songs WHERE id = %1").arg(id), m_db.dbname);
+    QVERIFY(m_view->detailsLabel()->text().contains(QStringLiteral("ID: %1").arg(id)));
+    QVERIFY(m_view->renameButton()->isEnabled());
+    QVERIFY(m_view->deleteButton()->isEnabled());
+
+    QLineEdit *album = m_view->findChild<QLineEdit *>(QStringLiteral("albumFilter"));
+    if (change == QLatin1String("search")) {
+        m_view->searchEdit()->setText(QStringLiteral("zzqqxxnotasong"));
+    } else if (change == QLatin1String("album")) {
+        QVERIFY(album);
+        album->setText(QStringLiteral("999999"));
+    } else {
+        m_session->disconnectFromServer();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !m_view->detailsLabel()->text().contains(QStringLiteral("ID: %1").arg(id)), 30000);
+
+    // The actions are off and do nothing now.
+    QVERIFY(!m_view->renameButton()->isEnabled());
+    QVERIFY(!m_view->deleteButton()->isEnabled());
+    QVERIFY(m_view->nameEdit()->text().isEmpty());
+    m_view->setConfirmer([](const QString &) { return true; });
+    QVERIFY(!m_view->renameSelected(QStringLiteral("Must not be renamed")));
+    QVERIFY(!m_view->deleteSelected());
+
+    cleanup(); // the whole library again: the song is back in the list, unchanged
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT name FROM melodee_songs WHERE id = %1").arg(id),
+                           m_db.dbname),
+             name);
+}
+
+// The confirmation names the song (and its artist and album), and Enter answers No.
+void tst_SongsView::deleteDialogNamesTheSongAndDefaultsToNo()
+{
+    QVERIFY(waitLoaded(0));
+    QSignalSpy shown(m_view, &SongsView::detailsShown);
+    selectRow(6);
+    QVERIFY(shown.wait(30000));
+    const qint64 id = shown.last().first().toLongLong();
+    const QStringList expected
+        = TestEnv::psql(
+              QStringLiteral(
+                  "SELECT s.name, a.name, al.name FROM melodee_songs s JOIN melodee_artists a "
+                  "ON a.id = s.artist_id JOIN melodee_albums al ON al.id = s.album_id "
+                  "WHERE s.id = %1")
+                  .arg(id),
+              m_db.dbname)
+              .split(QLatin1Char('|'));
+    QCOMPARE(expected.size(), 3);
+
+    QString text;
+    bool defaultIsNo = false;
+    bool answered = false;
+    // The real dialog: answered with Enter as soon as it is open.
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box || answered)
+            return;
+        answered = true;
+        text = box->text();
+        QAbstractButton *const byDefault = box->defaultButton();
+        defaultIsNo = byDefault != nullptr
+                      && (byDefault == box->button(QMessageBox::No)
+                          || byDefault == box->button(QMessageBox::Cancel));
+        QTest::keyClick(box, Qt::Key_Return);
+    });
+    poll.start(10);
+    m_view->setConfirmer({});
+    QSignalSpy written(m_view, &SongsView::writeFinished);
+    m_view->deleteSelected();
+    poll.stop();
+    QVERIFY(answered);
+    for (const QString &part : expected)
+        QVERIFY2(text.contains(part), qPrintable(text));
+    QVERIFY2(defaultIsNo, "Enter in the delete confirmation must not delete");
+    QCOMPARE(written.count(), 0);
+    QCOMPARE(psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs WHERE id = %1").arg(id)),
+             1);
+}
+
 void tst_SongsView::renameAndDelete()
 {
     QVERIFY(waitLoaded(0));
@@ -216,14 +347,14 @@ void tst_SongsView::renameAndDelete()
         return false;
     });
     written.clear();
-    m_view->deleteSelected();
+    QVERIFY(!m_view->deleteSelected());
     QVERIFY(asked.contains(QString::number(victim)));
-    QVERIFY(!written.wait(500));
+    QCOMPARE(written.count(), 0);
     QCOMPARE(
         psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs WHERE id = %1").arg(victim)),
         1);
     m_view->setConfirmer([](const QString &) { return true; });
-    m_view->deleteSelected();
+    QVERIFY(m_view->deleteSelected());
     QVERIFY(written.wait(30000));
     QVERIFY(written.last().first().toBool());
     QCOMPARE(
@@ -285,7 +416,7 @@ void tst_SongsView::screenshot()
     QSignalSpy shown(m_view, &SongsView::detailsShown);
     selectRow(0);
     QVERIFY(shown.wait(30000));
-    QTest::qWait(200);
+    QTRY_VERIFY(m_view->detailsLabel()->text().contains(QLatin1String("Cache:")));
     QVERIFY(QDir().mkpath(dir));
     QVERIFY(m_view->grab().save(QDir(dir).filePath(QStringLiteral("songs.png"))));
 }

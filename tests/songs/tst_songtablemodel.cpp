@@ -4,9 +4,9 @@
 #include <library/namenormalizer.h>
 #include <models/songtablemodel.h>
 #include <pool/connectionpool.h>
+#include <songs/songservice.h>
 
 #include <QAbstractItemModelTester>
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -66,7 +66,7 @@ void tst_SongTableModel::init()
     m_model = new SongTableModel;
     m_tester = new QAbstractItemModelTester(m_model,
                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_model->setPool(m_pool, SessionConfig());
+    m_model->setService(std::make_shared<SongService>(m_pool, SessionConfig()));
     QVERIFY(waitForCount());
 }
 
@@ -85,36 +85,29 @@ qint64 tst_SongTableModel::psqlNumber(const QString &sql) const
 
 bool tst_SongTableModel::waitForCount(int timeoutMs)
 {
-    QSignalSpy spy(m_model, &SongTableModel::countChanged);
     // reset() emits 0 first; the estimate follows from the worker.
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        if (m_model->rowCount() > 0 || m_model->countIsExact())
-            return true;
-        if (!m_model->lastError().isEmpty())
-            return false;
-        spy.wait(200);
-    }
-    return false;
+    return QTest::qWaitFor(
+               [this] {
+                   return m_model->rowCount() > 0 || m_model->countIsExact()
+                          || !m_model->lastError().isEmpty();
+               },
+               timeoutMs)
+           && m_model->lastError().isEmpty();
 }
 
 bool tst_SongTableModel::loadRow(int row, int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
-        if (row >= m_model->rowCount())
-            return false;
-        if (m_model->data(m_model->index(row, 0), SongTableModel::LoadedRole).toBool())
-            return true;
-        if (!m_model->lastError().isEmpty()) {
-            qWarning() << m_model->lastError();
-            return false;
-        }
-        QTest::qWait(20);
-    }
-    return false;
+    // Asking for the row (data()) queues its block; the wait ends when it is there.
+    const auto loaded = [this, row] {
+        return row < m_model->rowCount()
+               && m_model->data(m_model->index(row, 0), SongTableModel::LoadedRole).toBool();
+    };
+    const bool ok = QTest::qWaitFor(
+        [&] { return loaded() || row >= m_model->rowCount() || !m_model->lastError().isEmpty(); },
+        timeoutMs);
+    if (!m_model->lastError().isEmpty())
+        qWarning() << m_model->lastError();
+    return ok && loaded();
 }
 
 void tst_SongTableModel::estimateCoversTable()

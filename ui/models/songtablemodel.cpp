@@ -1,61 +1,15 @@
 #include "songtablemodel.h"
 
-#include <pool/connectionpool.h>
+#include "async/whenfinished.h"
+
+#include <songs/songservice.h>
 #include <util/logging.h>
 
-#include <QFutureWatcher>
-#include <QLocale>
 #include <QTimer>
 
 #include <algorithm>
 
 namespace melodee {
-
-namespace {
-
-QString errorText(const std::exception_ptr &e)
-{
-    try {
-        std::rethrow_exception(e);
-    } catch (const DbError &db) {
-        return db.toString();
-    } catch (const std::exception &x) {
-        return QString::fromLocal8Bit(x.what());
-    } catch (...) {
-        return QStringLiteral("unknown error");
-    }
-}
-
-// Calls done(value) or failed(message) on `context`'s thread when `future` finishes; nothing when
-// it was cancelled.
-template<typename T, typename Done, typename Failed>
-void whenFinished(QObject *context, QFuture<T> future, Done done, Failed failed)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done, failed] {
-        watcher->deleteLater();
-        QFuture<T> f = watcher->future();
-        if (f.isCanceled() && f.resultCount() == 0) {
-            // A cancelled future with an exception stored still rethrows it; surface real errors.
-            try {
-                f.waitForFinished();
-            } catch (...) {
-                const QString text = errorText(std::current_exception());
-                if (!text.contains(QLatin1String("57014")))
-                    failed(text);
-            }
-            return;
-        }
-        try {
-            done(f.result());
-        } catch (...) {
-            failed(errorText(std::current_exception()));
-        }
-    });
-    watcher->setFuture(future);
-}
-
-} // namespace
 
 SongTableModel::SongTableModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -65,14 +19,12 @@ SongTableModel::~SongTableModel()
 {
     for (auto &f : m_inFlight)
         f.cancel();
-    for (auto &f : m_other)
-        f.cancel();
+    m_countFuture.cancel();
 }
 
-void SongTableModel::setPool(std::shared_ptr<ConnectionPool> pool, const SessionConfig &session)
+void SongTableModel::setService(std::shared_ptr<SongService> service)
 {
-    m_pool = std::move(pool);
-    m_repo = m_pool ? std::make_shared<SongRepository>(session) : nullptr;
+    m_service = std::move(service);
     reset();
 }
 
@@ -103,90 +55,70 @@ void SongTableModel::setMaxBlocks(int blocks)
 void SongTableModel::reset()
 {
     beginResetModel();
-    ++m_generation;
     for (auto &f : m_inFlight)
         f.cancel();
-    for (auto &f : m_other)
-        f.cancel();
+    m_countFuture.cancel();
     m_inFlight.clear();
-    m_other.clear();
     m_queue.clear();
     m_blocks.clear();
     m_rows = 0;
     m_count = {};
     m_stats = {};
     m_lastError.clear();
-    m_countPending = bool(m_pool);
+    m_countPending = bool(m_service);
     endResetModel();
     emit countChanged(0, false);
-    if (!m_pool)
+    if (!m_service)
         return;
 
-    const quint64 generation = m_generation;
-    auto repo = m_repo;
-    const SongFilter filter = m_filter;
-    const int smallFiltered = m_blockSize * 20;
     // The estimate is instant. A filtered estimate is the planner's guess and can be far off, and
     // an unanalysed table estimates 0: then the exact count is taken (a small result is cheap).
-    auto future = m_pool->run([repo, filter, smallFiltered](PgConnection &conn) {
-        SongCount c = repo->count(conn, filter, false);
-        if (c.value <= 0 || (!filter.isEmpty() && c.value < smallFiltered))
-            c = repo->count(conn, filter, true);
-        return c;
+    m_countFuture = m_service->browseCount(m_filter, qint64(m_blockSize) * 20);
+    whenFinished(this, m_countFuture, [this](const TaskOutcome<SongCount> &o) {
+        if (o.cancelled)
+            return; // a reset replaced this request
+        m_countPending = false;
+        if (!o.ok()) {
+            failed(o.error);
+            return;
+        }
+        m_count = *o.value;
+        setRowCountTo(std::min<qint64>(m_count.value, INT_MAX));
+        emit countChanged(m_count.value, m_count.exact);
     });
-    m_other.append(QFuture<void>(future));
-    whenFinished(
-        this,
-        future,
-        [this, generation](const SongCount &c) {
-            if (generation != m_generation)
-                return;
-            m_countPending = false;
-            m_count = c;
-            setRowCountTo(std::min<qint64>(c.value, INT_MAX));
-            emit countChanged(m_count.value, m_count.exact);
-        },
-        [this, generation](const QString &message) {
-            if (generation != m_generation)
-                return;
-            m_countPending = false;
-            m_lastError = message;
-            emit errorOccurred(message);
-        });
 }
 
 void SongTableModel::countExactly()
 {
-    if (!m_pool)
+    if (!m_service)
         return;
-    const quint64 generation = m_generation;
-    auto repo = m_repo;
-    const SongFilter filter = m_filter;
-    auto future = m_pool->run(
-        [repo, filter](PgConnection &conn) { return repo->count(conn, filter, true); });
-    m_other.append(QFuture<void>(future));
-    whenFinished(
-        this,
-        future,
-        [this, generation](const SongCount &c) {
-            if (generation != m_generation)
-                return;
-            const bool moved = c.value != m_rows;
-            m_count = c;
-            setRowCountTo(std::min<qint64>(c.value, INT_MAX));
-            if (moved && m_rows > 0) {
-                // Blocks placed by fraction or from the end sit elsewhere now: load them again.
-                m_blocks.clear();
-                emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1));
-            }
-            emit countChanged(m_count.value, m_count.exact);
-        },
-        [this, generation](const QString &message) {
-            if (generation != m_generation)
-                return;
-            m_lastError = message;
-            emit errorOccurred(message);
-        });
+    m_countFuture.cancel();
+    m_countFuture = m_service->count(m_filter, true);
+    whenFinished(this, m_countFuture, [this](const TaskOutcome<SongCount> &o) {
+        if (o.cancelled)
+            return;
+        m_countPending = false; // this request replaced the first count, if that was still out
+        if (!o.ok()) {
+            failed(o.error);
+            return;
+        }
+        const SongCount c = *o.value;
+        const bool moved = c.value != m_rows;
+        m_count = c;
+        setRowCountTo(std::min<qint64>(c.value, INT_MAX));
+        if (moved && m_rows > 0) {
+            // Blocks placed by fraction or from the end sit elsewhere now: load them again.
+            m_blocks.clear();
+            emit dataChanged(index(0, 0), index(m_rows - 1, ColumnCount - 1));
+        }
+        emit countChanged(m_count.value, m_count.exact);
+    });
+}
+
+void SongTableModel::failed(const QString &message)
+{
+    m_lastError = message;
+    emit errorOccurred(message);
 }
 
 void SongTableModel::setRowCountTo(qint64 rows)
@@ -370,7 +302,7 @@ void SongTableModel::setSortOrder(Qt::SortOrder order)
 
 void SongTableModel::requestBlock(int block) const
 {
-    if (!m_pool || m_inFlight.contains(block))
+    if (!m_service || m_inFlight.contains(block))
         return;
     m_queue.removeOne(block);
     m_queue.append(block);
@@ -437,43 +369,27 @@ void SongTableModel::startBlock(int block)
         ++m_stats.fraction;
         break;
     }
-    auto repo = m_repo;
-    auto future = m_pool->run([repo, req, fraction](PgConnection &conn) {
-        if (fraction)
-            return repo->pageAtFraction(
-                conn, req.sort, req.filter, *fraction, req.limit, req.descending);
-        return repo->page(conn, req);
-    });
+    QFuture<SongPage> future = fraction ? m_service->pageAtFraction(
+                                   req.sort, req.filter, *fraction, req.limit, req.descending)
+                                        : m_service->page(req);
     m_inFlight.insert(block, future);
-    const quint64 generation = m_generation;
     const PageAnchor anchor = req.anchor;
-    whenFinished(
-        this,
-        future,
-        [this, block, generation, anchor](const SongPage &page) {
-            if (generation != m_generation)
-                return;
-            m_inFlight.remove(block);
-            blockArrived(block, generation, page, anchor);
-            pump();
-        },
-        [this, block, generation](const QString &message) {
-            if (generation != m_generation)
-                return;
-            m_inFlight.remove(block);
-            m_lastError = message;
-            qCWarning(lcUi).noquote() << "songs block" << block << "failed:" << message;
-            emit errorOccurred(message);
-            pump();
-        });
+    whenFinished(this, future, [this, block, anchor](const TaskOutcome<SongPage> &o) {
+        if (o.cancelled)
+            return; // the query changed; m_inFlight was cleared with it
+        m_inFlight.remove(block);
+        if (o.ok()) {
+            blockArrived(block, *o.value, anchor);
+        } else {
+            qCWarning(lcUi).noquote() << "songs block" << block << "failed:" << o.error;
+            failed(o.error);
+        }
+        pump();
+    });
 }
 
-void SongTableModel::blockArrived(int block,
-                                  quint64 generation,
-                                  const SongPage &page,
-                                  PageAnchor anchor)
+void SongTableModel::blockArrived(int block, const SongPage &page, PageAnchor anchor)
 {
-    Q_UNUSED(generation)
     if (block >= blockCount())
         return;
     const int firstRow = block * m_blockSize;

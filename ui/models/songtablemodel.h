@@ -1,7 +1,6 @@
 #pragma once
 
 #include <library/songquery.h>
-#include <library/songrepository.h>
 
 #include <QAbstractTableModel>
 #include <QFuture>
@@ -14,12 +13,13 @@
 
 namespace melodee {
 
-class ConnectionPool;
+class SongService;
 
 // The songs table as one long list with a true scrollbar: rowCount() is the planner's estimate
-// and rows arrive in blocks loaded by key on the pool's workers (never OFFSET, never on the GUI
-// thread). A far block is found by the key at its fraction of the sort (the histogram), a near
-// one by keyset next/prev from a loaded neighbour. At most maxBlocks() blocks stay in memory.
+// and rows arrive in blocks loaded by key through SongService on the pool's workers (never
+// OFFSET, never on the GUI thread). A far block is found by the key at its fraction of the sort
+// (the histogram), a near one by keyset next/prev from a loaded neighbour. At most maxBlocks()
+// blocks stay in memory.
 class SongTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -39,8 +39,8 @@ public:
     explicit SongTableModel(QObject *parent = nullptr);
     ~SongTableModel() override;
 
-    // Starts over on `pool` (nullptr: empty model). Waits for nothing: old work is cancelled.
-    void setPool(std::shared_ptr<ConnectionPool> pool, const SessionConfig &session);
+    // Starts over on `service` (nullptr: empty model). Waits for nothing: old work is cancelled.
+    void setService(std::shared_ptr<SongService> service);
     // Keeps the current sort order (ascending or descending).
     void setQuery(SongSort sort, const SongFilter &filter);
     SongSort songSort() const { return m_sort; }
@@ -102,13 +102,13 @@ private:
     void requestBlock(int block) const;
     void pump();
     void startBlock(int block);
-    void blockArrived(int block, quint64 generation, const SongPage &page, PageAnchor anchor);
+    void blockArrived(int block, const SongPage &page, PageAnchor anchor);
+    void failed(const QString &message);
     void evict();
     void setRowCountTo(qint64 rows);
     int blockCount() const;
 
-    std::shared_ptr<ConnectionPool> m_pool;
-    std::shared_ptr<SongRepository> m_repo;
+    std::shared_ptr<SongService> m_service;
     mutable bool m_pumpScheduled = false;
     SongSort m_sort = SongSort::Id;
     bool m_descending = false;
@@ -119,12 +119,12 @@ private:
     int m_rows = 0;
     SongCount m_count;
     bool m_countPending = false;
-    quint64 m_generation = 0;
     mutable quint64 m_useClock = 0;
     mutable QHash<int, Block> m_blocks;
     mutable QList<int> m_queue; // wanted blocks, newest last (served first)
+    // Cancelled when the query changes: their outcome then arrives as cancelled and is dropped.
     QHash<int, QFuture<SongPage>> m_inFlight;
-    QList<QFuture<void>> m_other;
+    QFuture<SongCount> m_countFuture;
     LoadStats m_stats;
     QString m_lastError;
 };

@@ -1,14 +1,12 @@
 #include "songsview.h"
 
+#include "async/whenfinished.h"
 #include "models/songtablemodel.h"
 #include "session/connectionsession.h"
 
-#include <cache/songcache.h>
-#include <library/songrepository.h>
 #include <pool/connectionpool.h>
 
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIntValidator>
@@ -28,14 +26,6 @@ namespace melodee {
 
 namespace {
 
-struct Details
-{
-    std::optional<Song> song;
-    QString artistName;
-    QString albumName;
-    QString cache; // hit, miss, disabled, unavailable
-};
-
 QString lookupName(SongCache::Lookup how)
 {
     switch (how) {
@@ -53,26 +43,6 @@ QString lookupName(SongCache::Lookup how)
     return {};
 }
 
-template<typename T, typename Done>
-void onFinished(QObject *context, QFuture<T> future, Done done)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done] {
-        watcher->deleteLater();
-        QString error;
-        std::optional<T> value;
-        try {
-            value = watcher->future().result();
-        } catch (const DbError &e) {
-            error = e.toString();
-        } catch (const std::exception &e) {
-            error = QString::fromLocal8Bit(e.what());
-        }
-        done(value, error);
-    });
-    watcher->setFuture(future);
-}
-
 } // namespace
 
 SongsView::SongsView(ConnectionSession *session, QWidget *parent)
@@ -80,12 +50,15 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     , m_model(new SongTableModel(this))
 {
     m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("searchFilter"));
     m_search->setPlaceholderText(tr("Search names…"));
     m_search->setClearButtonEnabled(true);
     m_artist = new QLineEdit(this);
+    m_artist->setObjectName(QStringLiteral("artistFilter"));
     m_artist->setPlaceholderText(tr("Artist ID"));
     m_artist->setValidator(new QIntValidator(1, INT_MAX, m_artist));
     m_album = new QLineEdit(this);
+    m_album->setObjectName(QStringLiteral("albumFilter"));
     m_album->setPlaceholderText(tr("Album ID"));
     m_album->setValidator(new QIntValidator(1, INT_MAX, m_album));
     m_countLabel = new QLabel(this);
@@ -176,10 +149,6 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     layout->addWidget(split, 1);
     layout->addLayout(paging);
 
-    m_confirm = [this](const QString &text) {
-        return QMessageBox::question(this, tr("Delete song"), text) == QMessageBox::Yes;
-    };
-
     connect(m_search, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_artist, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_album, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
@@ -198,24 +167,38 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     connect(next, &QPushButton::clicked, this, [this] { goToPage(currentPage() + 1); });
     connect(last, &QPushButton::clicked, this, [this] { goToPage(pageCountEstimate() - 1); });
     connect(m_goTo, &QSpinBox::valueChanged, this, [this](int page) { goToPage(page - 1); });
+    // The details follow the row selected now, whatever moved it: a click, a reset of the model
+    // (search, filter, sort, reload, disconnect: Qt drops the selection without a signal), rows
+    // removed under it, or a reload that put another song on the selected row.
     connect(m_table->selectionModel(),
             &QItemSelectionModel::currentRowChanged,
             this,
             &SongsView::showSelected);
-    connect(m_model, &SongTableModel::blockLoaded, this, [this] {
-        if (m_selectedId == 0 && m_table->currentIndex().isValid())
-            showSelected();
-    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SongsView::showSelected);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SongsView::showSelected);
+    connect(m_model, &SongTableModel::blockLoaded, this, &SongsView::showSelected);
+    connect(m_model,
+            &QAbstractItemModel::dataChanged,
+            this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const int row = m_table->currentIndex().row();
+                if (row >= topLeft.row() && row <= bottomRight.row())
+                    showSelected();
+            });
     connect(m_save, &QPushButton::clicked, this, [this] { renameSelected(m_nameEdit->text()); });
     connect(m_delete, &QPushButton::clicked, this, &SongsView::deleteSelected);
     connect(session, &ConnectionSession::connectionChanged, this, &SongsView::onConnectionChanged);
     updateCount();
     updatePageLabel();
+    clearDetails(tr("Select a song to see its details."));
     if (session->isConnected())
         onConnectionChanged();
 }
 
-SongsView::~SongsView() = default;
+SongsView::~SongsView()
+{
+    m_detailsFuture.cancel(); // nobody will show it
+}
 
 QString SongsView::viewTitle()
 {
@@ -234,12 +217,14 @@ void SongsView::activeChangedEvent(bool active)
 
 void SongsView::onConnectionChanged()
 {
-    m_selectedId = 0;
     const AppConfig &config = session()->config();
-    m_cache = session()->isConnected() && config.redis.enabled
-                  ? std::make_shared<SongCache>(config.redis)
-                  : nullptr;
-    m_model->setPool(session()->isConnected() ? session()->pool() : nullptr, config.session);
+    if (session()->isConnected() && session()->pool()) {
+        auto cache = config.redis.enabled ? std::make_shared<SongCache>(config.redis) : nullptr;
+        m_service = std::make_shared<SongService>(session()->pool(), config.session, cache);
+    } else {
+        m_service.reset();
+    }
+    m_model->setService(m_service); // resets the model, and with it the details
 }
 
 void SongsView::applyFilter()
@@ -309,77 +294,93 @@ void SongsView::updatePageLabel()
     m_goTo->setValue(currentPage() + 1);
 }
 
-void SongsView::showSelected()
+qint64 SongsView::currentSongId() const
 {
     const QModelIndex current = m_table->currentIndex();
-    const QVariant id = current.isValid()
-                            ? m_model->data(current.siblingAtColumn(0), SongTableModel::SongIdRole)
-                            : QVariant();
-    if (!id.isValid()) {
-        m_selectedId = 0;
-        return; // not loaded yet; blockLoaded brings us back
+    if (!current.isValid() || !m_model->isLoaded(current.row()))
+        return 0;
+    return m_model->data(current.siblingAtColumn(0), SongTableModel::SongIdRole).toLongLong();
+}
+
+qint64 SongsView::actionableSongId() const
+{
+    const qint64 id = currentSongId();
+    return m_service && m_shown && id != 0 && m_shown->id == id ? id : 0;
+}
+
+void SongsView::clearDetails(const QString &text)
+{
+    m_shown.reset();
+    m_details->setText(text);
+    m_nameEdit->clear();
+    updateActions();
+}
+
+void SongsView::updateActions()
+{
+    const bool enabled = actionableSongId() != 0 && !m_writing;
+    m_nameEdit->setEnabled(enabled);
+    m_save->setEnabled(enabled);
+    m_delete->setEnabled(enabled);
+}
+
+void SongsView::showSelected()
+{
+    const qint64 id = currentSongId();
+    if (id != 0 && ((m_shown && m_shown->id == id) || m_loadingId == id)) {
+        updateActions();
+        return; // already shown, or on its way
     }
-    m_selectedId = id.toLongLong();
-    auto pool = session()->pool();
-    if (!pool)
+    m_detailsFuture.cancel();
+    m_loadingId = 0;
+    if (id == 0) {
+        // Nothing selected, or a row whose block is still loading (blockLoaded brings us back).
+        clearDetails(m_table->currentIndex().isValid() ? tr("Loading…")
+                                                       : tr("Select a song to see its details."));
         return;
-    const quint64 generation = ++m_detailsGeneration;
-    const qint64 songId = m_selectedId;
-    auto cache = m_cache;
-    auto repo = std::make_shared<SongRepository>(session()->config().session);
-    m_details->setText(tr("Loading song %1…").arg(songId));
-    auto future = pool->run([cache, repo, songId](PgConnection &conn) {
-        Details d;
-        SongCache::Lookup how = SongCache::Lookup::Disabled;
-        if (cache)
-            d.song = cache->get(songId, &how);
-        d.cache = lookupName(how);
-        if (!d.song) {
-            d.song = repo->songById(conn, songId);
-            if (d.song && cache)
-                cache->put(*d.song);
+    }
+    clearDetails(tr("Loading song %1…").arg(id));
+    if (!m_service)
+        return;
+    m_loadingId = id;
+    m_detailsFuture = m_service->details(id);
+    whenFinished(this, m_detailsFuture, [this, id](const TaskOutcome<SongDetails> &o) {
+        if (o.cancelled)
+            return; // another row was selected, or the list changed
+        m_loadingId = 0;
+        if (!o.ok()) {
+            m_details->setText(
+                tr("Could not load song %1: %2").arg(QString::number(id), o.error.toHtmlEscaped()));
+            return;
         }
-        const auto joined = repo->songsWithAlbumAndArtist(conn, {songId});
-        if (!joined.isEmpty()) {
-            d.artistName = joined.first().artistName;
-            d.albumName = joined.first().albumName;
+        if (!o.value->song) {
+            m_details->setText(tr("Song %1 no longer exists.").arg(id));
+            return;
         }
-        return d;
+        const SongDetails &d = *o.value;
+        const Song &s = *d.song;
+        QStringList lines;
+        lines << tr("<b>%1</b>").arg(s.name.toHtmlEscaped());
+        lines << tr("ID: %1").arg(s.id);
+        // One arg() call each: a name holding "%1" must not be taken for a placeholder.
+        lines << tr("Artist: %1 (%2)")
+                     .arg(d.artistName.toHtmlEscaped(),
+                          s.artistId ? QString::number(*s.artistId) : QStringLiteral("–"));
+        lines << tr("Album: %1 (%2)")
+                     .arg(d.albumName.toHtmlEscaped(),
+                          s.albumId ? QString::number(*s.albumId) : QStringLiteral("–"));
+        if (s.durationMs)
+            lines << tr("Duration: %1 s").arg(*s.durationMs / 1000);
+        lines << tr("Play count: %1").arg(s.playCount);
+        lines << tr("File: %1").arg(s.filePath.toHtmlEscaped());
+        lines << tr("Created: %1").arg(formatUtcMicros(s.createdAtUs));
+        lines << tr("Cache: %1").arg(lookupName(d.cache));
+        m_shown = d;
+        m_details->setText(lines.join(QStringLiteral("<br>")));
+        m_nameEdit->setText(s.name);
+        updateActions();
+        emit detailsShown(s.id);
     });
-    onFinished(this,
-               future,
-               [this, generation, songId](const std::optional<Details> &d, const QString &error) {
-                   if (generation != m_detailsGeneration)
-                       return;
-                   if (!d) {
-                       m_details->setText(tr("Could not load song %1: %2").arg(songId).arg(error));
-                       return;
-                   }
-                   if (!d->song) {
-                       m_details->setText(tr("Song %1 no longer exists.").arg(songId));
-                       return;
-                   }
-                   const Song &s = *d->song;
-                   QStringList lines;
-                   lines << tr("<b>%1</b>").arg(s.name.toHtmlEscaped());
-                   lines << tr("ID: %1").arg(s.id);
-                   lines << tr("Artist: %1 (%2)")
-                                .arg(d->artistName.toHtmlEscaped())
-                                .arg(s.artistId ? QString::number(*s.artistId)
-                                                : QStringLiteral("–"));
-                   lines << tr("Album: %1 (%2)")
-                                .arg(d->albumName.toHtmlEscaped())
-                                .arg(s.albumId ? QString::number(*s.albumId) : QStringLiteral("–"));
-                   if (s.durationMs)
-                       lines << tr("Duration: %1 s").arg(*s.durationMs / 1000);
-                   lines << tr("Play count: %1").arg(s.playCount);
-                   lines << tr("File: %1").arg(s.filePath.toHtmlEscaped());
-                   lines << tr("Created: %1").arg(formatUtcMicros(s.createdAtUs));
-                   lines << tr("Cache: %1").arg(d->cache);
-                   m_details->setText(lines.join(QStringLiteral("<br>")));
-                   m_nameEdit->setText(s.name);
-                   emit detailsShown(s.id);
-               });
 }
 
 void SongsView::setConfirmer(std::function<bool(const QString &)> confirm)
@@ -387,52 +388,68 @@ void SongsView::setConfirmer(std::function<bool(const QString &)> confirm)
     m_confirm = std::move(confirm);
 }
 
-void SongsView::renameSelected(const QString &name)
+bool SongsView::confirmDelete(const QString &text)
 {
-    auto pool = session()->pool();
-    if (!pool || m_selectedId == 0 || name.trimmed().isEmpty())
-        return;
-    const qint64 id = m_selectedId;
-    auto cache = m_cache;
-    auto repo = std::make_shared<SongRepository>(session()->config().session);
-    auto future = pool->run([cache, repo, id, name](PgConnection &conn) {
-        const qint64 n = repo->renameSong(conn, id, name);
-        if (cache)
-            cache->invalidate(id);
-        return n;
-    });
-    onFinished(this, future, [this](const std::optional<qint64> &n, const QString &error) {
-        m_status->setText(n ? tr("Renamed.") : tr("Rename failed: %1").arg(error));
-        if (n)
+    if (m_confirm)
+        return m_confirm(text);
+    // Names are shown as they are (plain text, never markup), and Enter or Escape answer No.
+    QMessageBox box(
+        QMessageBox::Warning, tr("Delete song"), text, QMessageBox::Yes | QMessageBox::No, this);
+    box.setTextFormat(Qt::PlainText);
+    box.button(QMessageBox::Yes)->setText(tr("Delete"));
+    box.setDefaultButton(QMessageBox::No);
+    box.setEscapeButton(QMessageBox::No);
+    return box.exec() == QMessageBox::Yes;
+}
+
+void SongsView::startWrite(QFuture<qint64> future, const QString &done, const QString &failedText)
+{
+    m_writing = true;
+    updateActions();
+    whenFinished(this, future, [this, done, failedText](const TaskOutcome<qint64> &o) {
+        m_writing = false;
+        const bool ok = o.ok();
+        m_status->setText(ok ? done : failedText.arg(o.error));
+        // The list is read again; the selection, and the details with it, go with the reset.
+        if (ok)
             m_model->refresh();
-        emit writeFinished(n.has_value());
+        updateActions();
+        emit writeFinished(ok);
     });
 }
 
-void SongsView::deleteSelected()
+bool SongsView::renameSelected(const QString &name)
 {
-    auto pool = session()->pool();
-    if (!pool || m_selectedId == 0)
-        return;
-    const qint64 id = m_selectedId;
-    if (!m_confirm(tr("Delete song %1? This cannot be undone.").arg(id)))
-        return;
-    auto cache = m_cache;
-    auto repo = std::make_shared<SongRepository>(session()->config().session);
-    auto future = pool->run([cache, repo, id](PgConnection &conn) {
-        const qint64 n = repo->deleteSong(conn, id);
-        if (cache)
-            cache->invalidate(id);
-        return n;
-    });
-    onFinished(this, future, [this, id](const std::optional<qint64> &n, const QString &error) {
-        m_status->setText(n ? tr("Deleted song %1.").arg(id) : tr("Delete failed: %1").arg(error));
-        if (n) {
-            m_selectedId = 0;
-            m_model->refresh();
-        }
-        emit writeFinished(n.has_value());
-    });
+    const qint64 id = actionableSongId();
+    if (id == 0 || m_writing || name.trimmed().isEmpty())
+        return false;
+    startWrite(
+        m_service->renameSong(id, name), tr("Renamed song %1.").arg(id), tr("Rename failed: %1"));
+    return true;
+}
+
+bool SongsView::deleteSelected()
+{
+    const qint64 id = actionableSongId();
+    if (id == 0 || m_writing)
+        return false;
+    const SongDetails d = *m_shown;
+    const QString none = tr("(none)");
+    const QString text = tr("Delete the song \u201c%1\u201d?\n\nArtist: %2\nAlbum: %3\nID: %4\n\n"
+                            "This cannot be undone.")
+                             .arg(d.song->name,
+                                  d.artistName.isEmpty() ? none : d.artistName,
+                                  d.albumName.isEmpty() ? none : d.albumName,
+                                  QString::number(id));
+    if (!confirmDelete(text))
+        return false;
+    // The list may have changed while the question was open: delete only what is still selected.
+    if (actionableSongId() != id) {
+        m_status->setText(tr("The selection changed; nothing was deleted."));
+        return false;
+    }
+    startWrite(m_service->deleteSong(id), tr("Deleted song %1.").arg(id), tr("Delete failed: %1"));
+    return true;
 }
 
 } // namespace melodee

@@ -2,12 +2,13 @@
 
 #include "viewpage.h"
 
-#include <library/song.h>
+#include <songs/songservice.h>
 
 #include <QFuture>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -18,13 +19,14 @@ class QTimer;
 
 namespace melodee {
 
-class SongCache;
 class SongTableModel;
 
 // The Songs page: the whole library in one table with a true scrollbar (SongTableModel), page
 // controls that move the same table, sort by header, a debounced search, artist/album filters,
 // the estimated count with an exact recount, and a details panel to rename or delete a song.
-// Every database call runs on the session's pool.
+// Every database call goes through one SongService on the session's pool (the Redis cache in
+// front of the details). The details panel and its actions always belong to the row selected
+// now: when the list changes under it (search, filter, reload, disconnect) they are cleared.
 class SongsView : public ViewPage
 {
     Q_OBJECT
@@ -42,6 +44,9 @@ public:
     QLabel *countLabel() const { return m_countLabel; }
     QLabel *pageLabel() const { return m_pageLabel; }
     QLabel *detailsLabel() const { return m_details; }
+    QLineEdit *nameEdit() const { return m_nameEdit; }
+    QPushButton *renameButton() const { return m_save; }
+    QPushButton *deleteButton() const { return m_delete; }
 
     int pageSize() const;
     void setPageSize(int rows);
@@ -49,10 +54,13 @@ public:
     int currentPage() const;
     int pageCountEstimate() const;
     void goToPage(int page);
-    // Replaces the delete confirmation (tests answer without a dialog).
+    // Replaces the delete confirmation (tests answer without a dialog); an empty function brings
+    // back the dialog, whose default answer is No.
     void setConfirmer(std::function<bool(const QString &)> confirm);
-    void renameSelected(const QString &name);
-    void deleteSelected();
+    // Act on the song selected now, if its details are shown; false when there is none (nothing
+    // is started then).
+    bool renameSelected(const QString &name);
+    bool deleteSelected();
 
 signals:
     void detailsShown(qint64 id);
@@ -67,6 +75,14 @@ private:
     void updateCount();
     void updatePageLabel();
     void showSelected();
+    void clearDetails(const QString &text);
+    void updateActions();
+    // The id of the row selected now if it is loaded, else 0.
+    qint64 currentSongId() const;
+    // The song the actions may act on: selected now, with its details shown. 0 when none.
+    qint64 actionableSongId() const;
+    bool confirmDelete(const QString &text);
+    void startWrite(QFuture<qint64> future, const QString &done, const QString &failedText);
 
     SongTableModel *m_model = nullptr;
     QTableView *m_table = nullptr;
@@ -84,9 +100,11 @@ private:
     QLineEdit *m_nameEdit = nullptr;
     QPushButton *m_save = nullptr;
     QPushButton *m_delete = nullptr;
-    std::shared_ptr<SongCache> m_cache;
-    qint64 m_selectedId = 0;
-    quint64 m_detailsGeneration = 0;
+    std::shared_ptr<SongService> m_service;
+    std::optional<SongDetails> m_shown; // the details on screen, of the song selected now
+    qint64 m_loadingId = 0;
+    QFuture<SongDetails> m_detailsFuture;
+    bool m_writing = false;
     std::function<bool(const QString &)> m_confirm;
     bool m_loadedOnce = false;
 };

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "config/appconfig.h"
+#include "songquery.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace melodee {
+
+class PgConnection;
+
+// The keyset browser over the songs table: pages read by key in one of four indexed orders, and
+// jumps to a fraction of the order (from the planner's histogram), to a month or to a song.
+// Never OFFSET: every page is an index range scan whatever its depth. Every method runs on the
+// PgConnection it is given, so callers pick the thread and connection (SongService runs them on
+// the pool). Throws DbError on failure and std::invalid_argument on bad input, naming the value.
+class SongBrowser
+{
+public:
+    explicit SongBrowser(const SessionConfig &session);
+
+    const SessionConfig &session() const { return m_session; }
+    QString songsTable() const { return m_songs; }
+
+    // Keyset paging: one index range scan per page whatever its depth.
+    SongPage page(PgConnection &conn, const PageRequest &request) const;
+    // Jumps. fraction in [0,1] is turned into a key from the planner's histogram (pg_stats) or,
+    // without statistics, from the key's min/max; the page starts at that key.
+    // descending: the fraction is of the descending order and so is the page.
+    SongPage pageAtFraction(PgConnection &conn,
+                            SongSort sort,
+                            const SongFilter &filter,
+                            double fraction,
+                            int limit,
+                            bool descending = false) const;
+    SongPage
+    pageAtMonth(PgConnection &conn, int year, int month, const SongFilter &filter, int limit) const;
+    // The page in `sort` order that starts with song `id`. In id order a missing id starts the page
+    // at the next one; in other orders a missing id is a not-found DbError.
+    SongPage pageAtSong(
+        PgConnection &conn, SongSort sort, qint64 id, const SongFilter &filter, int limit) const;
+    // Where a key lies in the sort, 0..1, from the histogram: the scrollbar position.
+    // std::nullopt when there are no statistics and no rows to interpolate over.
+    std::optional<double>
+    estimateFraction(PgConnection &conn, SongSort sort, const SongKey &key) const;
+    std::optional<SongKey> keyAtFraction(PgConnection &conn,
+                                         SongSort sort,
+                                         const SongFilter &filter,
+                                         double fraction) const;
+
+    // The SQL a page request runs and its parameters (for EXPLAIN in tests and the bench).
+    QByteArray pageSql(const PageRequest &request, QList<QByteArray> *params) const;
+    // Whether page() runs that SQL on a cached generic plan (keyset shapes on prepared
+    // statements) or plans it for its parameters (searches, or no prepared statements).
+    static bool pageUsesGenericPlan(const PgConnection &conn, const PageRequest &request);
+    // The statement keyAtFraction() reads the planner's histogram with (its first step).
+    QByteArray histogramSql(SongSort sort, QList<QByteArray> *params) const;
+    // The request pageAtFraction() runs first (it re-reads the last page if the key left less
+    // than a page).
+    PageRequest fractionRequest(PgConnection &conn,
+                                SongSort sort,
+                                const SongFilter &filter,
+                                double fraction,
+                                int limit,
+                                bool descending = false) const;
+
+private:
+    SessionConfig m_session;
+    QString m_songs;
+};
+
+} // namespace melodee

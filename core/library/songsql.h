@@ -1,0 +1,33 @@
+#pragma once
+
+#include "db/pgconnection.h"
+#include "song.h"
+#include "songquery.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// SQL pieces, filters and row reading shared by SongBrowser and SongRepository.
+namespace melodee::songsql {
+
+constexpr int kMaxLimit = 10000;
+
+// The columns of Song, in the order songFromRow() reads them (table alias "s").
+extern const char *const kSongColumns;
+
+QString quoteIdent(const QString &name);
+std::optional<qint64> optInt(const PgResult &r, int row, int col);
+Song songFromRow(const PgResult &r, int row);
+PgParams toParams(const QList<QByteArray> &values);
+// Appends a parameter and returns its placeholder ("$3").
+QByteArray placeholder(QList<QByteArray> *params, const QByteArray &value);
+// Throws std::invalid_argument for a page size outside 1..kMaxLimit.
+void checkLimit(int limit);
+// The filter as SQL conditions on alias "s", "" for none. Values are bound, search text is
+// normalised and its LIKE metacharacters escaped.
+QString filterSql(const SongFilter &filter, QList<QByteArray> *params);
+
+} // namespace melodee::songsql

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "cache/songcache.h"
+#include "library/songbrowser.h"
+#include "library/songrepository.h"
+
+#include <QFuture>
+
+#include <memory>
+#include <optional>
+
+namespace melodee {
+
+class ConnectionPool;
+
+// A song with what the details panel shows next to it.
+struct SongDetails
+{
+    qint64 id = 0;
+    std::optional<Song> song; // std::nullopt: there is no such song (any more)
+    QString artistName;
+    QString albumName;
+    SongCache::Lookup cache = SongCache::Lookup::Disabled; // how the song was found
+};
+
+// The songs of the library for both front ends: keyset pages and jumps (SongBrowser), counts,
+// rows by id and the writes (SongRepository), with the Redis cache (SongCache) in front of the
+// by-id reads and invalidated after every write. Each call runs on a pooled connection on a worker
+// thread and returns a QFuture: cancelling it stops the work (PQcancel for a running statement).
+// The GUI thread never waits on the network; the CLI waits on the future.
+class SongService
+{
+public:
+    // cache may be null (Redis off). Work in flight keeps what it needs alive, so the service may
+    // be destroyed while futures are still running.
+    SongService(std::shared_ptr<ConnectionPool> pool,
+                const SessionConfig &session,
+                std::shared_ptr<SongCache> cache = {});
+
+    QFuture<SongPage> page(const PageRequest &request) const;
+    QFuture<SongPage> pageAtFraction(SongSort sort,
+                                     const SongFilter &filter,
+                                     double fraction,
+                                     int limit,
+                                     bool descending = false) const;
+    QFuture<SongPage> pageAtMonth(int year, int month, const SongFilter &filter, int limit) const;
+    QFuture<SongPage>
+    pageAtSong(SongSort sort, qint64 id, const SongFilter &filter, int limit) const;
+    QFuture<SongCount> count(const SongFilter &filter, bool exact) const;
+    // The instant estimate; the exact count instead when the estimate says the table is empty or
+    // a filtered estimate (the planner's guess, often far off for LIKE) is below exactBelow.
+    QFuture<SongCount> browseCount(const SongFilter &filter, qint64 exactBelow) const;
+
+    // Through the cache: a hit skips the database, a miss stores the row read.
+    QFuture<std::optional<Song>> songById(qint64 id) const;
+    QFuture<SongDetails> details(qint64 id) const;
+    QFuture<QList<SongWithDetails>> songsWithAlbumAndArtist(const QList<qint64> &ids) const;
+
+    // One transaction each (per the session's default-transaction rule); the cached copy is
+    // invalidated after the commit. Under dry_run nothing is written or invalidated.
+    QFuture<qint64> renameSong(qint64 id, const QString &name) const;
+    QFuture<qint64> deleteSong(qint64 id) const;
+
+    // What dry_run recorded, among the rest.
+    const SongRepository &repository() const { return m_state->repository; }
+
+private:
+    struct State
+    {
+        State(const SessionConfig &session, std::shared_ptr<SongCache> cache)
+            : browser(session)
+            , repository(session)
+            , cache(std::move(cache))
+        {}
+        SongBrowser browser;
+        SongRepository repository;
+        std::shared_ptr<SongCache> cache;
+    };
+    class InvalidateAfter;
+    static std::optional<Song>
+    readThrough(const State &state, PgConnection &conn, qint64 id, SongCache::Lookup *how);
+
+    std::shared_ptr<ConnectionPool> m_pool;
+    std::shared_ptr<State> m_state;
+};
+
+} // namespace melodee
