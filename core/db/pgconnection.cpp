@@ -174,6 +174,8 @@ std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
     const ConnectParams params(config);
     if (!params.error().isEmpty())
         throw DbError(QStringLiteral("connect"), QString(), params.error());
+    if (!params.passwordWithheld().isEmpty())
+        qCWarning(lcDb).noquote() << params.passwordWithheld();
     PGconn *conn = PQconnectdbParams(params.keywords(), params.values(), params.expandDbname());
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         DbError error = DbError::fromConnection(QStringLiteral("connect"), QString(), conn);
