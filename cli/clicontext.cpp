@@ -165,6 +165,9 @@ AppConfig CliContext::config()
                    .arg(m_argvPasswords.join(QLatin1String(", ")));
     for (const QString &w : std::as_const(m_pendingWarnings))
         qCWarning(lcConfig).noquote() << w;
+    // Once per run, however often a command reads its configuration.
+    m_argvPasswords.clear();
+    m_pendingWarnings.clear();
     // Every connection this command opens logs statements slower than gorm.slow_threshold.
     PgConnection::setDefaultSlowThreshold(config.session.slowThreshold);
     for (const QString &w : std::as_const(warnings))
