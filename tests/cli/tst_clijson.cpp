@@ -18,7 +18,7 @@ namespace {
 // client_encoding UTF8 it refuses to send them. They come from files instead: see the lint file.)
 const QList<QByteArray> kHostile = {
     "Secret: Love",
-    "password=hunter2 dbname=evil",
+    "password=hunter2 sslmode=off",
     "postgres://u:pw@h/db",
     R"({"password":"x","next_cursor":null})",
     R"(quote " backslash \ brace })",
