@@ -224,10 +224,6 @@ void tst_CliJson::jsonOutputParses()
         a.replace(QLatin1String("@LINT@"), m_lintFile).replace(QLatin1String("@DIR@"), emitDir);
     args << QStringLiteral("--json") << QStringLiteral("--dsn") << m_dsn;
     const auto r = TestEnv::runCli(args, cleanEnv(), 120000);
-    QEXPECT_FAIL("partitions list",
-                 "listPartitions(exact) pastes partition names into SQL unquoted, so a partition "
-                 "named melodee_albums Secret: \"p\" is a syntax error",
-                 Abort);
     QVERIFY2(exitCodes.contains(r.exitCode),
              qPrintable(QStringLiteral("exit %1\n%2\n%3").arg(r.exitCode).arg(r.out, r.err)));
     // Standard output is JSON only: one document per line, each one parses.
