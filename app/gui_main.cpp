@@ -2,6 +2,7 @@
 #include "startupprobe.h"
 
 #include <about/selfcheck.h>
+#include <db/pgconnection.h>
 #include <i18n/translator.h>
 #include <session/startup.h>
 #include <util/logging.h>
@@ -76,6 +77,7 @@ int main(int argc, char *argv[])
     melodee::setupLogging(plan.config.session.logLevel == melodee::LogLevel::Silent
                               ? melodee::LogLevel::Silent
                               : melodee::LogLevel::Info);
+    melodee::PgConnection::setDefaultSlowThreshold(plan.config.session.slowThreshold);
     if (qEnvironmentVariableIntValue("MELODEE_STARTUP_PROBE"))
         new melodee::StartupProbe(&window);
     window.restoreSettings();

@@ -29,13 +29,17 @@ QString usage()
         "  --dsn CONNINFO_OR_URI  libpq conninfo or postgres:// URI\n"
         "  --profile NAME         a saved connection profile (password from the OS keychain)\n"
         "  --set KEY=VALUE        override one setting, e.g. database.max_open_conns=20\n"
+        "  --password-file FILE   read the database password from FILE (- = standard input)\n"
         "  --json                 machine-readable output\n"
         "  --log-level LEVEL      silent, error, warn or info\n"
+        "  --log-json             write log lines as JSON objects\n"
         "  -h, --help             help (also: melodee <command> --help)\n"
         "  -v, --version          print the version\n\n"
-        "Settings are read from: defaults < --config/--profile < MELODEE_* environment < "
-        "--dsn/--set.\nlibpq's PG* variables, ~/.pgpass and pg_service.conf apply to whatever "
-        "is left unset.\n\n"
+        "Settings are read from: defaults < --config < --profile < MELODEE_* environment < "
+        "--dsn/--set/--password-file.\nlibpq's PG* variables, ~/.pgpass and pg_service.conf "
+        "apply to whatever is left unset.\n--profile and --dsn cannot be combined. A password "
+        "in --dsn or --set is visible in ps:\nprefer --password-file, "
+        "MELODEE_DATABASE_PASSWORD_FILE or a profile.\n\n"
         "Exit codes: 0 ok, 1 failure (health: degraded), 2 unhealthy, 3 usage or configuration,\n"
         "4 drift or plan mismatch, 5 blocked by the production guard, 6 lock wait or retries "
         "exhausted.\n");
@@ -55,6 +59,7 @@ int runCli(const QStringList &arguments)
                                        QStringLiteral("--dsn"),
                                        QStringLiteral("--profile"),
                                        QStringLiteral("--set"),
+                                       QStringLiteral("--password-file"),
                                        QStringLiteral("--log-level")};
     int commandIndex = -1;
     for (int i = 1; i < arguments.size(); ++i) {
@@ -83,21 +88,25 @@ int runCli(const QStringList &arguments)
     }
     const QString name = arguments.at(commandIndex);
     rest.removeAt(commandIndex - 1);
+    // Every outcome below, errors included, ends with JSON on stdout under --json.
+    ctx.setJson(rest.contains(QStringLiteral("--json")));
     for (const CliCommand &command : cliCommands()) {
         if (command.name != name)
             continue;
         try {
-            return command.run(ctx, rest);
+            return ctx.finish(command.run(ctx, rest));
         } catch (const ConfigError &e) {
-            return ctx.fail(e.message(), ExitUsage);
+            return ctx.finish(ctx.fail(e.message(), ExitUsage));
         } catch (const DbError &e) {
-            return ctx.fail(e.toString(), ExitFailure);
+            return ctx.finish(ctx.fail(e.toString(), ExitFailure));
+        } catch (const Error &e) {
+            return ctx.finish(ctx.fail(e.message(), exitCodeFor(e.kind())));
         } catch (const std::exception &e) {
-            return ctx.fail(QString::fromUtf8(e.what()), ExitFailure);
+            return ctx.finish(ctx.fail(QString::fromUtf8(e.what()), ExitFailure));
         }
     }
-    return ctx.fail(QStringLiteral("unknown command \"%1\" (see melodee --help)").arg(name),
-                    ExitUsage);
+    return ctx.finish(ctx.fail(
+        QStringLiteral("unknown command \"%1\" (see melodee --help)").arg(name), ExitUsage));
 }
 
 } // namespace melodee

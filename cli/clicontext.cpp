@@ -1,9 +1,13 @@
 #include "clicontext.h"
 
 #include "config/configloader.h"
+#include "config/conninfo.h"
+#include "db/pgconnection.h"
 #include "util/logging.h"
 #include "util/redactor.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace melodee {
@@ -46,6 +50,10 @@ void CliContext::addGlobalOptions(QCommandLineParser &parser)
         {QStringLiteral("set"),
          QStringLiteral("Override one setting, e.g. --set database.max_open_conns=20."),
          QStringLiteral("KEY=VALUE")},
+        {QStringLiteral("password-file"),
+         QStringLiteral("Read the database password from FILE (- for standard input), so it is "
+                        "never on the command line."),
+         QStringLiteral("FILE")},
         {QStringLiteral("json"), QStringLiteral("Print machine-readable JSON.")},
         {QStringLiteral("log-level"),
          QStringLiteral("silent, error, warn or info (default: gorm.log_level)."),
@@ -71,8 +79,8 @@ bool CliContext::parse(QCommandLineParser &parser,
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        m_out.flush();
+        out() << parser.helpText();
+        out().flush();
         *exitCode = ExitOk;
         return false;
     }
@@ -94,10 +102,43 @@ bool CliContext::parse(QCommandLineParser &parser,
     if (parser.isSet(QStringLiteral("log-level")))
         m_sources.sets.append(
             {QStringLiteral("gorm.log_level"), parser.value(QStringLiteral("log-level"))});
-    if (m_sources.configFile.isEmpty() && !m_sources.profile.isEmpty()
-        && !m_sources.dsn.isEmpty()) {
-        *exitCode = fail(QStringLiteral("--profile and --dsn cannot be combined"), ExitUsage);
+    // With or without --config: the profile's saved password must never go to the DSN's server.
+    if (!m_sources.profile.isEmpty() && !m_sources.dsn.isEmpty()) {
+        *exitCode = fail(QStringLiteral("--profile and --dsn cannot be combined: a profile's "
+                                        "saved password is only sent to the profile's server"),
+                         ExitUsage);
         return false;
+    }
+    // Anything in argv is visible to every local user (ps, /proc/PID/cmdline).
+    m_argvPasswords.clear();
+    if (!m_sources.dsn.isEmpty() && conninfoHasPassword(m_sources.dsn))
+        m_argvPasswords << QStringLiteral("--dsn");
+    for (const auto &[key, value] : std::as_const(m_sources.sets)) {
+        if (ConfigLoader::isSecretKey(key) && !value.isEmpty())
+            m_argvPasswords << QStringLiteral("--set %1").arg(key);
+    }
+    m_pendingWarnings.clear();
+    if (parser.isSet(QStringLiteral("password-file"))) {
+        const QString path = parser.value(QStringLiteral("password-file"));
+        try {
+            if (path == QLatin1String("-")) {
+                QFile in;
+                if (!in.open(stdin, QIODevice::ReadOnly))
+                    throw ConfigError(QStringLiteral("database.password"),
+                                      QStringLiteral("--password-file -"),
+                                      QStringLiteral("--password-file -: cannot read standard "
+                                                     "input"));
+                m_sources.password = ConfigLoader::secretFromBytes(
+                    in.read(64 * 1024 + 1), QStringLiteral("--password-file -"));
+            } else {
+                m_sources.password = ConfigLoader::readSecretFile(
+                    path, QStringLiteral("--password-file"), &m_pendingWarnings);
+            }
+            m_sources.passwordSource = QStringLiteral("--password-file");
+        } catch (const ConfigError &e) {
+            *exitCode = fail(e.message(), ExitUsage);
+            return false;
+        }
     }
     // Logging follows the configured level as soon as it is known.
     m_logFormat = parser.isSet(QStringLiteral("log-json")) ? LogFormat::JsonLines : LogFormat::Text;
@@ -115,6 +156,20 @@ AppConfig CliContext::config()
     QStringList warnings;
     const AppConfig config = resolveConfig(m_sources, &warnings);
     setupLogging(config.session.logLevel, m_logFormat);
+    if (!m_argvPasswords.isEmpty())
+        qCWarning(lcConfig).noquote()
+            << QStringLiteral("a password was given on the command line (%1), where other local "
+                              "users can read it (ps, /proc); use --password-file FILE (- for "
+                              "standard input), MELODEE_DATABASE_PASSWORD_FILE or a saved "
+                              "profile instead")
+                   .arg(m_argvPasswords.join(QLatin1String(", ")));
+    for (const QString &w : std::as_const(m_pendingWarnings))
+        qCWarning(lcConfig).noquote() << w;
+    // Once per run, however often a command reads its configuration.
+    m_argvPasswords.clear();
+    m_pendingWarnings.clear();
+    // Every connection this command opens logs statements slower than gorm.slow_threshold.
+    PgConnection::setDefaultSlowThreshold(config.session.slowThreshold);
     for (const QString &w : std::as_const(warnings))
         qCWarning(lcConfig).noquote() << w;
     return config;
@@ -122,15 +177,43 @@ AppConfig CliContext::config()
 
 void CliContext::printJson(const QJsonObject &object)
 {
-    m_out << Redactor::redact(
-        QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)))
+    // Secrets are masked in the values, before serializing. Nothing runs over the serialized text,
+    // so the document parses whatever the data holds ("Secret: Love", quotes, newlines).
+    m_out << QString::fromUtf8(
+        QJsonDocument(Redactor::redactJson(object)).toJson(QJsonDocument::Compact))
           << '\n';
     m_out.flush();
+    m_printedJson = true;
+}
+
+int CliContext::finish(int code)
+{
+    if (!m_json)
+        return code;
+    m_held.flush();
+    if (m_printedJson) {
+        if (!m_heldText.isEmpty()) {
+            m_err << m_heldText;
+            m_err.flush();
+        }
+    } else {
+        QStringList lines = m_heldText.split(QLatin1Char('\n'));
+        if (!lines.isEmpty() && lines.last().isEmpty())
+            lines.removeLast();
+        QJsonObject o{{QStringLiteral("exit_code"), code},
+                      {QStringLiteral("output"), QJsonArray::fromStringList(lines)}};
+        if (code != ExitOk && !m_error.isEmpty())
+            o.insert(QStringLiteral("error"), m_error);
+        printJson(o);
+    }
+    m_heldText.clear();
+    return code;
 }
 
 int CliContext::fail(const QString &message, int code)
 {
-    m_err << "error: " << Redactor::redact(message) << '\n';
+    m_error = Redactor::redact(message);
+    m_err << "error: " << m_error << '\n';
     m_err.flush();
     return code;
 }

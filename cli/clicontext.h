@@ -31,7 +31,8 @@ class CliContext
 public:
     CliContext(QTextStream &out, QTextStream &err);
 
-    // Adds --config, --dsn, --profile, --set, --json, --log-level to a subcommand's parser.
+    // Adds --config, --dsn, --profile, --set, --password-file, --json, --log-level and --log-json
+    // to a subcommand's parser.
     static void addGlobalOptions(QCommandLineParser &parser);
     // Adds the global options to the command's own parser, then parses args (without the program
     // and command words). On --help prints and returns false
@@ -41,23 +42,39 @@ public:
                const QString &command,
                int *exitCode);
 
-    // Resolves the configuration from the global options. Throws ConfigError.
+    // Resolves the configuration from the global options, sets up logging from it and warns once
+    // when a password came through argv. Throws ConfigError.
     AppConfig config();
     ConfigSources sources() const;
     bool json() const { return m_json; }
 
-    QTextStream &out() { return m_out; }
+    // Under --json, text written here is held back: standard output carries JSON only.
+    QTextStream &out() { return m_json ? m_held : m_out; }
     QTextStream &err() { return m_err; }
+    // One JSON document on one line. Registered secrets are masked in its values first; the
+    // serialized text is never redacted again, so it always parses.
     void printJson(const QJsonObject &object);
     // Prints "error: ..." (redacted) and returns code.
     int fail(const QString &message, int code);
+    // Set from the arguments before the command parses them, so early errors honour --json too.
+    void setJson(bool json) { m_json = json; }
+    // Ends a command's output. Under --json, a command that printed no JSON document gets one:
+    // {"exit_code":N,"output":[its text lines],"error":"..."}; text held back from a command
+    // that did print JSON goes to standard error. Returns code.
+    int finish(int code);
 
 private:
     QTextStream &m_out;
     QTextStream &m_err;
+    QString m_heldText;
+    QTextStream m_held{&m_heldText};
+    bool m_printedJson = false;
+    QString m_error; // the last fail() message
     ConfigSources m_sources;
     bool m_json = false;
     LogFormat m_logFormat = LogFormat::Text;
+    QStringList m_argvPasswords;   // the options that carried a password in argv
+    QStringList m_pendingWarnings; // shown once logging follows the configured level
 };
 
 } // namespace melodee

@@ -662,6 +662,14 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
         <source>Moving the password in the keychain…</source>
         <translation>Das Passwort wird im Schlüsselbund verschoben…</translation>
     </message>
+    <message>
+        <source>The saved password belongs to the server this profile had before; enter the password for the new host and port.</source>
+        <translation>Das gespeicherte Passwort gehört zu dem Server, auf den dieses Profil vorher zeigte. Geben Sie das Passwort für den neuen Host und Port ein.</translation>
+    </message>
+    <message>
+        <source>Its saved password was for the previous server and was removed from the keychain.</source>
+        <translation>Sein gespeichertes Passwort galt dem vorherigen Server und wurde aus dem Schlüsselbund entfernt.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::ConnectionSession</name>

@@ -662,6 +662,14 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
         <source>Moving the password in the keychain…</source>
         <translation>Déplacement du mot de passe dans le trousseau…</translation>
     </message>
+    <message>
+        <source>The saved password belongs to the server this profile had before; enter the password for the new host and port.</source>
+        <translation>Le mot de passe enregistré appartient au serveur que ce profil désignait auparavant&#xa0;; saisissez le mot de passe du nouvel hôte et du nouveau port.</translation>
+    </message>
+    <message>
+        <source>Its saved password was for the previous server and was removed from the keychain.</source>
+        <translation>Son mot de passe enregistré concernait le serveur précédent et a été retiré du trousseau.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::ConnectionSession</name>

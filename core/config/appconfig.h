@@ -12,7 +12,15 @@ namespace melodee {
 
 using namespace std::chrono_literals;
 
-// The seed's DatabaseConfig, with its mapstructure keys under "database.".
+// Where a stored password may be sent: the host and port of the profile it was saved with. An
+// empty host is libpq's default (the local socket), port 0 is 5432.
+struct PasswordBinding
+{
+    QString host;
+    int port = 0;
+};
+
+// Melodee's database settings, with the server's mapstructure keys under "database.".
 // Empty strings and a zero port mean "not set": libpq then applies PG* variables,
 // pg_service.conf and its own defaults.
 struct DatabaseConfig
@@ -30,6 +38,9 @@ struct DatabaseConfig
     Duration connectTimeout = 10s;
     // A conninfo string or postgres:// URI given with --dsn; libpq expands it.
     QString dsn;
+    // Set when the password is (or will be) a stored one, a profile's from the keychain:
+    // ConnectParams then leaves it out unless the connection goes to exactly this host and port.
+    std::optional<PasswordBinding> passwordBoundTo;
 
     int maxOpenConns = 50;
     int maxIdleConns = 25;
@@ -43,7 +54,7 @@ struct DatabaseConfig
     Duration validateAfterIdle = 1s;
 };
 
-// The seed's GORM settings.
+// Melodee's GORM settings (the "gorm:" section). docs/configuration.md says what reads each.
 struct SessionConfig
 {
     LogLevel logLevel = LogLevel::Warn;

@@ -443,9 +443,65 @@ void ConfigLoader::loadEnvironment(const QProcessEnvironment &env)
     for (const KeySpec &spec : keySpecs()) {
         const QString key = QString::fromLatin1(spec.key);
         const QString name = environmentName(key);
+        const QString fileName = name + QStringLiteral("_FILE");
+        if (spec.secret && env.contains(fileName)) {
+            const QString source = QStringLiteral("environment variable %1").arg(fileName);
+            if (env.contains(name))
+                throw ConfigError(
+                    key,
+                    source,
+                    QStringLiteral("%1 and %2 are both set: use only one").arg(name, fileName));
+            set(key, readSecretFile(env.value(fileName), source, &m_warnings), source);
+            continue;
+        }
         if (env.contains(name))
             set(key, env.value(name), QStringLiteral("environment variable %1").arg(name));
     }
+}
+
+QString ConfigLoader::secretFromBytes(const QByteArray &bytes, const QString &source)
+{
+    // Far more than any password: most likely the wrong file, which is not read into memory whole.
+    constexpr qsizetype kMax = 64 * 1024;
+    if (bytes.size() > kMax)
+        throw ConfigError(
+            QStringLiteral("database.password"),
+            source,
+            QStringLiteral("%1: more than %2 bytes, not a password file").arg(source).arg(kMax));
+    QByteArray b = bytes;
+    // "echo secret > file" and here-strings add one line break; it is not part of the password.
+    if (b.endsWith("\r\n"))
+        b.chop(2);
+    else if (b.endsWith('\n'))
+        b.chop(1);
+    if (b.isEmpty())
+        throw ConfigError(QStringLiteral("database.password"),
+                          source,
+                          QStringLiteral("%1: the password file is empty").arg(source));
+    return QString::fromUtf8(b);
+}
+
+QString
+ConfigLoader::readSecretFile(const QString &path, const QString &source, QStringList *warnings)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw ConfigError(QStringLiteral("database.password"),
+                          source,
+                          QStringLiteral("%1: cannot read the password file %2: %3")
+                              .arg(source,
+                                   path,
+                                   QFileInfo::exists(path) ? file.errorString()
+                                                           : QStringLiteral("no such file")));
+    }
+    const QString secret = secretFromBytes(file.read(64 * 1024 + 1), source);
+    const QFileDevice::Permissions p = file.permissions();
+    if (warnings && QFileInfo(path).isFile()
+        && (p & (QFileDevice::ReadGroup | QFileDevice::ReadOther)))
+        *warnings << QStringLiteral("%1: the password file %2 can be read by other users; "
+                                    "chmod 600 it")
+                         .arg(source, path);
+    return secret;
 }
 
 AppConfig ConfigLoader::finish()

@@ -34,8 +34,9 @@ private:
 };
 
 // Builds an AppConfig from layers applied in order: defaults < YAML file < MELODEE_* environment
-// < command line. Every key is "section.key" with the seed's mapstructure names, and its
-// environment variable is MELODEE_SECTION_KEY.
+// < command line. Every key is "section.key" with the Melodee server's mapstructure names, and its
+// environment variable is MELODEE_SECTION_KEY. A secret key also takes MELODEE_SECTION_KEY_FILE,
+// the path of a file holding it, so the secret itself never has to be in the environment.
 class ConfigLoader
 {
 public:
@@ -60,6 +61,14 @@ public:
     static QStringList knownKeys();
     static QString environmentName(const QString &key);
     static bool isSecretKey(const QString &key);
+
+    // A password kept in a file (--password-file, MELODEE_DATABASE_PASSWORD_FILE): the whole
+    // content without one trailing line break. Throws ConfigError naming source and path for an
+    // unreadable, empty or oversized file; a file other users can read adds a warning.
+    static QString
+    readSecretFile(const QString &path, const QString &source, QStringList *warnings = nullptr);
+    // The same rules for bytes already read (standard input).
+    static QString secretFromBytes(const QByteArray &bytes, const QString &source);
 
 private:
     AppConfig m_config;

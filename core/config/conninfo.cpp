@@ -65,4 +65,16 @@ std::optional<ConninfoPairs> parseConninfo(const QString &dsn, QString *error)
     return pairs;
 }
 
+bool conninfoHasPassword(const QString &dsn)
+{
+    const auto pairs = parseConninfo(dsn);
+    if (!pairs)
+        return false;
+    for (const auto &[keyword, value] : *pairs) {
+        if (keyword == "password")
+            return true;
+    }
+    return false;
+}
+
 } // namespace melodee

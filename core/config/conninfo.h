@@ -17,4 +17,7 @@ using ConninfoPairs = QList<QPair<QByteArray, QString>>;
 // error that never quotes the input, which may hold a password.
 std::optional<ConninfoPairs> parseConninfo(const QString &dsn, QString *error = nullptr);
 
+// True when dsn carries a password (password=..., user:password@ or ?password= in a URI).
+bool conninfoHasPassword(const QString &dsn);
+
 } // namespace melodee

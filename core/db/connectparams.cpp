@@ -6,6 +6,36 @@
 
 namespace melodee {
 
+namespace {
+
+// What libpq itself would use for keyword when we leave it unset: PG* variables, a PGSERVICE
+// entry, or its built-in default.
+QString libpqDefault(const char *keyword)
+{
+    QString value;
+    PQconninfoOption *defaults = PQconndefaults();
+    if (!defaults)
+        return value;
+    for (const PQconninfoOption *o = defaults; o->keyword; ++o) {
+        if (qstrcmp(o->keyword, keyword) == 0 && o->val)
+            value = QString::fromUtf8(o->val);
+    }
+    PQconninfoFree(defaults);
+    return value;
+}
+
+QString targetText(const QString &host, const QString &hostaddr, int port)
+{
+    QString text = QStringLiteral("host %1 port %2")
+                       .arg(host.isEmpty() ? QStringLiteral("(local socket)") : host)
+                       .arg(port);
+    if (!hostaddr.isEmpty())
+        text += QStringLiteral(" (hostaddr %1)").arg(hostaddr);
+    return text;
+}
+
+} // namespace
+
 ConnectParams::ConnectParams(const DatabaseConfig &c)
 {
     add("host", c.host);
@@ -50,6 +80,31 @@ ConnectParams::ConnectParams(const DatabaseConfig &c)
                     Redactor::registerSecret(value);
                 add(keyword, value);
             }
+        }
+    }
+
+    // A stored password goes only where it was saved for. The check runs on the final keywords,
+    // after the DSN and with libpq's own defaults, because PGHOST, PGHOSTADDR, PGPORT or a service
+    // entry can move the connection just as well as a changed setting.
+    if (c.passwordBoundTo && !c.password.isEmpty() && value("password") == c.password) {
+        const PasswordBinding &bound = *c.passwordBoundTo;
+        const QString host = m_keys.contains("host") ? value("host") : libpqDefault("host");
+        const QString hostaddr
+            = m_keys.contains("hostaddr") ? value("hostaddr") : libpqDefault("hostaddr");
+        const QString portText = m_keys.contains("port") ? value("port") : libpqDefault("port");
+        const int port = portText.isEmpty() ? 5432 : portText.toInt();
+        const int boundPort = bound.port > 0 ? bound.port : 5432;
+        const bool same = host.compare(bound.host, Qt::CaseInsensitive) == 0 && hostaddr.isEmpty()
+                          && port == boundPort && !m_keys.contains("service");
+        if (!same) {
+            const qsizetype i = m_keys.indexOf("password");
+            m_keys.removeAt(i);
+            m_values.removeAt(i);
+            m_passwordWithheld
+                = QStringLiteral("the saved password was not sent: it belongs to %1, and this "
+                                 "connection goes to %2")
+                      .arg(targetText(bound.host, QString(), boundPort),
+                           targetText(host, hostaddr, port));
         }
     }
 

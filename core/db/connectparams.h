@@ -28,6 +28,9 @@ public:
     int expandDbname() const { return 0; }
     // Non-empty when the DSN could not be parsed; the DSN is then left out and open() refuses.
     QString error() const { return m_error; }
+    // Why a stored password (DatabaseConfig::passwordBoundTo) was left out: the connection goes
+    // to another host or port than the one it was saved for. Empty when nothing was withheld.
+    QString passwordWithheld() const { return m_passwordWithheld; }
 
     // "host=... port=... dbname=..." with the password masked: for logs and dry-run headers.
     QString describe() const;
@@ -42,6 +45,7 @@ private:
     std::vector<const char *> m_keywordPtrs;
     std::vector<const char *> m_valuePtrs;
     QString m_error;
+    QString m_passwordWithheld;
 };
 
 } // namespace melodee

@@ -53,6 +53,7 @@ ServerInfo DatabaseManager::connect()
     timer.start();
     m_connection = PgConnection::open(m_config.database);
     m_connection->setUsePreparedStatements(m_config.session.prepareStmt);
+    m_connection->setSlowThreshold(m_config.session.slowThreshold);
     ServerInfo info = describe(*m_connection);
     info.connectMs = double(timer.nsecsElapsed()) / 1e6;
     info.latencyMs = runHealthQuery(*m_connection, std::chrono::seconds(10));

@@ -24,8 +24,8 @@ struct ServerInfo
     double connectMs = 0;
 };
 
-// The seed's DatabaseManager: connect, ping, and the connect-time health check (SELECT 1 within
-// 10 s). Blocking: call it from a worker thread in the GUI.
+// One connection with Melodee's session settings: connect, ping, and the connect-time health
+// check (SELECT 1 within 10 s). Blocking: call it from a worker thread in the GUI.
 class DatabaseManager
 {
 public:

@@ -10,7 +10,7 @@ typedef struct pg_result PGresult;
 
 namespace melodee {
 
-// The seed's DBError: what was attempted, on which table, with which (redacted) parameters,
+// A database failure: what was attempted, on which table, with which (redacted) parameters,
 // and what the server said. Derives from QException so it crosses QFuture boundaries.
 class DbError : public Error
 {

@@ -3,6 +3,7 @@
 #include "connectparams.h"
 #include "dberror.h"
 #include "sessionchanges.h"
+#include "util/logging.h"
 #include "util/redactor.h"
 
 #include <libpq-fe.h>
@@ -11,11 +12,154 @@
 
 namespace melodee {
 
+namespace {
+
+std::atomic<qint64> s_defaultSlowNs{SessionConfig().slowThreshold.count()};
+
+QString diagField(const PGresult *r, int code)
+{
+    const char *v = PQresultErrorField(r, code);
+    return v ? QString::fromUtf8(v).trimmed() : QString();
+}
+
+// Server messages (RAISE NOTICE, "relation already exists, skipping", WARNINGs) would otherwise
+// go to stderr through libpq's default processor: unredacted, and in the middle of --log-json.
+void noticeReceiver(void *, const PGresult *result)
+{
+    const QString severity = diagField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+    QString text = QStringLiteral("%1 %2: %3")
+                       .arg(severity.isEmpty() ? QStringLiteral("NOTICE") : severity,
+                            diagField(result, PG_DIAG_SQLSTATE),
+                            diagField(result, PG_DIAG_MESSAGE_PRIMARY));
+    const QString detail = diagField(result, PG_DIAG_MESSAGE_DETAIL);
+    const QString hint = diagField(result, PG_DIAG_MESSAGE_HINT);
+    if (!detail.isEmpty())
+        text += QStringLiteral("; detail: ") + detail;
+    if (!hint.isEmpty())
+        text += QStringLiteral("; hint: ") + hint;
+    if (severity == QLatin1String("WARNING"))
+        qCWarning(lcSqlNotice).noquote() << text;
+    else if (severity == QLatin1String("DEBUG"))
+        qCDebug(lcSqlNotice).noquote() << text;
+    else
+        qCInfo(lcSqlNotice).noquote() << text;
+}
+
+// One parameter as a log shows it: quoted with its line breaks escaped, cut at 200 characters,
+// registered secrets masked (the log handler then masks password-shaped text too).
+QString describeParam(int i, const char *value, int length, int format)
+{
+    const QString name = QStringLiteral("$%1=").arg(i + 1);
+    if (!value)
+        return name + QStringLiteral("NULL");
+    if (format == 1)
+        return name + QStringLiteral("<binary, %1 bytes>").arg(length);
+    QString v = Redactor::redactSecrets(QString::fromUtf8(value));
+    const bool cut = v.size() > 200;
+    if (cut)
+        v.truncate(200);
+    v.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+        .replace(QLatin1Char('"'), QLatin1String("\\\""))
+        .replace(QLatin1Char('\n'), QLatin1String("\\n"))
+        .replace(QLatin1Char('\r'), QLatin1String("\\r"));
+    return name + QLatin1Char('"') + v + QLatin1Char('"')
+           + (cut ? QStringLiteral("...") : QString());
+}
+
+} // namespace
+
+// Times one statement when gorm.slow_threshold is on; with it off (0) not even the clock is read.
+// Logs on the way out, also when the statement failed (a statement_timeout is slow, too).
+class PgConnection::SlowWatch
+{
+public:
+    SlowWatch(const PgConnection &conn,
+              const QByteArray &sql,
+              int nParams,
+              const char *const *values,
+              const int *lengths,
+              const int *formats,
+              const OpContext &ctx)
+        : m_threshold(conn.m_slowThreshold)
+        , m_sql(sql)
+        , m_nParams(nParams)
+        , m_values(values)
+        , m_lengths(lengths)
+        , m_formats(formats)
+        , m_ctx(ctx)
+    {
+        if (m_threshold.count() > 0)
+            m_start = std::chrono::steady_clock::now();
+    }
+    ~SlowWatch()
+    {
+        if (m_threshold.count() <= 0)
+            return;
+        const Duration took = std::chrono::steady_clock::now() - m_start;
+        if (took >= m_threshold)
+            log(took);
+    }
+
+private:
+    void log(Duration took) const noexcept
+    {
+        try {
+            QStringList params;
+            for (int i = 0; i < m_nParams; ++i)
+                params << describeParam(i,
+                                        m_values ? m_values[i] : nullptr,
+                                        m_lengths ? m_lengths[i] : 0,
+                                        m_formats ? m_formats[i] : 0);
+            QString sql = QString::fromUtf8(m_sql).simplified();
+            if (sql.size() > 2000)
+                sql = sql.left(2000) + QStringLiteral("...");
+            QString what
+                = m_ctx.operation.isEmpty()
+                      ? QString()
+                      : QStringLiteral(" [%1%2]").arg(
+                          m_ctx.operation,
+                          m_ctx.table.isEmpty() ? QString() : QStringLiteral(" on ") + m_ctx.table);
+            qCWarning(lcSqlSlow).noquote()
+                << QStringLiteral("slow statement: %1 ms (slow_threshold %2)%3: %4%5")
+                       .arg(double(took.count()) / 1e6, 0, 'f', 3)
+                       .arg(formatGoDuration(m_threshold), what, Redactor::redactSecrets(sql))
+                       .arg(params.isEmpty()
+                                ? QString()
+                                : QStringLiteral("; params: ") + params.join(QLatin1String(", ")));
+        } catch (...) {
+            // Logging must never turn a finished statement into a failure.
+        }
+    }
+
+    Duration m_threshold;
+    std::chrono::steady_clock::time_point m_start;
+    const QByteArray &m_sql;
+    int m_nParams;
+    const char *const *m_values;
+    const int *m_lengths;
+    const int *m_formats;
+    const OpContext &m_ctx;
+};
+
 PgConnection::PgConnection(PGconn *conn)
     : m_conn(conn)
     , m_cancel(PQgetCancel(conn))
     , m_createdAt(std::chrono::steady_clock::now())
-{}
+    , m_slowThreshold(std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed)))
+{
+    if (m_conn)
+        PQsetNoticeReceiver(m_conn, noticeReceiver, nullptr);
+}
+
+void PgConnection::setDefaultSlowThreshold(Duration threshold)
+{
+    s_defaultSlowNs.store(threshold.count(), std::memory_order_relaxed);
+}
+
+Duration PgConnection::defaultSlowThreshold()
+{
+    return std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed));
+}
 
 PgConnection::~PgConnection()
 {
@@ -31,6 +175,8 @@ std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
     const ConnectParams params(config);
     if (!params.error().isEmpty())
         throw DbError(QStringLiteral("connect"), QString(), params.error());
+    if (!params.passwordWithheld().isEmpty())
+        qCWarning(lcDb).noquote() << params.passwordWithheld();
     PGconn *conn = PQconnectdbParams(params.keywords(), params.values(), params.expandDbname());
     if (!conn || PQstatus(conn) != CONNECTION_OK) {
         DbError error = DbError::fromConnection(QStringLiteral("connect"), QString(), conn);
@@ -152,6 +298,7 @@ void PgConnection::forgetSessionSetting(const QByteArray &name)
 PgResult PgConnection::exec(const QByteArray &sql, const OpContext &ctx)
 {
     const QByteArray reset = noteSessionChanges(sql);
+    const SlowWatch watch(*this, sql, 0, nullptr, nullptr, nullptr, ctx);
     m_running.store(true, std::memory_order_release);
     if (!PQsendQuery(m_conn, sql.constData())) {
         m_running.store(false, std::memory_order_release);
@@ -181,6 +328,7 @@ PgResult PgConnection::execRaw(const QByteArray &sql,
                                const OpContext &ctx)
 {
     const QByteArray reset = noteSessionChanges(sql);
+    const SlowWatch watch(*this, sql, nParams, values, lengths, formats, ctx);
     m_running.store(true, std::memory_order_release);
     if (!PQsendQueryParams(
             m_conn, sql.constData(), nParams, types, values, lengths, formats, resultFormat)) {
@@ -203,6 +351,7 @@ PgConnection::execCached(const QByteArray &sql, const PgParams &params, const Op
     for (const PgParam &p : params)
         values.push_back(p ? p->constData() : nullptr);
 
+    const SlowWatch watch(*this, sql, int(params.size()), values.data(), nullptr, nullptr, ctx);
     auto it = m_prepared.constFind(sql);
     if (it == m_prepared.constEnd()) {
         const QByteArray name = "melodee_s" + QByteArray::number(m_prepared.size() + 1);

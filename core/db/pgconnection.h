@@ -34,7 +34,8 @@ struct OpContext
 
 // One libpq connection. Used by one thread at a time (libpq's rule); cancel() may be called from
 // any thread. Every failure throws DbError with SQLSTATE, detail, hint and whether the statement
-// may have reached the server.
+// may have reached the server. What the server reports with NOTICE or WARNING goes to the log
+// (melodee.sql.notice), redacted, never straight to stderr.
 class PgConnection
 {
 public:
@@ -68,6 +69,14 @@ public:
                      int resultFormat,
                      const OpContext &ctx);
 
+    // gorm.slow_threshold: a statement that takes at least this long is logged as a warning on
+    // melodee.sql.slow with its duration and (redacted) parameters; zero turns it off. A new
+    // connection starts with the process default, which the front ends set from the config.
+    void setSlowThreshold(Duration threshold) { m_slowThreshold = threshold; }
+    Duration slowThreshold() const { return m_slowThreshold; }
+    static void setDefaultSlowThreshold(Duration threshold);
+    static Duration defaultSlowThreshold();
+
     void setUsePreparedStatements(bool on) { m_usePrepared = on; }
     bool usePreparedStatements() const { return m_usePrepared; }
     int preparedCount() const { return int(m_prepared.size()); }
@@ -96,6 +105,7 @@ public:
     }
 
 private:
+    class SlowWatch;
     PgResult finish(const OpContext &ctx, const QByteArray &sql);
     // Notes what sql may leave in the session; returns the setting it RESETs, if any.
     QByteArray noteSessionChanges(const QByteArray &sql);
@@ -119,6 +129,7 @@ private:
     };
     QHash<QByteArray, Prepared> m_prepared; // sql -> statement
     std::chrono::steady_clock::time_point m_createdAt;
+    Duration m_slowThreshold;
 };
 
 } // namespace melodee

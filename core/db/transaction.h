@@ -5,7 +5,7 @@
 
 namespace melodee {
 
-// RAII transaction on a (leased) connection with the seed's GORM rules:
+// RAII transaction on a (leased) connection with GORM's rules, as Melodee configures them:
 // - on a connection that is already inside a transaction it becomes a SAVEPOINT, so rolling it
 //   back undoes only its own work;
 // - with disable_nested_transaction the nested one joins the outer transaction instead (GORM's

@@ -4,6 +4,7 @@
 #include "util/redactor.h"
 
 #include <QEventLoop>
+#include <QPromise>
 
 #include <qt6keychain/keychain.h>
 
@@ -89,6 +90,25 @@ void SecretStore::read(const QString &key, QObject *context, Callback done) cons
         done(r);
     });
     job->start();
+}
+
+QFuture<SecretResult> SecretStore::read(const QString &key) const
+{
+    auto promise = std::make_shared<QPromise<SecretResult>>();
+    promise->start();
+    auto *job = makeJob<QKeychain::ReadPasswordJob>(m_service, key);
+    // The job deletes itself after finished(); the promise lives as long as the connection.
+    QObject::connect(job, &QKeychain::Job::finished, job, [promise](QKeychain::Job *j) {
+        SecretResult r = resultOf(j);
+        if (r.ok) {
+            r.value = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+            Redactor::registerSecret(r.value);
+        }
+        promise->addResult(r);
+        promise->finish();
+    });
+    job->start();
+    return promise->future();
 }
 
 void SecretStore::write(const QString &key,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QFuture>
 #include <QObject>
 #include <QString>
 
@@ -29,6 +30,10 @@ public:
     void read(const QString &key, QObject *context, Callback done) const;
     void write(const QString &key, const QString &secret, QObject *context, Callback done) const;
     void remove(const QString &key, QObject *context, Callback done) const;
+    // The read as a future, for whenFinished(): cancelling it makes the GUI ignore a read that is
+    // no longer wanted (another profile was selected, the host was edited). Call it on a thread
+    // with an event loop; the keychain answers there.
+    QFuture<SecretResult> read(const QString &key) const;
 
     // Blocking forms for the CLI and tests (they spin a local event loop).
     SecretResult readBlocking(const QString &key) const;

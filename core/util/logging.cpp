@@ -20,6 +20,8 @@ Q_LOGGING_CATEGORY(lcLibrary, "melodee.library")
 Q_LOGGING_CATEGORY(lcCache, "melodee.cache")
 Q_LOGGING_CATEGORY(lcSecrets, "melodee.secrets")
 Q_LOGGING_CATEGORY(lcUi, "melodee.ui")
+Q_LOGGING_CATEGORY(lcSqlSlow, "melodee.sql.slow")
+Q_LOGGING_CATEGORY(lcSqlNotice, "melodee.sql.notice")
 
 namespace {
 
@@ -57,8 +59,14 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &r
             {QStringLiteral("message"), message}};
         line = QJsonDocument(o).toJson(QJsonDocument::Compact);
     } else {
+        // A message may carry data (a statement's parameters, a server notice): its own line
+        // breaks are indented, so it can never start a line that looks like another log entry.
+        QString body = message;
+        body.replace(QLatin1String("\r\n"), QLatin1String("\n"))
+            .replace(QLatin1Char('\r'), QLatin1Char('\n'))
+            .replace(QLatin1Char('\n'), QLatin1String("\n    "));
         line = QStringLiteral("%1: %2: %3")
-                   .arg(QLatin1String(levelName(type)), category, message)
+                   .arg(QLatin1String(levelName(type)), category, body)
                    .toUtf8();
     }
     line += '\n';

@@ -17,11 +17,16 @@ Q_DECLARE_LOGGING_CATEGORY(lcLibrary)
 Q_DECLARE_LOGGING_CATEGORY(lcCache)
 Q_DECLARE_LOGGING_CATEGORY(lcSecrets)
 Q_DECLARE_LOGGING_CATEGORY(lcUi)
+// Statements slower than gorm.slow_threshold (warnings), and what the server reports through
+// NOTICE/WARNING messages.
+Q_DECLARE_LOGGING_CATEGORY(lcSqlSlow)
+Q_DECLARE_LOGGING_CATEGORY(lcSqlNotice)
 
 enum class LogFormat { Text, JsonLines };
 
-// Maps the seed's log_level onto the melodee.* categories and installs a message handler that
-// redacts every line before it is written to stderr.
+// Maps Melodee's gorm.log_level onto the melodee.* categories and installs a message handler
+// that redacts every message before it is written to stderr. With JsonLines each line is one
+// JSON object built from the redacted message, so a line always parses.
 void setupLogging(LogLevel level, LogFormat format = LogFormat::Text);
 
 // Receives every (already redacted) log line, e.g. for the GUI's log dock. Thread-safe;

@@ -1,17 +1,23 @@
 #include "redactor.h"
 
+#include <QJsonArray>
 #include <QMutex>
 #include <QRegularExpression>
 #include <QStringList>
 #include <QUrl>
 
 #include <algorithm>
+#include <atomic>
 
 namespace melodee {
 
 namespace {
 
 QMutex s_mutex;
+// Lets the common case, nothing registered, skip the lock: every string of a --json document
+// passes through redactSecrets().
+std::atomic<bool> s_any{false};
+
 QStringList &secrets()
 {
     static QStringList list;
@@ -33,17 +39,28 @@ QStringList variants(const QString &secret)
     return out;
 }
 
+QString maskRegistered(const QString &text)
+{
+    if (!s_any.load(std::memory_order_acquire) || text.isEmpty())
+        return text;
+    QString out = text;
+    QMutexLocker lock(&s_mutex);
+    // Longest first, so a secret that contains another is masked whole.
+    for (const QString &secret : std::as_const(secrets()))
+        out.replace(secret, QLatin1String(Redactor::kMask));
+    return out;
+}
+
 } // namespace
+
+QString Redactor::redactSecrets(const QString &text)
+{
+    return maskRegistered(text);
+}
 
 QString Redactor::redact(const QString &text)
 {
-    QString out = text;
-    {
-        QMutexLocker lock(&s_mutex);
-        // Longest first, so a secret that contains another is masked whole.
-        for (const QString &secret : std::as_const(secrets()))
-            out.replace(secret, QLatin1String(kMask));
-    }
+    QString out = maskRegistered(text);
     // conninfo: password=value, password='quoted \' value', password=back\ slashed (libpq
     // unescapes "\ " in unquoted values too, so the value runs on past an escaped space).
     static const QRegularExpression conninfo(
@@ -61,6 +78,36 @@ QString Redactor::redact(const QString &text)
             R"re(("?(?:password|passwd|secret)"?[ \t]*:[ \t]*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s"'][^\r\n]*))re"),
         QRegularExpression::CaseInsensitiveOption);
     out.replace(keyed, QStringLiteral("\\1\"***\""));
+    return out;
+}
+
+QJsonValue Redactor::redactJson(const QJsonValue &value)
+{
+    if (!s_any.load(std::memory_order_acquire))
+        return value;
+    switch (value.type()) {
+    case QJsonValue::String:
+        return maskRegistered(value.toString());
+    case QJsonValue::Array: {
+        QJsonArray out;
+        for (const QJsonValue &v : value.toArray())
+            out.append(redactJson(v));
+        return out;
+    }
+    case QJsonValue::Object:
+        return redactJson(value.toObject());
+    default:
+        return value;
+    }
+}
+
+QJsonObject Redactor::redactJson(const QJsonObject &object)
+{
+    if (!s_any.load(std::memory_order_acquire))
+        return object;
+    QJsonObject out;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+        out.insert(it.key(), redactJson(it.value()));
     return out;
 }
 
@@ -82,12 +129,19 @@ void Redactor::registerSecret(const QString &secret)
     std::sort(list.begin(), list.end(), [](const QString &a, const QString &b) {
         return a.size() > b.size();
     });
+    s_any.store(true, std::memory_order_release);
+}
+
+bool Redactor::hasSecrets()
+{
+    return s_any.load(std::memory_order_acquire);
 }
 
 void Redactor::clearSecrets()
 {
     QMutexLocker lock(&s_mutex);
     secrets().clear();
+    s_any.store(false, std::memory_order_release);
 }
 
 } // namespace melodee

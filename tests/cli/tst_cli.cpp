@@ -259,7 +259,7 @@ void tst_Cli::healthJson()
 void tst_Cli::healthText()
 {
     QProcessEnvironment e = cleanEnv();
-    // The seed's MELODEE_DATABASE_* variables alone are enough.
+    // Melodee's MELODEE_DATABASE_* variables alone are enough.
     e.insert(QStringLiteral("MELODEE_DATABASE_HOST"), TestEnv::pgHost());
     e.insert(QStringLiteral("MELODEE_DATABASE_PORT"), QString::number(TestEnv::pgPort()));
     e.insert(QStringLiteral("MELODEE_DATABASE_USER"), QStringLiteral("postgres"));

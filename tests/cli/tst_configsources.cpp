@@ -22,6 +22,12 @@ private slots:
     void yamlLikeViper_data();
     void yamlLikeViper();
     void dsnOverFields();
+    void profileWithDsnRefused_data();
+    void profileWithDsnRefused();
+    void storedPasswordBound_data();
+    void storedPasswordBound();
+    void passwordFromFrontEnd_data();
+    void passwordFromFrontEnd();
 
 private:
     QTemporaryDir m_dir;
@@ -158,6 +164,120 @@ void tst_ConfigSources::dsnOverFields()
     QCOMPARE(p.value("host"), QStringLiteral("dsn-host"));
     QCOMPARE(p.value("dbname"), QStringLiteral("dsn_db"));
     QCOMPARE(p.value("user"), QStringLiteral("file-user")); // not in the DSN: the file's
+}
+
+void tst_ConfigSources::profileWithDsnRefused_data()
+{
+    QTest::addColumn<bool>("withFile");
+    QTest::addColumn<QString>("dsn");
+    QTest::newRow("conninfo") << false << "host=elsewhere dbname=x";
+    QTest::newRow("uri, with a config file") << true << "postgres://elsewhere/x";
+    QTest::newRow("bare dbname") << false << "x";
+}
+
+void tst_ConfigSources::profileWithDsnRefused()
+{
+    QFETCH(bool, withFile);
+    QFETCH(QString, dsn);
+    ConfigSources s;
+    s.profile = QStringLiteral("prod");
+    s.profileSettingsFile = m_ini;
+    s.readKeychain = false;
+    s.environment = QProcessEnvironment();
+    s.dsn = dsn;
+    if (withFile) {
+        s.configFile = m_dir.filePath(QStringLiteral("f.yaml"));
+        QFile f(s.configFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("database:\n  host: file-host\n");
+    }
+    try {
+        resolveConfig(s);
+        QFAIL("a profile with a DSN must be refused");
+    } catch (const ConfigError &e) {
+        QCOMPARE(e.kind(), ErrorKind::Usage);
+        QVERIFY2(e.message().contains(QLatin1String("--profile and --dsn")),
+                 qPrintable(e.message()));
+    }
+}
+
+void tst_ConfigSources::storedPasswordBound_data()
+{
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<bool>("bound");
+    QTest::newRow("nothing else: the keychain's password, bound")
+        << QStringList{} << QStringList{} << true;
+    QTest::newRow("host overridden: still bound to the profile's")
+        << QStringList{"MELODEE_DATABASE_HOST=other"} << QStringList{} << true;
+    QTest::newRow("password from the environment: not a stored one")
+        << QStringList{"MELODEE_DATABASE_PASSWORD=given"} << QStringList{} << false;
+    QTest::newRow("password from --set")
+        << QStringList{} << QStringList{"database.password=given"} << false;
+}
+
+void tst_ConfigSources::storedPasswordBound()
+{
+    QFETCH(QStringList, env);
+    QFETCH(QStringList, sets);
+    QFETCH(bool, bound);
+    ConfigSources s;
+    s.profile = QStringLiteral("prod");
+    s.profileSettingsFile = m_ini;
+    s.readKeychain = false; // the binding is there before anything fills the password
+    s.environment = QProcessEnvironment();
+    for (const QString &kv : std::as_const(env))
+        s.environment.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+    for (const QString &kv : std::as_const(sets))
+        s.sets.append({kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1)});
+    s.sets.append({QStringLiteral("database.sslmode"), QStringLiteral("require")});
+    const DatabaseConfig c = resolveConfig(s).database;
+    QCOMPARE(c.passwordBoundTo.has_value(), bound);
+    if (bound) {
+        QCOMPARE(c.passwordBoundTo->host, QStringLiteral("profile-host"));
+        QCOMPARE(c.passwordBoundTo->port, 6000);
+        // What the keychain would fill in is not sent to "other".
+        DatabaseConfig filled = c;
+        filled.password = QStringLiteral("from-keychain");
+        const bool sameHost = c.host == QLatin1String("profile-host");
+        QCOMPARE(ConnectParams(filled).value("password").isEmpty(), !sameHost);
+    }
+}
+
+void tst_ConfigSources::passwordFromFrontEnd_data()
+{
+    QTest::addColumn<QString>("dsn");
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<QString>("errorPart"); // empty: accepted, the file's password used
+    QTest::newRow("over MELODEE_DATABASE_PASSWORD") << "" << QStringList{} << "";
+    QTest::newRow("with --set database.password")
+        << "" << QStringList{"database.password=x"} << "--set database.password";
+    QTest::newRow("with a password in --dsn")
+        << "postgres://u:pw@h/db" << QStringList{} << "inside --dsn";
+    QTest::newRow("with a --dsn without password") << "host=h dbname=d" << QStringList{} << "";
+}
+
+void tst_ConfigSources::passwordFromFrontEnd()
+{
+    QFETCH(QString, dsn);
+    QFETCH(QStringList, sets);
+    QFETCH(QString, errorPart);
+    ConfigSources s;
+    s.environment = QProcessEnvironment();
+    s.environment.insert(QStringLiteral("MELODEE_DATABASE_PASSWORD"), QStringLiteral("env-pw"));
+    s.dsn = dsn;
+    for (const QString &kv : std::as_const(sets))
+        s.sets.append({kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1)});
+    s.password = QStringLiteral("file-pw");
+    try {
+        const AppConfig c = resolveConfig(s);
+        QVERIFY2(errorPart.isEmpty(), "should have been refused");
+        QCOMPARE(c.database.password, QStringLiteral("file-pw"));
+    } catch (const ConfigError &e) {
+        QVERIFY2(!errorPart.isEmpty(), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(errorPart), qPrintable(e.message()));
+        QVERIFY(!e.message().contains(QLatin1String("file-pw")));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ConfigSources)

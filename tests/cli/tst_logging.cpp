@@ -1,12 +1,20 @@
 #include <util/logging.h>
 #include <util/redactor.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryFile>
 #include <QTest>
+
+#include <cstdio>
+#include <functional>
+
+#include <unistd.h>
 
 using namespace melodee;
 
-// setupLogging: the seed's log_level mapped onto the melodee.* categories, and redaction of
-// every line before anyone sees it.
+// setupLogging: gorm.log_level mapped onto the melodee.* categories, redaction of every line before
+// anyone sees it, and lines that keep their shape whatever a message holds.
 class tst_Logging : public QObject
 {
     Q_OBJECT
@@ -16,6 +24,8 @@ private slots:
     void levels_data();
     void levels();
     void linesAreRedacted();
+    void linesKeepTheirShape_data();
+    void linesKeepTheirShape();
 
 private:
     struct Line
@@ -26,7 +36,25 @@ private:
     };
     QList<Line> m_lines;
     void capture();
+    // What the handler wrote to stderr (fd 2) while fn ran.
+    static QByteArray stderrOf(const std::function<void()> &fn);
 };
+
+QByteArray tst_Logging::stderrOf(const std::function<void()> &fn)
+{
+    QTemporaryFile file;
+    if (!file.open())
+        return {};
+    std::fflush(stderr);
+    const int saved = ::dup(STDERR_FILENO);
+    ::dup2(file.handle(), STDERR_FILENO);
+    fn();
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    file.seek(0);
+    return file.readAll();
+}
 
 void tst_Logging::capture()
 {
@@ -96,6 +124,52 @@ void tst_Logging::linesAreRedacted()
         QVERIFY2(!l.message.contains(QLatin1String("hunter2")), qPrintable(l.message));
         QVERIFY(l.message.contains(QLatin1String("***")));
     }
+}
+
+void tst_Logging::linesKeepTheirShape_data()
+{
+    QTest::addColumn<bool>("json");
+    QTest::addColumn<QString>("message");
+    const QStringList hostile{
+        QStringLiteral("slow: $1=\"x\"\nerror: melodee.db: a forged line"),
+        QStringLiteral("name Secret: Love; next"),
+        QStringLiteral(R"(quote " backslash \ brace } {"a":1})"),
+        QStringLiteral("crlf\r\nwarn: melodee.config: forged\rtoo"),
+        QStringLiteral("emoji 🎸 𝄞 and \x01 control"),
+        QString::fromUtf8("invalid \xff\xc3 utf8"),
+        QStringLiteral("password=hunter2 in text"),
+    };
+    for (const bool json : {false, true}) {
+        for (const QString &m : hostile)
+            QTest::newRow(qPrintable((json ? QStringLiteral("json: ") : QStringLiteral("text: "))
+                                     + m.left(20)))
+                << json << m;
+    }
+}
+
+void tst_Logging::linesKeepTheirShape()
+{
+    QFETCH(bool, json);
+    QFETCH(QString, message);
+    setupLogging(LogLevel::Info, json ? LogFormat::JsonLines : LogFormat::Text);
+    const QByteArray written = stderrOf([&] { qCWarning(lcDb).noquote() << message; });
+    const QList<QByteArray> lines = written.split('\n');
+    QCOMPARE(lines.last(), QByteArray()); // ends with a line break
+    if (json) {
+        // One message, one line, one object that parses.
+        QCOMPARE(lines.size(), 2);
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(lines.first(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, lines.first().constData());
+        QCOMPARE(o.value(QStringLiteral("category")).toString(), QStringLiteral("melodee.db"));
+        QCOMPARE(o.value(QStringLiteral("message")).toString(), Redactor::redact(message));
+    } else {
+        // Continuation lines are indented: only the first line looks like a log entry.
+        QVERIFY2(lines.first().startsWith("warn: melodee.db: "), written.constData());
+        for (qsizetype i = 1; i + 1 < lines.size(); ++i)
+            QVERIFY2(lines.at(i).startsWith("    "), written.constData());
+    }
+    QVERIFY2(!written.contains("hunter2"), written.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Logging)

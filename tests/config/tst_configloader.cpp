@@ -1,6 +1,7 @@
 #include <config/configloader.h>
 #include <config/configsources.h>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,12 +30,14 @@ private slots:
     void secretNeverEchoed();
     void tableNames_data();
     void tableNames();
+    void passwordFiles_data();
+    void passwordFiles();
 };
 
 void tst_ConfigLoader::defaults()
 {
     const AppConfig c = ConfigLoader().finish();
-    // The seed's recommended values.
+    // The Melodee server's recommended values.
     QCOMPARE(c.database.maxOpenConns, 50);
     QCOMPARE(c.database.maxIdleConns, 25);
     QCOMPARE(c.database.connMaxLifetime, Duration(30min));
@@ -526,6 +529,78 @@ void tst_ConfigLoader::tableNames()
     s.tablePrefix = prefix;
     s.singularTable = singular;
     QCOMPARE(s.tableName(name), expected);
+}
+
+void tst_ConfigLoader::passwordFiles_data()
+{
+    QTest::addColumn<QByteArray>("content"); // written to the file; "<none>": no file
+    QTest::addColumn<bool>("plainVariableToo");
+    QTest::addColumn<QString>("password"); // expected; empty: refused
+    QTest::addColumn<QString>("errorPart");
+
+    QTest::newRow("one line") << QByteArray("s3cret\n") << false << "s3cret"
+                              << "";
+    QTest::newRow("no line break") << QByteArray("s3cret") << false << "s3cret"
+                                   << "";
+    QTest::newRow("CRLF") << QByteArray("s3cret\r\n") << false << "s3cret"
+                          << "";
+    QTest::newRow("only one break removed") << QByteArray("a b\n\n") << false << "a b\n"
+                                            << "";
+    QTest::newRow("odd characters kept")
+        << QByteArray(" p a'ss\\ dbname=evil \n") << false << " p a'ss\\ dbname=evil "
+        << "";
+    QTest::newRow("empty") << QByteArray("\n") << false << ""
+                           << "is empty";
+    QTest::newRow("missing") << QByteArray("<none>") << false << ""
+                             << "no such file";
+    QTest::newRow("too big") << QByteArray(70000, 'x') << false << ""
+                             << "not a password file";
+    QTest::newRow("both variables") << QByteArray("s3cret") << true << ""
+                                    << "MELODEE_DATABASE_PASSWORD_FILE are both set";
+}
+
+void tst_ConfigLoader::passwordFiles()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(bool, plainVariableToo);
+    QFETCH(QString, password);
+    QFETCH(QString, errorPart);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("pw"));
+    if (content != "<none>") {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QVERIFY(f.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+    }
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("MELODEE_DATABASE_PASSWORD_FILE"), path);
+    if (plainVariableToo)
+        env.insert(QStringLiteral("MELODEE_DATABASE_PASSWORD"), QStringLiteral("other"));
+    ConfigLoader loader;
+    try {
+        loader.loadEnvironment(env);
+        QVERIFY2(errorPart.isEmpty(), "should have been refused");
+        QCOMPARE(loader.finish().database.password, password);
+        QVERIFY(loader.warnings().isEmpty());
+    } catch (const ConfigError &e) {
+        QVERIFY2(!errorPart.isEmpty(), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(errorPart), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(QLatin1String("MELODEE_DATABASE_PASSWORD_FILE")),
+                 qPrintable(e.message()));
+        QCOMPARE(e.kind(), ErrorKind::Usage);
+    }
+    // A file others can read still works, with a warning (libpq refuses such a ~/.pgpass).
+    if (errorPart.isEmpty()) {
+        QVERIFY(
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        ConfigLoader open;
+        open.loadEnvironment(env);
+        QCOMPARE(open.finish().database.password, password);
+        QVERIFY2(open.warnings().join(QLatin1Char(' ')).contains(QLatin1String("chmod 600")),
+                 qPrintable(open.warnings().join(QLatin1Char(' '))));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ConfigLoader)

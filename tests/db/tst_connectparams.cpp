@@ -6,7 +6,8 @@
 using namespace melodee;
 using namespace std::chrono_literals;
 
-// ConnectParams: the keyword/value arrays given to PQconnectdbParams, and --dsn parsing.
+// ConnectParams: the keyword/value arrays given to PQconnectdbParams, --dsn parsing, and a stored
+// password left out when the connection goes elsewhere than where it was saved for.
 class tst_ConnectParams : public QObject
 {
     Q_OBJECT
@@ -23,6 +24,8 @@ private slots:
     void describeMasksPassword();
     void connectTimeout_data();
     void connectTimeout();
+    void passwordBinding_data();
+    void passwordBinding();
 };
 
 static QMap<QString, QString> arrays(const ConnectParams &p)
@@ -248,6 +251,76 @@ void tst_ConnectParams::connectTimeout()
     DatabaseConfig c;
     c.connectTimeout = std::chrono::milliseconds(ms);
     QCOMPARE(ConnectParams(c).value("connect_timeout"), expected);
+}
+
+void tst_ConnectParams::passwordBinding_data()
+{
+    QTest::addColumn<QString>("boundHost");
+    QTest::addColumn<int>("boundPort");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("dsn");
+    QTest::addColumn<QStringList>("env"); // PG* variables libpq would apply
+    QTest::addColumn<bool>("sent");
+
+    const QStringList none;
+    QTest::newRow("same") << "db.internal" << 5432 << "db.internal" << 5432 << "" << none << true;
+    QTest::newRow("host case differs")
+        << "DB.internal" << 5432 << "db.INTERNAL" << 5432 << "" << none << true;
+    QTest::newRow("port 0 is 5432") << "db" << 0 << "db" << 5432 << "" << none << true;
+    QTest::newRow("other host") << "db" << 5432 << "evil.example" << 5432 << "" << none << false;
+    QTest::newRow("other port") << "db" << 5432 << "db" << 6543 << "" << none << false;
+    QTest::newRow("host left to PGHOST, same")
+        << "db" << 5432 << "" << 5432 << "" << QStringList{"PGHOST=db"} << true;
+    QTest::newRow("host left to PGHOST, other")
+        << "db" << 5432 << "" << 5432 << "" << QStringList{"PGHOST=evil"} << false;
+    QTest::newRow("port left to PGPORT, other")
+        << "db" << 5432 << "db" << 0 << "" << QStringList{"PGPORT=7000"} << false;
+    QTest::newRow("PGHOSTADDR redirects")
+        << "db" << 5432 << "db" << 5432 << "" << QStringList{"PGHOSTADDR=192.0.2.1"} << false;
+    QTest::newRow("hostaddr in a dsn")
+        << "db" << 5432 << "db" << 5432 << "hostaddr=192.0.2.1" << none << false;
+    QTest::newRow("host in a dsn") << "db" << 5432 << "db" << 5432 << "host=evil" << none << false;
+    QTest::newRow("service in a dsn")
+        << "db" << 5432 << "db" << 5432 << "service=x" << none << false;
+    QTest::newRow("local socket, same") << "" << 0 << "" << 0 << "" << none << true;
+    QTest::newRow("local socket saved, host set now")
+        << "" << 0 << "db" << 0 << "" << none << false;
+}
+
+void tst_ConnectParams::passwordBinding()
+{
+    QFETCH(QString, boundHost);
+    QFETCH(int, boundPort);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, dsn);
+    QFETCH(QStringList, env);
+    QFETCH(bool, sent);
+    for (const char *v : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGSERVICE"})
+        qunsetenv(v);
+    for (const QString &e : std::as_const(env))
+        qputenv(e.section(QLatin1Char('='), 0, 0).toUtf8().constData(),
+                e.section(QLatin1Char('='), 1).toUtf8());
+    DatabaseConfig c;
+    c.host = host;
+    c.port = port;
+    c.password = QStringLiteral("stored-secret");
+    c.dsn = dsn;
+    c.passwordBoundTo = PasswordBinding{boundHost, boundPort};
+    const ConnectParams p(c);
+    for (const char *v : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGSERVICE"})
+        qunsetenv(v);
+    QCOMPARE(arrays(p).contains(QStringLiteral("password")), sent);
+    QCOMPARE(p.passwordWithheld().isEmpty(), sent);
+    if (!sent)
+        QVERIFY2(!p.passwordWithheld().contains(QLatin1String("stored-secret")),
+                 qPrintable(p.passwordWithheld()));
+
+    // A password given for this run (not a stored one) is never held back.
+    c.passwordBoundTo.reset();
+    QCOMPARE(arrays(ConnectParams(c)).value(QStringLiteral("password")),
+             QStringLiteral("stored-secret"));
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectParams)

@@ -63,7 +63,7 @@ int closedPort()
 
 } // namespace
 
-// DatabaseManager: the seed's connect + health check, ping, probe, and how it fails.
+// DatabaseManager: connect + health check, ping, probe, and how it fails.
 class tst_DatabaseManager : public QObject
 {
     Q_OBJECT

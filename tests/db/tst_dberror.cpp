@@ -9,7 +9,7 @@
 using namespace melodee;
 using melodee::test::TestEnv;
 
-// DbError: the seed's DBError with SQLSTATE, detail, hint, redacted parameters and retryability.
+// DbError: a database failure with SQLSTATE, detail, hint, redacted parameters and retryability.
 class tst_DbError : public QObject
 {
     Q_OBJECT

@@ -1,5 +1,6 @@
 #include <db/dberror.h>
 #include <db/pgconnection.h>
+#include <util/logging.h>
 #include <util/redactor.h>
 
 #include <testenv.h>
@@ -8,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+
+#include <functional>
 
 using namespace melodee;
 using melodee::test::TestEnv;
@@ -34,7 +37,8 @@ const char *const kPgVars[] = {"PGHOST",
 } // namespace
 
 // PgConnection::open against the real test server: verbatim passwords, --dsn forms, libpq's own
-// PG* variables, ~/.pgpass and pg_service.conf, and TLS verification.
+// PG* variables, ~/.pgpass and pg_service.conf, TLS verification, stored passwords bound to their
+// server. What a connection logs is in tst_pgconnection_log.
 class tst_PgConnection : public QObject
 {
     Q_OBJECT
@@ -51,8 +55,18 @@ private slots:
     void tls();
     void errorsNeverShowPassword();
     void execAndCache();
+    void storedPasswordOnlyToItsServer_data();
+    void storedPasswordOnlyToItsServer();
 
 private:
+    struct Line
+    {
+        QtMsgType type;
+        QString category;
+        QString message;
+    };
+    // Runs fn with logging at info and returns the log lines.
+    static QList<Line> logOf(const std::function<void()> &fn);
     DatabaseConfig odd() const;
     QString m_intended;
     QByteArray m_savedHome;
@@ -109,6 +123,19 @@ void tst_PgConnection::cleanup()
         qunsetenv(v);
     qputenv("HOME", m_savedHome);
     Redactor::clearSecrets();
+    setLogSink({});
+}
+
+QList<tst_PgConnection::Line> tst_PgConnection::logOf(const std::function<void()> &fn)
+{
+    QList<Line> lines;
+    setupLogging(LogLevel::Info, LogFormat::Text);
+    setLogSink([&](QtMsgType type, const QString &category, const QString &message) {
+        lines.append({type, category, message});
+    });
+    fn();
+    setLogSink({});
+    return lines;
 }
 
 void tst_PgConnection::oddPassword_data()
@@ -355,6 +382,68 @@ void tst_PgConnection::execAndCache()
     QCOMPARE(conn->preparedCount(), 1);
     const PgResult n = conn->exec("SELECT $1::text IS NULL", {std::nullopt});
     QCOMPARE(n.text(0, 0), QStringLiteral("t"));
+}
+
+void tst_PgConnection::storedPasswordOnlyToItsServer_data()
+{
+    QTest::addColumn<QString>("boundHost"); // @HOST@ = the fixture's host
+    QTest::addColumn<int>("boundPort");     // -1 = the fixture's port
+    QTest::addColumn<QString>("host");      // what the connection uses; empty: PGHOST decides
+    QTest::addColumn<QStringList>("env");   // PG* variables, @HOST@/@PORT@ substituted
+    QTest::addColumn<bool>("sent");
+
+    QTest::newRow("same host and port") << "@HOST@" << -1 << "@HOST@" << QStringList{} << true;
+    QTest::newRow("PGHOST and PGPORT name the same server")
+        << "@HOST@" << -1 << "" << QStringList{"PGHOST=@HOST@", "PGPORT=@PORT@"} << true;
+    QTest::newRow("host name differs") << "@HOST@" << -1 << "localhost" << QStringList{} << false;
+    QTest::newRow("port differs") << "@HOST@" << 1 << "@HOST@" << QStringList{} << false;
+    QTest::newRow("PGHOSTADDR redirects")
+        << "@HOST@" << -1 << "@HOST@" << QStringList{"PGHOSTADDR=127.0.0.1"} << false;
+    QTest::newRow("saved for the local socket, PGHOST points elsewhere")
+        << "" << -1 << "" << QStringList{"PGHOST=@HOST@", "PGPORT=@PORT@"} << false;
+}
+
+void tst_PgConnection::storedPasswordOnlyToItsServer()
+{
+    QFETCH(QString, boundHost);
+    QFETCH(int, boundPort);
+    QFETCH(QString, host);
+    QFETCH(QStringList, env);
+    QFETCH(bool, sent);
+    const auto subst = [](QString s) {
+        return s.replace(QLatin1String("@HOST@"), TestEnv::pgHost())
+            .replace(QLatin1String("@PORT@"), QString::number(TestEnv::pgPort()));
+    };
+    for (const QString &e : std::as_const(env))
+        qputenv(e.section(QLatin1Char('='), 0, 0).toUtf8().constData(),
+                subst(e.section(QLatin1Char('='), 1)).toUtf8());
+    DatabaseConfig c = odd();
+    c.host = subst(host);
+    if (host.isEmpty())
+        c.port = 0;
+    c.passwordBoundTo
+        = PasswordBinding{subst(boundHost), boundPort < 0 ? TestEnv::pgPort() : boundPort};
+    std::unique_ptr<PgConnection> conn;
+    QString error;
+    const QList<Line> lines = logOf([&] {
+        try {
+            conn = PgConnection::open(c);
+        } catch (const DbError &e) {
+            error = e.toString();
+        }
+    });
+    bool warned = false;
+    for (const Line &l : lines)
+        warned |= l.message.contains(QLatin1String("the saved password was not sent"));
+    QCOMPARE(warned, !sent);
+    if (sent) {
+        QVERIFY2(conn, qPrintable(error));
+        QCOMPARE(conn->exec("SELECT current_user").text(0, 0), kRole);
+    } else {
+        // scram-sha-256 with no password: libpq never answered the server's challenge.
+        QVERIFY2(!conn, "logged in without the password");
+        QVERIFY2(error.contains(QLatin1String("no password supplied")), qPrintable(error));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_PgConnection)

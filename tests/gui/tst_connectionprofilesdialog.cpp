@@ -494,8 +494,12 @@ void tst_ConnectionProfilesDialog::cancelTest()
     QVERIFY(!dialog.isTestRunning());
     QCOMPARE(finished.count(), 1);
     QCOMPARE(dialog.testResultText(), QStringLiteral("Test cancelled."));
-    // The abandoned attempt ends at connect_timeout; its result is dropped.
-    QTest::qWait(3000);
+    // The abandoned attempt ends at connect_timeout (libpq closes its socket); once its worker
+    // is done and its outcome delivered, the dialog has ignored it.
+    QTRY_COMPARE_WITH_TIMEOUT(held.first()->state(), QAbstractSocket::UnconnectedState, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(networkThreadPool()->activeThreadCount(), 0, 15000);
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
     QCOMPARE(finished.count(), 1);
     QCOMPARE(dialog.testResultText(), QStringLiteral("Test cancelled."));
     qDeleteAll(held);

@@ -32,6 +32,8 @@ private slots:
     void deleteRemovesPassword();
     void renameMovesPassword_data();
     void renameMovesPassword();
+    void editingTargetForgetsPassword_data();
+    void editingTargetForgetsPassword();
 
 private:
     template<typename T>
@@ -239,6 +241,99 @@ void tst_ConnectionProfilesDialogKeychain::renameMovesPassword()
         ProfileStore(ini()).remove(holder);
         SecretStore().removeBlocking(holder);
     }
+}
+
+void tst_ConnectionProfilesDialogKeychain::editingTargetForgetsPassword_data()
+{
+    // A saved password belongs to the host and port it was saved with. Each row saves a profile
+    // for the fixture with a password, edits the target (or not), then acts.
+    QTest::addColumn<QString>("edit");   // none, host, port, host and back
+    QTest::addColumn<QString>("action"); // connect, save, type and save, reselect
+    QTest::addColumn<bool>("forgotten");
+    QTest::newRow("no edit: connect sends it, bound") << "none"
+                                                      << "connect" << false;
+    QTest::newRow("host edited: connect sends none") << "host"
+                                                     << "connect" << true;
+    QTest::newRow("port edited: connect sends none") << "port"
+                                                     << "connect" << true;
+    QTest::newRow("host edited and back: still forgotten") << "host and back"
+                                                           << "connect" << true;
+    QTest::newRow("host edited, saved: removed from the keychain") << "host"
+                                                                   << "save" << true;
+    QTest::newRow("port edited, new password typed and saved") << "port"
+                                                               << "type and save" << true;
+    QTest::newRow("edit abandoned by selecting the profile again") << "host"
+                                                                   << "reselect" << true;
+}
+
+void tst_ConnectionProfilesDialogKeychain::editingTargetForgetsPassword()
+{
+    QFETCH(QString, edit);
+    QFETCH(QString, action);
+    QFETCH(bool, forgotten);
+    // One profile per row, named after the row's number.
+    static int row = 0;
+    const QString name = QStringLiteral("tg-%1").arg(++row);
+    ConnectionProfilesDialog dialog(ini());
+    dialog.show();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        dialog.keychainState(), ConnectionProfilesDialog::KeychainState::Available, 15000);
+    dialog.newProfile();
+    field<QLineEdit>(&dialog, "name")->setText(name);
+    field<QLineEdit>(&dialog, "host")->setText(TestEnv::pgHost());
+    field<QSpinBox>(&dialog, "port")->setValue(TestEnv::pgPort());
+    field<QLineEdit>(&dialog, "user")->setText(m_role);
+    field<QLineEdit>(&dialog, "password")->setText(m_password);
+    QVERIFY(dialog.saveProfile());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isKeychainBusy() && dialog.hasStoredPassword(), 15000);
+
+    auto *host = field<QLineEdit>(&dialog, "host");
+    auto *port = field<QSpinBox>(&dialog, "port");
+    if (edit == QLatin1String("host") || edit == QLatin1String("host and back"))
+        host->setText(QStringLiteral("db.example.invalid"));
+    if (edit == QLatin1String("port"))
+        port->setValue(TestEnv::pgPort() + 1);
+    if (edit == QLatin1String("host and back"))
+        host->setText(TestEnv::pgHost());
+    QCOMPARE(dialog.hasStoredPassword(), !forgotten);
+    QCOMPARE(dialog.isStoredPasswordForgotten(), forgotten);
+    if (forgotten)
+        QVERIFY2(dialog.keychainText().contains(QLatin1String("new host and port")),
+                 qPrintable(dialog.keychainText()));
+
+    if (action == QLatin1String("connect")) {
+        QSignalSpy requested(&dialog, &ConnectionProfilesDialog::connectRequested);
+        dialog.connectToServer();
+        QCOMPARE(requested.count(), 1);
+        const auto config = requested.at(0).at(0).value<DatabaseConfig>();
+        QCOMPARE(config.password.isEmpty(), forgotten);
+        QCOMPARE(config.passwordBoundTo.has_value(), !forgotten);
+        if (!forgotten) {
+            QCOMPARE(config.passwordBoundTo->host, TestEnv::pgHost());
+            QCOMPARE(config.passwordBoundTo->port, TestEnv::pgPort());
+        }
+        // The keychain entry itself is untouched until a save.
+        QCOMPARE(SecretStore().readBlocking(name).value, m_password);
+    } else if (action == QLatin1String("save")) {
+        QVERIFY(dialog.saveProfile());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isKeychainBusy(), 15000);
+        QVERIFY(SecretStore().readBlocking(name).notFound);
+        QVERIFY(!dialog.hasStoredPassword());
+    } else if (action == QLatin1String("type and save")) {
+        field<QLineEdit>(&dialog, "password")->setText(QStringLiteral("for-the-new-port"));
+        QVERIFY(dialog.saveProfile());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isKeychainBusy() && dialog.hasStoredPassword(), 15000);
+        QCOMPARE(SecretStore().readBlocking(name).value, QStringLiteral("for-the-new-port"));
+        QVERIFY(!dialog.isStoredPasswordForgotten());
+    } else if (action == QLatin1String("reselect")) {
+        dialog.newProfile();
+        QVERIFY(dialog.selectProfile(name));
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.hasStoredPassword(), 15000);
+        QCOMPARE(host->text(), TestEnv::pgHost());
+        QVERIFY(!dialog.isStoredPasswordForgotten());
+    }
+    ProfileStore(ini()).remove(name);
+    SecretStore().removeBlocking(name);
 }
 
 QTEST_MAIN(tst_ConnectionProfilesDialogKeychain)

@@ -1,7 +1,12 @@
 #include <config/configsources.h>
 #include <config/profilestore.h>
+#include <db/connectparams.h>
+#include <db/dberror.h>
+#include <db/pgconnection.h>
 #include <secrets/secretstore.h>
 #include <util/redactor.h>
+
+#include <testenv.h>
 
 #include <QCoreApplication>
 #include <QDirIterator>
@@ -64,6 +69,9 @@ private slots:
     void servicesAreSeparate();
     void asyncApi();
     void profilePasswordFromKeychain();
+    void futureApi();
+    void storedPasswordOnlyToItsServer_data();
+    void storedPasswordOnlyToItsServer();
     void noKeychain();
 };
 
@@ -192,6 +200,86 @@ void tst_SecretStore::profilePasswordFromKeychain()
     const QByteArray saved = f.readAll();
     QVERIFY(!saved.contains("must-not-be-saved"));
     QVERIFY(!saved.contains("from-keychain"));
+    SecretStore().removeBlocking(name);
+}
+
+void tst_SecretStore::futureApi()
+{
+    SecretStore store;
+    const QString key = uniqueKey("future");
+    QVERIFY(store.writeBlocking(key, QStringLiteral("future-secret")).ok);
+    QFuture<SecretResult> read = store.read(key);
+    QTRY_VERIFY_WITH_TIMEOUT(read.isFinished(), 20000);
+    QVERIFY(read.result().ok);
+    QCOMPARE(read.result().value, QStringLiteral("future-secret"));
+    // A cancelled read still finishes; whoever waits sees the cancellation, not a value.
+    QFuture<SecretResult> dropped = store.read(key);
+    dropped.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(dropped.isFinished(), 20000);
+    QVERIFY(dropped.isCanceled());
+    QVERIFY(store.removeBlocking(key).ok);
+}
+
+void tst_SecretStore::storedPasswordOnlyToItsServer_data()
+{
+    QTest::addColumn<QStringList>("env"); // MELODEE_* overrides on top of the profile
+    QTest::addColumn<bool>("loggedIn");
+    QTest::newRow("the profile's own server") << QStringList{} << true;
+    QTest::newRow("host overridden by the environment")
+        << QStringList{"MELODEE_DATABASE_HOST=localhost"} << false;
+    QTest::newRow("port overridden") << QStringList{"MELODEE_DATABASE_PORT=1"} << false;
+    QTest::newRow("password given for this run goes wherever the run says")
+        << QStringList{"MELODEE_DATABASE_HOST=localhost", "MELODEE_DATABASE_PASSWORD=@PW@"} << true;
+}
+
+void tst_SecretStore::storedPasswordOnlyToItsServer()
+{
+    // The keychain holds a real role's password for profile (fixture host, fixture port). The
+    // environment then moves the connection; the stored password must not follow it.
+    QFETCH(QStringList, env);
+    QFETCH(bool, loggedIn);
+    MELODEE_REQUIRE_POSTGRES();
+    using melodee::test::TestEnv;
+    const QString role = QStringLiteral("melodee_tst_bound");
+    const QString password = QStringLiteral("bound p'w\\ 1");
+    QString literal = password;
+    literal.replace(QLatin1Char('\''), QLatin1String("''"));
+    TestEnv::psql(QStringLiteral("DROP ROLE IF EXISTS %1; SET password_encryption = "
+                                 "'scram-sha-256'; CREATE ROLE %1 LOGIN PASSWORD '%2'")
+                      .arg(role, literal));
+    QTemporaryDir dir;
+    const QString ini = dir.filePath(QStringLiteral("profiles.ini"));
+    const QString name = uniqueKey("bound");
+    DatabaseConfig profile;
+    profile.host = TestEnv::pgHost();
+    profile.port = TestEnv::pgPort();
+    profile.user = role;
+    profile.dbname = QStringLiteral("postgres");
+    profile.sslmode = QStringLiteral("disable");
+    ProfileStore(ini).save(name, profile);
+    QVERIFY(SecretStore().writeBlocking(name, password).ok);
+
+    ConfigSources sources;
+    sources.profile = name;
+    sources.profileSettingsFile = ini;
+    sources.environment = QProcessEnvironment();
+    for (QString kv : std::as_const(env)) {
+        kv.replace(QLatin1String("@PW@"), password);
+        sources.environment.insert(kv.section(QLatin1Char('='), 0, 0),
+                                   kv.section(QLatin1Char('='), 1));
+    }
+    const AppConfig config = resolveConfig(sources);
+    QCOMPARE(config.database.password, password);
+    // Withheld before any connection attempt, not just refused by a server.
+    QCOMPARE(ConnectParams(config.database).passwordWithheld().isEmpty(), loggedIn);
+    try {
+        const auto conn = PgConnection::open(config.database);
+        QVERIFY2(loggedIn, "logged in on a server the password was not saved for");
+        QCOMPARE(conn->exec("SELECT current_user").text(0, 0), role);
+    } catch (const DbError &e) {
+        QVERIFY2(!loggedIn, qPrintable(e.toString()));
+        QVERIFY(!e.toString().contains(password));
+    }
     SecretStore().removeBlocking(name);
 }
 

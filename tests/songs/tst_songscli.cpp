@@ -313,8 +313,7 @@ void tst_SongsCli::invalidUtf8Arguments_data()
 }
 
 // Bytes that are not UTF-8 can reach the command only through its arguments (PostgreSQL stores
-// UTF-8): the output must still be one valid JSON document, or a usage error with nothing on
-// stdout.
+// UTF-8): the output must still be one valid JSON document, or a usage error that is one too.
 void tst_SongsCli::invalidUtf8Arguments()
 {
     QFETCH(QList<QByteArray>, args);
@@ -327,14 +326,15 @@ void tst_SongsCli::invalidUtf8Arguments()
     QVERIFY2(
         r.exitCode == exitCode,
         qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(QString::fromUtf8(r.err))));
-    if (exitCode != 0) {
-        QVERIFY2(r.out.isEmpty(), r.out.constData());
-        QVERIFY(r.err.startsWith("error: "));
-        return;
-    }
     QString problem;
     const QJsonObject o = parseJsonLine(r, &problem);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    if (exitCode != 0) {
+        QVERIFY(r.err.startsWith("error: "));
+        QCOMPARE(o.value(QLatin1String("exit_code")).toInt(), exitCode);
+        QVERIFY(o.value(QLatin1String("error")).toString().startsWith(QLatin1String("invalid")));
+        return;
+    }
     if (args.first() == "count") {
         QVERIFY(o.contains(QLatin1String("count")));
         return;
@@ -442,7 +442,9 @@ void tst_SongsCli::descending()
         = songs({QStringLiteral("--desc"), QStringLiteral("--month"), QStringLiteral("2025-01")});
     QCOMPARE(bad.exitCode, 3);
     QVERIFY2(bad.err.contains("--desc"), bad.err.constData());
-    QVERIFY(bad.out.isEmpty());
+    const QJsonObject error = QJsonDocument::fromJson(bad.out).object();
+    QCOMPARE(error.value(QLatin1String("exit_code")).toInt(), 3);
+    QVERIFY(error.value(QLatin1String("error")).toString().contains(QLatin1String("--desc")));
 }
 
 QTEST_GUILESS_MAIN(tst_SongsCli)

@@ -1,10 +1,16 @@
 #include <util/redactor.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
+
+#include <functional>
 
 using namespace melodee;
 
-// The redaction helper every log line and error goes through.
+// The redaction helper: patterns and registered secrets for composed text (log lines, errors),
+// registered secrets only for data and for the values of a document before it is serialized.
 class tst_Redactor : public QObject
 {
     Q_OBJECT
@@ -17,7 +23,69 @@ private slots:
     void registeredSecrets();
     void longestSecretFirst();
     void emptySecretIgnored();
+    void jsonStructureKept_data();
+    void jsonStructureKept();
+    void dataIsNotPatternRedacted_data();
+    void dataIsNotPatternRedacted();
 };
+
+namespace {
+
+// Hostile values a database can hold: password- and secret-shaped text, JSON and YAML fragments,
+// quotes, backslashes, control characters, emoji and the replacement for invalid UTF-8.
+QStringList hostileStrings()
+{
+    return {QStringLiteral("Secret: Love"),
+            QStringLiteral("password=hunter2 dbname=x"),
+            QStringLiteral("postgres://u:pw@h/db"),
+            QStringLiteral(R"({"password":"x"})"),
+            QStringLiteral(R"(say "hi" \ back\slash)"),
+            QStringLiteral("line\nbreak\r\ttab\x01"),
+            QStringLiteral("emoji 🎸🎶 𝄞"),
+            QString::fromUtf8("bad \xff\xfe utf8 \xc3"),
+            QStringLiteral("passwd: 'it''s'"),
+            QStringLiteral("secret:\"unterminated"),
+            QStringLiteral("ends with backslash\\")};
+}
+
+// Every string of v, with the path to it.
+void strings(const QJsonValue &v, const QString &path, QMap<QString, QString> *out)
+{
+    if (v.isString()) {
+        out->insert(path, v.toString());
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            strings(a.at(i), path + QStringLiteral("[%1]").arg(i), out);
+    } else if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            strings(it.value(), path + QLatin1Char('.') + it.key(), out);
+    }
+}
+
+// The document with every string replaced by a marker: what must not change.
+QJsonValue shape(const QJsonValue &v)
+{
+    if (v.isString())
+        return QStringLiteral("<s>");
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &e : v.toArray())
+            out.append(shape(e));
+        return out;
+    }
+    if (v.isObject()) {
+        QJsonObject out;
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            out.insert(it.key(), shape(it.value()));
+        return out;
+    }
+    return v;
+}
+
+} // namespace
 
 void tst_Redactor::patterns_data()
 {
@@ -167,6 +235,81 @@ void tst_Redactor::emptySecretIgnored()
 {
     Redactor::registerSecret(QString());
     QCOMPARE(Redactor::redact(QStringLiteral("hello")), QStringLiteral("hello"));
+}
+
+void tst_Redactor::jsonStructureKept_data()
+{
+    QTest::addColumn<QString>("secret"); // registered before redacting; may be empty
+    QTest::newRow("no secret registered") << QString();
+    QTest::newRow("plain secret") << QStringLiteral("hunter2");
+    QTest::newRow("secret with quote and backslash") << QStringLiteral(R"(p"a\ss)");
+    QTest::newRow("secret equal to a JSON fragment") << QStringLiteral(R"(","x":")");
+    QTest::newRow("secret with newline") << QStringLiteral("a\nb");
+    QTest::newRow("one-letter secret") << QStringLiteral("e");
+}
+
+void tst_Redactor::jsonStructureKept()
+{
+    QFETCH(QString, secret);
+    // A document shaped like the CLI's --json output, holding every hostile string everywhere:
+    // as a value, in an array, in a nested object, and next to the secret.
+    QJsonArray songs;
+    qint64 id = 1;
+    for (const QString &h : hostileStrings()) {
+        songs.append(QJsonObject{{QStringLiteral("id"), double(id++)},
+                                 {QStringLiteral("name"), h},
+                                 {QStringLiteral("tags"), QJsonArray{h, secret + h, 1, true}},
+                                 {QStringLiteral("password"), h},
+                                 {QStringLiteral("nested"), QJsonObject{{h, secret}}},
+                                 {QStringLiteral("none"), QJsonValue()}});
+    }
+    const QJsonObject doc{{QStringLiteral("songs"), songs},
+                          {QStringLiteral("next_cursor"), QStringLiteral("eyJrIjoxfQ")},
+                          {QStringLiteral("count"), 11}};
+    if (!secret.isEmpty())
+        Redactor::registerSecret(secret);
+    const QJsonObject out = Redactor::redactJson(doc);
+
+    // The same keys, types, array lengths and non-string values.
+    QCOMPARE(shape(out), shape(doc));
+    // Each string is the original with the secret masked, nothing else.
+    QMap<QString, QString> before;
+    QMap<QString, QString> after;
+    strings(doc, QString(), &before);
+    strings(out, QString(), &after);
+    QCOMPARE(after.keys(), before.keys());
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        QString expected = it.value();
+        if (!secret.isEmpty())
+            expected.replace(secret, QLatin1String(Redactor::kMask));
+        QCOMPARE(after.value(it.key()), expected);
+        if (!secret.isEmpty())
+            QVERIFY(!after.value(it.key()).contains(secret));
+    }
+    // And it serializes to a document that parses back to the same value.
+    QJsonParseError error;
+    const QJsonDocument parsed
+        = QJsonDocument::fromJson(QJsonDocument(out).toJson(QJsonDocument::Compact), &error);
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(parsed.object(), out);
+}
+
+void tst_Redactor::dataIsNotPatternRedacted_data()
+{
+    QTest::addColumn<QString>("data");
+    for (const QString &h : hostileStrings())
+        QTest::newRow(qPrintable(h.left(24))) << h;
+}
+
+void tst_Redactor::dataIsNotPatternRedacted()
+{
+    QFETCH(QString, data);
+    Redactor::registerSecret(QStringLiteral("registered-elsewhere"));
+    // Data keeps its password- and secret-shaped text; only registered secrets are masked.
+    QCOMPARE(Redactor::redactSecrets(data), data);
+    QCOMPARE(Redactor::redactJson(QJsonValue(data)).toString(), data);
+    QCOMPARE(Redactor::redactSecrets(data + QStringLiteral(" registered-elsewhere")),
+             data + QStringLiteral(" ***"));
 }
 
 QTEST_GUILESS_MAIN(tst_Redactor)

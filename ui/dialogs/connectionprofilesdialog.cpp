@@ -1,5 +1,7 @@
 #include "connectionprofilesdialog.h"
 
+#include <async/task.h>
+#include <async/whenfinished.h>
 #include <config/configloader.h>
 #include <config/duration.h>
 #include <session/connectionsession.h>
@@ -13,7 +15,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -25,7 +26,6 @@
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace melodee {
 
@@ -68,7 +68,9 @@ ConnectionProfilesDialog::ConnectionProfilesDialog(const QString &profileSetting
 
 ConnectionProfilesDialog::~ConnectionProfilesDialog()
 {
-    // A running test keeps only copies of its inputs; its watcher dies with the dialog.
+    // A running test keeps only copies of its inputs; nothing is delivered once the dialog is gone.
+    m_test.cancel();
+    m_passwordRead.cancel();
     m_storedPassword.fill(QLatin1Char(' '));
 }
 
@@ -284,6 +286,9 @@ void ConnectionProfilesDialog::buildUi()
                             m_idleTime})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::validate);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
+    // A saved password belongs to the server it was saved for, not to the profile's name.
+    connect(m_host, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::onTargetEdited);
+    connect(m_port, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::onTargetEdited);
     connect(m_maxOpen, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
     connect(m_maxIdle, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
     connect(m_sslmode, &QComboBox::currentIndexChanged, this, &ConnectionProfilesDialog::validate);
@@ -327,6 +332,9 @@ void ConnectionProfilesDialog::loadProfile(const QString &name)
     if (!config)
         return;
     m_currentProfile = name;
+    m_storedFor = PasswordBinding{config->host, config->port};
+    m_targetEdited = false;
+    m_passwordForgotten = false;
     setForm(name, *config);
     setMessage(QString(), false);
     setTestResult(QString(), 0);
@@ -343,9 +351,10 @@ void ConnectionProfilesDialog::newProfile()
     m_list->clearSelection();
     m_list->setCurrentRow(-1);
     m_currentProfile.clear();
+    cancelPasswordRead();
     m_storedPassword.clear();
-    ++m_passwordReadGeneration;
-    m_passwordReadPending = false;
+    m_targetEdited = false;
+    m_passwordForgotten = false;
     DatabaseConfig defaults;
     defaults.host = QStringLiteral("127.0.0.1");
     setForm(QString(), defaults);
@@ -548,6 +557,9 @@ void ConnectionProfilesDialog::setKeychainState(KeychainState state, const QStri
             text = tr("Reading the saved password from the keychain…");
         else if (!m_storedPassword.isEmpty() && m_password->text().isEmpty())
             text = tr("A password is saved in the OS keychain; type here to replace it.");
+        else if (m_passwordForgotten && m_password->text().isEmpty())
+            text = tr("The saved password belongs to the server this profile had before; enter "
+                      "the password for the new host and port.");
         else
             text = tr("Saving stores the password in the OS keychain, never in a file.");
         break;
@@ -569,7 +581,7 @@ void ConnectionProfilesDialog::setKeychainState(KeychainState state, const QStri
                                                                : QString());
     if (changed) {
         if (state == KeychainState::Available && !m_currentProfile.isEmpty()
-            && m_storedPassword.isEmpty() && !m_passwordReadPending)
+            && m_storedPassword.isEmpty() && !m_passwordReadPending && !m_targetEdited)
             readStoredPassword(m_currentProfile);
         emit keychainStateChanged(state);
     }
@@ -577,10 +589,9 @@ void ConnectionProfilesDialog::setKeychainState(KeychainState state, const QStri
 
 void ConnectionProfilesDialog::readStoredPassword(const QString &name)
 {
+    cancelPasswordRead();
     m_storedPassword.clear();
-    const quint64 generation = ++m_passwordReadGeneration;
     if (m_keychainState != KeychainState::Available) {
-        m_passwordReadPending = false;
         setKeychainState(m_keychainState);
         updateButtons();
         return;
@@ -588,9 +599,11 @@ void ConnectionProfilesDialog::readStoredPassword(const QString &name)
     m_passwordReadPending = true;
     setKeychainState(m_keychainState);
     updateButtons();
-    m_secrets.read(name, this, [this, name, generation](const SecretResult &r) {
-        if (generation != m_passwordReadGeneration)
-            return;
+    m_passwordRead = m_secrets.read(name);
+    whenFinished(this, m_passwordRead, [this, name](const TaskOutcome<SecretResult> &o) {
+        if (o.cancelled || !o.value)
+            return; // another profile was selected, or the target was edited meanwhile
+        const SecretResult &r = *o.value;
         m_passwordReadPending = false;
         if (r.ok)
             m_storedPassword = r.value;
@@ -603,10 +616,41 @@ void ConnectionProfilesDialog::readStoredPassword(const QString &name)
     });
 }
 
+void ConnectionProfilesDialog::cancelPasswordRead()
+{
+    m_passwordRead.cancel();
+    m_passwordRead = {};
+    m_passwordReadPending = false;
+}
+
+void ConnectionProfilesDialog::onTargetEdited()
+{
+    if (m_loading || m_currentProfile.isEmpty() || m_targetEdited)
+        return;
+    const bool same
+        = m_host->text().trimmed().compare(m_storedFor.host.trimmed(), Qt::CaseInsensitive) == 0
+          && m_port->value() == m_storedFor.port;
+    if (same)
+        return;
+    // Forgotten for good, not just while the target differs: editing back to the old host does not
+    // bring it back; selecting the profile again (or typing it) does.
+    const bool hadPassword = !m_storedPassword.isEmpty() || m_passwordReadPending;
+    cancelPasswordRead();
+    m_storedPassword.fill(QLatin1Char(' '));
+    m_storedPassword.clear();
+    m_targetEdited = true;
+    m_passwordForgotten = hadPassword;
+    setKeychainState(m_keychainState);
+    updateButtons();
+}
+
 DatabaseConfig ConnectionProfilesDialog::withPassword(DatabaseConfig config) const
 {
-    if (config.password.isEmpty())
+    if (config.password.isEmpty() && !m_storedPassword.isEmpty()) {
         config.password = m_storedPassword;
+        // Also checked when connecting: a stored password goes only to its own server.
+        config.passwordBoundTo = m_storedFor;
+    }
     if (!config.password.isEmpty())
         Redactor::registerSecret(config.password);
     return config;
@@ -643,7 +687,7 @@ void ConnectionProfilesDialog::movePassword(const QString &from,
         Redactor::registerSecret(typed);
     enqueueKeychain([this, from, to, typed](const std::function<void()> &next) {
         const auto finish = [this, to, next](bool ok, const QString &error, const QString &value) {
-            if (ok && !value.isEmpty() && to == m_currentProfile) {
+            if (ok && !value.isEmpty() && to == m_currentProfile && !m_targetEdited) {
                 m_storedPassword = value;
                 if (m_password->text() == value)
                     m_password->clear();
@@ -730,12 +774,30 @@ bool ConnectionProfilesDialog::saveProfile()
     m_currentProfile = name;
     if (renamed) {
         // The move below sets the stored password; a read still pending for the old name is stale.
-        ++m_passwordReadGeneration;
-        m_passwordReadPending = false;
+        cancelPasswordRead();
     }
+    // The keychain entry held a password for the server the profile pointed at before; with
+    // nothing typed it is removed rather than kept for the new host.
+    const bool dropStored = m_targetEdited && typed.isEmpty();
+    m_storedFor = PasswordBinding{config->host, config->port};
+    m_targetEdited = false;
+    m_passwordForgotten = false;
     reloadList(name);
     QString message = tr("Saved profile \"%1\".").arg(name);
-    if (m_keychainState == KeychainState::Available && renamed) {
+    if (m_keychainState == KeychainState::Available && dropStored) {
+        const QStringList stale = renamed ? QStringList{previous, name} : QStringList{name};
+        for (const QString &key : stale) {
+            enqueueKeychain([this, key](const std::function<void()> &next) {
+                m_secrets.remove(key, this, [this, key, next](const SecretResult &r) {
+                    emit passwordStored(key, r.ok || r.notFound, r.notFound ? QString() : r.error);
+                    next();
+                });
+            });
+        }
+        message += QLatin1Char(' ')
+                   + tr("Its saved password was for the previous server and was removed from "
+                        "the keychain.");
+    } else if (m_keychainState == KeychainState::Available && renamed) {
         movePassword(previous, name, typed);
         message += QLatin1Char(' ') + tr("Moving the password in the keychain…");
     } else if (m_keychainState == KeychainState::Available && !typed.isEmpty()) {
@@ -802,21 +864,18 @@ void ConnectionProfilesDialog::testConnection()
     const DatabaseConfig config = withPassword(*form);
     m_testRunning = true;
     m_testTimeout = std::max<Duration>(config.connectTimeout, std::chrono::seconds(2));
-    const quint64 generation = ++m_testGeneration;
     m_testClock.start();
     m_testTicker.start();
     setTestResult(tr("Connecting to %1…").arg(ConnectionSession::displayNameFor(config)), 0);
     updateButtons();
 
-    // The probe blocks in libpq, so it runs on a worker; the dialog only waits for its signal.
-    auto *watcher = new QFutureWatcher<ProbeResult>(this);
-    connect(watcher, &QFutureWatcher<ProbeResult>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation == m_testGeneration)
-            onTestFinished(watcher->result());
+    // The probe blocks in libpq, so it runs on a worker; the dialog only waits for its outcome.
+    m_test = startTask(networkThreadPool(), [config](std::stop_token) { return runProbe(config); });
+    whenFinished(this, m_test, [this](const TaskOutcome<ProbeResult> &o) {
+        if (o.cancelled)
+            return; // cancelled or replaced: the dialog has moved on
+        onTestFinished(o.value ? *o.value : ProbeResult{false, {}, o.error});
     });
-    watcher->setFuture(
-        QtConcurrent::run(networkThreadPool(), [config] { return runProbe(config); }));
 }
 
 void ConnectionProfilesDialog::cancelTest()
@@ -825,7 +884,7 @@ void ConnectionProfilesDialog::cancelTest()
         return;
     // libpq's blocking connect cannot be interrupted; the abandoned attempt ends by itself at
     // connect_timeout and its result is dropped.
-    ++m_testGeneration;
+    m_test.cancel();
     m_testRunning = false;
     m_testTicker.stop();
     setTestResult(tr("Test cancelled."), 0);

@@ -7,6 +7,7 @@
 
 #include <QDialog>
 #include <QElapsedTimer>
+#include <QFuture>
 #include <QTimer>
 
 #include <deque>
@@ -27,7 +28,8 @@ namespace melodee {
 // Create, edit and delete connection profiles (QSettings through ProfileStore; the password only
 // in the OS keychain), test a connection off the GUI thread, import a Melodee YAML config, and
 // connect the main window. When no keychain is reachable the dialog says so and the password
-// field must be filled for each connection: it is never written to disk.
+// field must be filled for each connection: it is never written to disk. A saved password is only
+// ever sent to the host and port it was saved with.
 class ConnectionProfilesDialog : public QDialog
 {
     Q_OBJECT
@@ -56,6 +58,10 @@ public:
     bool isTestRunning() const { return m_testRunning; }
     bool isPasswordReadPending() const { return m_passwordReadPending; }
     bool hasStoredPassword() const { return !m_storedPassword.isEmpty(); }
+    // The host or port was edited away from the server the saved password belongs to: the
+    // password is forgotten until one is typed, and saving without one removes it from the
+    // keychain.
+    bool isStoredPasswordForgotten() const { return m_passwordForgotten; }
     // A keychain write, move or delete started by a save or delete has not finished yet.
     bool isKeychainBusy() const { return m_keychainBusy; }
     QString testResultText() const;
@@ -94,6 +100,8 @@ private:
     void checkKeychain();
     void setKeychainState(KeychainState state, const QString &detail = QString());
     void readStoredPassword(const QString &name);
+    void cancelPasswordRead();
+    void onTargetEdited();
     QLineEdit *addFileField(QFormLayout *form,
                             const QString &label,
                             const QString &name,
@@ -110,17 +118,21 @@ private:
     SecretStore m_secrets;
     QString m_currentProfile;
     QString m_storedPassword; // read from the keychain for the current profile; memory only
+    // The server m_storedPassword was saved for: the profile's host and port as loaded or saved.
+    PasswordBinding m_storedFor;
+    bool m_targetEdited = false;      // host or port moved away from m_storedFor since loading
+    bool m_passwordForgotten = false; // ... and a saved password (or its read) was dropped
     bool m_passwordReadPending = false;
+    QFuture<SecretResult> m_passwordRead;
     std::deque<KeychainOp> m_keychainQueue;
     bool m_keychainBusy = false;
-    quint64 m_passwordReadGeneration = 0;
     KeychainState m_keychainState = KeychainState::Checking;
     QStringList m_errors; // settings that cannot be used
     QString m_nameError;  // only blocks saving
     bool m_loading = false;
 
     bool m_testRunning = false;
-    quint64 m_testGeneration = 0;
+    QFuture<ProbeResult> m_test;
     QElapsedTimer m_testClock;
     QTimer m_testTicker;
     Duration m_testTimeout{};

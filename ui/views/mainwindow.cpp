@@ -435,6 +435,8 @@ void MainWindow::askPassword(const QString &profile, const AppConfig &config, co
             [this, profile, config](const QString &password) {
                 AppConfig c = config;
                 c.database.password = password;
+                // Typed for the server the prompt named, not a stored one: not bound.
+                c.database.passwordBoundTo.reset();
                 connectWith(c, profile);
             });
     dialog->open();
