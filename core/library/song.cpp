@@ -4,6 +4,9 @@
 #include <QRegularExpression>
 #include <QTimeZone>
 
+#include <cmath>
+#include <limits>
+
 namespace melodee {
 
 namespace {
@@ -18,14 +21,16 @@ void putOpt(QJsonObject &o, const char *key, const std::optional<int> &v)
     o.insert(QLatin1String(key), v ? QJsonValue(*v) : QJsonValue());
 }
 
-// Integers travel as JSON numbers; ids and byte counts stay well below 2^53.
+// Integers travel as JSON numbers; ids and byte counts stay well below 2^53. Anything else (a
+// fraction, 1e300) is a corrupt entry, and converting it to qint64 would be undefined.
 bool readInt(const QJsonObject &o, const char *key, qint64 *out)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (!v.isDouble())
         return false;
     const double d = v.toDouble();
-    if (d != double(qint64(d)))
+    constexpr double kExact = 9007199254740992.0; // 2^53
+    if (!(d >= -kExact && d <= kExact) || d != std::trunc(d))
         return false;
     *out = qint64(d);
     return true;
@@ -40,8 +45,9 @@ bool readOpt(const QJsonObject &o, const char *key, std::optional<T> *out)
         return true;
     }
     qint64 n = 0;
-    if (!readInt(o, key, &n))
-        return false;
+    if (!readInt(o, key, &n) || n < std::numeric_limits<T>::min()
+        || n > std::numeric_limits<T>::max())
+        return false; // a track number of 2^32 + 2 is corrupt, not track 2
     *out = T(n);
     return true;
 }
