@@ -10,6 +10,20 @@
 
 namespace melodee {
 
+namespace {
+
+// A value shown in a "-- ..." comment line stays on that line: PostgreSQL ends a comment at CR or
+// LF, so a database or column name holding one would turn the rest into SQL of the plan file (and
+// a NUL would end the file for the parser).
+QString oneLine(QString text)
+{
+    return text.replace(QLatin1Char('\r'), QLatin1String("\\r"))
+        .replace(QLatin1Char('\n'), QLatin1String("\\n"))
+        .replace(QChar(0), QLatin1String("\\0"));
+}
+
+} // namespace
+
 bool PlannedMigration::destructive() const
 {
     for (const PlannedStatement &s : statements) {
@@ -77,12 +91,12 @@ QString Plan::render() const
     o += QStringLiteral("-- Melodee migration plan\n");
     o += QStringLiteral("-- format-version: %1\n").arg(kFormatVersion);
     o += QStringLiteral("-- plan-hash: %1\n").arg(hash());
-    o += QStringLiteral("-- target: %1\n").arg(target);
+    o += QStringLiteral("-- target: %1\n").arg(oneLine(target));
     o += QStringLiteral("-- base-version: %1%2\n")
              .arg(baseVersion)
              .arg(baseVersion == 0 ? QStringLiteral(" (empty database)") : QString());
     o += QStringLiteral("-- generated-at: %1\n").arg(now.toUTC().toString(Qt::ISODate));
-    o += QStringLiteral("-- environment: %1\n").arg(environment);
+    o += QStringLiteral("-- environment: %1\n").arg(oneLine(environment));
     if (down)
         o += QStringLiteral("-- direction: DOWN (undoes applied migrations, newest first)\n");
     o += QStringLiteral("-- pending: %1 migrations, %2 statements; lint: %3 errors, %4 warnings\n")
@@ -120,10 +134,10 @@ QString Plan::render() const
             traits << QStringLiteral("DESTRUCTIVE");
         o += QStringLiteral("\n-- Migration %1 %2: %3\n")
                  .arg(m.version)
-                 .arg(m.name, traits.join(QLatin1String(", ")));
+                 .arg(oneLine(m.name), traits.join(QLatin1String(", ")));
         o += QStringLiteral("-- source: %1%2, checksum sha256:%3\n")
                  .arg(m.builtin() ? QStringLiteral("built-in ") : QString(),
-                      m.builtin() ? m.source.section(QLatin1Char('/'), -1) : m.source,
+                      oneLine(m.builtin() ? m.source.section(QLatin1Char('/'), -1) : m.source),
                       QString::fromLatin1(m.checksum));
         if (!m.generated.isEmpty())
             o += QStringLiteral("-- statements generated from generated-at (UTC month) and "
@@ -134,7 +148,7 @@ QString Plan::render() const
         for (const PlannedStatement &s : pm.statements) {
             for (const LintFinding &f : s.findings) {
                 o += QStringLiteral("-- lint %1 [%2]: %3; fix: %4\n")
-                         .arg(f.severity, f.rule, f.message, f.fix);
+                         .arg(f.severity, f.rule, oneLine(f.message), oneLine(f.fix));
             }
             o += s.sql + QStringLiteral(";\n");
         }
