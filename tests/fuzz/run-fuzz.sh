@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (tests/fuzz/fuzz_<target>.cpp) in their own clang build directory
 # and runs them one after another.
 #   tests/fuzz/run-fuzz.sh [-d BUILD_DIR] [--build-only | --no-build] [--smoke] [TARGET...]
-#     TARGET         config, cursor, songjson, migration, lint, time, normalize, sql (default: all)
+#     TARGET         config, cursor, lint, migration, normalize, redaction, songjson, sql, time
+#                    (default: all)
 #     -d BUILD_DIR   default: build-fuzz in the source tree
 #     --smoke        MELODEE_FUZZ_RUNS inputs per target from the seed corpus on, corpus not kept
 #                    (what ctest -L fuzz runs), unless MELODEE_FUZZ_SECONDS is set
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --build-only) mode=none; shift ;;
     --no-build) build_step=no; shift ;;
     --smoke) [ -n "${MELODEE_FUZZ_SECONDS:-}" ] || mode=smoke; shift ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "run-fuzz.sh: unknown option $1" >&2; exit 3 ;;
     *) targets+=("$1"); shift ;;
     esac
@@ -87,7 +88,7 @@ for t in "${targets[@]}"; do
         -artifact_prefix="$artifacts/")
     case $t in
     lint | migration | sql) opts+=(-dict="$src/tests/fuzz/sql.dict") ;;
-    cursor | songjson | config) opts+=(-dict="$src/tests/fuzz/json.dict") ;;
+    cursor | songjson | redaction) opts+=(-dict="$src/tests/fuzz/json.dict") ;;
     time) opts+=(-dict="$src/tests/fuzz/time.dict") ;;
     esac
     echo "== fuzz_$t: ${limit[*]} (corpus $corpus, log $log)"
