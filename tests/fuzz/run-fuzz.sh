@@ -8,7 +8,7 @@
 #     --smoke        MELODEE_FUZZ_RUNS inputs per target from the seed corpus on, corpus not kept
 #                    (what ctest -L fuzz runs), unless MELODEE_FUZZ_SECONDS is set
 #   MELODEE_FUZZ_SECONDS (default 30)     how long to fuzz each target
-#   MELODEE_FUZZ_RUNS    (default 20000)  inputs per target in a --smoke run
+#   MELODEE_FUZZ_RUNS    (default 10000)  inputs per target in a --smoke run
 #   MELODEE_FUZZ_JOBS    (default 2)      ninja parallelism for the build
 # The long run, ten minutes per target:
 #   MELODEE_FUZZ_SECONDS=600 tests/fuzz/run-fuzz.sh 2>&1 | tee fuzz.log
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 seconds=${MELODEE_FUZZ_SECONDS:-30}
-runs=${MELODEE_FUZZ_RUNS:-20000}
+runs=${MELODEE_FUZZ_RUNS:-10000}
 jobs=${MELODEE_FUZZ_JOBS:-2}
 
 all=()
