@@ -45,18 +45,23 @@ void partitionSql(const Month &m, const QString &parent)
     check(nameRe.match(monthPartitionName(parent, m)).hasMatch(),
           "odd partition name",
           monthPartitionName(parent, m));
+    static const QRegularExpression boundRe(QStringLiteral("^'\\d{4,}-\\d{2}-01 00:00:00\\+00'$"));
     const auto bound = [&sql](const Month &month) {
         QString literal = utcBoundLiteral(month);
         check(sql.contains(literal), "the DDL does not use the bound literal", sql);
+        check(boundRe.match(literal).hasMatch(), "a partition bound has the wrong form", literal);
         literal = literal.mid(1, literal.size() - 2);
         const auto us = parseUtcMicros(literal);
         check(us.has_value(), "a partition bound is not a UTC timestamp", literal);
         return *us;
     };
-    // QDate writes no year beyond 9999, so from 9999-12 on the bounds are empty strings. No
-    // --now or --from gets there in practice; the months before it must be right.
-    if (m.addMonths(1).year > 9999)
+    if (m.addMonths(1).year > Month::kLastYear) {
+        // The upper bound of 9999-12 is in year 10000, which parseUtcMicros does not read.
+        check(boundRe.match(utcBoundLiteral(m.addMonths(1))).hasMatch(),
+              "a partition bound has the wrong form",
+              utcBoundLiteral(m.addMonths(1)));
         return;
+    }
     const qint64 from = bound(m);
     const qint64 to = bound(m.addMonths(1));
     const qint64 days = (to - from) / kDayMicros;
@@ -142,9 +147,9 @@ void nowText(const QString &text)
         return;
     const QDateTime utc = now.toUTC();
     check(utc.isValid(), "a valid --now has no UTC time", text);
-    // A --now whose UTC date is before year 1 (0001-01-01T00:00+01:00) has no Month; one past
-    // 9999 has no bounds (see partitionSql). The CLI takes both; no real clock is there.
-    if (utc.date().year() < 1 || utc.date().year() > 9999)
+    // A --now whose UTC date is before year 1 (0001-01-01T00:00+01:00) or after 9999 has no
+    // month a partition can be made for (Month::kFirstYear..kLastYear).
+    if (utc.date().year() < Month::kFirstYear || utc.date().year() > Month::kLastYear)
         return;
     const Month current = Month::fromDate(utc.date());
     check(current.isValid(),
