@@ -103,6 +103,8 @@ QString formatGoDuration(Duration d)
     using namespace std::chrono;
     if (d == Duration::zero())
         return QStringLiteral("0s");
+    if (d < microseconds(1)) // not "0us", which would read back as zero
+        return QStringLiteral("%1ns").arg(d.count());
     if (d < milliseconds(1))
         return QStringLiteral("%1us").arg(duration_cast<microseconds>(d).count());
     if (d < seconds(1))

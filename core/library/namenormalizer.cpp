@@ -15,6 +15,10 @@ QString normalizeName(QStringView name)
             && decomposed.at(i + 1).isLowSurrogate()) {
             cp = QChar::surrogateToUcs4(decomposed.at(i), decomposed.at(i + 1));
             width = 2;
+        } else if (decomposed.at(i).isSurrogate()) {
+            // A lone half (only raw UTF-16 has them) must not pair up with another once the marks
+            // between them are dropped; UTF-8 for the database turns it into U+FFFD anyway.
+            cp = QChar::ReplacementCharacter;
         }
         const QChar::Category cat = QChar::category(cp);
         if (cat == QChar::Mark_NonSpacing || cat == QChar::Mark_SpacingCombining

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace melodee {
@@ -110,12 +111,18 @@ SongCursor SongCursor::decode(const QString &token)
             throw bad("name part is not a string");
         c.key.nameNormalized = a.at(0).toString();
         break;
-    case SongSort::Artist:
+    case SongSort::Artist: {
         if (!a.at(0).isDouble() || !a.at(1).isString())
             throw bad("artist key parts have the wrong types");
-        c.key.artistId = qint64(a.at(0).toDouble());
+        // encode() writes the artist id as a JSON number: an integer within +-2^53. Converting
+        // anything else (1e300) to qint64 would be undefined.
+        const double artist = a.at(0).toDouble();
+        if (!(std::abs(artist) <= 9007199254740992.0) || artist != std::trunc(artist))
+            throw bad("the artist id is not an integer");
+        c.key.artistId = qint64(artist);
         c.key.nameNormalized = a.at(1).toString();
         break;
+    }
     case SongSort::Created:
         c.key.createdAtUs = toInt(a.at(0));
         break;

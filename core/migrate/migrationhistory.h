@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/appconfig.h"
+#include "migrationstatus.h"
 
 #include <QDateTime>
 #include <QString>
@@ -8,23 +9,6 @@
 #include <optional>
 
 namespace melodee {
-
-// Where a migration stands. The history table stores Applied, Running (a non-transactional
-// migration that was interrupted) and Failed; the others are derived by comparing the history
-// with the migration files.
-enum class MigrationStatus {
-    Pending, // no history row
-    Applied,
-    Running,
-    Failed,
-    Drifted, // applied, but its file's checksum changed since
-    Missing, // in the history, but no file
-};
-
-// "pending", "applied", ...: the names the history table, `migrate status` and the GUI use.
-QString migrationStatusName(MigrationStatus status);
-// std::nullopt for anything else.
-std::optional<MigrationStatus> parseMigrationStatus(const QString &text);
 
 // A row of <prefix>schema_migrations.
 struct HistoryRow

@@ -11,6 +11,20 @@
 
 namespace melodee {
 
+namespace {
+
+// A value shown in a "-- ..." comment line stays on that line: PostgreSQL ends a comment at CR or
+// LF, so a database or column name holding one would turn the rest into SQL of the plan file (and
+// a NUL would end the file for the parser).
+QString oneLine(QString text)
+{
+    return text.replace(QLatin1Char('\r'), QLatin1String("\\r"))
+        .replace(QLatin1Char('\n'), QLatin1String("\\n"))
+        .replace(QChar(0), QLatin1String("\\0"));
+}
+
+} // namespace
+
 bool PlannedMigration::destructive() const
 {
     for (const PlannedStatement &s : statements) {
@@ -76,7 +90,7 @@ QString Plan::render() const
     o += QStringLiteral("-- Melodee migration plan\n");
     o += QStringLiteral("-- format-version: %1\n").arg(kFormatVersion);
     o += QStringLiteral("-- plan-hash: %1\n").arg(hash());
-    o += QStringLiteral("-- target: %1\n").arg(target);
+    o += QStringLiteral("-- target: %1\n").arg(oneLine(target));
     o += QStringLiteral("-- base-version: %1%2\n")
              .arg(baseVersion)
              .arg(baseVersion == 0 ? QStringLiteral(" (empty database)") : QString());
@@ -124,10 +138,10 @@ QString Plan::render() const
             traits << worst.verdictName().toUpper();
         o += QStringLiteral("\n-- Migration %1 %2: %3\n")
                  .arg(m.version)
-                 .arg(m.name, traits.join(QLatin1String(", ")));
+                 .arg(oneLine(m.name), traits.join(QLatin1String(", ")));
         o += QStringLiteral("-- source: %1%2, checksum sha256:%3\n")
                  .arg(m.builtin() ? QStringLiteral("built-in ") : QString(),
-                      m.builtin() ? m.source.section(QLatin1Char('/'), -1) : m.source,
+                      oneLine(m.builtin() ? m.source.section(QLatin1Char('/'), -1) : m.source),
                       QString::fromLatin1(m.checksum));
         if (!m.generated.isEmpty())
             o += QStringLiteral("-- statements generated from generated-at (UTC month) and "
@@ -138,7 +152,7 @@ QString Plan::render() const
         for (const PlannedStatement &s : pm.statements) {
             for (const LintFinding &f : s.findings) {
                 o += QStringLiteral("-- lint %1 [%2]: %3; fix: %4\n")
-                         .arg(f.severity, f.rule, f.message, f.fix);
+                         .arg(f.severity, f.rule, oneLine(f.message), oneLine(f.fix));
             }
             if (!s.guard.isSafe())
                 o += QStringLiteral("-- guard: %1\n").arg(s.guard.toString());

@@ -3,7 +3,7 @@
 #include "config/appconfig.h"
 #include "lint.h"
 #include "migration.h"
-#include "migrationhistory.h"
+#include "migrationstatus.h"
 #include "statementanalyser.h"
 
 #include <QByteArray>

@@ -1,5 +1,7 @@
 #include "sqlparse.h"
 
+#include "sqlscan/sqltokens.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -14,17 +16,63 @@ int lineAtByte(const QByteArray &utf8, int offset)
     return int(utf8.left(offset).count('\n')) + 1;
 }
 
+// The line of the character at a 0-based position counted in characters (code points).
+int lineAtCharacter(const QString &text, int characters)
+{
+    int line = 1;
+    for (qsizetype i = 0; i < text.size() && characters > 0; ++i, --characters) {
+        if (text.at(i).isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i;
+        else if (text.at(i) == QLatin1Char('\n'))
+            ++line;
+    }
+    return line;
+}
+
+// libpg_query's statement span runs from the end of the previous statement to the semicolon, so
+// it includes the comments around the statement. Without them the statement can be written back
+// followed by ";" (a trailing "-- comment" would swallow it). Sets *leadingBytes to the UTF-8
+// length of what was cut in front.
+QString withoutComments(const QByteArray &bytes, int *leadingBytes)
+{
+    const QString text = QString::fromUtf8(bytes);
+    const SqlScanResult scan = scanSqlDetailed(text);
+    qsizetype first = -1;
+    qsizetype last = -1;
+    for (qsizetype i = 0; i < scan.tokens.size(); ++i) {
+        if (scan.tokens[i].kind == SqlToken::Comment)
+            continue;
+        if (first < 0)
+            first = i;
+        last = i;
+    }
+    *leadingBytes = 0;
+    if (!scan.error.isEmpty() || first < 0)
+        return text.trimmed();
+    const SqlToken &begin = scan.tokens[first];
+    // Token starts are exact; the end is where the trailing comments start, if there are any.
+    const int end = last + 1 < scan.tokens.size() ? scan.tokens[last + 1].start : int(text.size());
+    *leadingBytes = begin.byteStart;
+    return text.mid(begin.start, end - begin.start).trimmed();
+}
+
 } // namespace
 
 SqlParseResult parseSql(const QString &script)
 {
     SqlParseResult result;
+    // PostgreSQL cannot receive a NUL character, and libpg_query would stop reading at it.
+    if (const qsizetype nul = script.indexOf(QChar(0)); nul >= 0) {
+        result.error = QStringLiteral("the script contains a NUL character");
+        result.errorLine = int(script.left(nul).count(QLatin1Char('\n'))) + 1;
+        return result;
+    }
     const QByteArray utf8 = script.toUtf8();
     PgQueryParseResult parsed = pg_query_parse(utf8.constData());
     if (parsed.error) {
         result.error = QString::fromUtf8(parsed.error->message);
-        // cursorpos is 1-based, in bytes.
-        result.errorLine = lineAtByte(utf8, qMax(0, parsed.error->cursorpos - 1));
+        // cursorpos is 1-based, in characters.
+        result.errorLine = lineAtCharacter(script, parsed.error->cursorpos - 1);
         pg_query_free_parse_result(parsed);
         return result;
     }
@@ -37,25 +85,10 @@ SqlParseResult parseSql(const QString &script)
         int length = raw.value(QLatin1String("stmt_len")).toInt(0);
         if (length == 0) // the last statement runs to the end of the script
             length = int(utf8.size()) - location;
-        QByteArray bytes = utf8.mid(location, length);
-        // libpg_query's location includes leading whitespace and comments; the line we report is
-        // that of the first real character.
+        // The line we report is that of the statement's first token.
         int skip = 0;
-        while (skip < bytes.size()) {
-            if (QChar::isSpace(uchar(bytes.at(skip)))) {
-                ++skip;
-            } else if (bytes.mid(skip, 2) == "--") {
-                const int nl = bytes.indexOf('\n', skip);
-                skip = nl < 0 ? int(bytes.size()) : nl + 1;
-            } else if (bytes.mid(skip, 2) == "/*") {
-                const int end = bytes.indexOf("*/", skip + 2);
-                skip = end < 0 ? int(bytes.size()) : end + 2;
-            } else {
-                break;
-            }
-        }
         SqlStatement s;
-        s.text = QString::fromUtf8(bytes.mid(skip)).trimmed();
+        s.text = withoutComments(utf8.mid(location, length), &skip);
         s.line = lineAtByte(utf8, location + skip);
         const QJsonObject stmt = raw.value(QLatin1String("stmt")).toObject();
         if (!stmt.isEmpty()) {

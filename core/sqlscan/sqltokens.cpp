@@ -169,6 +169,40 @@ SqlToken::Kind classify(const RawToken &t)
     return SqlToken::Other;
 }
 
+// libpg_query reports an error position as PostgreSQL does: 1-based, in characters, not bytes.
+int byteOfCharacter(const QByteArray &utf8, int characters)
+{
+    int i = 0;
+    while (i < utf8.size() && characters > 0) {
+        ++i;
+        while (i < utf8.size() && (uchar(utf8[i]) & 0xC0) == 0x80)
+            ++i;
+        --characters;
+    }
+    return i;
+}
+
+bool isSqlSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// libpg_query ends U&'...' and U&"..." at their last lexeme instead of their closing quote (an
+// empty or one-character span). Nothing but whitespace separates tokens, so each runs to the next
+// token, or to the end of what was scanned.
+void extendUnicodeTokens(const QByteArray &utf8, int scanned, std::vector<RawToken> *tokens)
+{
+    for (size_t i = 0; i < tokens->size(); ++i) {
+        RawToken &t = (*tokens)[i];
+        if (t.token != kUsconst && t.token != kUident)
+            continue;
+        int end = i + 1 < tokens->size() ? (*tokens)[i + 1].start : scanned;
+        while (end > t.start && isSqlSpace(utf8[end - 1]))
+            --end;
+        t.end = qMax(t.end, end);
+    }
+}
+
 // Scans utf8[0, len); returns false with the scanner's error when it fails.
 bool scanBytes(const QByteArray &utf8,
                std::vector<RawToken> *tokens,
@@ -180,7 +214,7 @@ bool scanBytes(const QByteArray &utf8,
     if (result.error) {
         ok = false;
         *error = QString::fromUtf8(result.error->message);
-        *errorByte = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+        *errorByte = byteOfCharacter(utf8, result.error->cursorpos - 1);
     } else if (!decodeScanResult(result.pbuf.data, result.pbuf.len, tokens)) {
         ok = false;
         *error = QStringLiteral("malformed scanner output");
@@ -211,6 +245,8 @@ SqlScanResult scanSqlDetailed(const QString &sql)
 
     std::vector<RawToken> raw;
     int errorByte = -1;
+    // The scanner reads a C string: a NUL character ends the text it sees.
+    int scanned = int(qstrnlen(utf8.constData(), size_t(utf8.size())));
     if (!scanBytes(utf8, &raw, &out.error, &errorByte)) {
         out.errorPosition = pos[qBound(0, errorByte, int(utf8.size()))];
         // Keep the tokens before the error so the valid part is still highlighted.
@@ -219,7 +255,9 @@ SqlScanResult scanSqlDetailed(const QString &sql)
         int ignoredByte = 0;
         if (errorByte > 0 && !scanBytes(utf8.left(errorByte), &raw, &ignored, &ignoredByte))
             raw.clear();
+        scanned = qMin(scanned, errorByte);
     }
+    extendUnicodeTokens(utf8, scanned, &raw);
     out.tokens.reserve(qsizetype(raw.size()));
     for (const RawToken &t : raw) {
         if (t.start < 0 || t.end < t.start || t.end > utf8.size())

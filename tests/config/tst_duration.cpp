@@ -87,6 +87,7 @@ void tst_Duration::format_data()
     QTest::newRow("h m") << qint64(5'400'000'000'000) << "1h30m";
     QTest::newRow("m s") << qint64(90'000'000'000) << "1m30s";
     QTest::newRow("us") << qint64(250'000) << "250us";
+    QTest::newRow("ns") << qint64(500) << "500ns";
 }
 
 void tst_Duration::format()

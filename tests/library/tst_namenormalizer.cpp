@@ -41,6 +41,10 @@ void tst_NameNormalizer::normalize_data()
     QTest::newRow("percent and underscore kept")
         << QStringLiteral("100% Pure_Love") << QStringLiteral("100% pure_love");
     QTest::newRow("control chars as space") << QStringLiteral("a\u0007b") << QStringLiteral("a b");
+    // Raw UTF-16 halves around a dropped mark must not become one character (U+10060).
+    static const char16_t lone[] = {0xd800, 0x1062, 0xdc60};
+    QTest::newRow("lone surrogates around a mark")
+        << QString::fromUtf16(lone, 3) << QStringLiteral("\ufffd\ufffd");
 }
 
 void tst_NameNormalizer::normalize()

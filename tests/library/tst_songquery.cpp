@@ -91,6 +91,13 @@ void tst_SongQuery::cursorRejects_data()
         << QStringLiteral("id:") + QString::fromLatin1(QByteArray("[\"x1\"]").toBase64());
     QTest::newRow("id as number") << QStringLiteral("id:")
                                          + QString::fromLatin1(QByteArray("[1]").toBase64());
+    // Converting these to qint64 would be undefined behaviour.
+    QTest::newRow("artist id out of range")
+        << QStringLiteral("artist:")
+               + QString::fromLatin1(QByteArray(R"([1e300,"x","1"])").toBase64());
+    QTest::newRow("artist id fraction")
+        << QStringLiteral("artist:")
+               + QString::fromLatin1(QByteArray(R"([1.5,"x","1"])").toBase64());
 }
 
 void tst_SongQuery::cursorRejects()
@@ -185,6 +192,12 @@ void tst_SongQuery::songJsonRejects_data()
         R"({"id":1,"name":"a","play_count":0,"created_at":"soon"})");
     QTest::newRow("album wrong type") << QByteArray(
         R"({"id":1,"name":"a","play_count":0,"album_id":"x","created_at":"2026-01-01T00:00:00Z"})");
+    // Converting 1e300 to qint64 would be undefined behaviour.
+    QTest::newRow("id out of range") << QByteArray(
+        R"({"id":1e300,"name":"a","play_count":0,"created_at":"2026-01-01T00:00:00Z"})");
+    // Not track 2 after wrapping around 2^32.
+    QTest::newRow("track number out of int range") << QByteArray(
+        R"({"id":1,"name":"a","play_count":0,"track_number":4294967298,"created_at":"2026-01-01T00:00:00Z"})");
 }
 
 void tst_SongQuery::songJsonRejects()

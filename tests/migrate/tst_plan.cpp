@@ -24,6 +24,7 @@ private slots:
     void header_data();
     void header();
     void planFileRoundTrip();
+    void hostilePlanFileRoundTrip();
     void diff();
 };
 
@@ -137,6 +138,30 @@ void tst_Plan::planFileRoundTrip()
     const PlanFile pf = readPlanFile(path);
     QCOMPARE(pf.hash, plan.hash());
     QCOMPARE(pf.statements, plan.statements());
+}
+
+// Names with line breaks in comment lines, and a statement that ends in a comment, must not turn
+// the plan file into other SQL: it still reads back as exactly the planned statements.
+void tst_Plan::hostilePlanFileRoundTrip()
+{
+    QTemporaryDir dir;
+    QFile m(dir.filePath(QStringLiteral("V100__hostile.sql")));
+    QVERIFY(m.open(QIODevice::WriteOnly));
+    m.write("ALTER TABLE {{songs}} RENAME COLUMN \"a\nDROP TABLE x;\" TO \"b\rc\";\n"
+            "ALTER TABLE {{songs}} ADD COLUMN mood bigint -- why\n");
+    m.close();
+    Plan plan = offlinePlan(AppConfig(), QStringLiteral("2026-11-27T00:00:00Z"), dir.path());
+    plan.target = QStringLiteral("db:5432/music\nDROP TABLE y;\r");
+    const QString path = dir.filePath(QStringLiteral("plan.sql"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(plan.render().toUtf8());
+    f.close();
+    const PlanFile pf = readPlanFile(path);
+    QCOMPARE(pf.hash, plan.hash());
+    QCOMPARE(pf.statements, plan.statements());
+    QVERIFY(
+        pf.statements.contains(QStringLiteral("ALTER TABLE melodee_songs ADD COLUMN mood bigint")));
 }
 
 void tst_Plan::diff()

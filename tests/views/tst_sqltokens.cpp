@@ -16,6 +16,7 @@ private slots:
     void offsets_data();
     void offsets();
     void lexError();
+    void lexErrorAfterMultibyteText();
 };
 
 namespace {
@@ -59,6 +60,15 @@ void tst_SqlTokens::kinds_data()
         << "FROM ('2026-11-01 00:00:00+00')"
         << QStringList{
                "keyword:FROM", "operator:(", "string:'2026-11-01 00:00:00+00'", "operator:)"};
+    // libpg_query gives these an empty or one-character span; they cover the whole literal.
+    QTest::newRow("unicode escape string")
+        << "SELECT U&'d\\0061t', 1"
+        << QStringList{"keyword:SELECT", "string:U&'d\\0061t'", "operator:,", "number:1"};
+    QTest::newRow("unicode escape identifier")
+        << "SELECT U&\"a\" UESCAPE '!'"
+        << QStringList{"keyword:SELECT", "identifier:U&\"a\"", "keyword:UESCAPE", "string:'!'"};
+    QTest::newRow("unicode escape string last") << "SELECT U&'x'  \n"
+                                                << QStringList{"keyword:SELECT", "string:U&'x'"};
     QTest::newRow("empty") << "" << QStringList{};
 }
 
@@ -113,6 +123,16 @@ void tst_SqlTokens::lexError()
     QVERIFY(r.errorPosition >= 0);
     QVERIFY(r.tokens.size() >= 2);
     QCOMPARE(r.tokens.first().kind, SqlToken::Keyword);
+}
+
+void tst_SqlTokens::lexErrorAfterMultibyteText()
+{
+    // libpg_query counts the error position in characters; the text before it keeps its tokens.
+    const QString sql = QStringLiteral("SELECT '🎵🎵', 'abc");
+    const SqlScanResult r = scanSqlDetailed(sql);
+    QVERIFY(!r.error.isEmpty());
+    QCOMPARE(r.errorPosition, sql.indexOf(QStringLiteral("'abc")));
+    QCOMPARE(describe(sql, r.tokens), (QStringList{"keyword:SELECT", "string:'🎵🎵'", "operator:,"}));
 }
 
 QTEST_GUILESS_MAIN(tst_SqlTokens)
