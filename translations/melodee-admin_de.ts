@@ -1096,6 +1096,73 @@ beim Anwenden festgehalten: %1</translation>
         <source>Reviewer</source>
         <translation>Prüfer</translation>
     </message>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationSqlPane</name>
+    <message>
+        <source>production applies it only after an explicit confirmation</source>
+        <translation>production wendet dies erst nach ausdrücklicher Bestätigung an</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Abhilfe</translation>
+    </message>
+    <message>
+        <source>Pending plan: nothing to do</source>
+        <translation>Ausstehender Plan: nichts zu tun</translation>
+    </message>
+    <message>
+        <source>Pending plan %1, exactly what Apply runs</source>
+        <translation>Ausstehender Plan %1, genau das, was Anwenden ausführt</translation>
+    </message>
+    <message>
+        <source>transactional</source>
+        <translation>transaktional</translation>
+    </message>
+    <message>
+        <source>non-transactional</source>
+        <translation>nicht transaktional</translation>
+    </message>
+    <message>
+        <source>reversible</source>
+        <translation>umkehrbar</translation>
+    </message>
+    <message>
+        <source>irreversible</source>
+        <translation>nicht umkehrbar</translation>
+    </message>
+    <message>
+        <source>V%1 %2: pending, the statements Apply runs</source>
+        <translation>V%1 %2: ausstehend, die Anweisungen, die Anwenden ausführt</translation>
+    </message>
+    <message>
+        <source>V%1 %2: %3</source>
+        <translation>V%1 %2: %3</translation>
+    </message>
+    <message>
+        <source>V%1: no file for this migration (only in the history)</source>
+        <translation>V%1: keine Datei zu dieser Migration (nur in der Historie)</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
@@ -1136,26 +1203,6 @@ beim Anwenden festgehalten: %1</translation>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Line</source>
-        <translation>Zeile</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>Schweregrad</translation>
-    </message>
-    <message>
-        <source>Rule</source>
-        <translation>Regel</translation>
-    </message>
-    <message>
-        <source>Finding</source>
-        <translation>Befund</translation>
-    </message>
-    <message>
-        <source>Fix</source>
-        <translation>Abhilfe</translation>
-    </message>
-    <message>
         <source>I &amp;reviewed this plan</source>
         <translation>Ich habe diesen Plan &amp;geprüft</translation>
     </message>
@@ -1186,18 +1233,6 @@ beim Anwenden festgehalten: %1</translation>
     <message>
         <source>Production guard</source>
         <translation>Produktionsschutz</translation>
-    </message>
-    <message>
-        <source>This database is marked production. The plan contains destructive or irreversible steps:
-
-%1
-
-Apply them anyway?</source>
-        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält zerstörerische oder nicht umkehrbare Schritte:
-
-%1
-
-Trotzdem anwenden?</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1247,42 +1282,6 @@ Trotzdem anwenden?</translation>
         <translation>%1 · auf Version %2 · nichts ausstehend</translation>
     </message>
     <message>
-        <source>Pending plan: nothing to do</source>
-        <translation>Ausstehender Plan: nichts zu tun</translation>
-    </message>
-    <message>
-        <source>Pending plan %1, exactly what Apply runs</source>
-        <translation>Ausstehender Plan %1, genau das, was Anwenden ausführt</translation>
-    </message>
-    <message>
-        <source>transactional</source>
-        <translation>transaktional</translation>
-    </message>
-    <message>
-        <source>non-transactional</source>
-        <translation>nicht transaktional</translation>
-    </message>
-    <message>
-        <source>reversible</source>
-        <translation>umkehrbar</translation>
-    </message>
-    <message>
-        <source>irreversible</source>
-        <translation>nicht umkehrbar</translation>
-    </message>
-    <message>
-        <source>V%1 %2: pending, the statements Apply runs</source>
-        <translation>V%1 %2: ausstehend, die Anweisungen, die Anwenden ausführt</translation>
-    </message>
-    <message>
-        <source>V%1 %2: %3</source>
-        <translation>V%1 %2: %3</translation>
-    </message>
-    <message>
-        <source>V%1: no file for this migration (only in the history)</source>
-        <translation>V%1: keine Datei zu dieser Migration (nur in der Historie)</translation>
-    </message>
-    <message>
         <source>Rehearsing…</source>
         <translation>Generalprobe läuft…</translation>
     </message>
@@ -1319,20 +1318,12 @@ Trotzdem anwenden?</translation>
         <translation>Plan %1 nach %2 exportiert. Wenden Sie ihn anderswo mit `melodee migrate --plan %2 --reviewer NAME` an.</translation>
     </message>
     <message>
-        <source>destructive</source>
-        <translation>zerstörerisch</translation>
-    </message>
-    <message>
         <source>apply refused by the production guard: %1</source>
         <translation>Anwenden vom Produktionsschutz verweigert: %1</translation>
     </message>
     <message>
         <source>Not applied: the production guard needs confirmation for %1</source>
         <translation>Nicht angewendet: Der Produktionsschutz verlangt eine Bestätigung für %1</translation>
-    </message>
-    <message>
-        <source>production guard: destructive steps allowed by %1: %2</source>
-        <translation>Produktionsschutz: zerstörerische Schritte erlaubt von %1: %2</translation>
     </message>
     <message>
         <source>Applying…</source>
@@ -1360,10 +1351,6 @@ Trotzdem anwenden?</translation>
     <message>
         <source>Apply failed: %1</source>
         <translation>Anwenden fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>cancel requested: stopping before the next statement</source>
-        <translation>Abbruch angefordert: Halt vor der nächsten Anweisung</translation>
     </message>
     <message>
         <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
@@ -1403,6 +1390,69 @@ Trotzdem anwenden?</translation>
             <numerusform>%1 von %n Migration in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</numerusform>
             <numerusform>%1 von %n Migrationen in einer Transaktion geprobt und zurückgerollt: Es wurde nichts geändert.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält Schritte, die der Produktionsschutz anhält (zerstörerisch, nicht klassifiziert oder nicht umkehrbar):
+
+%1
+
+Trotzdem anwenden?</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>taking the migration lock</source>
+        <translation>Migrationssperre wird angefordert</translation>
+    </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · Schutz: %n Schritt, den production erst nach Bestätigung anwendet</numerusform>
+            <numerusform> · Schutz: %n Schritte, die production erst nach Bestätigung anwendet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · die Historie verzeichnet production, diese Verbindung meldet %1</translation>
+    </message>
+    <message>
+        <source>rehearsal cancelled; rolled back</source>
+        <translation>Generalprobe abgebrochen; zurückgerollt</translation>
+    </message>
+    <message>
+        <source>apply refused: %1</source>
+        <translation>Anwenden verweigert: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: the history records production, but this connection&apos;s migrate.environment is %1</source>
+        <translation>Nicht angewendet: Die Historie verzeichnet production, aber migrate.environment dieser Verbindung ist %1</translation>
+    </message>
+    <message>
+        <source>production guard: steps allowed by %1: %2</source>
+        <translation>Produktionsschutz: Schritte erlaubt von %1: %2</translation>
+    </message>
+    <message>
+        <source>apply cancelled</source>
+        <translation>Anwenden abgebrochen</translation>
+    </message>
+    <message>
+        <source>apply stopped: %1</source>
+        <translation>Anwenden gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>Apply cancelled. The list below shows what was applied.</source>
+        <translation>Anwenden abgebrochen. Die Liste unten zeigt, was angewendet wurde.</translation>
+    </message>
+    <message>
+        <source>cancel requested</source>
+        <translation>Abbruch angefordert</translation>
     </message>
 </context>
 <context>

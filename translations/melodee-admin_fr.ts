@@ -1096,6 +1096,73 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <source>Reviewer</source>
         <translation>Relecteur</translation>
     </message>
+    <message>
+        <source>Environment</source>
+        <translation>Environnement</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::MigrationSqlPane</name>
+    <message>
+        <source>production applies it only after an explicit confirmation</source>
+        <translation>production ne l’applique qu’après une confirmation explicite</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Ligne</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravité</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Règle</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Constat</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <source>Pending plan: nothing to do</source>
+        <translation>Plan en attente&#xa0;: rien à faire</translation>
+    </message>
+    <message>
+        <source>Pending plan %1, exactly what Apply runs</source>
+        <translation>Plan en attente %1, exactement ce qu’exécute Appliquer</translation>
+    </message>
+    <message>
+        <source>transactional</source>
+        <translation>transactionnelle</translation>
+    </message>
+    <message>
+        <source>non-transactional</source>
+        <translation>non transactionnelle</translation>
+    </message>
+    <message>
+        <source>reversible</source>
+        <translation>réversible</translation>
+    </message>
+    <message>
+        <source>irreversible</source>
+        <translation>irréversible</translation>
+    </message>
+    <message>
+        <source>V%1 %2: pending, the statements Apply runs</source>
+        <translation>V%1 %2&#xa0;: en attente, les instructions qu’exécute Appliquer</translation>
+    </message>
+    <message>
+        <source>V%1 %2: %3</source>
+        <translation>V%1 %2&#xa0;: %3</translation>
+    </message>
+    <message>
+        <source>V%1: no file for this migration (only in the history)</source>
+        <translation>V%1&#xa0;: aucun fichier pour cette migration (seulement dans l’historique)</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
@@ -1136,26 +1203,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <translation>Annuler</translation>
     </message>
     <message>
-        <source>Line</source>
-        <translation>Ligne</translation>
-    </message>
-    <message>
-        <source>Severity</source>
-        <translation>Gravité</translation>
-    </message>
-    <message>
-        <source>Rule</source>
-        <translation>Règle</translation>
-    </message>
-    <message>
-        <source>Finding</source>
-        <translation>Constat</translation>
-    </message>
-    <message>
-        <source>Fix</source>
-        <translation>Correction</translation>
-    </message>
-    <message>
         <source>I &amp;reviewed this plan</source>
         <translation>J’ai &amp;relu ce plan</translation>
     </message>
@@ -1186,18 +1233,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
     <message>
         <source>Production guard</source>
         <translation>Garde de production</translation>
-    </message>
-    <message>
-        <source>This database is marked production. The plan contains destructive or irreversible steps:
-
-%1
-
-Apply them anyway?</source>
-        <translation>Cette base de données est marquée comme production. Le plan contient des étapes destructrices ou irréversibles&#xa0;:
-
-%1
-
-Les appliquer quand même&#xa0;?</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1247,42 +1282,6 @@ Les appliquer quand même&#xa0;?</translation>
         <translation>%1 · en version %2 · rien en attente</translation>
     </message>
     <message>
-        <source>Pending plan: nothing to do</source>
-        <translation>Plan en attente&#xa0;: rien à faire</translation>
-    </message>
-    <message>
-        <source>Pending plan %1, exactly what Apply runs</source>
-        <translation>Plan en attente %1, exactement ce qu’exécute Appliquer</translation>
-    </message>
-    <message>
-        <source>transactional</source>
-        <translation>transactionnelle</translation>
-    </message>
-    <message>
-        <source>non-transactional</source>
-        <translation>non transactionnelle</translation>
-    </message>
-    <message>
-        <source>reversible</source>
-        <translation>réversible</translation>
-    </message>
-    <message>
-        <source>irreversible</source>
-        <translation>irréversible</translation>
-    </message>
-    <message>
-        <source>V%1 %2: pending, the statements Apply runs</source>
-        <translation>V%1 %2&#xa0;: en attente, les instructions qu’exécute Appliquer</translation>
-    </message>
-    <message>
-        <source>V%1 %2: %3</source>
-        <translation>V%1 %2&#xa0;: %3</translation>
-    </message>
-    <message>
-        <source>V%1: no file for this migration (only in the history)</source>
-        <translation>V%1&#xa0;: aucun fichier pour cette migration (seulement dans l’historique)</translation>
-    </message>
-    <message>
         <source>Rehearsing…</source>
         <translation>Répétition…</translation>
     </message>
@@ -1319,20 +1318,12 @@ Les appliquer quand même&#xa0;?</translation>
         <translation>Plan %1 exporté vers %2. Appliquez-le ailleurs avec `melodee migrate --plan %2 --reviewer NAME`.</translation>
     </message>
     <message>
-        <source>destructive</source>
-        <translation>destructrice</translation>
-    </message>
-    <message>
         <source>apply refused by the production guard: %1</source>
         <translation>application refusée par la garde de production&#xa0;: %1</translation>
     </message>
     <message>
         <source>Not applied: the production guard needs confirmation for %1</source>
         <translation>Non appliqué&#xa0;: la garde de production demande une confirmation pour %1</translation>
-    </message>
-    <message>
-        <source>production guard: destructive steps allowed by %1: %2</source>
-        <translation>garde de production&#xa0;: étapes destructrices autorisées par %1&#xa0;: %2</translation>
     </message>
     <message>
         <source>Applying…</source>
@@ -1360,10 +1351,6 @@ Les appliquer quand même&#xa0;?</translation>
     <message>
         <source>Apply failed: %1</source>
         <translation>Échec de l’application&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>cancel requested: stopping before the next statement</source>
-        <translation>annulation demandée&#xa0;: arrêt avant l’instruction suivante</translation>
     </message>
     <message>
         <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
@@ -1403,6 +1390,69 @@ Les appliquer quand même&#xa0;?</translation>
             <numerusform>%1 migration sur %n répétée dans une transaction annulée&#xa0;: rien n’a été modifié.</numerusform>
             <numerusform>%1 migrations sur %n répétées dans une transaction annulée&#xa0;: rien n’a été modifié.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Cette base de données est marquée comme production. Le plan contient des étapes que la garde de production arrête (destructrices, non classées ou irréversibles)&#xa0;:
+
+%1
+
+Les appliquer quand même&#xa0;?</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <source>taking the migration lock</source>
+        <translation>prise du verrou de migration</translation>
+    </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · garde&#xa0;: %n étape que production n’applique qu’après confirmation</numerusform>
+            <numerusform> · garde&#xa0;: %n étapes que production n’applique qu’après confirmation</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · l’historique enregistre production, cette connexion indique %1</translation>
+    </message>
+    <message>
+        <source>rehearsal cancelled; rolled back</source>
+        <translation>répétition annulée&#xa0;; transaction annulée</translation>
+    </message>
+    <message>
+        <source>apply refused: %1</source>
+        <translation>application refusée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Not applied: the history records production, but this connection&apos;s migrate.environment is %1</source>
+        <translation>Non appliqué&#xa0;: l’historique enregistre production, mais le migrate.environment de cette connexion vaut %1</translation>
+    </message>
+    <message>
+        <source>production guard: steps allowed by %1: %2</source>
+        <translation>garde de production&#xa0;: étapes autorisées par %1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>apply cancelled</source>
+        <translation>application annulée</translation>
+    </message>
+    <message>
+        <source>apply stopped: %1</source>
+        <translation>application arrêtée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Apply cancelled. The list below shows what was applied.</source>
+        <translation>Application annulée. La liste ci-dessous montre ce qui a été appliqué.</translation>
+    </message>
+    <message>
+        <source>cancel requested</source>
+        <translation>annulation demandée</translation>
     </message>
 </context>
 <context>

@@ -93,6 +93,13 @@
             <numerusform>Rehearsed %1 of %n migrations in one transaction, rolled back: nothing was changed.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · guard: %n step production applies only after confirmation</numerusform>
+            <numerusform> · guard: %n steps production applies only after confirmation</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionsView</name>
