@@ -107,32 +107,49 @@ void writeSong(FuzzedDataProvider &in)
         return small ? in.ConsumeIntegralInRange<qint64>(-kExactDouble, kExactDouble)
                      : in.ConsumeIntegral<qint64>();
     };
+    const auto count = [&in, small]() {
+        return small ? in.ConsumeIntegralInRange<qint64>(0, kExactDouble)
+                     : in.ConsumeIntegral<qint64>();
+    };
     s.id = big();
-    s.playCount = big();
+    s.playCount = count();
     s.albumId = in.ConsumeBool() ? std::optional<qint64>(big()) : std::nullopt;
     s.artistId = in.ConsumeBool() ? std::optional<qint64>(big()) : std::nullopt;
-    s.durationMs = in.ConsumeBool() ? std::optional<qint64>(big()) : std::nullopt;
-    s.fileSize = in.ConsumeBool() ? std::optional<qint64>(big()) : std::nullopt;
+    s.durationMs = in.ConsumeBool() ? std::optional<qint64>(count()) : std::nullopt;
+    s.fileSize = in.ConsumeBool() ? std::optional<qint64>(count()) : std::nullopt;
     s.trackNumber = maybe<int>(in);
     s.discNumber = maybe<int>(in);
     s.bitRate = maybe<int>(in);
-    s.rating = maybe<int>(in);
+    s.rating = small && in.ConsumeBool() ? std::optional<int>(in.ConsumeIntegralInRange(0, 5))
+                                         : maybe<int>(in);
     s.createdAtUs = small ? in.ConsumeIntegralInRange<qint64>(kMinMicros, kMaxMicros)
                           : in.ConsumeIntegral<qint64>();
     if (in.ConsumeBool()) {
         s.updatedAtUs = small ? in.ConsumeIntegralInRange<qint64>(kMinMicros, kMaxMicros)
                               : in.ConsumeIntegral<qint64>();
     }
-    // Text comes from PostgreSQL, so it is valid UTF-8: any bytes decoded as UTF-8.
+    // Text comes from PostgreSQL, so it is valid UTF-8: any bytes decoded as UTF-8. Names fit their
+    // varchar(255) columns (at most one code point per byte).
     s.apiKey = utf8(in.ConsumeRandomLengthString(64));
-    s.name = utf8(in.ConsumeRandomLengthString(300));
-    s.nameNormalized = utf8(in.ConsumeRandomLengthString(300));
-    s.sortName = utf8(in.ConsumeRandomLengthString(300));
+    s.name = utf8(in.ConsumeRandomLengthString(255));
+    s.nameNormalized = utf8(in.ConsumeRandomLengthString(255));
+    s.sortName = utf8(in.ConsumeRandomLengthString(255));
     s.filePath = utf8(in.ConsumeRemainingBytesAsString());
 
     const auto back = readBack(s);
+    // What the columns can hold (Song::fromJson rejects the rest as a corrupt entry).
+    const auto codePoints = [](const QString &t) {
+        return t.toUcs4().size();
+    };
+    const auto nonNegative = [](const std::optional<qint64> &v) {
+        return !v || *v >= 0;
+    };
+    const bool fitsColumns = s.playCount >= 0 && nonNegative(s.durationMs)
+                             && nonNegative(s.fileSize)
+                             && (!s.rating || (*s.rating >= 0 && *s.rating <= 5))
+                             && codePoints(s.apiKey) <= 36 && codePoints(s.filePath) <= 4096;
     const bool representable
-        = exact(s.id) && exact(s.playCount) && exact(s.albumId) && exact(s.artistId)
+        = fitsColumns && exact(s.id) && exact(s.playCount) && exact(s.albumId) && exact(s.artistId)
           && exact(s.durationMs) && exact(s.fileSize) && s.createdAtUs >= kMinMicros
           && s.createdAtUs <= kMaxMicros
           && (!s.updatedAtUs || (*s.updatedAtUs >= kMinMicros && *s.updatedAtUs <= kMaxMicros));
