@@ -9,6 +9,8 @@
 //    next to `melodee-admin --version` (spawn to exit, no window) as the floor;
 //  - RSS after the jumps; process CPU with the dashboard visible, on another view and hidden.
 // Prints one JSON object. Fails (exit 1) when an action never finishes, not when it is slow.
+#include "guiloopprobe.h"
+
 #include <db/dberror.h>
 #include <db/pgconnection.h>
 #include <models/songtablemodel.h>
@@ -47,6 +49,7 @@
 #include <vector>
 
 using namespace melodee;
+using namespace melodee::bench;
 
 namespace {
 
@@ -54,131 +57,6 @@ namespace {
 {
     std::fprintf(stderr, "bench_gui: %s\n", qPrintable(message));
     std::exit(1);
-}
-
-// Nearest-rank percentile.
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const auto rank = size_t(std::ceil(p / 100.0 * double(v.size())));
-    return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
-}
-
-double round2(double v)
-{
-    return std::round(v * 100.0) / 100.0;
-}
-
-QJsonObject distribution(const std::vector<double> &v)
-{
-    return {{QStringLiteral("count"), qint64(v.size())},
-            {QStringLiteral("p50"), round2(percentile(v, 50))},
-            {QStringLiteral("p99"), round2(percentile(v, 99))},
-            {QStringLiteral("max"), round2(v.empty() ? 0 : *std::max_element(v.begin(), v.end()))}};
-}
-
-// Runs the event loop (a real one: QTest::qWait sleeps between passes and would itself make
-// gaps) until done() or the timeout; true when done.
-bool spinUntil(const std::function<bool()> &done, int timeoutMs)
-{
-    if (done())
-        return true;
-    QEventLoop loop;
-    QElapsedTimer clock;
-    clock.start();
-    QTimer poll;
-    poll.setTimerType(Qt::PreciseTimer);
-    poll.setInterval(1);
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (done() || clock.elapsed() > timeoutMs)
-            loop.quit();
-    });
-    poll.start();
-    loop.exec();
-    return done();
-}
-
-void spinFor(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, Qt::PreciseTimer, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-// A 5 ms timer on the GUI thread; a late tick means the loop was busy that long.
-class LoopProbe
-{
-public:
-    LoopProbe()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        m_timer.setInterval(5);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            const qint64 now = m_clock.nsecsElapsed();
-            const double gap = double(now - m_last) / 1e6;
-            m_gaps.push_back(gap);
-            if (gap > m_worst) {
-                m_worst = gap;
-                m_worstDuring = m_action;
-            }
-            m_last = now;
-        });
-    }
-    // Names what the benchmark is doing, so the longest gap can say during what it happened.
-    void mark(const QString &action) { m_action = action; }
-    void start()
-    {
-        m_gaps.clear();
-        m_worst = 0;
-        m_worstDuring.clear();
-        m_clock.start();
-        m_last = 0;
-        m_timer.start();
-    }
-    QJsonObject stop()
-    {
-        m_timer.stop();
-        const double seconds = double(m_clock.nsecsElapsed()) / 1e9;
-        return {{QStringLiteral("max_gap_ms"),
-                 round2(m_gaps.empty() ? 0 : *std::max_element(m_gaps.begin(), m_gaps.end()))},
-                {QStringLiteral("p99_gap_ms"), round2(percentile(m_gaps, 99))},
-                {QStringLiteral("p50_gap_ms"), round2(percentile(m_gaps, 50))},
-                {QStringLiteral("ticks"), qint64(m_gaps.size())},
-                {QStringLiteral("seconds"), round2(seconds)},
-                {QStringLiteral("max_gap_during"), m_worstDuring}};
-    }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    std::vector<double> m_gaps;
-    double m_worst = 0;
-    QString m_action, m_worstDuring;
-};
-
-double processCpuSeconds()
-{
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
-           + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// VmRSS / VmHWM from /proc/self/status, in MB.
-double procStatusMb(const char *key)
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith(key))
-            return round2(line.mid(int(qstrlen(key))).trimmed().split(' ').first().toDouble()
-                          / 1024.0);
-    }
-    return -1;
 }
 
 class Bench
