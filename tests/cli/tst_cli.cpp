@@ -74,15 +74,7 @@ private:
 
 QProcessEnvironment tst_Cli::cleanEnv() const
 {
-    // Nothing of the machine's own PG*/MELODEE_* settings leaks into a test.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &k : env.keys()) {
-        if (k.startsWith(QLatin1String("PG")) || k.startsWith(QLatin1String("MELODEE_")))
-            env.remove(k);
-    }
-    env.insert(QStringLiteral("HOME"), m_dir.path());
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
-    return env;
+    return TestEnv::isolatedEnv(m_dir.path());
 }
 
 QString tst_Cli::writeFile(const QString &name, const QString &text)

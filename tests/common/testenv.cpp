@@ -155,4 +155,16 @@ TestEnv::runCli(const QStringList &args, const QProcessEnvironment &env, int tim
     return r;
 }
 
+QProcessEnvironment TestEnv::isolatedEnv(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &k : env.keys()) {
+        if (k.startsWith(QLatin1String("PG")) || k.startsWith(QLatin1String("MELODEE_")))
+            env.remove(k);
+    }
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir(home).filePath(QStringLiteral("config")));
+    return env;
+}
+
 } // namespace melodee::test

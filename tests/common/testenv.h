@@ -45,6 +45,9 @@ public:
     runCli(const QStringList &args, const QProcessEnvironment &env = {}, int timeoutMs = 60000);
     static QString cliPath();
     static QString sourceDir();
+    // This process's environment without the machine's own PG* and MELODEE_* settings, with
+    // HOME and XDG_CONFIG_HOME in `home`, so nothing of the machine leaks into a CLI run.
+    static QProcessEnvironment isolatedEnv(const QString &home);
 
 private:
     static QString value(const QString &file, const QString &key);
