@@ -14,7 +14,11 @@ namespace melodee {
 
 namespace {
 
-std::atomic<qint64> s_defaultSlowNs{SessionConfig().slowThreshold.count()};
+std::atomic<qint64> &defaultSlowNs()
+{
+    static std::atomic<qint64> ns{SessionConfig().slowThreshold.count()};
+    return ns;
+}
 
 QString diagField(const PGresult *r, int code)
 {
@@ -145,7 +149,7 @@ PgConnection::PgConnection(PGconn *conn)
     : m_conn(conn)
     , m_cancel(PQgetCancel(conn))
     , m_createdAt(std::chrono::steady_clock::now())
-    , m_slowThreshold(std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed)))
+    , m_slowThreshold(std::chrono::nanoseconds(defaultSlowNs().load(std::memory_order_relaxed)))
 {
     if (m_conn)
         PQsetNoticeReceiver(m_conn, noticeReceiver, nullptr);
@@ -153,12 +157,12 @@ PgConnection::PgConnection(PGconn *conn)
 
 void PgConnection::setDefaultSlowThreshold(Duration threshold)
 {
-    s_defaultSlowNs.store(threshold.count(), std::memory_order_relaxed);
+    defaultSlowNs().store(threshold.count(), std::memory_order_relaxed);
 }
 
 Duration PgConnection::defaultSlowThreshold()
 {
-    return std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed));
+    return std::chrono::nanoseconds(defaultSlowNs().load(std::memory_order_relaxed));
 }
 
 PgConnection::~PgConnection()
