@@ -95,7 +95,7 @@ QJsonValue Redactor::redactJson(const QJsonValue &value)
         return maskRegistered(value.toString());
     case QJsonValue::Array: {
         QJsonArray out;
-        for (const QJsonValue &v : value.toArray())
+        for (const QJsonArray items = value.toArray(); const QJsonValue &v : items)
             out.append(redactJson(v));
         return out;
     }
