@@ -125,9 +125,11 @@ private:
                           m_ctx.table.isEmpty() ? QString() : QStringLiteral(" on ") + m_ctx.table);
             qCWarning(lcSqlSlow).noquote()
                 << QStringLiteral("slow statement: %1 ms (slow_threshold %2)%3: %4%5")
-                       .arg(double(took.count()) / 1e6, 0, 'f', 3)
-                       .arg(formatGoDuration(m_threshold), what, Redactor::redactSecrets(sql))
-                       .arg(params.isEmpty()
+                       .arg(QString::number(double(took.count()) / 1e6, 'f', 3),
+                            formatGoDuration(m_threshold),
+                            what,
+                            Redactor::redactSecrets(sql),
+                            params.isEmpty()
                                 ? QString()
                                 : QStringLiteral("; params: ") + params.join(QLatin1String(", ")));
         } catch (...) {
