@@ -368,7 +368,8 @@ PgConnection::execCached(const QByteArray &sql, const PgParams &params, const Op
             failSend(ctx);
         }
         finish(ctx, QByteArray());
-        it = m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        it = m_prepared.constFind(sql); // insert() would give a mutable iterator
     }
     m_sessionChanges |= it->sessionChanges;
     m_running.store(true, std::memory_order_release);

@@ -310,7 +310,7 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
     for (const auto &[m, n] : std::as_const(defaultMonths))
         wanted << m;
     std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    wanted.resize(std::unique(wanted.begin(), wanted.end()) - wanted.begin());
     for (const Month &m : std::as_const(wanted)) {
         if (!overlaps(t.partitions, m))
             plan.create << m;
