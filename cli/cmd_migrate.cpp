@@ -367,7 +367,7 @@ int runMigrate(CliContext &ctx, const QStringList &args)
     if (!parser.positionalArguments().isEmpty()) {
         return ctx.fail(
             QStringLiteral("unknown migrate subcommand \"%1\" (lint, status, repair, check, down)")
-                .arg(parser.positionalArguments().first()),
+                .arg(parser.positionalArguments().constFirst()),
             ExitUsage);
     }
     AppConfig config = ctx.config();

@@ -86,14 +86,15 @@ int runList(CliContext &ctx, const QStringList &args)
                   << " with " << t.defaultRows << " rows\n";
         for (const PartitionInfo &p : t.partitions) {
             const qint64 rows = exact ? p.exactRows : p.estimatedRows;
+            // One multi-arg call: a partition name holding "%2" must not take the next value.
             ctx.out() << QStringLiteral("  %1  %2  %3 rows%4  %5 bytes\n")
-                             .arg(p.name, -28)
-                             .arg(p.isDefault
+                             .arg(p.name.leftJustified(28),
+                                  p.isDefault
                                       ? QStringLiteral("DEFAULT").leftJustified(43)
-                                      : QStringLiteral("%1 .. %2").arg(iso(p.from), iso(p.to)))
-                             .arg(rows < 0 ? QStringLiteral("?") : QString::number(rows))
-                             .arg(exact ? QString() : QStringLiteral(" (est.)"))
-                             .arg(p.totalBytes);
+                                      : QStringLiteral("%1 .. %2").arg(iso(p.from), iso(p.to)),
+                                  rows < 0 ? QStringLiteral("?") : QString::number(rows),
+                                  exact ? QString() : QStringLiteral(" (est.)"),
+                                  QString::number(p.totalBytes));
         }
         for (const auto &g : t.gaps)
             ctx.out() << "  GAP " << iso(g.first) << " .. " << iso(g.second) << '\n';

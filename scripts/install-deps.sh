@@ -10,7 +10,7 @@ packages=(
     libpq-dev postgresql postgresql-contrib libpg-query-dev libyaml-cpp-dev libhiredis-dev
     redis-server redis-tools
     xvfb xauth gnome-keyring dbus-x11 dbus-daemon imagemagick openssl procps
-    clang-14 libclang-rt-14-dev clang-format
+    clang-14 libclang-rt-14-dev clang-format clazy
     debootstrap rpm appstream desktop-file-utils help2man librsvg2-bin
 )
 missing=()

@@ -8,5 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/check-style.sh"
 "$root/scripts/build.sh"
 build=${MELODEE_BUILD_DIR:-$root/build}
+# Qt-specific mistakes (detaching containers, QString misuse, ...) fail the run too.
+"$root/scripts/check-clazy.sh" "$build"
 cd "$build"
 ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@"

@@ -11,37 +11,61 @@ namespace melodee {
 
 namespace {
 
-const QString kTable = QStringLiteral("pg_stat_activity");
-const QString kRead = QStringLiteral("server activity");
-const QString kCancel = QStringLiteral("cancel backend");
-const QString kTerminate = QStringLiteral("terminate backend");
+QString activityTable()
+{
+    return QStringLiteral("pg_stat_activity");
+}
+
+QString readOp()
+{
+    return QStringLiteral("server activity");
+}
+
+QString cancelOp()
+{
+    return QStringLiteral("cancel backend");
+}
+
+QString terminateOp()
+{
+    return QStringLiteral("terminate backend");
+}
 
 // Everything in one statement so the rows and "now" come from the same moment. Timestamps as
 // epoch milliseconds: no parsing of the server's DateStyle or TimeZone. The LEFT JOIN keeps the
 // session facts even in the (theoretical) case that no row is visible.
-const QByteArray kSnapshotSql = QByteArrayLiteral(
-    "SELECT a.pid, a.datname, a.usename, a.application_name, host(a.client_addr), "
-    "a.backend_type, a.state, a.wait_event_type, a.wait_event, "
-    "(extract(epoch FROM a.backend_start) * 1000)::int8, "
-    "(extract(epoch FROM a.xact_start) * 1000)::int8, "
-    "(extract(epoch FROM a.query_start) * 1000)::int8, "
-    "(extract(epoch FROM a.state_change) * 1000)::int8, "
-    "a.query, "
-    "(extract(epoch FROM m.now) * 1000)::int8, m.self, m.db, m.usr, m.app, "
-    "(extract(epoch FROM a.backend_start) * 1000000)::int8 "
-    "FROM (SELECT clock_timestamp() AS now, pg_backend_pid() AS self, current_database() AS db, "
-    "current_user::text AS usr, current_setting('application_name') AS app) m "
-    "LEFT JOIN pg_stat_activity a ON true "
-    "ORDER BY a.pid, a.backend_start");
+QByteArray snapshotSql()
+{
+    return QByteArrayLiteral(
+        "SELECT a.pid, a.datname, a.usename, a.application_name, host(a.client_addr), "
+        "a.backend_type, a.state, a.wait_event_type, a.wait_event, "
+        "(extract(epoch FROM a.backend_start) * 1000)::int8, "
+        "(extract(epoch FROM a.xact_start) * 1000)::int8, "
+        "(extract(epoch FROM a.query_start) * 1000)::int8, "
+        "(extract(epoch FROM a.state_change) * 1000)::int8, "
+        "a.query, "
+        "(extract(epoch FROM m.now) * 1000)::int8, m.self, m.db, m.usr, m.app, "
+        "(extract(epoch FROM a.backend_start) * 1000000)::int8 "
+        "FROM (SELECT clock_timestamp() AS now, pg_backend_pid() AS self, "
+        "current_database() AS db, current_user::text AS usr, "
+        "current_setting('application_name') AS app) m "
+        "LEFT JOIN pg_stat_activity a ON true "
+        "ORDER BY a.pid, a.backend_start");
+}
 
-const QByteArray kLookupSql = QByteArrayLiteral(
-    "SELECT state, application_name, backend_type, usename, "
-    "(extract(epoch FROM backend_start) * 1000000)::int8 FROM pg_stat_activity WHERE pid = "
-    "$1::int");
+QByteArray lookupSql()
+{
+    return QByteArrayLiteral(
+        "SELECT state, application_name, backend_type, usename, "
+        "(extract(epoch FROM backend_start) * 1000000)::int8 FROM pg_stat_activity WHERE pid = "
+        "$1::int");
+}
 
-const QByteArray kOwnStartSql = QByteArrayLiteral(
-    "SELECT (extract(epoch FROM backend_start) * 1000000)::int8 FROM pg_stat_activity WHERE pid "
-    "= pg_backend_pid()");
+QByteArray ownStartSql()
+{
+    return QByteArrayLiteral("SELECT (extract(epoch FROM backend_start) * 1000000)::int8 "
+                             "FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+}
 
 // The signal goes only to the pid whose backend start is still the one the admin saw, in the
 // same statement that reads it: a pid the server has given to a new session is never hit.
@@ -52,9 +76,20 @@ const QByteArray kOwnStartSql = QByteArrayLiteral(
     QByteArrayLiteral("SELECT set_config('client_min_messages', 'error', true), " call             \
                       " FROM pg_stat_activity WHERE pid = $1::int AND "                            \
                       "(extract(epoch FROM backend_start) * 1000000)::int8 = $2::int8")
-const QByteArray kCancelSql = MELODEE_SIGNAL_SQL("pg_cancel_backend(pid)");
-const QByteArray kTerminateWaitSql = MELODEE_SIGNAL_SQL("pg_terminate_backend(pid, $3::int8)");
-const QByteArray kTerminateSql = MELODEE_SIGNAL_SQL("pg_terminate_backend(pid)");
+QByteArray cancelSql()
+{
+    return MELODEE_SIGNAL_SQL("pg_cancel_backend(pid)");
+}
+
+QByteArray terminateWaitSql()
+{
+    return MELODEE_SIGNAL_SQL("pg_terminate_backend(pid, $3::int8)");
+}
+
+QByteArray terminateSql()
+{
+    return MELODEE_SIGNAL_SQL("pg_terminate_backend(pid)");
+}
 #undef MELODEE_SIGNAL_SQL
 
 QDateTime timestamp(const PgResult &r, int row, int col)
@@ -76,7 +111,7 @@ DbError goneError(const QString &operation, int pid)
 {
     DbError e(
         operation,
-        kTable,
+        activityTable(),
         QStringLiteral("no server session with pid %1: it has ended or never existed").arg(pid));
     e.setSqlState(QString::fromLatin1(DbError::kNotFound));
     return e;
@@ -85,7 +120,7 @@ DbError goneError(const QString &operation, int pid)
 DbError replacedError(const QString &operation, int pid)
 {
     DbError e(operation,
-              kTable,
+              activityTable(),
               QStringLiteral("the session with pid %1 has ended and the server gave its pid to a "
                              "new session; nothing was sent")
                   .arg(pid));
@@ -98,7 +133,7 @@ DbError replacedError(const QString &operation, int pid)
 DbError hiddenStartError(const QString &operation, int pid)
 {
     DbError e(operation,
-              kTable,
+              activityTable(),
               QStringLiteral("pid %1 without its backend start (the server shows it only for the "
                              "role's own sessions or with pg_read_all_stats): a pid alone may "
                              "name a newer session than the one meant; nothing was sent")
@@ -116,7 +151,7 @@ PgParams keyParams(const BackendKey &key)
 Target lookup(PgConnection &conn, const BackendKey &key, const QString &operation)
 {
     const PgResult r
-        = conn.execCached(kLookupSql, {QByteArray::number(key.pid)}, {operation, kTable});
+        = conn.execCached(lookupSql(), {QByteArray::number(key.pid)}, {operation, activityTable()});
     if (r.rows() == 0)
         throw goneError(operation, key.pid);
     if (r.isNull(0, 4))
@@ -131,7 +166,7 @@ bool isOwnSession(PgConnection &conn, const BackendKey &key, const QString &oper
 {
     if (key.pid != conn.backendPid())
         return false;
-    const PgResult r = conn.execCached(kOwnStartSql, {}, {operation, kTable});
+    const PgResult r = conn.execCached(ownStartSql(), {}, {operation, activityTable()});
     if (r.rows() == 0 || r.toInt64(0, 0) != key.backendStartUs)
         throw replacedError(operation, key.pid);
     return true;
@@ -143,7 +178,7 @@ bool isOwnSession(PgConnection &conn, const BackendKey &key, const QString &oper
 {
     DbError clear(
         operation,
-        kTable,
+        activityTable(),
         QStringLiteral("permission denied to %1 pid %2 (application \"%3\", role \"%4\"): "
                        "signalling another role's session needs membership in that "
                        "role or in pg_signal_backend, and a superuser's session needs a "
@@ -175,7 +210,7 @@ BackendSignalResult signal(PgConnection &conn,
     bool delivered = false;
     const auto started = std::chrono::steady_clock::now();
     try {
-        const PgResult r = conn.execCached(sql, params, {operation, kTable});
+        const PgResult r = conn.execCached(sql, params, {operation, activityTable()});
         // No row: the session ended (or its pid went to another) since the lookup.
         delivered = r.rows() > 0 && r.toBool(0, 1);
     } catch (const DbError &e) {
@@ -188,7 +223,7 @@ BackendSignalResult signal(PgConnection &conn,
     // false: the pid was not a signalable backend (it ended meanwhile, or is a process such as
     // the checkpointer), or terminate timed out. Look again to say which.
     const PgResult again
-        = conn.execCached(kLookupSql, {QByteArray::number(pid)}, {operation, kTable});
+        = conn.execCached(lookupSql(), {QByteArray::number(pid)}, {operation, activityTable()});
     if (again.rows() == 0)
         throw goneError(operation, pid);
     if (again.toInt64(0, 4) != key.backendStartUs)
@@ -199,7 +234,7 @@ BackendSignalResult signal(PgConnection &conn,
         return result;
     }
     DbError e(operation,
-              kTable,
+              activityTable(),
               QStringLiteral("the server would not %1 pid %2 (%3): only client backends and "
                              "workers can be signalled")
                   .arg(verb)
@@ -222,7 +257,7 @@ void ServerActivity::checkKey(const BackendKey &target, const QString &operation
     if (target.pid > 0)
         throw hiddenStartError(operation, target.pid);
     DbError e(operation,
-              kTable,
+              activityTable(),
               QStringLiteral("invalid pid %1: a backend process id is a positive number")
                   .arg(target.pid));
     e.setSqlState(QStringLiteral("22023"));
@@ -232,7 +267,7 @@ void ServerActivity::checkKey(const BackendKey &target, const QString &operation
 ActivitySnapshot
 ServerActivity::snapshot(PgConnection &conn, Scope scope, const QList<int> &ourPids)
 {
-    const PgResult r = conn.execCached(kSnapshotSql, {}, {kRead, kTable});
+    const PgResult r = conn.execCached(snapshotSql(), {}, {readOp(), activityTable()});
     ActivitySnapshot s;
     s.allDatabases = scope == Scope::AllDatabases;
     if (r.rows() > 0) {
@@ -275,9 +310,9 @@ ServerActivity::snapshot(PgConnection &conn, Scope scope, const QList<int> &ourP
 
 BackendSignalResult ServerActivity::cancel(PgConnection &conn, const BackendKey &target)
 {
-    checkKey(target, kCancel);
+    checkKey(target, cancelOp());
     const int pid = target.pid;
-    if (isOwnSession(conn, target, kCancel)) {
+    if (isOwnSession(conn, target, cancelOp())) {
         // The connection asking runs only this request: there is no other query to cancel, and
         // pg_cancel_backend on ourselves would cancel the asking statement.
         BackendSignalResult r;
@@ -287,7 +322,7 @@ BackendSignalResult ServerActivity::cancel(PgConnection &conn, const BackendKey 
         r.backendType = QStringLiteral("client backend");
         return r;
     }
-    const Target t = lookup(conn, target, kCancel);
+    const Target t = lookup(conn, target, cancelOp());
     // A cancel only interrupts a running statement; the server ignores it while a session waits
     // for its client, so say so instead of reporting a success that changed nothing.
     if (t.state.startsWith(QLatin1String("idle"))) {
@@ -300,38 +335,43 @@ BackendSignalResult ServerActivity::cancel(PgConnection &conn, const BackendKey 
         return r;
     }
     return signal(
-        conn, target, kCancel, QStringLiteral("cancel"), kCancelSql, keyParams(target), t);
+        conn, target, cancelOp(), QStringLiteral("cancel"), cancelSql(), keyParams(target), t);
 }
 
 BackendSignalResult ServerActivity::terminate(PgConnection &conn,
                                               const BackendKey &target,
                                               std::chrono::milliseconds wait)
 {
-    checkKey(target, kTerminate);
+    checkKey(target, terminateOp());
     const int pid = target.pid;
-    if (isOwnSession(conn, target, kTerminate)) {
-        DbError e(kTerminate,
-                  kTable,
+    if (isOwnSession(conn, target, terminateOp())) {
+        DbError e(terminateOp(),
+                  activityTable(),
                   QStringLiteral("pid %1 is the connection running this request; close it instead "
                                  "of terminating it from itself")
                       .arg(pid));
         e.setSqlState(QStringLiteral("55000"));
         throw e;
     }
-    const Target t = lookup(conn, target, kTerminate);
+    const Target t = lookup(conn, target, terminateOp());
     // pg_terminate_backend(pid, timeout) waits for the exit (PostgreSQL 14+), so a refresh right
     // after it no longer lists the session.
     if (PQserverVersion(conn.handle()) >= 140000 && wait.count() > 0)
         return signal(conn,
                       target,
-                      kTerminate,
+                      terminateOp(),
                       QStringLiteral("terminate"),
-                      kTerminateWaitSql,
+                      terminateWaitSql(),
                       keyParams(target) << QByteArray::number(qint64(wait.count())),
                       t,
                       wait);
-    return signal(
-        conn, target, kTerminate, QStringLiteral("terminate"), kTerminateSql, keyParams(target), t);
+    return signal(conn,
+                  target,
+                  terminateOp(),
+                  QStringLiteral("terminate"),
+                  terminateSql(),
+                  keyParams(target),
+                  t);
 }
 
 ActivitySnapshot ServerActivity::snapshot(Scope scope) const
@@ -343,7 +383,7 @@ ActivitySnapshot ServerActivity::snapshot(Scope scope) const
 
 BackendSignalResult ServerActivity::cancel(const BackendKey &target) const
 {
-    checkKey(target, kCancel);
+    checkKey(target, cancelOp());
     // Not retried: a cancel that may have been delivered must not be sent twice.
     return m_pool.withConnection([&target](PgConnection &conn) { return cancel(conn, target); });
 }
@@ -351,11 +391,11 @@ BackendSignalResult ServerActivity::cancel(const BackendKey &target) const
 BackendSignalResult ServerActivity::terminate(const BackendKey &target,
                                               std::chrono::milliseconds wait) const
 {
-    checkKey(target, kTerminate);
+    checkKey(target, terminateOp());
     const int pid = target.pid;
     PooledConnection lease = m_pool.acquire();
     try {
-        if (isOwnSession(*lease, target, kTerminate)) {
+        if (isOwnSession(*lease, target, terminateOp())) {
             // The admin asked to end one of our own idle connections and the pool lent us
             // exactly that one: closing it ends the same backend without it signalling itself.
             BackendSignalResult r;

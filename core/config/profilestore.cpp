@@ -6,7 +6,10 @@ namespace melodee {
 
 namespace {
 
-const QString kGroup = QStringLiteral("profiles");
+QString profilesGroup()
+{
+    return QStringLiteral("profiles");
+}
 
 qint64 toMs(Duration d)
 {
@@ -34,7 +37,7 @@ bool ProfileStore::isValidName(const QString &name)
 
 QStringList ProfileStore::names() const
 {
-    m_settings.beginGroup(kGroup);
+    m_settings.beginGroup(profilesGroup());
     QStringList result = m_settings.childGroups();
     m_settings.endGroup();
     result.sort(Qt::CaseInsensitive);
@@ -46,7 +49,7 @@ std::optional<DatabaseConfig> ProfileStore::load(const QString &name) const
     if (!names().contains(name))
         return std::nullopt;
     DatabaseConfig c;
-    m_settings.beginGroup(kGroup + QLatin1Char('/') + name);
+    m_settings.beginGroup(profilesGroup() + QLatin1Char('/') + name);
     c.host = m_settings.value(QStringLiteral("host")).toString();
     c.port = m_settings.value(QStringLiteral("port"), 0).toInt();
     c.user = m_settings.value(QStringLiteral("user")).toString();
@@ -69,7 +72,7 @@ std::optional<DatabaseConfig> ProfileStore::load(const QString &name) const
 
 void ProfileStore::save(const QString &name, const DatabaseConfig &c)
 {
-    m_settings.beginGroup(kGroup + QLatin1Char('/') + name);
+    m_settings.beginGroup(profilesGroup() + QLatin1Char('/') + name);
     m_settings.setValue(QStringLiteral("host"), c.host);
     m_settings.setValue(QStringLiteral("port"), c.port);
     m_settings.setValue(QStringLiteral("user"), c.user);
@@ -89,7 +92,7 @@ void ProfileStore::save(const QString &name, const DatabaseConfig &c)
 
 void ProfileStore::remove(const QString &name)
 {
-    m_settings.remove(kGroup + QLatin1Char('/') + name);
+    m_settings.remove(profilesGroup() + QLatin1Char('/') + name);
     m_settings.sync();
 }
 

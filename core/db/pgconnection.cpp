@@ -14,7 +14,11 @@ namespace melodee {
 
 namespace {
 
-std::atomic<qint64> s_defaultSlowNs{SessionConfig().slowThreshold.count()};
+std::atomic<qint64> &defaultSlowNs()
+{
+    static std::atomic<qint64> ns{SessionConfig().slowThreshold.count()};
+    return ns;
+}
 
 QString diagField(const PGresult *r, int code)
 {
@@ -121,9 +125,11 @@ private:
                           m_ctx.table.isEmpty() ? QString() : QStringLiteral(" on ") + m_ctx.table);
             qCWarning(lcSqlSlow).noquote()
                 << QStringLiteral("slow statement: %1 ms (slow_threshold %2)%3: %4%5")
-                       .arg(double(took.count()) / 1e6, 0, 'f', 3)
-                       .arg(formatGoDuration(m_threshold), what, Redactor::redactSecrets(sql))
-                       .arg(params.isEmpty()
+                       .arg(QString::number(double(took.count()) / 1e6, 'f', 3),
+                            formatGoDuration(m_threshold),
+                            what,
+                            Redactor::redactSecrets(sql),
+                            params.isEmpty()
                                 ? QString()
                                 : QStringLiteral("; params: ") + params.join(QLatin1String(", ")));
         } catch (...) {
@@ -145,7 +151,7 @@ PgConnection::PgConnection(PGconn *conn)
     : m_conn(conn)
     , m_cancel(PQgetCancel(conn))
     , m_createdAt(std::chrono::steady_clock::now())
-    , m_slowThreshold(std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed)))
+    , m_slowThreshold(std::chrono::nanoseconds(defaultSlowNs().load(std::memory_order_relaxed)))
 {
     if (m_conn)
         PQsetNoticeReceiver(m_conn, noticeReceiver, nullptr);
@@ -153,12 +159,12 @@ PgConnection::PgConnection(PGconn *conn)
 
 void PgConnection::setDefaultSlowThreshold(Duration threshold)
 {
-    s_defaultSlowNs.store(threshold.count(), std::memory_order_relaxed);
+    defaultSlowNs().store(threshold.count(), std::memory_order_relaxed);
 }
 
 Duration PgConnection::defaultSlowThreshold()
 {
-    return std::chrono::nanoseconds(s_defaultSlowNs.load(std::memory_order_relaxed));
+    return std::chrono::nanoseconds(defaultSlowNs().load(std::memory_order_relaxed));
 }
 
 PgConnection::~PgConnection()
@@ -362,7 +368,8 @@ PgConnection::execCached(const QByteArray &sql, const PgParams &params, const Op
             failSend(ctx);
         }
         finish(ctx, QByteArray());
-        it = m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        it = m_prepared.constFind(sql); // insert() would give a mutable iterator
     }
     m_sessionChanges |= it->sessionChanges;
     m_running.store(true, std::memory_order_release);

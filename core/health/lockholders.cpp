@@ -12,21 +12,24 @@ namespace {
 // The tables themselves or any of their partitions, in the current database; our own backend
 // left out. Granted locks first, so a pid that holds one table and waits for another is named
 // as a holder.
-const QByteArray kHoldersSql = QByteArrayLiteral(
-    "SELECT l.pid, l.granted, a.application_name, a.backend_type, "
-    "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.backend_start))::float8, "
-    "coalesce(par.relname, c.relname), "
-    "CASE WHEN NOT l.granted THEN array_to_string(pg_blocking_pids(l.pid), ', ') END "
-    "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-    "LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
-    "LEFT JOIN pg_class par ON par.oid = i.inhparent AND par.relname = ANY($1::text[]) "
-    "AND pg_table_is_visible(par.oid) "
-    "LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
-    "WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' "
-    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-    "AND l.pid IS DISTINCT FROM pg_backend_pid() "
-    "AND (par.oid IS NOT NULL OR (c.relname = ANY($1::text[]) AND pg_table_is_visible(c.oid))) "
-    "ORDER BY l.granted DESC, l.pid NULLS LAST");
+QByteArray holdersSql()
+{
+    return QByteArrayLiteral(
+        "SELECT l.pid, l.granted, a.application_name, a.backend_type, "
+        "extract(epoch FROM clock_timestamp() - coalesce(a.xact_start, a.backend_start))::float8, "
+        "coalesce(par.relname, c.relname), "
+        "CASE WHEN NOT l.granted THEN array_to_string(pg_blocking_pids(l.pid), ', ') END "
+        "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+        "LEFT JOIN pg_class par ON par.oid = i.inhparent AND par.relname = ANY($1::text[]) "
+        "AND pg_table_is_visible(par.oid) "
+        "LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND l.pid IS DISTINCT FROM pg_backend_pid() "
+        "AND (par.oid IS NOT NULL OR (c.relname = ANY($1::text[]) AND pg_table_is_visible(c.oid))) "
+        "ORDER BY l.granted DESC, l.pid NULLS LAST");
+}
 
 constexpr int kMaxNamed = 3;
 
@@ -74,7 +77,7 @@ QStringList describeLockHolders(PgConnection &conn, const QStringList &tables)
 {
     if (tables.isEmpty())
         return {};
-    const PgResult r = conn.exec(kHoldersSql,
+    const PgResult r = conn.exec(holdersSql(),
                                  {arrayLiteral(tables)},
                                  {QStringLiteral("find lock holders"), QStringLiteral("pg_locks")});
     QStringList out;

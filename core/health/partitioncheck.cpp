@@ -11,18 +11,21 @@ namespace {
 
 // Catalog only, so it takes no lock on the tables: pg_get_expr with relation 0 deparses the
 // bounds (constants) without opening the partition. $2/$3: next month's first and last instant.
-const QByteArray kLayoutSql = QByteArrayLiteral(
-    "SELECT pt.partrelid IS NOT NULL, d.oid::regclass::text, "
-    "greatest(d.reltuples::int8, pg_stat_get_live_tuples(d.oid)), "
-    "coalesce(bool_or(substring(pg_get_expr(c.relpartbound, 0) FROM 'FROM \\(''([^'']+)''\\)')"
-    "::timestamptz <= $2::timestamptz AND substring(pg_get_expr(c.relpartbound, 0) FROM "
-    "'TO \\(''([^'']+)''\\)')::timestamptz >= $3::timestamptz), false) "
-    "FROM pg_class pc LEFT JOIN pg_partitioned_table pt ON pt.partrelid = pc.oid "
-    "LEFT JOIN pg_class d ON d.oid = pt.partdefid "
-    "LEFT JOIN pg_inherits i ON i.inhparent = pt.partrelid AND i.inhrelid <> pt.partdefid "
-    "LEFT JOIN pg_class c ON c.oid = i.inhrelid "
-    "WHERE pc.relname = $1 AND pg_table_is_visible(pc.oid) "
-    "GROUP BY pt.partrelid, d.oid, d.reltuples");
+QByteArray layoutSql()
+{
+    return QByteArrayLiteral(
+        "SELECT pt.partrelid IS NOT NULL, d.oid::regclass::text, "
+        "greatest(d.reltuples::int8, pg_stat_get_live_tuples(d.oid)), "
+        "coalesce(bool_or(substring(pg_get_expr(c.relpartbound, 0) FROM 'FROM \\(''([^'']+)''\\)')"
+        "::timestamptz <= $2::timestamptz AND substring(pg_get_expr(c.relpartbound, 0) FROM "
+        "'TO \\(''([^'']+)''\\)')::timestamptz >= $3::timestamptz), false) "
+        "FROM pg_class pc LEFT JOIN pg_partitioned_table pt ON pt.partrelid = pc.oid "
+        "LEFT JOIN pg_class d ON d.oid = pt.partdefid "
+        "LEFT JOIN pg_inherits i ON i.inhparent = pt.partrelid AND i.inhrelid <> pt.partdefid "
+        "LEFT JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE pc.relname = $1 AND pg_table_is_visible(pc.oid) "
+        "GROUP BY pt.partrelid, d.oid, d.reltuples");
+}
 
 QByteArray utcStart(const Month &month)
 {
@@ -46,7 +49,7 @@ checkPartitionHealth(PgConnection &conn, const SessionConfig &session, const QDa
     QStringList problems;
     QList<Layout> defaults;
     for (const QString &table : partitionedTables(session)) {
-        const PgResult r = conn.exec(kLayoutSql,
+        const PgResult r = conn.exec(layoutSql(),
                                      {table.toUtf8(), utcStart(next), utcStart(next.addMonths(1))},
                                      {ctx.operation, table});
         if (r.rows() == 0 || !r.toBool(0, 0))

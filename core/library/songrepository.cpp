@@ -116,7 +116,6 @@ SongRepository::OffsetPage SongRepository::songsPaginated(
     const QStringList allowed = conditionColumns();
     QList<QByteArray> params;
     QStringList parts;
-    QVariantMap shown;
     for (const SongCondition &c : conditions) {
         if (!allowed.contains(c.column))
             throw std::invalid_argument(

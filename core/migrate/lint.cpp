@@ -122,7 +122,8 @@ QStringList stringList(const QJsonArray &items)
 QList<QJsonObject> constraintsOf(const QJsonObject &columnDef)
 {
     QList<QJsonObject> out;
-    for (const QJsonValue &v : columnDef.value(QLatin1String("constraints")).toArray())
+    for (const QJsonArray items = columnDef.value(QLatin1String("constraints")).toArray();
+         const QJsonValue &v : items)
         out << v.toObject().value(QLatin1String("Constraint")).toObject();
     return out;
 }
@@ -239,7 +240,8 @@ void Linter::lintCreateTable(QList<LintFinding> &out, const SqlStatement &s, int
     }
     QStringList keys;
     const QJsonObject partspec = n.value(QLatin1String("partspec")).toObject();
-    for (const QJsonValue &v : partspec.value(QLatin1String("partParams")).toArray()) {
+    for (const QJsonArray items = partspec.value(QLatin1String("partParams")).toArray();
+         const QJsonValue &v : items) {
         const QString name = v.toObject()
                                  .value(QLatin1String("PartitionElem"))
                                  .toObject()
@@ -274,7 +276,8 @@ void Linter::lintCreateTable(QList<LintFinding> &out, const SqlStatement &s, int
         }
     };
 
-    for (const QJsonValue &v : n.value(QLatin1String("tableElts")).toArray()) {
+    for (const QJsonArray items = n.value(QLatin1String("tableElts")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject elt = v.toObject();
         if (elt.contains(QLatin1String("ColumnDef"))) {
             const QJsonObject col = elt.value(QLatin1String("ColumnDef")).toObject();
@@ -305,7 +308,8 @@ void Linter::lintAlterTable(QList<LintFinding> &out, const SqlStatement &s, int 
     const QString table = relationName(s.node);
     const bool isNew = m_created.contains(table);
     const bool robustNeeded = !m_options.inTransaction && !m_inExplicitTransaction;
-    for (const QJsonValue &v : s.node.value(QLatin1String("cmds")).toArray()) {
+    for (const QJsonArray items = s.node.value(QLatin1String("cmds")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject cmd = v.toObject().value(QLatin1String("AlterTableCmd")).toObject();
         const QString sub = str(cmd, "subtype");
         const QString column = str(cmd, "name");
@@ -497,7 +501,8 @@ QList<LintFinding> Linter::lint(const SqlStatement &s, int index)
         const QString type = str(n, "removeType");
         if (type == QLatin1String("OBJECT_TABLE")) {
             QStringList names;
-            for (const QJsonValue &v : n.value(QLatin1String("objects")).toArray())
+            for (const QJsonArray items = n.value(QLatin1String("objects")).toArray();
+                 const QJsonValue &v : items)
                 names << stringList(v.toObject()
                                         .value(QLatin1String("List"))
                                         .toObject()

@@ -50,7 +50,7 @@ QStringList statementsOf(const QList<PlannedMigration> &list)
 void collectRelations(const QJsonValue &v, QStringList &out)
 {
     if (v.isArray()) {
-        for (const QJsonValue &e : v.toArray())
+        for (const QJsonArray items = v.toArray(); const QJsonValue &e : items)
             collectRelations(e, out);
         return;
     }

@@ -79,7 +79,8 @@ SqlParseResult parseSql(const QString &script)
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray(parsed.parse_tree));
     pg_query_free_parse_result(parsed);
 
-    for (const QJsonValue &v : doc.object().value(QLatin1String("stmts")).toArray()) {
+    for (const QJsonArray items = doc.object().value(QLatin1String("stmts")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject raw = v.toObject();
         const int location = raw.value(QLatin1String("stmt_location")).toInt(0);
         int length = raw.value(QLatin1String("stmt_len")).toInt(0);

@@ -131,7 +131,7 @@ bool isConstant(const QJsonValue &v)
                 return false;
         }
     } else if (v.isArray()) {
-        for (const QJsonValue &e : v.toArray()) {
+        for (const QJsonArray items = v.toArray(); const QJsonValue &e : items) {
             if (!isConstant(e))
                 return false;
         }
@@ -146,7 +146,7 @@ GuardDecision walkQuery(const QJsonValue &v)
 {
     GuardDecision d;
     if (v.isArray()) {
-        for (const QJsonValue &e : v.toArray())
+        for (const QJsonArray items = v.toArray(); const QJsonValue &e : items)
             d = GuardDecision::worst(d, walkQuery(e));
         return d;
     }
@@ -198,7 +198,8 @@ GuardDecision classifyQuery(const QString &kind, const QJsonObject &node)
                     .arg(del ? QStringLiteral("DELETE") : QStringLiteral("UPDATE"), table));
         }
     } else if (kind == QLatin1String("MergeStmt")) {
-        for (const QJsonValue &w : node.value(QLatin1String("mergeWhenClauses")).toArray()) {
+        for (const QJsonArray items = node.value(QLatin1String("mergeWhenClauses")).toArray();
+             const QJsonValue &w : items) {
             const QJsonObject c = w.toObject().value(QLatin1String("MergeWhenClause")).toObject();
             if (str(c, "commandType") == QLatin1String("CMD_DELETE"))
                 d = destructive(QStringLiteral("MERGE into %1 deletes rows").arg(table));
@@ -347,7 +348,8 @@ GuardDecision StatementAnalyser::guard(const SqlStatement &s) const
         return destructive(QStringLiteral("DROP OWNED drops every object the role owns"));
     if (kind == QLatin1String("TruncateStmt")) {
         QStringList names;
-        for (const QJsonValue &v : n.value(QLatin1String("relations")).toArray())
+        for (const QJsonArray items = n.value(QLatin1String("relations")).toArray();
+             const QJsonValue &v : items)
             names << rangeVarName(v.toObject().value(QLatin1String("RangeVar")).toObject());
         return destructive(QStringLiteral("TRUNCATE deletes every row of %1")
                                .arg(names.join(QLatin1String(", "))));
@@ -388,7 +390,8 @@ GuardDecision StatementAnalyser::alterTable(const SqlStatement &s) const
 {
     const QString table = relationOf(s.node);
     GuardDecision d;
-    for (const QJsonValue &v : s.node.value(QLatin1String("cmds")).toArray()) {
+    for (const QJsonArray items = s.node.value(QLatin1String("cmds")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject cmd = v.toObject().value(QLatin1String("AlterTableCmd")).toObject();
         const QString sub = str(cmd, "subtype");
         const QString column = str(cmd, "name");
@@ -428,7 +431,8 @@ GuardDecision StatementAnalyser::columnTypeChange(const QString &table,
     const QJsonArray names = typeName.value(QLatin1String("names")).toArray();
     const QString newType = names.isEmpty() ? QString() : sval(names.last());
     QList<int> mods;
-    for (const QJsonValue &m : typeName.value(QLatin1String("typmods")).toArray()) {
+    for (const QJsonArray items = typeName.value(QLatin1String("typmods")).toArray();
+         const QJsonValue &m : items) {
         mods << m.toObject()
                     .value(QLatin1String("A_Const"))
                     .toObject()
@@ -481,7 +485,8 @@ GuardDecision StatementAnalyser::doBlock(const QJsonObject &node) const
 {
     QString body;
     QString language = QStringLiteral("plpgsql");
-    for (const QJsonValue &v : node.value(QLatin1String("args")).toArray()) {
+    for (const QJsonArray items = node.value(QLatin1String("args")).toArray();
+         const QJsonValue &v : items) {
         const QJsonObject e = v.toObject().value(QLatin1String("DefElem")).toObject();
         const QString value = sval(e.value(QLatin1String("arg")));
         if (str(e, "defname") == QLatin1String("as"))
@@ -518,7 +523,7 @@ GuardDecision StatementAnalyser::doBlock(const QJsonObject &node) const
     walk = [&](const QJsonValue &v, const QString &parentKey) -> GuardDecision {
         GuardDecision d;
         if (v.isArray()) {
-            for (const QJsonValue &e : v.toArray())
+            for (const QJsonArray items = v.toArray(); const QJsonValue &e : items)
                 d = GuardDecision::worst(d, walk(e, parentKey));
             return d;
         }
@@ -588,7 +593,8 @@ bool StatementAnalyser::safeToRepeat(const SqlStatement &s)
         static const QSet<QString> idempotent
             = words("AT_ColumnDefault AT_DropNotNull AT_SetNotNull AT_SetStatistics "
                     "AT_ValidateConstraint AT_SetLogged AT_SetRelOptions");
-        for (const QJsonValue &v : n.value(QLatin1String("cmds")).toArray()) {
+        for (const QJsonArray items = n.value(QLatin1String("cmds")).toArray();
+             const QJsonValue &v : items) {
             const QJsonObject cmd = v.toObject().value(QLatin1String("AlterTableCmd")).toObject();
             const QString sub = str(cmd, "subtype");
             const bool ifExists = flag(cmd, "missing_ok");

@@ -17,7 +17,10 @@ namespace melodee {
 
 namespace {
 
-const QString kMaintain = QStringLiteral("maintain partitions");
+QString maintainOp()
+{
+    return QStringLiteral("maintain partitions");
+}
 
 QString durationSql(Duration d)
 {
@@ -57,9 +60,13 @@ QString partitions(qint64 n)
 }
 
 // The created_at range month partitions can take: years 1 to 9999 in UTC.
-const QString kMonthRange = QStringLiteral("created_at >= %1 AND created_at < %2")
-                                .arg(utcBoundLiteral(Month{Month::kFirstYear, 1}),
-                                     utcBoundLiteral(Month{Month::kLastYear + 1, 1}));
+const QString &monthRange()
+{
+    static const QString range = QStringLiteral("created_at >= %1 AND created_at < %2")
+                                     .arg(utcBoundLiteral(Month{Month::kFirstYear, 1}),
+                                          utcBoundLiteral(Month{Month::kLastYear + 1, 1}));
+    return range;
+}
 
 } // namespace
 
@@ -211,7 +218,7 @@ void PartitionMaintenance::pause(qint64 ms, const QString &table) const
     std::condition_variable_any cv;
     std::unique_lock lock(mutex);
     cv.wait_for(lock, m_stop, std::chrono::milliseconds(ms), [] { return false; });
-    checkStop(kMaintain, table);
+    checkStop(maintainOp(), table);
 }
 
 void PartitionMaintenance::report(int done, int total, const QString &table, const QString &message)
@@ -233,7 +240,7 @@ MaintenancePreview PartitionMaintenance::preview(const MaintenanceRequest &reque
     out.now = request.now.isValid() ? request.now.toUTC() : QDateTime::currentDateTimeUtc();
     out.window = checkRequest(request, out.now);
     for (const PartitionedTableInfo &t : list(out.now, false)) {
-        checkStop(kMaintain, t.table);
+        checkStop(maintainOp(), t.table);
         if (!t.exists) {
             out.notes << QStringLiteral("%1 is not a partitioned table yet (run the migrations)")
                              .arg(t.table);
@@ -274,7 +281,7 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
         const PgResult r = m_conn.exec(
             QStringLiteral("SELECT CASE WHEN %1 THEN to_char(created_at AT TIME ZONE 'UTC', "
                            "'YYYY-MM') END, count(*) FROM %2 GROUP BY 1 ORDER BY 1")
-                .arg(kMonthRange, def)
+                .arg(monthRange(), def)
                 .toUtf8(),
             {QStringLiteral("find months in the default partition"), def});
         for (int i = 0; i < r.rows(); ++i) {
@@ -303,7 +310,7 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
     for (const auto &[m, n] : std::as_const(defaultMonths))
         wanted << m;
     std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    wanted.resize(std::unique(wanted.begin(), wanted.end()) - wanted.begin());
     for (const Month &m : std::as_const(wanted)) {
         if (!overlaps(t.partitions, m))
             plan.create << m;
@@ -428,8 +435,8 @@ MaintenanceResult PartitionMaintenance::applyTable(const MaintenancePlan &plan, 
 
 MaintenanceResult PartitionMaintenance::applyOnce(const MaintenancePlan &plan, int done, int total)
 {
-    checkStop(kMaintain, plan.table);
-    const OpContext ctx{kMaintain, plan.table};
+    checkStop(maintainOp(), plan.table);
+    const OpContext ctx{maintainOp(), plan.table};
     QStringList touched{defaultPartitionName(plan.table)};
     for (const Month &m : plan.create)
         touched << monthPartitionName(plan.table, m);
@@ -440,7 +447,7 @@ MaintenanceResult PartitionMaintenance::applyOnce(const MaintenancePlan &plan, i
     Transaction tx(m_conn, m_config.session, ctx);
     for (int i = 0; i < plan.steps.size(); ++i) {
         const MaintenanceStep &step = plan.steps[i];
-        checkStop(kMaintain, plan.table);
+        checkStop(maintainOp(), plan.table);
         report(done + i,
                total,
                plan.table,
@@ -470,7 +477,7 @@ MaintenanceResult PartitionMaintenance::applyOnce(const MaintenancePlan &plan, i
     }
     res.countAfter = countRows(touched);
     if (res.countBefore != res.countAfter || copied != deleted) {
-        throw DbError(kMaintain,
+        throw DbError(maintainOp(),
                       plan.table,
                       QStringLiteral("row counts differ (before %1, after %2, moved %3, removed "
                                      "from default %4); rolled back, nothing changed")

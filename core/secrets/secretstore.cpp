@@ -58,13 +58,19 @@ SecretResult runBlocking(QKeychain::Job *job, QString *value = nullptr)
     SecretResult result;
     bool done = false;
     QEventLoop loop;
-    QObject::connect(job, &QKeychain::Job::finished, &loop, [&](QKeychain::Job *j) {
-        result = resultOf(j);
-        if (value && result.ok)
-            result.value = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
-        done = true;
-        loop.quit();
-    });
+    // False positive: the context, loop, is declared after result and done, so the connection
+    // ends before they do (clazy's lambda-in-connect ignores declaration order).
+    QObject::connect(
+        job,
+        &QKeychain::Job::finished,
+        &loop,
+        [&result, &done, &loop, value](QKeychain::Job *j) { // clazy:exclude=lambda-in-connect
+            result = resultOf(j);
+            if (value && result.ok)
+                result.value = static_cast<QKeychain::ReadPasswordJob *>(j)->textData();
+            done = true;
+            loop.quit();
+        });
     job->start();
     // A backend may finish inside start(); exec() would then wait for a quit that already came.
     if (!done)

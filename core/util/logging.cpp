@@ -26,8 +26,17 @@ Q_LOGGING_CATEGORY(lcSqlNotice, "melodee.sql.notice")
 namespace {
 
 LogFormat s_format = LogFormat::Text;
-QMutex s_sinkMutex;
-LogSink s_sink;
+struct SinkSlot
+{
+    QMutex mutex;
+    LogSink sink;
+};
+
+SinkSlot &sinkSlot()
+{
+    static SinkSlot slot;
+    return slot;
+}
 
 const char *levelName(QtMsgType type)
 {
@@ -73,9 +82,10 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &r
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
     {
-        QMutexLocker lock(&s_sinkMutex);
-        if (s_sink)
-            s_sink(type, category, message);
+        SinkSlot &slot = sinkSlot();
+        QMutexLocker lock(&slot.mutex);
+        if (slot.sink)
+            slot.sink(type, category, message);
     }
     if (type == QtFatalMsg)
         std::abort();
@@ -106,8 +116,9 @@ void setupLogging(LogLevel level, LogFormat format)
 
 void setLogSink(LogSink sink)
 {
-    QMutexLocker lock(&s_sinkMutex);
-    s_sink = std::move(sink);
+    SinkSlot &slot = sinkSlot();
+    QMutexLocker lock(&slot.mutex);
+    slot.sink = std::move(sink);
 }
 
 } // namespace melodee

@@ -13,7 +13,12 @@ namespace melodee {
 
 namespace {
 
-QMutex s_mutex;
+QMutex &secretsMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
 // Lets the common case, nothing registered, skip the lock: every string of a --json document
 // passes through redactSecrets().
 std::atomic<bool> s_any{false};
@@ -44,7 +49,7 @@ QString maskRegistered(const QString &text)
     if (!s_any.load(std::memory_order_acquire) || text.isEmpty())
         return text;
     QString out = text;
-    QMutexLocker lock(&s_mutex);
+    QMutexLocker lock(&secretsMutex());
     // Longest first, so a secret that contains another is masked whole.
     for (const QString &secret : std::as_const(secrets()))
         out.replace(secret, QLatin1String(Redactor::kMask));
@@ -90,7 +95,7 @@ QJsonValue Redactor::redactJson(const QJsonValue &value)
         return maskRegistered(value.toString());
     case QJsonValue::Array: {
         QJsonArray out;
-        for (const QJsonValue &v : value.toArray())
+        for (const QJsonArray items = value.toArray(); const QJsonValue &v : items)
             out.append(redactJson(v));
         return out;
     }
@@ -115,7 +120,7 @@ void Redactor::registerSecret(const QString &secret)
 {
     if (secret.isEmpty())
         return;
-    QMutexLocker lock(&s_mutex);
+    QMutexLocker lock(&secretsMutex());
     QStringList &list = secrets();
     bool added = false;
     for (const QString &v : variants(secret)) {
@@ -139,7 +144,7 @@ bool Redactor::hasSecrets()
 
 void Redactor::clearSecrets()
 {
-    QMutexLocker lock(&s_mutex);
+    QMutexLocker lock(&secretsMutex());
     secrets().clear();
     s_any.store(false, std::memory_order_release);
 }

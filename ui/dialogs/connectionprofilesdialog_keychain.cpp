@@ -20,14 +20,17 @@ namespace {
 
 // A key no profile can have (profile names start with a letter or digit): reading it tells
 // whether a keychain answers at all.
-const QString kKeychainCheckKey = QStringLiteral(".keychain-check");
+QString keychainCheckKey()
+{
+    return QStringLiteral(".keychain-check");
+}
 
 } // namespace
 
 void ConnectionProfilesDialog::checkKeychain()
 {
     setKeychainState(KeychainState::Checking);
-    m_secrets.read(kKeychainCheckKey, this, [this](const SecretResult &r) {
+    m_secrets.read(keychainCheckKey(), this, [this](const SecretResult &r) {
         if (r.ok || r.notFound)
             setKeychainState(KeychainState::Available);
         else

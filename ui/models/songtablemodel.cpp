@@ -130,12 +130,7 @@ void SongTableModel::setRowCountTo(qint64 rows)
         beginRemoveRows({}, n, m_rows - 1);
         m_rows = n;
         const int blocks = blockCount();
-        for (auto it = m_blocks.begin(); it != m_blocks.end();) {
-            if (it.key() >= blocks)
-                it = m_blocks.erase(it);
-            else
-                ++it;
-        }
+        m_blocks.removeIf([blocks](QHash<int, Block>::iterator it) { return it.key() >= blocks; });
         m_queue.removeIf([blocks](int b) { return b >= blocks; });
         endRemoveRows();
     } else {
@@ -417,11 +412,10 @@ void SongTableModel::blockArrived(int block, const SongPage &page, PageAnchor an
 void SongTableModel::evict()
 {
     while (m_blocks.size() > m_maxBlocks) {
-        auto oldest = m_blocks.begin();
-        for (auto it = m_blocks.begin(); it != m_blocks.end(); ++it) {
-            if (it->lastUse < oldest->lastUse)
-                oldest = it;
-        }
+        const auto oldest = std::min_element(
+            m_blocks.cbegin(), m_blocks.cend(), [](const Block &a, const Block &b) {
+                return a.lastUse < b.lastUse;
+            });
         m_blocks.erase(oldest);
     }
 }

@@ -38,10 +38,11 @@ namespace melodee {
 
 namespace {
 
-const QString kGeometryKey = QStringLiteral("MainWindow/geometry");
-const QString kStateKey = QStringLiteral("MainWindow/state");
-const QString kLastViewKey = QStringLiteral("MainWindow/lastView");
-const QString kLastProfileKey = QStringLiteral("Connection/lastProfile");
+// QSettings takes its keys as QAnyStringView: no QString needed.
+constexpr QLatin1StringView kGeometryKey("MainWindow/geometry");
+constexpr QLatin1StringView kStateKey("MainWindow/state");
+constexpr QLatin1StringView kLastViewKey("MainWindow/lastView");
+constexpr QLatin1StringView kLastProfileKey("Connection/lastProfile");
 
 } // namespace
 
