@@ -35,6 +35,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void loadsPending();
+    void idleProgressIsHidden();
     void dryRunShowsPhases();
     void rehearseRollsBack();
     void exportWritesPlanWithHash();
@@ -92,6 +93,19 @@ void tst_MigrationsView::loadsPending()
     }
     QVERIFY(m_view->plan().has_value());
     QCOMPARE(m_view->plan()->baseVersion, 0);
+}
+
+void tst_MigrationsView::idleProgressIsHidden()
+{
+    // Nothing runs: no progress bar pretends otherwise; while a dry run plans, one shows.
+    QVERIFY(!m_view->isBusy());
+    QVERIFY(!m_view->progressBar()->isVisible());
+    QSignalSpy done(m_view, &MigrationsView::dryRunFinished);
+    m_view->dryRun();
+    QVERIFY(m_view->progressBar()->isVisible());
+    QVERIFY(done.wait(60000));
+    QVERIFY(!m_view->isBusy());
+    QVERIFY(!m_view->progressBar()->isVisible());
 }
 
 void tst_MigrationsView::dryRunShowsPhases()

@@ -92,6 +92,11 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_progress->setTextVisible(true);
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
+    // Shown only while something runs; its place stays reserved so Apply does not move.
+    QSizePolicy progressPolicy = m_progress->sizePolicy();
+    progressPolicy.setRetainSizeWhenHidden(true);
+    m_progress->setSizePolicy(progressPolicy);
+    m_progress->hide();
     auto *review = new QHBoxLayout;
     review->addWidget(m_reviewed);
     review->addWidget(m_reviewer, 1);
@@ -211,6 +216,7 @@ void MigrationsView::setBusy(bool busy, const QString &what)
             m_progress->setValue(1);
             m_progress->setFormat(QString());
         }
+        m_progress->setVisible(busy);
     });
     updateActions();
 }
