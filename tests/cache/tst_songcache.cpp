@@ -4,7 +4,6 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTcpServer>
 #include <QTest>
 
 #include <csignal>
@@ -17,26 +16,6 @@ using namespace melodee;
 using namespace melodee::test;
 
 namespace {
-
-int freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-QString redisCli(int port, const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral("redis-cli"),
-            QStringList{QStringLiteral("-h"),
-                        QStringLiteral("127.0.0.1"),
-                        QStringLiteral("-p"),
-                        QString::number(port)}
-                + args);
-    p.waitForFinished(10000);
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-}
 
 // A redis-server of this test's own, so stopping or killing it leaves the shared fixture alone.
 class PrivateRedis
@@ -58,7 +37,9 @@ public:
                       QStringLiteral("--appendonly"),
                       QStringLiteral("no")});
         return QTest::qWaitFor(
-            [this] { return redisCli(m_port, {QStringLiteral("ping")}) == QLatin1String("PONG"); },
+            [this] {
+                return TestEnv::redisCli(m_port, {QStringLiteral("ping")}) == QLatin1String("PONG");
+            },
             10000);
     }
     // SIGSTOP: the server keeps its data and its sockets but answers nothing, as when it hangs or
@@ -160,9 +141,11 @@ void tst_SongCache::hitMissAndFormat()
     QCOMPARE(cache.stats().errors, 0);
     QVERIFY(cache.stats().connected);
     // The stored value is the song's JSON under <prefix><id>, with the 1 h default TTL.
-    const QString stored = redisCli(TestEnv::redisPort(), {QStringLiteral("GET"), cache.key(7)});
+    const QString stored
+        = TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("GET"), cache.key(7)});
     QVERIFY2(stored.contains(QLatin1String("\"name\":\"Song 7\"")), qPrintable(stored));
-    const int ttl = redisCli(TestEnv::redisPort(), {QStringLiteral("TTL"), cache.key(7)}).toInt();
+    const int ttl
+        = TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("TTL"), cache.key(7)}).toInt();
     QVERIFY2(ttl > 3500 && ttl <= 3600, qPrintable(QString::number(ttl)));
 }
 
@@ -174,7 +157,8 @@ void tst_SongCache::prefixAndTtl()
     SongCache cache(c);
     readThrough(cache, song(8));
     QCOMPARE(cache.key(8), c.keyPrefix + QStringLiteral("8"));
-    const int ttl = redisCli(TestEnv::redisPort(), {QStringLiteral("TTL"), cache.key(8)}).toInt();
+    const int ttl
+        = TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("TTL"), cache.key(8)}).toInt();
     QVERIFY2(ttl > 0 && ttl <= 5, qPrintable(QString::number(ttl)));
 }
 
@@ -219,7 +203,7 @@ void tst_SongCache::corruptValueIgnored()
 {
     QFETCH(QString, value);
     SongCache cache(redisConfig(TestEnv::redisPort()));
-    redisCli(TestEnv::redisPort(), {QStringLiteral("SET"), cache.key(9), value});
+    TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("SET"), cache.key(9), value});
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("corrupt cached value")));
     SongCache::Lookup how{};
     QCOMPARE(readThrough(cache, song(9), &how).name, QStringLiteral("Song 9"));
@@ -237,7 +221,7 @@ void tst_SongCache::unrepresentableRowIsNotStored()
     Song odd = song(10);
     odd.playCount = -1;
     readThrough(cache, odd);
-    QCOMPARE(redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(10)}),
+    QCOMPARE(TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(10)}),
              QStringLiteral("0"));
 }
 
@@ -250,7 +234,7 @@ void tst_SongCache::putAfterInvalidationIsRefused()
     QCOMPARE(before.how, SongCache::Lookup::Miss);
     cache.invalidate(11); // a writer committed and invalidated meanwhile
     cache.put(song(11, QStringLiteral("Old Eleven")), before.ticket);
-    QCOMPARE(redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(11)}),
+    QCOMPARE(TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(11)}),
              QStringLiteral("0"));
     // A read after the invalidation stores again.
     const SongCache::Read after = cache.read(11);
@@ -262,17 +246,17 @@ void tst_SongCache::invalidateRemovesTheKey()
 {
     SongCache cache(redisConfig(TestEnv::redisPort()));
     readThrough(cache, song(12));
-    QCOMPARE(redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(12)}),
+    QCOMPARE(TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(12)}),
              QStringLiteral("1"));
     cache.invalidate(12);
-    QCOMPARE(redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(12)}),
+    QCOMPARE(TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(12)}),
              QStringLiteral("0"));
     QCOMPARE(cache.stats().pendingInvalidations, 0);
 }
 
 void tst_SongCache::redisKilledMidTest()
 {
-    const int port = freePort();
+    const int port = TestEnv::freeLoopbackPort();
     PrivateRedis redis(port);
     QVERIFY(redis.start());
     SongCache cache(redisConfig(port), std::chrono::milliseconds(300));
@@ -310,7 +294,7 @@ void tst_SongCache::redisKilledMidTest()
 // the outage are deleted before anything is read from it.
 void tst_SongCache::invalidationSurvivesOutage()
 {
-    const int port = freePort();
+    const int port = TestEnv::freeLoopbackPort();
     PrivateRedis redis(port);
     QVERIFY(redis.start());
     RedisConfig config = redisConfig(port);
@@ -338,7 +322,8 @@ void tst_SongCache::invalidationSurvivesOutage()
     QTRY_VERIFY_WITH_TIMEOUT(readBack(), 10000);
     QVERIFY(!stale);
     for (qint64 id : {60, 62})
-        QCOMPARE(redisCli(port, {QStringLiteral("EXISTS"), cache.key(id)}), QStringLiteral("0"));
+        QCOMPARE(TestEnv::redisCli(port, {QStringLiteral("EXISTS"), cache.key(id)}),
+                 QStringLiteral("0"));
     // What was not written is still served.
     QVERIFY(cache.get(63, &how));
     QCOMPARE(how, SongCache::Lookup::Hit);
@@ -348,7 +333,7 @@ void tst_SongCache::invalidationSurvivesOutage()
 // removes every key of its prefix (and no other) when Redis is back.
 void tst_SongCache::tooManyOwedInvalidationsPurgeThePrefix()
 {
-    const int port = freePort();
+    const int port = TestEnv::freeLoopbackPort();
     PrivateRedis redis(port);
     QVERIFY(redis.start());
     RedisConfig config = redisConfig(port);
@@ -358,7 +343,8 @@ void tst_SongCache::tooManyOwedInvalidationsPurgeThePrefix()
     cache.setMaxPendingInvalidations(2);
     for (qint64 id = 70; id < 75; ++id)
         readThrough(cache, song(id));
-    redisCli(port, {QStringLiteral("SET"), QStringLiteral("weXirdpZ:1"), QStringLiteral("other")});
+    TestEnv::redisCli(
+        port, {QStringLiteral("SET"), QStringLiteral("weXirdpZ:1"), QStringLiteral("other")});
 
     redis.pause();
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("unavailable")));
@@ -369,8 +355,9 @@ void tst_SongCache::tooManyOwedInvalidationsPurgeThePrefix()
 
     QTRY_VERIFY_WITH_TIMEOUT((cache.get(74), !cache.stats().purgePending), 10000);
     for (qint64 id = 70; id < 75; ++id)
-        QCOMPARE(redisCli(port, {QStringLiteral("EXISTS"), cache.key(id)}), QStringLiteral("0"));
-    QCOMPARE(redisCli(port, {QStringLiteral("GET"), QStringLiteral("weXirdpZ:1")}),
+        QCOMPARE(TestEnv::redisCli(port, {QStringLiteral("EXISTS"), cache.key(id)}),
+                 QStringLiteral("0"));
+    QCOMPARE(TestEnv::redisCli(port, {QStringLiteral("GET"), QStringLiteral("weXirdpZ:1")}),
              QStringLiteral("other"));
 }
 
@@ -413,7 +400,7 @@ void tst_SongCache::disabled()
     QCOMPARE(cache.stats().hits, 0);
     QCOMPARE(cache.stats().errors, 0);
     QCOMPARE(cache.stats().pendingInvalidations, 0);
-    QCOMPARE(redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(50)}),
+    QCOMPARE(TestEnv::redisCli(TestEnv::redisPort(), {QStringLiteral("EXISTS"), cache.key(50)}),
              QStringLiteral("0"));
 }
 

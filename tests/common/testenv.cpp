@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QTcpServer>
 #include <QTest>
 #include <QUuid>
 
@@ -165,6 +166,26 @@ QProcessEnvironment TestEnv::isolatedEnv(const QString &home)
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir(home).filePath(QStringLiteral("config")));
     return env;
+}
+
+int TestEnv::freeLoopbackPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+QString TestEnv::redisCli(int port, const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral("redis-cli"),
+            QStringList{QStringLiteral("-h"),
+                        QStringLiteral("127.0.0.1"),
+                        QStringLiteral("-p"),
+                        QString::number(port)}
+                + args);
+    p.waitForFinished(10000);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
 } // namespace melodee::test

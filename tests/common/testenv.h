@@ -48,6 +48,10 @@ public:
     // This process's environment without the machine's own PG* and MELODEE_* settings, with
     // HOME and XDG_CONFIG_HOME in `home`, so nothing of the machine leaks into a CLI run.
     static QProcessEnvironment isolatedEnv(const QString &home);
+    // A TCP port on 127.0.0.1 that was free a moment ago, for a server a test starts itself.
+    static int freeLoopbackPort();
+    // redis-cli against the redis-server on 127.0.0.1:port; its trimmed standard output.
+    static QString redisCli(int port, const QStringList &args);
 
 private:
     static QString value(const QString &file, const QString &key);

@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,26 +21,6 @@ namespace {
 
 constexpr int kSongs = 20;
 
-int freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
-
-QString redisCli(int port, const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral("redis-cli"),
-            QStringList{QStringLiteral("-h"),
-                        QStringLiteral("127.0.0.1"),
-                        QStringLiteral("-p"),
-                        QString::number(port)}
-                + args);
-    p.waitForFinished(10000);
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-}
-
 // A redis-server of this test's own in a temporary directory, with an append-only file synced on
 // every write: killed and started again, it comes back with the values it held, as a production
 // Redis with persistence does.
@@ -49,7 +28,7 @@ class PersistentRedis
 {
 public:
     PersistentRedis()
-        : m_port(freePort())
+        : m_port(TestEnv::freeLoopbackPort())
     {}
     ~PersistentRedis() { kill(); }
     int port() const { return m_port; }
@@ -71,7 +50,8 @@ public:
         return m_proc.waitForStarted(10000)
                && QTest::qWaitFor(
                    [this] {
-                       return redisCli(m_port, {QStringLiteral("ping")}) == QLatin1String("PONG");
+                       return TestEnv::redisCli(m_port, {QStringLiteral("ping")})
+                              == QLatin1String("PONG");
                    },
                    10000);
     }
@@ -187,7 +167,8 @@ void tst_SongCacheOutage::renamesWhileRedisRestarts()
     for (qint64 id = 1; id <= kSongs; ++id) {
         const QString expected = dbName(id);
         QCOMPARE(service.songById(id).result()->name, expected);
-        const QString stored = redisCli(redis.port(), {QStringLiteral("GET"), cache.key(id)});
+        const QString stored
+            = TestEnv::redisCli(redis.port(), {QStringLiteral("GET"), cache.key(id)});
         if (!stored.isEmpty()) {
             const QString cached = QJsonDocument::fromJson(stored.toUtf8())
                                        .object()

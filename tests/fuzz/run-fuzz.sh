@@ -74,7 +74,7 @@ for t in "${targets[@]}"; do
     artifacts=$build/artifacts/$t
     log=$build/logs/$t.log
     mkdir -p "$artifacts" "$build/logs"
-    # libFuzzer writes new inputs into the first directory; the seeds are only read.
+    # libFuzzer writes new inputs into the first directory; tests/fuzz/corpus/<target> is only read.
     if [ $mode = smoke ]; then
         corpus=$build/smoke/$t
         rm -rf "$corpus"

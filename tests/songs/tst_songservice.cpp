@@ -15,15 +15,7 @@ namespace {
 
 QString redisCli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral("redis-cli"),
-            QStringList{QStringLiteral("-h"),
-                        QStringLiteral("127.0.0.1"),
-                        QStringLiteral("-p"),
-                        QString::number(TestEnv::redisPort())}
-                + args);
-    p.waitForFinished(10000);
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    return TestEnv::redisCli(TestEnv::redisPort(), args);
 }
 
 } // namespace
