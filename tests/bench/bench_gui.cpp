@@ -1,4 +1,4 @@
-// The desktop app's responsiveness benchmark (issue 6); tests/bench/bench_gui.sh loads the data
+// The desktop app's responsiveness benchmark; tests/bench/bench_gui.sh loads the data
 // and runs it. Drives the real MainWindow offscreen against a demo library and measures:
 //  - the longest gap (and p99) between ticks of a 5 ms timer on the GUI thread while the Songs
 //    view jumps, pages, scrolls and searches, while a Migrations view plans and rehearses, and

@@ -163,19 +163,15 @@ out=$(in_root env QT_QPA_PLATFORM=offscreen melodee-admin --version)
 echo "$out" | grep -q "$version" || fail "melodee-admin --version printed '$out', expected $version"
 log "ok: melodee-admin --version -> $out"
 
-if in_root melodee --help | grep -qw migrate; then
-    in_root melodee migrate --dry-run --offline --now 2026-01-01T00:00:00Z >"$work/migrate.out" \
-        || { cat "$work/migrate.out"; fail "melodee migrate --dry-run --offline failed"; }
-    log "ok: melodee migrate --dry-run --offline ($(wc -l <"$work/migrate.out") lines of plan)"
-else
-    # TODO(issue 7): the migrate command was not merged when this test was written; until it is,
-    # prove the CLI runs end to end with a health check against a closed loopback port.
-    log "TODO: 'melodee migrate' not available yet, running a health check instead"
-    rc=0
-    in_root melodee health --dsn 'host=127.0.0.1 port=1 connect_timeout=2' >/dev/null 2>&1 || rc=$?
-    [ "$rc" = 2 ] || fail "melodee health against a closed port exited $rc, expected 2 (unhealthy)"
-    log "ok: melodee health -> exit 2 (unhealthy) as expected"
-fi
+in_root melodee migrate --dry-run --offline --now 2026-01-01T00:00:00Z >"$work/migrate.out" \
+    || { cat "$work/migrate.out"; fail "melodee migrate --dry-run --offline failed"; }
+grep -q . "$work/migrate.out" || fail "melodee migrate --dry-run --offline printed no plan"
+log "ok: melodee migrate --dry-run --offline ($(wc -l <"$work/migrate.out") lines of plan)"
+# The installed CLI reports an unreachable server as unhealthy (exit 2), not as a crash.
+rc=0
+in_root melodee health --dsn 'host=127.0.0.1 port=1 connect_timeout=2' >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "melodee health against a closed port exited $rc, expected 2 (unhealthy)"
+log "ok: melodee health -> exit 2 (unhealthy) as expected"
 
 # The self-check shows the main window offscreen, loads the QPSQL driver and reports where the
 # keychain library was loaded from.
