@@ -1,5 +1,6 @@
 #include "lockholders.h"
 
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "util/redactor.h"
 
@@ -32,18 +33,6 @@ QByteArray holdersSql()
 }
 
 constexpr int kMaxNamed = 3;
-
-// A text[] literal: every element double-quoted, with " and \ escaped.
-QByteArray arrayLiteral(const QStringList &items)
-{
-    QStringList quoted;
-    for (QString s : items) {
-        s.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-        s.replace(QLatin1Char('"'), QLatin1String("\\\""));
-        quoted << QLatin1Char('"') + s + QLatin1Char('"');
-    }
-    return (QLatin1Char('{') + quoted.join(QLatin1Char(',')) + QLatin1Char('}')).toUtf8();
-}
 
 // An application name is whatever a client sent: one line, short, no control characters.
 QString printable(const QString &text)
@@ -78,7 +67,7 @@ QStringList describeLockHolders(PgConnection &conn, const QStringList &tables)
     if (tables.isEmpty())
         return {};
     const PgResult r = conn.exec(holdersSql(),
-                                 {arrayLiteral(tables)},
+                                 {textArrayLiteral(tables)},
                                  {QStringLiteral("find lock holders"), QStringLiteral("pg_locks")});
     QStringList out;
     QList<qint64> seen;

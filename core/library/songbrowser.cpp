@@ -1,6 +1,7 @@
 #include "songbrowser.h"
 
 #include "db/dberror.h"
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "namenormalizer.h"
 #include "songrepository.h"
@@ -385,16 +386,9 @@ SongBrowser::estimateFraction(PgConnection &conn, SongSort sort, const SongKey &
         double v = 0;
         if (sort == SongSort::Name) {
             // Compare on the server so the database's collation decides, as it does for ORDER BY.
-            QByteArrayList quoted;
-            for (const QString &b : bounds) {
-                QString e = b;
-                e.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                    .replace(QLatin1Char('"'), QStringLiteral("\\\""));
-                quoted << ('"' + e.toUtf8() + '"');
-            }
             PgResult r = conn.execCached(
                 "SELECT count(*) FILTER (WHERE b < $1::text) FROM unnest($2::text[]) b",
-                {key.nameNormalized.toUtf8(), '{' + quoted.join(',') + '}'},
+                {key.nameNormalized.toUtf8(), textArrayLiteral(bounds)},
                 {QStringLiteral("songs.fraction"), m_songs});
             const qint64 below = r.toInt64(0, 0);
             return std::clamp(double(std::max<qint64>(below - 1, 0)) / double(n - 1), 0.0, 1.0);
