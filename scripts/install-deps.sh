@@ -11,6 +11,8 @@ packages=(
     redis-server redis-tools
     xvfb xauth gnome-keyring dbus-x11 dbus-daemon imagemagick openssl procps
     clang-14 libclang-rt-14-dev clang-format clazy
+    default-jdk-headless libhikaricp-java libpostgresql-jdbc-java libslf4j-java golang-go
+    golang-github-jackc-pgx-v4-dev
     debootstrap rpm appstream desktop-file-utils help2man librsvg2-bin
 )
 missing=()

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Pool throughput against pgbench, in the same run, on a private PostgreSQL over TCP 127.0.0.1:
+# Pool throughput against pgbench and two other pools, in the same run, on a private PostgreSQL
+# over TCP 127.0.0.1:
 #   pgbench -M prepared -c <max-open> -j 2 -f select1.sql   (no pool: the client-side ceiling)
 #   melodee bench pool --workers <workers> --max-open <max-open>
+#   HikariCP 2.7.9 + pgjdbc           (tests/bench/peers/HikariBench.java, same workload)
+#   Go database/sql + pgx v4          (tests/bench/peers/pgxbench.go, same workload)
 # then the RSS of a pool holding 50 open connections. Prints one JSON object.
 #   bench_pool.sh [--melodee PATH] [--seconds 10] [--workers 16] [--max-open 8] [--runs 1]
-# Figures are medians over the runs; "ratio" is the median of the per-run ratios.
+#                 [--peer-cache DIR]
+# The peers are compiled from source on each run (or once into --peer-cache DIR) from Debian's
+# packages (scripts/install-deps.sh); a missing compiler or library is an error, not a skip.
+# Figures are medians over the runs; each ratio is the median of the per-round ratios.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 melodee=${MELODEE_CLI:-$here/../../build/bin/melodee}
@@ -12,6 +18,7 @@ seconds=10
 workers=16
 maxopen=8
 runs=1
+peercache=
 while [ $# -gt 0 ]; do
     case "$1" in
     --melodee) melodee=$2; shift 2 ;;
@@ -19,6 +26,7 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2 ;;
     --max-open) maxopen=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --peer-cache) peercache=$2; shift 2 ;;
     *) echo "bench_pool.sh: unknown argument \"$1\"" >&2; exit 3 ;;
     esac
 done
@@ -28,6 +36,8 @@ state=$(mktemp -d /tmp/melodee-bench-pool.XXXXXX)
 cleanup() { "$here/../fixtures/pg-fixture.sh" stop "$state" >/dev/null 2>&1 || true; rm -rf "$state"; }
 trap cleanup EXIT
 "$here/../fixtures/pg-fixture.sh" start "$state" >&2
+"$here/peers/build-peers.sh" "${peercache:-$state/peers}" >&2
+peers=${peercache:-$state/peers}
 . "$state/pg.env"
 pgbench="$MELODEE_TEST_PG_BIN/pgbench"
 echo 'SELECT 1;' > "$state/select1.sql"
@@ -60,35 +70,71 @@ run_ours() {
 cpu_per_op() { awk -v n="$2" '{ printf "%.2f", ($1 + $2) * 1e6 / n }' "$1"; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+run_hikari() {
+    java -cp "$peers/java:$(tr '\n' ':' <"$peers/java/classpath")" HikariBench \
+        "jdbc:postgresql://127.0.0.1:$MELODEE_TEST_PG_PORT/postgres?sslmode=disable" postgres \
+        "$workers" "$maxopen" "$seconds" >"$state/hikari.json" 2>"$state/hikari.err" \
+        || { echo "HikariCP peer failed: $(cat "$state/hikari.err")" >&2; exit 1; }
+    tr -d ' \n' <"$state/hikari.json" | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p'
+}
+run_pgx() {
+    "$peers/pgxbench" "$dsn" "$workers" "$maxopen" "$seconds" >"$state/pgx.json" 2>"$state/pgx.err" \
+        || { echo "pgx peer failed: $(cat "$state/pgx.err")" >&2; exit 1; }
+    tr -d ' \n' <"$state/pgx.json" | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p'
+}
+field() { tr -d ' \n' <"$1" | sed -n "s/.*\"$2\":\([0-9.e+]*\).*/\1/p" | head -n 1; }
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
 ratios=
+hikari_ratios=
+hikari_pg_ratios=
+pgx_pg_ratios=
 tpc_ratios=
 pg_tps_all=
 ours_all=
+hikari_all=
+pgx_all=
 pg_cpus=
 ours_cpus=
+ours_acq=
+hikari_acq=
+pgx_acq=
+systems=(pgbench ours hikari pgx)
 for run in $(seq 1 "$runs"); do
-    if [ $((run % 2)) -eq 1 ]; then
-        tps=$(run_pgbench 2 pgbench)
-        ops=$(run_ours)
-    else
-        ops=$(run_ours)
-        tps=$(run_pgbench 2 pgbench)
-    fi
+    # Rotate the order each round so that no system always runs first or last.
+    for k in 0 1 2 3; do
+        case ${systems[$(((run - 1 + k) % 4))]} in
+        pgbench) tps=$(run_pgbench 2 pgbench) ;;
+        ours) ops=$(run_ours) ;;
+        hikari) hik=$(run_hikari) ;;
+        pgx) pgx=$(run_pgx) ;;
+        esac
+    done
     tpc=$(run_pgbench "$maxopen" pgbench-tpc)
     ours_json=$(cat "$state/ours.json")
     total_ops=$(printf '%s' "$ours_json" | tr -d ' \n' | sed -n 's/.*"ops":\([0-9.e+]*\).*/\1/p')
     pg_cpu=$(cpu_per_op "$state/pgbench.time" "$(awk -v t="$tps" -v s="$seconds" 'BEGIN { print t * s }')")
     ours_cpu=$(cpu_per_op "$state/ours.time" "$total_ops")
-    ratio=$(awk -v a="$ops" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
-    tpc_ratio=$(awk -v a="$tpc" -v b="$tps" 'BEGIN { printf "%.3f", a / b }')
+    ratio=$(ratio_of "$ops" "$tps")
+    hikari_ratio=$(ratio_of "$ops" "$hik")
+    tpc_ratio=$(ratio_of "$tpc" "$tps")
     echo "run $run: pgbench $tps tps ($pg_cpu us client CPU/op), melodee $ops ops/s" \
-        "($ours_cpu us client CPU/op), ratio $ratio; pgbench -j $maxopen $tpc tps ($tpc_ratio)" >&2
+        "($ours_cpu us client CPU/op), ratio $ratio; HikariCP $hik ops/s (ours/HikariCP" \
+        "$hikari_ratio); pgx $pgx ops/s; pgbench -j $maxopen $tpc tps ($tpc_ratio)" >&2
     ratios="$ratios $ratio"
+    hikari_ratios="$hikari_ratios $hikari_ratio"
+    hikari_pg_ratios="$hikari_pg_ratios $(ratio_of "$hik" "$tps")"
+    pgx_pg_ratios="$pgx_pg_ratios $(ratio_of "$pgx" "$tps")"
     tpc_ratios="$tpc_ratios $tpc_ratio"
     pg_tps_all="$pg_tps_all $tps"
     ours_all="$ours_all $ops"
+    hikari_all="$hikari_all $hik"
+    pgx_all="$pgx_all $pgx"
     pg_cpus="$pg_cpus $pg_cpu"
     ours_cpus="$ours_cpus $ours_cpu"
+    ours_acq="$ours_acq $(field "$state/ours.json" acquire_p99_us)"
+    hikari_acq="$hikari_acq $(field "$state/hikari.json" acquire_p99_us)"
+    pgx_acq="$pgx_acq $(field "$state/pgx.json" acquire_p99_us)"
 done
 ratio=$(echo "$ratios" | median)
 tpc_ratio=$(echo "$tpc_ratios" | median)
@@ -96,6 +142,7 @@ pg_median=$(echo "$pg_tps_all" | median)
 ours_median=$(echo "$ours_all" | median)
 pg_cpu_median=$(echo "$pg_cpus" | median)
 ours_cpu_median=$(echo "$ours_cpus" | median)
+hikari_ratio=$(echo "$hikari_ratios" | median)
 json_list() { echo "$1" | awk '{ $1 = $1; gsub(/ /, ", "); print "[" $0 "]" }'; }
 
 # Memory: a pool holding 50 open connections (RSS after warming minus RSS before the pool).
@@ -110,7 +157,15 @@ cat <<JSON
   "melodee_ops_per_sec": $ours_median,
   "ratio": $ratio,
   "ratios_per_run": $(json_list "$ratios"),
-  "target_ratio": 0.97,
+  "target_ratio": 0.95,
+  "hikaricp_ops_per_sec": $(echo "$hikari_all" | median),
+  "ratio_to_hikaricp": $hikari_ratio,
+  "ratios_to_hikaricp_per_run": $(json_list "$hikari_ratios"),
+  "target_ratio_to_hikaricp": 1.05,
+  "hikaricp_ratio_to_pgbench": $(echo "$hikari_pg_ratios" | median),
+  "pgx_ops_per_sec": $(echo "$pgx_all" | median),
+  "pgx_ratio_to_pgbench": $(echo "$pgx_pg_ratios" | median),
+  "acquire_p99_us": {"melodee": $(echo "$ours_acq" | median), "hikaricp": $(echo "$hikari_acq" | median), "pgx": $(echo "$pgx_acq" | median)},
   "pgbench_thread_per_connection_ratio": $tpc_ratio,
   "pgbench_client_cpu_us_per_op": $pg_cpu_median,
   "melodee_client_cpu_us_per_op": $ours_cpu_median,
