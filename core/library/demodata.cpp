@@ -3,6 +3,7 @@
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "db/transaction.h"
+#include "deferredindexes.h"
 #include "demodatarows.h"
 #include "namenormalizer.h"
 #include "partitions/partitionsql.h"
@@ -402,9 +403,23 @@ DemoDataLoader::load(PgConnection &conn, std::stop_token stop, const ProgressFn 
     // back whatever did not commit).
     try {
         Transaction tx(conn, m_session, ctx);
+        DeferredIndexes deferred;
+        deferred.setAside(conn, {artists, albums, songs});
         generate(sink, artistBase, albumBase, songBase);
         if (stop.stop_requested())
             throw stopped("copy");
+        if (!deferred.indexes().isEmpty()) {
+            QElapsedTimer build;
+            build.start();
+            // Index builds sort in memory; never lower a larger setting the admin chose.
+            conn.exec("SELECT set_config('maintenance_work_mem', CASE WHEN pg_size_bytes("
+                      "current_setting('maintenance_work_mem')) < 256 * 1024 * 1024 THEN '256MB' "
+                      "ELSE current_setting('maintenance_work_mem') END, true)",
+                      ctx);
+            deferred.rebuild(conn, stop);
+            result.indexesDeferred = int(deferred.indexes().size());
+            result.indexSeconds = build.elapsed() / 1000.0;
+        }
         tx.commit();
     } catch (const DbError &) {
         if (stop.stop_requested()) {

@@ -13,6 +13,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/songrepository.cpp
     ${CMAKE_CURRENT_LIST_DIR}/demodatarows.h
     ${CMAKE_CURRENT_LIST_DIR}/demodatarows.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/deferredindexes.h
+    ${CMAKE_CURRENT_LIST_DIR}/deferredindexes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/demodata.h
     ${CMAKE_CURRENT_LIST_DIR}/demodata.cpp
 )

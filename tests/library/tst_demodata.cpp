@@ -32,11 +32,13 @@ private slots:
     void appendsWithoutCollisions();
     void badOptions_data();
     void badOptions();
+    void cliInterruptRollsBack_data();
     void cliInterruptRollsBack();
     void cliSongsPaging();
 
 private:
     QString fingerprint(const QString &db);
+    static QString indexes(const QString &db);
     static QString dsn(const DatabaseConfig &db);
 };
 
@@ -46,6 +48,25 @@ QString tst_DemoData::dsn(const DatabaseConfig &db)
         .arg(db.host)
         .arg(db.port)
         .arg(db.dbname);
+}
+
+// The indexes of the three library tables with their definitions, plus, per table, how many of
+// its partitions lack one of the parent's indexes or hold an invalid index: what a load must leave
+// exactly as it found it (the load may add partitions, which get the parent's indexes).
+QString tst_DemoData::indexes(const QString &db)
+{
+    return TestEnv::psql(
+        QStringLiteral(
+            "SELECT string_agg(indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes "
+            "WHERE schemaname = 'public' "
+            "AND tablename IN ('melodee_songs', 'melodee_albums', 'melodee_artists') "
+            "UNION ALL "
+            "SELECT p.relname || ': ' || count(*) FILTER (WHERE (SELECT count(*) FROM pg_index i "
+            "WHERE i.indrelid = h.inhrelid AND i.indisvalid) < (SELECT count(*) FROM pg_index i "
+            "WHERE i.indrelid = h.inhparent)) || ' partitions miss an index' "
+            "FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhparent "
+            "WHERE p.relname IN ('melodee_songs', 'melodee_albums') GROUP BY p.relname"),
+        db);
 }
 
 void tst_DemoData::initTestCase()
@@ -74,6 +95,7 @@ void tst_DemoData::loadsDeterministically()
     for (int run = 0; run < 2; ++run) {
         const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demo"), {});
         auto conn = PgConnection::open(db);
+        const QString indexesBefore = indexes(db.dbname);
         QList<DemoDataProgress> progress;
         const DemoDataResult r
             = DemoDataLoader(SessionConfig(), o).load(*conn, {}, [&](const DemoDataProgress &p) {
@@ -81,6 +103,13 @@ void tst_DemoData::loadsDeterministically()
               });
         QVERIFY(r.analyzed);
         QCOMPARE(r.songs, 5000);
+        // Into empty tables the secondary indexes are built after the COPY (six on songs, two on
+        // albums, one on artists) and come back exactly as the migrations created them.
+        QCOMPARE(r.indexesDeferred, 9);
+        QCOMPARE(indexes(db.dbname), indexesBefore);
+        QVERIFY2(indexesBefore.contains(QLatin1String("melodee_songs: 0 partitions miss")),
+                 qPrintable(indexesBefore));
+        QVERIFY(indexesBefore.contains(QLatin1String("songs_name_trgm_idx")));
         QCOMPARE(r.artists, o.effectiveArtists());
         QCOMPARE(r.albums, r.artists * o.albumsPerArtist);
         QVERIFY(r.rowsPerSecond > 0);
@@ -150,6 +179,7 @@ void tst_DemoData::cancelRollsBack()
     o.months = 3;
     o.endMonth = QStringLiteral("2025-03");
     const qint64 prelude = o.effectiveArtists() * (1 + o.albumsPerArtist);
+    const QString indexesBefore = indexes(db.dbname);
     DemoDataLoader loader(SessionConfig(), o);
     std::optional<DbError> error;
     if (throughFuture) {
@@ -186,6 +216,8 @@ void tst_DemoData::cancelRollsBack()
         QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(t)),
                                db.dbname),
                  QStringLiteral("0"));
+    // The indexes dropped for the load came back with the rollback.
+    QCOMPARE(indexes(db.dbname), indexesBefore);
     // The connection is usable afterwards and a new load works.
     o.songs = 100;
     QVERIFY(DemoDataLoader(SessionConfig(), o).load(*conn).analyzed);
@@ -207,12 +239,15 @@ void tst_DemoData::appendsWithoutCollisions()
     o.songs = 300;
     o.months = 2;
     o.endMonth = QStringLiteral("2025-02");
+    const QString indexesBefore = indexes(db.dbname);
     try {
-        DemoDataLoader(SessionConfig(), o).load(*conn);
-        DemoDataLoader(SessionConfig(), o).load(*conn); // same seed again
+        // A table that holds a row keeps its indexes during the load.
+        QCOMPARE(DemoDataLoader(SessionConfig(), o).load(*conn).indexesDeferred, 0);
+        QCOMPARE(DemoDataLoader(SessionConfig(), o).load(*conn).indexesDeferred, 0); // same seed
     } catch (const std::exception &e) {
         QFAIL(e.what());
     }
+    QCOMPARE(indexes(db.dbname), indexesBefore);
     QCOMPARE(
         TestEnv::psql(
             QStringLiteral(
@@ -260,9 +295,21 @@ void tst_DemoData::badOptions()
     QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
 }
 
+void tst_DemoData::cliInterruptRollsBack_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT (Ctrl+C)") << int(SIGINT);
+    QTest::newRow("SIGKILL (kill -9)") << int(SIGKILL);
+}
+
+// Interrupted while the songs stream in, with its indexes set aside: whether the CLI rolls back
+// itself (SIGINT) or dies on the spot (SIGKILL, the server aborts the transaction when the
+// connection drops), no row stays and every index is back.
 void tst_DemoData::cliInterruptRollsBack()
 {
+    QFETCH(int, signal);
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demosigint"), {});
+    const QString indexesBefore = indexes(db.dbname);
     QProcess p;
     p.start(TestEnv::cliPath(),
             {QStringLiteral("demo-data"),
@@ -288,14 +335,32 @@ void tst_DemoData::cliInterruptRollsBack()
                  [&] { return songsCopied() > 10000 || p.state() != QProcess::Running; }, 60000),
              "the demo-data load was never seen streaming songs through COPY");
     QVERIFY(p.state() == QProcess::Running);
-    ::kill(pid_t(p.processId()), SIGINT);
+    ::kill(pid_t(p.processId()), signal);
     QVERIFY(p.waitForFinished(60000));
-    QCOMPARE(p.exitCode(), 1);
-    QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QLatin1String("rolled back")));
+    if (signal == SIGINT) {
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QLatin1String("rolled back")));
+    } else {
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        // The server ends the orphaned backend (and its transaction) when it reads the EOF.
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return TestEnv::psql(QStringLiteral("SELECT count(*) FROM "
+                                                             "pg_stat_activity WHERE datname = "
+                                                             "'%1' AND pid <> pg_backend_pid()")
+                                                  .arg(db.dbname),
+                                              db.dbname)
+                                == QLatin1String("0");
+                     },
+                     60000),
+                 "the killed load's backend never went away");
+    }
     for (const char *t : {"melodee_artists", "melodee_albums", "melodee_songs"})
         QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(t)),
                                db.dbname),
                  QStringLiteral("0"));
+    QCOMPARE(indexes(db.dbname), indexesBefore);
 }
 
 void tst_DemoData::cliSongsPaging()
