@@ -161,6 +161,19 @@ QByteArray SongBrowser::pageSql(const PageRequest &req, QList<QByteArray> *param
     return sql.toUtf8();
 }
 
+void SongBrowser::warmUp(PgConnection &conn) const
+{
+    if (!conn.usePreparedStatements())
+        return;
+    for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
+        PageRequest req;
+        req.sort = sort;
+        req.anchor = PageAnchor::First;
+        req.limit = kDefaultPageRows;
+        page(conn, req);
+    }
+}
+
 SongPage SongBrowser::page(PgConnection &conn, const PageRequest &req) const
 {
     QList<QByteArray> params;

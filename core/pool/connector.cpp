@@ -3,20 +3,33 @@
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "db/sessionchanges.h"
+#include "util/logging.h"
 
 #include <libpq-fe.h>
 
 namespace melodee {
 
-PgConnector::PgConnector(const DatabaseConfig &database, bool usePreparedStatements)
+PgConnector::PgConnector(const DatabaseConfig &database, bool usePreparedStatements, WarmUp warmUp)
     : m_database(database)
     , m_usePreparedStatements(usePreparedStatements)
+    , m_warmUp(std::move(warmUp))
 {}
 
 std::unique_ptr<PgConnection> PgConnector::open()
 {
     auto conn = PgConnection::open(m_database);
     conn->setUsePreparedStatements(m_usePreparedStatements);
+    if (m_warmUp) {
+        try {
+            m_warmUp(*conn);
+        } catch (const DbError &e) {
+            // A database without the songs table, or one the role may not read: the connection
+            // serves everything else as well as before.
+            if (conn->isBroken())
+                throw;
+            qCInfo(lcPool).noquote() << "connection warm-up skipped:" << e.message();
+        }
+    }
     return conn;
 }
 

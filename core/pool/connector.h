@@ -2,6 +2,7 @@
 
 #include "config/appconfig.h"
 
+#include <functional>
 #include <memory>
 
 namespace melodee {
@@ -40,7 +41,12 @@ public:
 class PgConnector final : public Connector
 {
 public:
-    PgConnector(const DatabaseConfig &database, bool usePreparedStatements);
+    // Work for every connection the pool opens, before its first lease: caching plans the
+    // connection's first statements would otherwise pay for (SongBrowser::warmUp()). A DbError
+    // from it is logged and the connection handed out all the same, unless it broke.
+    using WarmUp = std::function<void(PgConnection &)>;
+
+    PgConnector(const DatabaseConfig &database, bool usePreparedStatements, WarmUp warmUp = {});
 
     std::unique_ptr<PgConnection> open() override;
     bool isBroken(const PgConnection &conn) override;
@@ -51,6 +57,7 @@ public:
 private:
     DatabaseConfig m_database;
     bool m_usePreparedStatements;
+    WarmUp m_warmUp;
 };
 
 } // namespace melodee

@@ -46,6 +46,8 @@ private slots:
     void fractionRequestIsWhatJumpRuns_data();
     void fractionRequestIsWhatJumpRuns();
     void badInput();
+    void warmUpCachesFirstPagePlans_data();
+    void warmUpCachesFirstPagePlans();
 
 private:
     QList<qint64> referenceIds(SongSort sort, const QString &where = QString())
@@ -557,3 +559,42 @@ void tst_SongBrowser::badInput()
 
 QTEST_GUILESS_MAIN(tst_SongBrowser)
 #include "tst_songbrowser.moc"
+
+void tst_SongBrowser::warmUpCachesFirstPagePlans_data()
+{
+    QTest::addColumn<bool>("prepare");
+    QTest::newRow("prepared statements") << true;
+    QTest::newRow("unnamed statements (transaction pooler)") << false;
+}
+
+// A warmed connection's first page runs the very statement the warm-up prepared, on a generic
+// plan: asking for it prepares no new statement and plans nothing for its parameters. (The
+// server may still replan a cached plan that an autovacuum's statistics invalidated.)
+void tst_SongBrowser::warmUpCachesFirstPagePlans()
+{
+    QFETCH(bool, prepare);
+    auto conn = PgConnection::open(m_db);
+    conn->setUsePreparedStatements(prepare);
+    m_browser.warmUp(*conn);
+    // The prepared statements, and how many of them ran on generic plans only.
+    const auto prepared = [&conn] {
+        return conn
+            ->exec("SELECT count(*) || ' statements, ' || count(*) FILTER (WHERE generic_plans "
+                   ">= 1 AND custom_plans = 0) || ' generic' FROM pg_prepared_statements")
+            .text(0, 0);
+    };
+    const QString once = prepare ? QStringLiteral("4 statements, 4 generic")
+                                 : QStringLiteral("0 statements, 0 generic");
+    QCOMPARE(prepared(), once);
+    for (const auto &[name, sort] : namedSorts()) {
+        PageRequest req;
+        req.sort = sort;
+        req.anchor = PageAnchor::First;
+        req.limit = SongBrowser::kDefaultPageRows;
+        QList<qint64> ids;
+        for (const Song &s : m_browser.page(*conn, req).songs)
+            ids << s.id;
+        QCOMPARE(ids, referenceIds(sort).mid(0, SongBrowser::kDefaultPageRows));
+        QCOMPARE(prepared(), once);
+    }
+}

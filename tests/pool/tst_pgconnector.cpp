@@ -5,6 +5,7 @@
 
 #include <db/dberror.h>
 #include <pool/connectionpool.h>
+#include <pool/connector.h>
 
 #include <QElapsedTimer>
 #include <QSqlQuery>
@@ -25,6 +26,59 @@ class tst_PgConnector : public QObject
 
 private slots:
     void initTestCase() { MELODEE_REQUIRE_POSTGRES(); }
+
+    // The warm-up runs once on every connection the pool opens, before its first lease; one that
+    // fails on the server (a database without the table it reads) leaves the connection usable.
+    void warmUpRunsOncePerNewConnection_data()
+    {
+        QTest::addColumn<QByteArray>("sql");
+        QTest::addColumn<bool>("fails");
+        QTest::newRow("succeeds") << QByteArray("PREPARE warmed AS SELECT 1") << false;
+        QTest::newRow("fails on the server")
+            << QByteArray("SELECT * FROM no_such_table_for_warm_up") << true;
+    }
+    void warmUpRunsOncePerNewConnection()
+    {
+        QFETCH(QByteArray, sql);
+        QFETCH(bool, fails);
+        const DatabaseConfig c = poolConfig(2, 2);
+        std::atomic<int> runs{0};
+        std::atomic<int> failures{0};
+        ConnectionPool pool(
+            c, SessionConfig(), std::make_unique<PgConnector>(c, true, [&](PgConnection &conn) {
+                ++runs;
+                try {
+                    conn.exec(sql);
+                } catch (const DbError &) {
+                    ++failures;
+                    throw;
+                }
+            }));
+        {
+            PooledConnection a = pool.acquire();
+            QCOMPARE(runs.load(), 1);
+            QCOMPARE(a->exec("SELECT count(*) FROM pg_prepared_statements WHERE name = 'warmed'")
+                         .text(0, 0),
+                     fails ? QStringLiteral("0") : QStringLiteral("1"));
+            PooledConnection b = pool.acquire();
+            QCOMPARE(runs.load(), 2);
+            QCOMPARE(b->exec("SELECT 1").text(0, 0), QStringLiteral("1"));
+        }
+        PooledConnection again = pool.acquire(); // an idle one: no new warm-up
+        QCOMPARE(runs.load(), 2);
+        QCOMPARE(failures.load(), fails ? 2 : 0);
+        QCOMPARE(pool.stats().openConnections, 2);
+    }
+
+    // A warm-up that breaks its connection fails the open instead of handing the broken one out.
+    void warmUpThatBreaksTheConnectionFailsTheOpen()
+    {
+        const DatabaseConfig c = poolConfig(1, 1);
+        PgConnector connector(c, true, [](PgConnection &conn) {
+            conn.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+        });
+        QVERIFY_THROWS_EXCEPTION(DbError, connector.open());
+    }
 
     void acquireSetsApplicationName()
     {

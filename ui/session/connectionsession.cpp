@@ -1,7 +1,9 @@
 #include "connectionsession.h"
 
 #include <db/connectparams.h>
+#include <library/songbrowser.h>
 #include <pool/connectionpool.h>
+#include <pool/connector.h>
 #include <util/logging.h>
 #include <util/redactor.h>
 
@@ -67,8 +69,16 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     m_profileName = profileName;
     m_connected = true;
     qCInfo(lcUi).noquote() << "connecting to" << displayName();
-    // Creating a pool opens nothing: the first health check makes the first connection.
-    m_pool = std::make_shared<ConnectionPool>(m_config.database, m_config.session);
+    // Creating a pool opens nothing: the first health check makes the first connection. Each
+    // connection caches the plans of the first song pages as it opens, off the GUI thread, so
+    // the Songs view's first page does not wait for the planner to open every partition.
+    const SongBrowser browser(m_config.session);
+    m_pool = std::make_shared<ConnectionPool>(
+        m_config.database,
+        m_config.session,
+        std::make_unique<PgConnector>(m_config.database,
+                                      m_config.session.prepareStmt,
+                                      [browser](PgConnection &conn) { browser.warmUp(conn); }));
     m_health.setTarget(m_pool, m_config.session);
     emit connectionChanged();
 }

@@ -4,6 +4,7 @@
 #include "models/songtablemodel.h"
 #include "session/connectionsession.h"
 
+#include <library/songbrowser.h>
 #include <pool/connectionpool.h>
 
 #include <QFormLayout>
@@ -101,7 +102,7 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     auto *last = new QPushButton(tr("Last »"), this);
     m_pageSize = new QSpinBox(this);
     m_pageSize->setRange(10, 1000);
-    m_pageSize->setValue(50);
+    m_pageSize->setValue(SongBrowser::kDefaultPageRows); // the rows new connections warm up
     m_pageSize->setPrefix(tr("page size "));
     m_goTo = new QSpinBox(this);
     m_goTo->setRange(1, INT_MAX);
