@@ -11,6 +11,7 @@
 #include "db/pgconnection.h"
 #include "library/songbrowser.h"
 #include "library/songrepository.h"
+#include "servertimer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -47,84 +48,6 @@ struct Stats
                 {QStringLiteral("p99_ms"), pct(0.99)},
                 {QStringLiteral("max_ms"), pct(1.0)}};
     }
-};
-
-// The server's own time for one statement and the buffers it touched.
-struct ServerSample
-{
-    double ms = 0;
-    double sharedHit = 0;
-    double sharedRead = 0;
-    double rows = 0; // rows the top node returned
-
-    ServerSample &operator+=(const ServerSample &o)
-    {
-        ms += o.ms;
-        sharedHit += o.sharedHit;
-        sharedRead += o.sharedRead;
-        return *this;
-    }
-};
-
-enum class PlanMode { Auto, Generic, Custom };
-
-// Runs a statement as the browser does (prepared, same plan cache mode) under EXPLAIN ANALYZE.
-class ServerTimer
-{
-public:
-    explicit ServerTimer(PgConnection &conn)
-        : m_conn(conn)
-    {}
-
-    ServerSample explain(const QByteArray &sql, const QList<QByteArray> &params, PlanMode mode)
-    {
-        QByteArray name = m_names.value(sql);
-        if (name.isEmpty()) {
-            name = "bench_stmt_" + QByteArray::number(m_names.size());
-            m_conn.exec("PREPARE " + name + " AS " + sql);
-            m_names.insert(sql, name);
-        }
-        QByteArrayList literals;
-        for (const QByteArray &p : params) {
-            QByteArray q = p;
-            q.replace('\'', "''"); // standard_conforming_strings: only quotes need doubling
-            literals << '\'' + q + '\'';
-        }
-        if (mode != PlanMode::Auto)
-            m_conn.exec(mode == PlanMode::Generic ? "SET plan_cache_mode = force_generic_plan"
-                                                  : "SET plan_cache_mode = force_custom_plan");
-        PgResult r
-            = m_conn.exec("EXPLAIN (ANALYZE, TIMING OFF, BUFFERS, FORMAT JSON) EXECUTE " + name
-                          + (literals.isEmpty() ? QByteArray() : '(' + literals.join(", ") + ')'));
-        if (mode != PlanMode::Auto)
-            m_conn.exec("RESET plan_cache_mode");
-        const QJsonObject top = QJsonDocument::fromJson(r.bytes(0, 0)).array().at(0).toObject();
-        const QJsonObject plan = top.value(QLatin1String("Plan")).toObject();
-        const QJsonObject planning = top.value(QLatin1String("Planning")).toObject();
-        ServerSample s;
-        s.ms = top.value(QLatin1String("Planning Time")).toDouble()
-               + top.value(QLatin1String("Execution Time")).toDouble();
-        s.sharedHit = plan.value(QLatin1String("Shared Hit Blocks")).toDouble()
-                      + planning.value(QLatin1String("Shared Hit Blocks")).toDouble();
-        s.sharedRead = plan.value(QLatin1String("Shared Read Blocks")).toDouble()
-                       + planning.value(QLatin1String("Shared Read Blocks")).toDouble();
-        s.rows = plan.value(QLatin1String("Actual Rows")).toDouble();
-        return s;
-    }
-
-    ServerSample page(const SongBrowser &repo, const PageRequest &req)
-    {
-        QList<QByteArray> params;
-        const QByteArray sql = repo.pageSql(req, &params);
-        return explain(sql,
-                       params,
-                       SongBrowser::pageUsesGenericPlan(m_conn, req) ? PlanMode::Generic
-                                                                     : PlanMode::Custom);
-    }
-
-private:
-    PgConnection &m_conn;
-    QHash<QByteArray, QByteArray> m_names;
 };
 
 // Client wall time of fn(i), and, when given, the server time server(i) reports for the same

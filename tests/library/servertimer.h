@@ -1,0 +1,53 @@
+#pragma once
+
+// The server's own time for the statements the song browser builds, for the page benchmarks
+// (bench_songpages, bench_firstpage): each statement runs prepared, in the plan cache mode the
+// browser uses, under EXPLAIN (ANALYZE, TIMING OFF, BUFFERS): Planning Time + Execution Time.
+
+#include "db/pgconnection.h"
+#include "library/songbrowser.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+
+namespace melodee {
+
+// The server's own time for one statement and the buffers it touched.
+struct ServerSample
+{
+    double ms = 0;
+    double planningMs = 0;
+    double sharedHit = 0;
+    double sharedRead = 0;
+    double rows = 0; // rows the top node returned
+
+    ServerSample &operator+=(const ServerSample &o)
+    {
+        ms += o.ms;
+        planningMs += o.planningMs;
+        sharedHit += o.sharedHit;
+        sharedRead += o.sharedRead;
+        return *this;
+    }
+};
+
+enum class PlanMode { Auto, Generic, Custom };
+
+// Runs a statement as the browser does (prepared, same plan cache mode) under EXPLAIN ANALYZE.
+class ServerTimer
+{
+public:
+    explicit ServerTimer(PgConnection &conn)
+        : m_conn(conn)
+    {}
+
+    ServerSample explain(const QByteArray &sql, const QList<QByteArray> &params, PlanMode mode);
+    ServerSample page(const SongBrowser &repo, const PageRequest &req);
+
+private:
+    PgConnection &m_conn;
+    QHash<QByteArray, QByteArray> m_names;
+};
+
+} // namespace melodee
