@@ -34,8 +34,8 @@ private:
     PartitionTimeline *make();
     QList<PartitionedTableInfo> m_tables;
     const QDateTime m_now{QDate(2026, 11, 27), QTime(12, 0), Qt::UTC};
-    static constexpr int kPartitions = 150;
-    static constexpr int kGapIndex = 100; // a month left out of lane 0
+    static constexpr int kPartitions = 240; // 20 years a lane: more than any view shows
+    static constexpr int kGapIndex = 100;   // a month left out of lane 0
 };
 
 namespace {
@@ -49,7 +49,7 @@ QDateTime monthStart(const Month &m)
 
 void tst_PartitionTimeline::initTestCase()
 {
-    // Two lanes of 150 monthly partitions ending at the premake horizon; lane 0 has a gap and a
+    // Two lanes of 240 monthly partitions ending at the premake horizon; lane 0 has a gap and a
     // default partition holding rows.
     const Month last = Month::fromDate(m_now.date()).addMonths(5);
     const Month first = last.addMonths(-(kPartitions - 1));
@@ -114,7 +114,7 @@ void tst_PartitionTimeline::hitTest_data()
     QTest::newRow("empty default")
         << "default" << 1 << 2 << int(PartitionTimeline::Hit::Default) << "0 rows";
     QTest::newRow("lane label") << "label" << 1 << 2 << int(PartitionTimeline::Hit::Label)
-                                << "150 month partitions";
+                                << QStringLiteral("%1 month partitions").arg(kPartitions);
     QTest::newRow("axis above lanes")
         << "axis" << -1 << 2 << int(PartitionTimeline::Hit::None) << "";
 }
