@@ -68,6 +68,7 @@ for r in doc["results"]:
         s = fp["sorts"][sort]
         for path in ("fresh.p50_ms", "fresh.server.p50_ms", "fresh.server.planning_p50_ms",
                      "warm.p50_ms", "warm.server.p50_ms", "connect_warmed.p50_ms",
+                     "connect_warmed.server.p50_ms",
                      "connect_warmed.warm_up.p50_ms"):
             v = s
             for part in path.split("."):

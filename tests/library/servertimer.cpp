@@ -1,5 +1,7 @@
 #include "servertimer.h"
 
+#include "db/dberror.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,6 +17,12 @@ ServerTimer::explain(const QByteArray &sql, const QList<QByteArray> &params, Pla
         m_conn.exec("PREPARE " + name + " AS " + sql);
         m_names.insert(sql, name);
     }
+    return explainPrepared(name, params, mode);
+}
+
+ServerSample
+ServerTimer::explainPrepared(const QByteArray &name, const QList<QByteArray> &params, PlanMode mode)
+{
     QByteArrayList literals;
     for (const QByteArray &p : params) {
         QByteArray q = p;
@@ -51,6 +59,20 @@ ServerSample ServerTimer::page(const SongBrowser &repo, const PageRequest &req)
                    params,
                    SongBrowser::pageUsesGenericPlan(m_conn, req) ? PlanMode::Generic
                                                                  : PlanMode::Custom);
+}
+
+ServerSample ServerTimer::pageOnBrowserStatement(const SongBrowser &repo, const PageRequest &req)
+{
+    QList<QByteArray> params;
+    const QByteArray sql = repo.pageSql(req, &params);
+    // Names are PgConnection's own (melodee_sN): plain identifiers.
+    const PgResult r = m_conn.exec("SELECT name FROM pg_prepared_statements WHERE statement = $1",
+                                   PgParams{sql});
+    if (r.rows() != 1)
+        throw DbError(QStringLiteral("bench"),
+                      QString(),
+                      QStringLiteral("the browser has not prepared this page's statement"));
+    return explainPrepared(r.bytes(0, 0), params, PlanMode::Generic);
 }
 
 } // namespace melodee

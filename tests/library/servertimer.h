@@ -43,7 +43,12 @@ public:
     {}
 
     ServerSample explain(const QByteArray &sql, const QList<QByteArray> &params, PlanMode mode);
+    ServerSample
+    explainPrepared(const QByteArray &name, const QList<QByteArray> &params, PlanMode mode);
     ServerSample page(const SongBrowser &repo, const PageRequest &req);
+    // The page on the statement the browser itself prepared on this connection (found by its
+    // text in pg_prepared_statements), so on the plan it cached; a DbError when there is none.
+    ServerSample pageOnBrowserStatement(const SongBrowser &repo, const PageRequest &req);
 
 private:
     PgConnection &m_conn;
