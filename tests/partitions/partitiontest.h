@@ -1,0 +1,70 @@
+#pragma once
+
+#include "migratetest.h"
+
+#include <QDateTime>
+#include <QProcess>
+#include <QTest>
+
+#include <memory>
+
+namespace melodee::test {
+
+// Helpers shared by the batched-move, retention and drift tests.
+inline const QDateTime &partitionTestNow()
+{
+    static const QDateTime now(QDate(2026, 11, 27), QTime(0, 0), Qt::UTC);
+    return now;
+}
+
+inline QStringList partitionArgs(const DatabaseConfig &db, const QStringList &args)
+{
+    return QStringList{QStringLiteral("partitions")} + args
+           + QStringList{QStringLiteral("--dsn"),
+                         dsnFor(db),
+                         QStringLiteral("--now"),
+                         partitionTestNow().toString(Qt::ISODate)};
+}
+
+// A migrated database as of partitionTestNow(): months 2026-11 through 2027-04 and a default.
+inline DatabaseConfig migratedPartitionDatabase(const QString &prefix)
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(prefix);
+    const auto r = TestEnv::runCli(
+        migrateArgs(db, {QStringLiteral("--now"), partitionTestNow().toString(Qt::ISODate)}));
+    if (r.exitCode != 0)
+        qFatal("migrate failed: %s", qPrintable(r.err));
+    return db;
+}
+
+// A copy of a prepared database: CREATE DATABASE ... TEMPLATE, much faster than loading again.
+inline DatabaseConfig copyDatabase(const DatabaseConfig &from, const QString &prefix)
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(prefix);
+    TestEnv::psql(QStringLiteral("DROP DATABASE %1").arg(db.dbname));
+    TestEnv::psql(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2").arg(db.dbname, from.dbname));
+    return db;
+}
+
+// The exact multiset of rows: count and a digest of every column of every row, order-free.
+inline QString rowDigest(const QString &relation, const DatabaseConfig &db)
+{
+    return TestEnv::psql(QStringLiteral("SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::"
+                                        "text), ',' ORDER BY md5(t::text))), '') FROM %1 t")
+                             .arg(relation),
+                         db.dbname);
+}
+
+// Reads a running process's stderr into buffer until it contains text (or timeoutMs passes).
+inline bool waitForStderr(QProcess &p, QString &buffer, const QString &text, int timeoutMs)
+{
+    return QTest::qWaitFor(
+               [&] {
+                   buffer += QString::fromUtf8(p.readAllStandardError());
+                   return buffer.contains(text) || p.state() == QProcess::NotRunning;
+               },
+               timeoutMs)
+           && buffer.contains(text);
+}
+
+} // namespace melodee::test
