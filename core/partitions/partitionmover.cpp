@@ -23,10 +23,10 @@ QString rows(qint64 n)
     return englishCount(n, QStringLiteral("row"), QStringLiteral("rows"));
 }
 
-// "2026_11" -> 2026-11; invalid for anything else.
+// "2026_11" -> 2026-11; invalid for anything else ("2026_11\n" too: \z, not $).
 Month monthFromSuffix(const QString &suffix)
 {
-    static const QRegularExpression re(QStringLiteral("^(\\d{4})_(\\d{2})$"));
+    static const QRegularExpression re(QStringLiteral("\\A([0-9]{4})_([0-9]{2})\\z"));
     const auto m = re.match(suffix);
     if (!m.hasMatch())
         return {};
@@ -72,6 +72,11 @@ QStringList attachSql(const MoveTablePlan &t, const MoveMonth &m)
                 .arg(t.defaultPartition, PartitionMover::helperName(m.month)),
             QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
                 .arg(m.partition, PartitionMover::stageName())};
+}
+
+QByteArray lockSql(const QString &relation)
+{
+    return QStringLiteral("LOCK TABLE ONLY %1 IN ACCESS EXCLUSIVE MODE").arg(relation).toUtf8();
 }
 
 } // namespace
@@ -297,11 +302,13 @@ PartitionMover::planTable(const MaintenancePlan &plan, qint64 batchRows, QString
                             "UPDATE EXCLUSIVE (reads and writes go on), ATTACH scans nothing")
                  .arg(m.month.toString());
         if (!m.helper)
-            s << helperAddSql(out, m);
+            s << QStringLiteral("BEGIN") << QString::fromUtf8(lockSql(out.defaultPartition))
+              << helperAddSql(out, m) << QStringLiteral("COMMIT");
         s << batchSql(out, m, batchRows);
         if (!m.helperValid)
             s << validateSql(out, m);
-        s << QStringLiteral("BEGIN") << attachSql(out, m) << QStringLiteral("COMMIT");
+        s << QStringLiteral("BEGIN") << QString::fromUtf8(lockSql(m.partition)) << attachSql(out, m)
+          << QStringLiteral("COMMIT");
     }
     return out;
 }
@@ -394,8 +401,13 @@ MoveResult PartitionMover::applyTable(const MoveTablePlan &plan, qint64 batchRow
         const OpContext ctx{moveOp(), plan.defaultPartition};
         m_maintenance.checkStop(moveOp(), plan.table);
         m_maintenance.withRetries(plan.table, [&] {
+            // The lock ADD CONSTRAINT takes anyway, first: the same statement of a killed run
+            // that still waits holds it until it commits, so the check sees its outcome.
+            Transaction tx(m_conn, session, ctx);
+            m_conn.exec(lockSql(plan.defaultPartition), ctx);
             if (!exists(hasHelper, plan.defaultPartition, helper))
                 m_conn.exec(helperAddSql(plan, m).toUtf8(), ctx);
+            tx.commit();
         });
         step(QStringLiteral("%1: %2 excludes %3 (constraint %4)")
                  .arg(plan.table, plan.defaultPartition, m.month.toString(), helper));
@@ -421,6 +433,15 @@ MoveResult PartitionMover::applyTable(const MoveTablePlan &plan, qint64 batchRow
                 measured = false;
             }
             Transaction tx(m_conn, session, ctx);
+            // As above: an ATTACH of a killed run may have committed since the preview.
+            m_conn.exec(lockSql(m.partition), ctx);
+            if (exists(QStringLiteral("SELECT relispartition FROM pg_class WHERE oid = "
+                                      "to_regclass($1)"),
+                       m.partition)) {
+                tx.commit();
+                scans = -1;
+                return;
+            }
             const QStringList sql = attachSql(plan, m);
             m_conn.exec(sql[0].toUtf8(), ctx);
             if (measured)

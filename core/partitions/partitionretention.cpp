@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/transaction.h"
 #include "partitionmover.h"
 
 #include <QRegularExpression>
@@ -31,9 +32,10 @@ QString finalizeSql(const QString &table, const QString &partition)
     return QStringLiteral("ALTER TABLE %1 DETACH PARTITION %2 FINALIZE").arg(table, partition);
 }
 
+// IF EXISTS: a DROP of a killed run that was waiting for its lock may still finish first.
 QString dropSql(const QString &partition)
 {
-    return QStringLiteral("DROP TABLE %1").arg(partition);
+    return QStringLiteral("DROP TABLE IF EXISTS %1").arg(partition);
 }
 
 } // namespace
@@ -49,7 +51,9 @@ QStringList RetentionPreview::statements() const
 QString RetentionPreview::script() const
 {
     QString out = QStringLiteral("-- keep %1 month(s): partitions ending on or before %2 go; each "
-                                 "statement is its own transaction\n")
+                                 "statement is its own transaction; a plain DETACH runs after "
+                                 "LOCK TABLE of the parent, only if the partition is still "
+                                 "attached\n")
                       .arg(keepMonths)
                       .arg(utcBoundLiteral(horizon));
     for (const QString &note : notes)
@@ -149,7 +153,9 @@ RetentionPreview PartitionRetention::preview(const RetentionRequest &request)
             "BY 1",
             {PgParam(t.table.toUtf8()), PgParam(PartitionMover::stageName().toUtf8())},
             ctx);
-        static const QRegularExpression suffix(QStringLiteral("^(\\d{4})_(\\d{2})$"));
+        // \z, not $: a table named "..._2025_01\n" is not the month, and the unquoted DROP
+        // would hit the real one.
+        static const QRegularExpression suffix(QStringLiteral("\\A([0-9]{4})_([0-9]{2})\\z"));
         for (int i = 0; i < r.rows(); ++i) {
             const auto m = suffix.match(r.text(i, 0).mid(t.table.size() + 1));
             const Month month{m.captured(1).toInt(), m.captured(2).toInt()};
@@ -178,19 +184,40 @@ RetentionResult PartitionRetention::apply(const RetentionPreview &preview)
         const OpContext ctx{retentionOp(), item.partition};
         m_maintenance.checkStop(retentionOp(), item.table);
         if (item.state != RetentionItem::State::Detached) {
+            const QByteArray state
+                = "SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass($1) AND "
+                  "inhparent = to_regclass($2)), EXISTS (SELECT 1 FROM pg_inherits WHERE "
+                  "inhrelid = to_regclass($1) AND inhdetachpending)";
+            const PgParams params{PgParam(item.partition.toUtf8()), PgParam(item.table.toUtf8())};
             m_maintenance.withRetries(item.table, [&] {
-                // A concurrent detach that failed half-way is pending: finish it instead.
-                const bool pending
-                    = m_conn
-                          .exec("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = "
-                                "to_regclass($1) AND inhdetachpending)",
-                                {PgParam(item.partition.toUtf8())},
-                                ctx)
-                          .toBool(0, 0);
-                m_conn.exec(
-                    (pending ? finalizeSql(item.table, item.partition) : item.statements.first())
-                        .toUtf8(),
-                    ctx);
+                const QString &detach = item.statements.first();
+                if (item.state == RetentionItem::State::DetachPending
+                    || detach.endsWith(QLatin1String(" CONCURRENTLY"))) {
+                    // Not in a transaction block. A concurrent detach that failed half-way is
+                    // pending: finish it instead.
+                    const PgResult r = m_conn.exec(state, params, ctx);
+                    if (r.toBool(0, 0))
+                        m_conn.exec(
+                            (r.toBool(0, 1) ? finalizeSql(item.table, item.partition) : detach)
+                                .toUtf8(),
+                            ctx);
+                    return;
+                }
+                // The parent's ACCESS EXCLUSIVE lock (ONLY: not its partitions), which DETACH
+                // takes anyway, first: a DETACH of a killed run that still waits holds it until
+                // it commits, so the check below sees its outcome and the partition is not
+                // detached twice.
+                Transaction tx(m_conn, m_maintenance.config().session, ctx);
+                m_conn.exec(QStringLiteral("LOCK TABLE ONLY %1 IN ACCESS EXCLUSIVE MODE")
+                                .arg(item.table)
+                                .toUtf8(),
+                            ctx);
+                const PgResult r = m_conn.exec(state, params, ctx);
+                if (r.toBool(0, 0))
+                    m_conn.exec((r.toBool(0, 1) ? finalizeSql(item.table, item.partition) : detach)
+                                    .toUtf8(),
+                                ctx);
+                tx.commit();
             });
             ++res.detached;
             res.lines << QStringLiteral("%1: detached %2").arg(item.table, item.partition);

@@ -47,12 +47,19 @@ inline DatabaseConfig copyDatabase(const DatabaseConfig &from, const QString &pr
 }
 
 // The exact multiset of rows: count and a digest of every column of every row, order-free.
+// relation: a table name or a parenthesised subquery without an alias.
 inline QString rowDigest(const QString &relation, const DatabaseConfig &db)
 {
-    return TestEnv::psql(QStringLiteral("SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::"
-                                        "text), ',' ORDER BY md5(t::text))), '') FROM %1 t")
-                             .arg(relation),
-                         db.dbname);
+    const QString digest
+        = TestEnv::psql(QStringLiteral("SELECT count(*) || ':' || coalesce(md5(string_agg(md5(t::"
+                                       "text), ',' ORDER BY md5(t::text))), '') FROM %1 t")
+                            .arg(relation),
+                        db.dbname);
+    // TestEnv::psql only warns on an error; an empty digest must not compare equal to another.
+    if (!digest.contains(QLatin1Char(':')))
+        QTest::qFail(
+            qPrintable(QStringLiteral("no row digest of %1").arg(relation)), __FILE__, __LINE__);
+    return digest;
 }
 
 // Reads a running process's stderr into buffer until it contains text (or timeoutMs passes).
