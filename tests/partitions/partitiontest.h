@@ -3,6 +3,7 @@
 #include "migratetest.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTest>
 
@@ -60,6 +61,24 @@ inline QString rowDigest(const QString &relation, const DatabaseConfig &db)
         QTest::qFail(
             qPrintable(QStringLiteral("no row digest of %1").arg(relation)), __FILE__, __LINE__);
     return digest;
+}
+
+// A usage error of `partitions <command> args`: exit 3 naming the bad value, in text and as
+// parseable --json.
+inline void verifyUsageError(const DatabaseConfig &db,
+                             const QString &command,
+                             const QStringList &args,
+                             const QString &message)
+{
+    const auto r = TestEnv::runCli(partitionArgs(db, QStringList{command} + args));
+    QCOMPARE(r.exitCode, 3);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    const auto json
+        = TestEnv::runCli(partitionArgs(db, QStringList{command, QStringLiteral("--json")} + args));
+    QCOMPARE(json.exitCode, 3);
+    QJsonParseError error;
+    QJsonDocument::fromJson(json.out.toUtf8(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(json.out));
 }
 
 // Reads a running process's stderr into buffer until it contains text (or timeoutMs passes).

@@ -227,15 +227,7 @@ void tst_PartitionMover::rejectsBadArguments()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const auto r = TestEnv::runCli(partitionArgs(m_seed, QStringList{"maintain"} + args));
-    QCOMPARE(r.exitCode, 3);
-    QVERIFY2(r.err.contains(message), qPrintable(r.err));
-    const auto json
-        = TestEnv::runCli(partitionArgs(m_seed, QStringList{"maintain", "--json"} + args));
-    QCOMPARE(json.exitCode, 3);
-    QJsonParseError error;
-    QJsonDocument::fromJson(json.out.toUtf8(), &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(json.out));
+    verifyUsageError(m_seed, QStringLiteral("maintain"), args, message);
 }
 
 QTEST_GUILESS_MAIN(tst_PartitionMover)

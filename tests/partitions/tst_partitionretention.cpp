@@ -332,15 +332,7 @@ void tst_PartitionRetention::rejectsBadKeep()
 {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const auto r = TestEnv::runCli(partitionArgs(m_seed, QStringList{"retention"} + args));
-    QCOMPARE(r.exitCode, 3);
-    QVERIFY2(r.err.contains(message), qPrintable(r.err));
-    const auto json
-        = TestEnv::runCli(partitionArgs(m_seed, QStringList{"retention", "--json"} + args));
-    QCOMPARE(json.exitCode, 3);
-    QJsonParseError error;
-    QJsonDocument::fromJson(json.out.toUtf8(), &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(json.out));
+    verifyUsageError(m_seed, QStringLiteral("retention"), args, message);
 }
 
 QTEST_GUILESS_MAIN(tst_PartitionRetention)

@@ -6,6 +6,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace melodee {
 
 namespace {
@@ -35,6 +37,8 @@ PartitionsDriftPanel::PartitionsDriftPanel(QWidget *parent)
                              tr("Dead rows"),
                              tr("Bytes/row")});
     m_tree->setUniformRowHeights(true);
+    // Partition names differ at the end (the month): cut them at the start when narrow.
+    m_tree->setTextElideMode(Qt::ElideLeft);
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(false);
     m_tree->header()->setSectionResizeMode(PartitionColumn, QHeaderView::Stretch);
@@ -73,6 +77,7 @@ void PartitionsDriftPanel::setReport(const PartitionCheckReport &report)
         const bool bloated = i.bloated();
         auto *row = new QTreeWidgetItem;
         row->setText(PartitionColumn, i.partition);
+        row->setToolTip(PartitionColumn, i.partition);
         row->setText(StatusColumn,
                      drifted && bloated ? tr("drift, bloat")
                      : drifted          ? tr("drift")
@@ -101,6 +106,9 @@ void PartitionsDriftPanel::setReport(const PartitionCheckReport &report)
         }
         rows << row;
     }
+    // What needs attention first, in the report's order otherwise.
+    std::stable_partition(
+        rows.begin(), rows.end(), [](const QTreeWidgetItem *row) { return row->childCount() > 0; });
     m_tree->addTopLevelItems(rows);
     for (QTreeWidgetItem *row : std::as_const(rows)) {
         if (row->childCount() > 0) {
