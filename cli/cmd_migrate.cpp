@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "guardoptions.h"
 #include "migrate/lint.h"
 #include "migrate/migrationengine.h"
 #include "migrate/migrationworkflow.h"
@@ -95,40 +96,6 @@ void addEngineOptions(QCommandLineParser &parser)
         {QStringLiteral("dir"),
          QStringLiteral("Also apply admin migrations V<version>__<name>.sql from DIR."),
          QStringLiteral("DIR")});
-}
-
-void addGuardOptions(QCommandLineParser &parser)
-{
-    parser.addOption({QStringLiteral("environment"),
-                      QStringLiteral("development, staging or production (overrides "
-                                     "migrate.environment; recorded in the history)."),
-                      QStringLiteral("ENV")});
-    parser.addOption({QStringLiteral("allow-destructive"),
-                      QStringLiteral("Let the production guard pass destructive, unclassified "
-                                     "and irreversible steps.")});
-    parser.addOption({QStringLiteral("force-environment"),
-                      QStringLiteral("Apply although the history records production and this run "
-                                     "does not say production.")});
-}
-
-// Applies --environment; false (after printing why) for a value that is not an environment.
-bool applyEnvironment(CliContext &ctx,
-                      const QCommandLineParser &parser,
-                      AppConfig &config,
-                      int *code)
-{
-    if (!parser.isSet(QStringLiteral("environment")))
-        return true;
-    const QString value = parser.value(QStringLiteral("environment"));
-    const auto env = parseEnvironment(value);
-    if (!env) {
-        *code = ctx.fail(QStringLiteral("--environment \"%1\" is not an environment: use %2")
-                             .arg(value, environmentNames().join(QLatin1String(", "))),
-                         ExitUsage);
-        return false;
-    }
-    config.migrate.environment = *env;
-    return true;
 }
 
 MigrationProgress cliProgress(CliContext &ctx, bool statements)

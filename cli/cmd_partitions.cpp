@@ -1,19 +1,65 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
-#include "partitions/partitionmaintenance.h"
+#include "partitions/partitionmover.h"
+#include "partitionscommands.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace melodee {
 
-namespace {
+namespace partitionscli {
 
 QString iso(const QDateTime &dt)
 {
     return dt.isValid() ? dt.toUTC().toString(Qt::ISODate) : QString();
 }
+
+void addNowOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("now"),
+                      QStringLiteral("Reference time (ISO 8601)."),
+                      QStringLiteral("ISO")});
+}
+
+std::optional<QDateTime> nowOption(CliContext &ctx, const QCommandLineParser &parser, int *code)
+{
+    if (!parser.isSet(QStringLiteral("now")))
+        return QDateTime::currentDateTimeUtc();
+    const QDateTime now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
+    if (!now.isValid()) {
+        *code = ctx.fail(
+            QStringLiteral("--now \"%1\" is not ISO 8601").arg(parser.value(QStringLiteral("now"))),
+            ExitUsage);
+        return std::nullopt;
+    }
+    return now.toUTC();
+}
+
+void printProgress(CliContext &ctx, const MaintenanceProgress &p)
+{
+    if (ctx.json()) {
+        QJsonObject o{{QStringLiteral("table"), p.table}, {QStringLiteral("message"), p.message}};
+        if (p.rowsTotal >= 0) {
+            o.insert(QStringLiteral("rows_done"), p.rowsDone);
+            o.insert(QStringLiteral("rows_total"), p.rowsTotal);
+        }
+        ctx.err() << QJsonDocument(QJsonObject{{QStringLiteral("progress"), o}})
+                         .toJson(QJsonDocument::Compact)
+                  << '\n';
+    } else {
+        ctx.err() << p.message << '\n';
+    }
+    ctx.err().flush();
+}
+
+} // namespace partitionscli
+
+namespace {
+
+using partitionscli::iso;
 
 int runList(CliContext &ctx, const QStringList &args)
 {
@@ -124,6 +170,106 @@ QJsonObject previewJson(const MaintenancePreview &preview)
                        {QStringLiteral("notes"), QJsonArray::fromStringList(preview.notes)}};
 }
 
+QJsonObject movePreviewJson(const MovePreview &preview)
+{
+    QJsonObject o = previewJson(preview.direct);
+    QJsonArray tables = o.value(QStringLiteral("tables")).toArray();
+    for (const MoveTablePlan &t : preview.tables) {
+        QJsonArray months;
+        for (const MoveMonth &m : t.months)
+            months.append(QJsonObject{{QStringLiteral("month"), m.month.toString()},
+                                      {QStringLiteral("partition"), m.partition},
+                                      {QStringLiteral("rows_to_move"), m.defaultRows},
+                                      {QStringLiteral("resumed"), m.staged},
+                                      {QStringLiteral("rows_already_moved"), m.stagedRows}});
+        tables.append(
+            QJsonObject{{QStringLiteral("table"), t.table},
+                        {QStringLiteral("batched"), true},
+                        {QStringLiteral("months"), months},
+                        {QStringLiteral("rows_to_move"), t.rowsToMove},
+                        {QStringLiteral("statements"), QJsonArray::fromStringList(t.statements)}});
+    }
+    o.insert(QStringLiteral("tables"), tables);
+    o.insert(QStringLiteral("notes"), QJsonArray::fromStringList(preview.notes));
+    o.insert(QStringLiteral("batch_rows"), preview.batchRows);
+    o.insert(QStringLiteral("pause_ms"), preview.pauseMs);
+    return o;
+}
+
+int runBatchedMaintain(CliContext &ctx,
+                       const QCommandLineParser &parser,
+                       const AppConfig &config,
+                       const MaintenanceRequest &maintenanceRequest)
+{
+    MoveRequest request;
+    request.maintenance = maintenanceRequest;
+    if (parser.isSet(QStringLiteral("batch-rows"))) {
+        bool ok = false;
+        request.batchRows = parser.value(QStringLiteral("batch-rows")).toLongLong(&ok);
+        if (!ok || request.batchRows < 1 || request.batchRows > 10000000)
+            return ctx.fail(QStringLiteral("--batch-rows \"%1\": use a number of rows from 1 to "
+                                           "10000000")
+                                .arg(parser.value(QStringLiteral("batch-rows"))),
+                            ExitUsage);
+    }
+    if (parser.isSet(QStringLiteral("pause-ms"))) {
+        bool ok = false;
+        request.pauseMs = parser.value(QStringLiteral("pause-ms")).toInt(&ok);
+        if (!ok || request.pauseMs < 0 || request.pauseMs > 600000)
+            return ctx.fail(QStringLiteral("--pause-ms \"%1\": use milliseconds from 0 to 600000")
+                                .arg(parser.value(QStringLiteral("pause-ms"))),
+                            ExitUsage);
+    }
+    PartitionMaintenance maintenance(config);
+    maintenance.setProgress(
+        [&ctx](const MaintenanceProgress &p) { partitionscli::printProgress(ctx, p); });
+    PartitionMover mover(maintenance);
+    const MovePreview preview = mover.preview(request);
+    const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    if (ctx.json() && (dryRun || preview.isEmpty())) {
+        QJsonObject o = movePreviewJson(preview);
+        o.insert(QStringLiteral("dry_run"), dryRun);
+        ctx.printJson(o);
+        return ExitOk;
+    }
+    if (preview.isEmpty() || dryRun) {
+        ctx.out() << (dryRun ? QStringLiteral("-- melodee partitions maintain --batch-rows %1 "
+                                              "(dry run), as of %2\n")
+                                   .arg(preview.batchRows)
+                                   .arg(iso(preview.direct.now))
+                             : QString())
+                  << (preview.isEmpty() ? QStringLiteral("-- nothing to do\n") : QString())
+                  << preview.script();
+        ctx.out().flush();
+        return ExitOk;
+    }
+    try {
+        const QList<MoveResult> results = mover.apply(preview);
+        if (ctx.json()) {
+            QJsonArray arr;
+            for (const MoveResult &r : results)
+                arr.append(QJsonObject{{QStringLiteral("table"), r.table},
+                                       {QStringLiteral("attached"), r.attached},
+                                       {QStringLiteral("moved"), r.moved},
+                                       {QStringLiteral("batches"), r.batches},
+                                       {QStringLiteral("default_scans"), r.defaultScans}});
+            QJsonObject o = movePreviewJson(preview);
+            o.insert(QStringLiteral("dry_run"), false);
+            o.insert(QStringLiteral("results"), arr);
+            ctx.printJson(o);
+            return ExitOk;
+        }
+        for (const QString &note : preview.notes)
+            ctx.out() << note << '\n';
+        for (const MoveResult &r : results)
+            ctx.out() << r.summary() << '\n';
+    } catch (const DbError &e) {
+        return ctx.fail(e.toString(), e.isRetryable() ? ExitLockWait : exitCodeFor(e.kind()));
+    }
+    ctx.out().flush();
+    return ExitOk;
+}
+
 int runMaintain(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -148,9 +294,15 @@ int runMaintain(CliContext &ctx, const QStringList &args)
                           .arg(PartitionMaintenance::kMaxWindowMonths)});
     parser.addOption(
         {QStringLiteral("dry-run"), QStringLiteral("Print the statements; change nothing.")});
-    parser.addOption({QStringLiteral("now"),
-                      QStringLiteral("Reference time (ISO 8601)."),
-                      QStringLiteral("ISO")});
+    parser.addOption({QStringLiteral("batch-rows"),
+                      QStringLiteral("Move the default partition's rows in batches of N rows, "
+                                     "each its own transaction, and attach new partitions "
+                                     "without scanning the default under lock; resumable."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("pause-ms"),
+                      QStringLiteral("With --batch-rows: pause M ms between batches (default 0)."),
+                      QStringLiteral("M")});
+    partitionscli::addNowOption(parser);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("partitions maintain"), &code))
         return code;
@@ -207,6 +359,8 @@ int runMaintain(CliContext &ctx, const QStringList &args)
     } catch (const PartitionError &e) {
         return ctx.fail(e.message(), exitCodeFor(e.kind()));
     }
+    if (parser.isSet(QStringLiteral("batch-rows")) || parser.isSet(QStringLiteral("pause-ms")))
+        return runBatchedMaintain(ctx, parser, config, request);
 
     PartitionMaintenance maintenance(config);
     // Retries go to stderr as they happen; each step is on melodee.partitions at info.
@@ -269,22 +423,43 @@ int runMaintain(CliContext &ctx, const QStringList &args)
 
 int runPartitionsCommand(CliContext &ctx, const QStringList &args)
 {
+    // One row per subcommand; each lives in its own file (partitionscommands.h).
+    struct Sub
+    {
+        QString name;
+        QString usage;
+        int (*run)(CliContext &, const QStringList &);
+    };
+    static const QList<Sub> subs = {
+        {QStringLiteral("list"), QStringLiteral("list [--json] [--exact]"), runList},
+        {QStringLiteral("maintain"),
+         QStringLiteral("maintain [--premake 6] [--from YYYY-MM [--yes]] [--batch-rows N "
+                        "[--pause-ms M]] [--dry-run] [--json]"),
+         runMaintain},
+        {QStringLiteral("retention"),
+         QStringLiteral("retention --keep MONTHS [--detach-only] [--dry-run] [--json] "
+                        "[--environment ENV] [--allow-destructive]"),
+         runPartitionsRetention},
+        {QStringLiteral("check"), QStringLiteral("check [--json]"), runPartitionsCheck},
+    };
     try {
         const QString sub = args.value(0);
-        if (sub == QLatin1String("list"))
-            return runList(ctx, args.mid(1));
-        if (sub == QLatin1String("maintain"))
-            return runMaintain(ctx, args.mid(1));
+        QStringList names;
+        for (const Sub &s : subs) {
+            if (s.name == sub)
+                return s.run(ctx, args.mid(1));
+            names << s.name;
+        }
         if (sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub.isEmpty()) {
-            ctx.out() << "usage: melodee partitions list [--json] [--exact]\n"
-                         "       melodee partitions maintain [--premake 6] [--from YYYY-MM "
-                         "[--yes]] [--dry-run] [--json]\n";
+            for (int i = 0; i < subs.size(); ++i)
+                ctx.out() << (i == 0 ? "usage: " : "       ") << "melodee partitions "
+                          << subs[i].usage << '\n';
             ctx.out().flush();
             return sub.isEmpty() ? ExitUsage : ExitOk;
         }
-        return ctx.fail(
-            QStringLiteral("unknown partitions subcommand \"%1\" (list, maintain)").arg(sub),
-            ExitUsage);
+        return ctx.fail(QStringLiteral("unknown partitions subcommand \"%1\" (%2)")
+                            .arg(sub, names.join(QLatin1String(", "))),
+                        ExitUsage);
     } catch (const DbError &e) {
         return ctx.fail(e.toString(), exitCodeFor(e.kind()));
     } catch (const PartitionError &e) {

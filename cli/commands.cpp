@@ -16,7 +16,7 @@ const QList<CliCommand> &cliCommands()
              "Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
          runMigrateCommand},
         {QStringLiteral("partitions"),
-         QStringLiteral("List monthly partitions or maintain them: partitions list|maintain."),
+         QStringLiteral("Monthly partitions: partitions list|maintain|retention|check."),
          runPartitionsCommand},
         {QStringLiteral("refresh-views"),
          QStringLiteral("Refresh the count materialized views concurrently."),

@@ -223,9 +223,41 @@ void PartitionMaintenance::pause(qint64 ms, const QString &table) const
 
 void PartitionMaintenance::report(int done, int total, const QString &table, const QString &message)
 {
-    qCInfo(lcPartitions).noquote() << message;
+    report(MaintenanceProgress{done, total, table, message});
+}
+
+void PartitionMaintenance::report(const MaintenanceProgress &progress)
+{
+    qCInfo(lcPartitions).noquote() << progress.message;
     if (m_progress)
-        m_progress(MaintenanceProgress{done, total, table, message});
+        m_progress(progress);
+}
+
+void PartitionMaintenance::withRetries(const QString &table, const std::function<void()> &fn)
+{
+    const int retries = m_config.migrate.retries;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            fn();
+            return;
+        } catch (const DbError &e) {
+            if (e.isCancelled() || !e.isRetryable() || m_conn.isBroken() || attempt >= retries)
+                throw;
+            const qint64 ceiling = qMin<qint64>(5000, 200LL << attempt);
+            const qint64 sleepMs
+                = qint64(QRandomGenerator::global()->bounded(quint64(ceiling) + 1));
+            report(0,
+                   0,
+                   table,
+                   QStringLiteral("retry %1/%2 of %3 maintenance in %4 ms after: %5")
+                       .arg(attempt + 1)
+                       .arg(retries)
+                       .arg(table)
+                       .arg(sleepMs)
+                       .arg(e.toString()));
+            pause(sleepMs, table);
+        }
+    }
 }
 
 QList<PartitionedTableInfo> PartitionMaintenance::list(const QDateTime &now, bool exact)
@@ -318,6 +350,7 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
     for (const auto &[m, n] : std::as_const(defaultMonths)) {
         if (std::binary_search(plan.create.cbegin(), plan.create.cend(), m)) {
             plan.moveMonths << m;
+            plan.moveCounts << n;
             plan.rowsToMove += n;
         } else {
             // An existing partition covers part of the month: list shows it, a person decides.
@@ -409,28 +442,9 @@ QList<MaintenanceResult> PartitionMaintenance::apply(const MaintenancePreview &p
 
 MaintenanceResult PartitionMaintenance::applyTable(const MaintenancePlan &plan, int done, int total)
 {
-    const int retries = m_config.migrate.retries;
-    for (int attempt = 0;; ++attempt) {
-        try {
-            return applyOnce(plan, done, total);
-        } catch (const DbError &e) {
-            if (e.isCancelled() || !e.isRetryable() || m_conn.isBroken() || attempt >= retries)
-                throw;
-            const qint64 ceiling = qMin<qint64>(5000, 200LL << attempt);
-            const qint64 sleepMs
-                = qint64(QRandomGenerator::global()->bounded(quint64(ceiling) + 1));
-            report(done,
-                   total,
-                   plan.table,
-                   QStringLiteral("retry %1/%2 of %3 maintenance in %4 ms after: %5")
-                       .arg(attempt + 1)
-                       .arg(retries)
-                       .arg(plan.table)
-                       .arg(sleepMs)
-                       .arg(e.toString()));
-            pause(sleepMs, plan.table);
-        }
-    }
+    MaintenanceResult out;
+    withRetries(plan.table, [&] { out = applyOnce(plan, done, total); });
+    return out;
 }
 
 MaintenanceResult PartitionMaintenance::applyOnce(const MaintenancePlan &plan, int done, int total)

@@ -74,11 +74,12 @@ struct MaintenanceStep
 struct MaintenancePlan
 {
     QString table;
-    QList<Month> create;     // missing month partitions, ascending
-    QList<Month> moveMonths; // months whose rows move out of the default partition
-    qint64 defaultRows = 0;  // all rows in the default partition
-    qint64 rowsToMove = 0;   // of them, the rows of moveMonths
-    qint64 strandedRows = 0; // of them, rows no month partition can take; they stay
+    QList<Month> create;      // missing month partitions, ascending
+    QList<Month> moveMonths;  // months whose rows move out of the default partition
+    QList<qint64> moveCounts; // the rows of each of moveMonths
+    qint64 defaultRows = 0;   // all rows in the default partition
+    qint64 rowsToMove = 0;    // of them, the rows of moveMonths
+    qint64 strandedRows = 0;  // of them, rows no month partition can take; they stay
     bool hasDefault = false;
     QList<MaintenanceStep> steps;
     QStringList statements() const;
@@ -102,7 +103,9 @@ struct MaintenanceProgress
     int done = 0; // steps finished, over all tables
     int total = 0;
     QString table;
-    QString message; // the step about to run, a retry, or the table's result
+    QString message;      // the step about to run, a retry, or the table's result
+    qint64 rowsDone = -1; // batched moves: rows moved so far of rowsTotal; -1 otherwise
+    qint64 rowsTotal = -1;
 };
 
 struct MaintenanceResult
@@ -158,6 +161,20 @@ public:
 
     void setProgress(ProgressFn progress) { m_progress = std::move(progress); }
 
+    // For the workflows built on this session (PartitionMover, PartitionRetention, drift check).
+    PgConnection &connection() const { return m_conn; }
+    const AppConfig &config() const { return m_config; }
+    // Logs the message on melodee.partitions at info and hands it to the progress callback.
+    void report(const MaintenanceProgress &progress);
+    void report(int done, int total, const QString &table, const QString &message);
+    // Throws DbError::cancelled() when a stop was requested.
+    void checkStop(const QString &operation, const QString &table = {}) const;
+    // Sleeps, waking at once (and throwing DbError::cancelled()) on a stop.
+    void pause(qint64 ms, const QString &table) const;
+    // Runs fn, and again after a lock timeout or deadlock with full-jitter backoff, up to
+    // migrate.retries times; fn must be one transaction (or one statement), so a retry is clean.
+    void withRetries(const QString &table, const std::function<void()> &fn);
+
     QList<PartitionedTableInfo> list(const QDateTime &now, bool exact);
     // Reads only; changes nothing.
     MaintenancePreview preview(const MaintenanceRequest &request);
@@ -183,9 +200,6 @@ private:
     MaintenanceResult applyTable(const MaintenancePlan &plan, int done, int total);
     MaintenanceResult applyOnce(const MaintenancePlan &plan, int done, int total);
     qint64 countRows(const QStringList &relations);
-    void report(int done, int total, const QString &table, const QString &message);
-    void checkStop(const QString &operation, const QString &table = {}) const;
-    void pause(qint64 ms, const QString &table) const;
 
     PartitionMaintenance(std::unique_ptr<PgConnection> owned,
                          const AppConfig &config,

@@ -10,3 +10,17 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmover.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionmover.cpp
+)
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/partitionretention.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionretention.cpp
+)
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/partitiondrift.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitiondrift.cpp
+)

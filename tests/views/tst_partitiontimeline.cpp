@@ -26,6 +26,8 @@ private slots:
     void zoomIsClamped();
     void markerNamesNeverCollide_data();
     void markerNamesNeverCollide();
+    void retentionAndDriftMarks_data();
+    void retentionAndDriftMarks();
     void wheelUpZoomsIn();
     void paintBenchmark();
     void paintJson();
@@ -270,6 +272,80 @@ void tst_PartitionTimeline::markerNamesNeverCollide()
     QVERIFY(nowTag.bottom() < PartitionTimeline::kAxisHeight);
     QVERIFY(premakeTag.bottom() < PartitionTimeline::kAxisHeight);
     QVERIFY(nowTag.left() >= PartitionTimeline::kLabelWidth);
+}
+
+void tst_PartitionTimeline::retentionAndDriftMarks_data()
+{
+    QTest::addColumn<int>("years");
+    QTest::addColumn<int>("retention"); // months kept; 0 hides the horizon
+    QTest::addColumn<int>("offset");    // the partition's month, relative to the current one
+    QTest::addColumn<bool>("drifted");
+    QTest::addColumn<bool>("beforeHorizon");
+    QTest::newRow("kept, drifted") << 2 << 6 << -2 << true << false;
+    QTest::newRow("kept, clean") << 2 << 6 << -2 << false << false;
+    QTest::newRow("the horizon's own month is kept") << 2 << 6 << -6 << false << false;
+    QTest::newRow("the month before the horizon goes") << 2 << 6 << -7 << false << true;
+    QTest::newRow("old and drifted") << 2 << 6 << -12 << true << true;
+    QTest::newRow("no retention set") << 2 << 0 << -12 << true << false;
+    QTest::newRow("one year, premade month drifted") << 1 << 3 << 4 << true << false;
+    QTest::newRow("ten years") << 10 << 24 << -30 << true << true;
+}
+
+void tst_PartitionTimeline::retentionAndDriftMarks()
+{
+    QFETCH(int, years);
+    QFETCH(int, retention);
+    QFETCH(int, offset);
+    QFETCH(bool, drifted);
+    QFETCH(bool, beforeHorizon);
+    std::unique_ptr<PartitionTimeline> w(make());
+    w->setVisibleYears(years);
+    const Month month = Month::fromDate(m_now.date()).addMonths(offset);
+    w->scrollToMonth(month.addMonths(-years * 6));
+    const int lane = 1; // no gap: month now+5 is the last index
+    const int index = kPartitions - 1 - 5 + offset;
+    const QRect block = w->partitionRect(lane, index);
+    QVERIFY(!block.isEmpty());
+    const QString name = monthPartitionName(QStringLiteral("melodee_albums"), month);
+    QImage plain(w->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    w->viewport()->render(&plain);
+
+    w->setRetentionMonths(retention);
+    QHash<QString, QStringList> findings;
+    // Another partition's finding changes nothing here.
+    findings.insert(QStringLiteral("melodee_albums_1999_01"), {QStringLiteral("other")});
+    if (drifted)
+        findings.insert(name, {QStringLiteral("storage options differ: fillfactor=70")});
+    w->setDriftFindings(findings);
+    QImage marked(w->viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    w->viewport()->render(&marked);
+
+    const QRect mark = w->driftMarkRect(lane, index);
+    QCOMPARE(!mark.isEmpty(), drifted && block.width() >= 6);
+    if (!mark.isEmpty()) {
+        QVERIFY(block.contains(mark));
+        // The triangle fills the mark's top right corner.
+        QCOMPARE(marked.pixelColor(mark.right() - 1, mark.top() + 1), QColor(0xef, 0x6c, 0x00));
+    }
+    // The block is hatched exactly when it ends on or before the horizon (its edges left out:
+    // the horizon's line runs along them).
+    bool changed = false;
+    for (int y = block.top(); y <= block.bottom(); ++y) {
+        for (int x = block.left() + 2; x <= block.right() - 2; ++x) {
+            if (!mark.contains(x, y) && plain.pixel(x, y) != marked.pixel(x, y))
+                changed = true;
+        }
+    }
+    QCOMPARE(changed, beforeHorizon);
+    const QString tip = w->toolTipText(w->hitTest(block.topLeft() + QPoint(2, block.height() - 3)));
+    QVERIFY2(tip.contains(name), qPrintable(tip));
+    QCOMPARE(tip.contains(QLatin1String("fillfactor=70")), drifted);
+    QCOMPARE(tip.contains(QLatin1String("retention horizon")), beforeHorizon);
+    if (retention > 0) {
+        const QRect keep = w->markerLabelRect(PartitionTimeline::Marker::Retention);
+        QVERIFY(!keep.intersects(w->markerLabelRect(PartitionTimeline::Marker::Now)));
+        QVERIFY(!keep.intersects(w->markerLabelRect(PartitionTimeline::Marker::Premake)));
+    }
 }
 
 void tst_PartitionTimeline::wheelUpZoomsIn()

@@ -1,6 +1,7 @@
 #include "partitionsview.h"
 
 #include "async/whenfinished.h"
+#include "partitionsdriftpanel.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
 #include "widgets/errorbanner.h"
@@ -15,11 +16,14 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
+#include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace melodee {
@@ -65,6 +69,16 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     m_viewsButton = new QPushButton(tr("Refresh &views"), this);
     m_viewsButton->setToolTip(tr("Preview REFRESH MATERIALIZED VIEW CONCURRENTLY of the count "
                                  "views"));
+    m_checkButton = new QPushButton(tr("Chec&k"), this);
+    m_checkButton->setToolTip(tr("Compare every partition with its parent: indexes, constraints, "
+                                 "privileges, storage options; last vacuum and analyze; bloat "
+                                 "estimate. Reads only."));
+    m_keep = new QSpinBox(this);
+    m_keep->setRange(0, 120);
+    m_keep->setSpecialValueText(tr("no retention"));
+    m_keep->setSuffix(tr(" months kept"));
+    m_keep->setToolTip(tr("Draw the retention horizon: `melodee partitions retention --keep N` "
+                          "detaches and drops the hatched partitions before it"));
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_reloadButton);
@@ -72,11 +86,13 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     bar->addWidget(new QLabel(tr("Zoom:"), this));
     bar->addWidget(m_zoom);
     bar->addWidget(m_zoomLabel);
+    bar->addWidget(m_keep);
     bar->addStretch();
     bar->addWidget(m_through);
     bar->addWidget(m_createButton);
     bar->addWidget(m_moveButton);
     bar->addWidget(m_viewsButton);
+    bar->addWidget(m_checkButton);
 
     m_timeline = new PartitionTimeline(this);
 
@@ -112,8 +128,12 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     pl->setContentsMargins(0, 0, 0, 0);
     pl->addWidget(m_previewTitle);
     auto *previewSplit = new QSplitter(Qt::Horizontal, previewPane);
+    m_driftPanel = new PartitionsDriftPanel(this);
+    m_sideTabs = new QTabWidget(this);
+    m_sideTabs->addTab(m_log, tr("Log"));
+    m_sideTabs->addTab(m_driftPanel, tr("Drift"));
     previewSplit->addWidget(m_preview);
-    previewSplit->addWidget(m_log);
+    previewSplit->addWidget(m_sideTabs);
     previewSplit->setStretchFactor(0, 3);
     previewSplit->setStretchFactor(1, 2);
     pl->addWidget(previewSplit, 1);
@@ -153,6 +173,8 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     });
     connect(m_moveButton, &QPushButton::clicked, this, &PartitionsView::previewMoveDefault);
     connect(m_viewsButton, &QPushButton::clicked, this, &PartitionsView::previewRefreshViews);
+    connect(m_checkButton, &QPushButton::clicked, this, &PartitionsView::checkDrift);
+    connect(m_keep, &QSpinBox::valueChanged, this, &PartitionsView::setRetentionMonths);
     connect(m_applyButton, &QPushButton::clicked, this, &PartitionsView::applyPreview);
     connect(m_discardButton, &QPushButton::clicked, this, &PartitionsView::discardPreview);
     connect(m_cancelButton, &QPushButton::clicked, this, &PartitionsView::cancel);
@@ -206,6 +228,8 @@ void PartitionsView::onConnectionChanged()
     setBusy(Task::None);
     m_tables.clear();
     m_timeline->setTables({});
+    m_timeline->setDriftFindings({});
+    m_driftPanel->clear();
     discardPreview();
     m_banner->clear();
     const AppConfig &config = session()->config();
@@ -237,6 +261,7 @@ void PartitionsView::updateActions()
     m_createButton->setEnabled(ready);
     m_moveButton->setEnabled(ready);
     m_viewsButton->setEnabled(ready);
+    m_checkButton->setEnabled(ready);
     m_through->setEnabled(ready);
     m_applyButton->setEnabled(ready && m_action != Action::None);
     m_discardButton->setEnabled(!m_busy && m_action != Action::None);
@@ -360,10 +385,14 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
     m_banner->clear();
     const AppConfig config = session()->config();
     auto future = startTask(&m_pool, [config, request](std::stop_token stop) {
-        return PartitionMaintenance(config, stop).preview(request);
+        PartitionMaintenance maintenance(config, stop);
+        MoveRequest move;
+        move.maintenance = request;
+        move.batchRows = kBatchRows;
+        return PartitionMover(maintenance).preview(move);
     });
     m_running = QFuture<void>(future);
-    whenFinished(this, future, [this, action, request](const TaskOutcome<MaintenancePreview> &r) {
+    whenFinished(this, future, [this, action, request](const TaskOutcome<MovePreview> &r) {
         if (r.cancelled)
             return;
         setBusy(Task::None);
@@ -372,7 +401,7 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
             emit previewReady(false);
             return;
         }
-        const MaintenancePreview &preview = *r.value;
+        const MovePreview &preview = *r.value;
         for (const QString &note : preview.notes)
             appendLog(note);
         if (preview.isEmpty()) {
@@ -388,17 +417,26 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
             return;
         }
         QStringList what;
-        for (const MaintenancePlan &p : preview.plans)
+        for (const MaintenancePlan &p : preview.direct.plans)
             what << tr("%1: %2 new, %n row(s) to move",
                        nullptr,
                        int(qMin<qint64>(p.rowsToMove, INT_MAX)))
                         .arg(p.table)
                         .arg(p.create.size());
+        for (const MoveTablePlan &p : preview.tables)
+            what << tr("%1: %2 new, %n row(s) to move in batches",
+                       nullptr,
+                       int(qMin<qint64>(p.rowsToMove, INT_MAX)))
+                        .arg(p.table)
+                        .arg(p.months.size());
         m_pending = preview;
         showPreview(action,
-                    tr("Preview (%1). Apply runs exactly this; row counts are compared and the "
-                       "transaction rolls back if they differ.")
-                        .arg(what.join(QLatin1String("; "))),
+                    tr("Preview (%1). Apply runs exactly this. Next to an empty default partition "
+                       "one transaction per table, rolled back if row counts differ; next to a "
+                       "non-empty one, batches of %2 rows that a cancel keeps and a new apply "
+                       "resumes.")
+                        .arg(what.join(QLatin1String("; ")))
+                        .arg(kBatchRows),
                     preview.script());
         emit previewReady(true);
     });
@@ -436,7 +474,18 @@ void PartitionsView::previewRefreshViews()
 void PartitionsView::onProgress(const MaintenanceProgress &progress)
 {
     appendLog(progress.message);
-    if (m_task == Task::Apply && progress.total > 0) {
+    if (m_task == Task::Apply && progress.rowsTotal > 0) {
+        // Rows can pass INT_MAX: the bar counts thousandths.
+        changeWithoutRepaint(m_progress, [&] {
+            m_progress->setRange(0, 1000);
+            m_progress->setValue(
+                int(1000 * qMin(progress.rowsDone, progress.rowsTotal) / progress.rowsTotal));
+            m_progress->setFormat(tr("%1 — %2 of %3 rows")
+                                      .arg(progress.table,
+                                           QLocale().toString(progress.rowsDone),
+                                           QLocale().toString(progress.rowsTotal)));
+        });
+    } else if (m_task == Task::Apply && progress.total > 0) {
         changeWithoutRepaint(m_progress, [&] {
             m_progress->setRange(0, progress.total);
             m_progress->setValue(progress.done);
@@ -455,7 +504,7 @@ void PartitionsView::applyPreview()
         return;
     const Action action = m_action;
     const AppConfig config = session()->config();
-    const MaintenancePreview preview = m_pending;
+    const MovePreview preview = m_pending;
     const QStringList views = m_viewStatements;
     setBusy(Task::Apply, tr("Applying…"));
     m_banner->clear();
@@ -472,7 +521,7 @@ void PartitionsView::applyPreview()
         if (action == Action::RefreshViews)
             return maintenance.refreshViews(views);
         QStringList lines;
-        for (const MaintenanceResult &res : maintenance.apply(preview))
+        for (const MoveResult &res : PartitionMover(maintenance).apply(preview))
             lines << res.summary();
         return lines;
     });
@@ -509,16 +558,20 @@ void PartitionsView::cancel()
         return;
     const Task task = m_task;
     // The stop cancels the running statement on the server (PQcancel): its transaction rolls
-    // back, so nothing is half-applied. What finished before stays, and the reload shows it.
+    // back, so nothing is half-applied. What finished before stays (tables, batches), the reload
+    // shows it, and a new preview resumes a batched move.
     m_running.cancel();
     qCInfo(lcPartitions) << "cancel requested in the Partitions view";
     appendLog(tr("cancelled: the running statement was stopped on the server and its "
                  "transaction rolled back"));
     setBusy(Task::None);
     if (task == Task::Apply) {
-        m_banner->showInfo(tr("Cancelled. Tables finished before the cancel stay done; the "
-                              "reload shows what is in the database."));
+        m_banner->showInfo(tr("Cancelled. Tables and batches finished before the cancel stay "
+                              "done; the reload shows what is in the database, and a new "
+                              "preview resumes a batched move."));
         finishApply(false);
+    } else if (task == Task::Check) {
+        emit checked(false);
     } else if (task == Task::Reload) {
         m_summary->setText(tr("Cancelled; press Reload to read the partitions."));
         emit loaded(false);

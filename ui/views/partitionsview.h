@@ -2,7 +2,8 @@
 
 #include "viewpage.h"
 
-#include <partitions/partitionmaintenance.h>
+#include <partitions/partitiondrift.h>
+#include <partitions/partitionmover.h>
 
 #include <QFuture>
 #include <QList>
@@ -15,18 +16,23 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSlider;
+class QSpinBox;
+class QTabWidget;
 
 namespace melodee {
 
 class ErrorBanner;
 class PartitionTimeline;
+class PartitionsDriftPanel;
 class SqlEditor;
 
 // The partition timeline plus maintenance with the migrations' discipline: every action first
 // shows exactly the statements it will run (preview), then applies them on a worker thread. The
 // work is PartitionMaintenance's, the same the command line runs; this view starts it and shows
-// its progress. Cancel stops it on the server; maintenance runs per table in one transaction, so
-// a cancelled table is left as it was.
+// its progress. Cancel stops it on the server. Moves next to a non-empty default partition run in
+// batches (PartitionMover), each its own transaction: a cancel keeps the batches done, and the
+// next apply resumes. Check compares every partition with its parent (drift panel and marks on
+// the timeline); the retention horizon is drawn for the months to keep.
 class PartitionsView : public ViewPage
 {
     Q_OBJECT
@@ -48,6 +54,11 @@ public:
     void applyPreview();
     void discardPreview();
     void cancel();
+    void checkDrift();
+    void setRetentionMonths(int months);
+
+    // Rows per batch when rows move out of a default partition.
+    static constexpr qint64 kBatchRows = 10000;
 
     bool isBusy() const override { return m_busy; }
     Action pendingAction() const { return m_action; }
@@ -60,12 +71,16 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QSlider *zoomSlider() const { return m_zoom; }
     ErrorBanner *banner() const { return m_banner; }
+    PartitionsDriftPanel *driftPanel() const { return m_driftPanel; }
+    QPushButton *checkButton() const { return m_checkButton; }
+    QTabWidget *sideTabs() const { return m_sideTabs; }
     const QList<PartitionedTableInfo> &tables() const { return m_tables; }
 
 signals:
     void loaded(bool ok);
     void previewReady(bool ok);
     void applied(bool ok);
+    void checked(bool ok);
     // Each step of a running apply, as the log shows it.
     void progressed(const QString &line);
 
@@ -73,7 +88,7 @@ protected:
     void load() override { reload(); }
 
 private:
-    enum class Task { None, Reload, Preview, Apply };
+    enum class Task { None, Reload, Preview, Apply, Check };
 
     void onConnectionChanged();
     void setBusy(Task task, const QString &what = {});
@@ -96,6 +111,10 @@ private:
     QPushButton *m_createButton = nullptr;
     QPushButton *m_moveButton = nullptr;
     QPushButton *m_viewsButton = nullptr;
+    QPushButton *m_checkButton = nullptr;
+    QSpinBox *m_keep = nullptr;
+    QTabWidget *m_sideTabs = nullptr;
+    PartitionsDriftPanel *m_driftPanel = nullptr;
     QLabel *m_previewTitle = nullptr;
     SqlEditor *m_preview = nullptr;
     QPushButton *m_applyButton = nullptr;
@@ -105,7 +124,7 @@ private:
     QPlainTextEdit *m_log = nullptr;
 
     QList<PartitionedTableInfo> m_tables;
-    MaintenancePreview m_pending; // what Apply runs for CreateThrough and MoveDefault
+    MovePreview m_pending;        // what Apply runs for CreateThrough and MoveDefault
     QStringList m_viewStatements; // what Apply runs for RefreshViews
     Action m_action = Action::None;
     Task m_task = Task::None;

@@ -106,6 +106,30 @@ void PartitionTimeline::setPremakeMonths(int months)
     viewport()->update();
 }
 
+void PartitionTimeline::setRetentionMonths(int months)
+{
+    m_retention = qMax(0, months);
+    viewport()->update();
+}
+
+void PartitionTimeline::setDriftFindings(const QHash<QString, QStringList> &findings)
+{
+    m_drift = findings;
+    viewport()->update();
+}
+
+QRect PartitionTimeline::driftMarkRect(int lane, int index) const
+{
+    const QRect r = partitionRect(lane, index);
+    if (r.width() < 6)
+        return {};
+    const PartitionInfo &p = m_tables[lane].partitions[m_lanes[lane].partitions[index].info];
+    if (m_drift.value(p.name).isEmpty())
+        return {};
+    const int side = qMin(12, r.width() - 2);
+    return QRect(r.right() - side, r.top(), side + 1, side + 1);
+}
+
 void PartitionTimeline::setShading(Shading shading)
 {
     m_shading = shading;
@@ -280,8 +304,16 @@ QString PartitionTimeline::toolTipText(const Hit &hit) const
                                  : p.estimatedRows >= 0
                                      ? tr("≈ %1 rows").arg(loc.toString(p.estimatedRows))
                                      : tr("rows not estimated yet (never analysed)");
-            return tr("%1\nfrom %2\nto %3\n%4\n%5 on disk")
-                .arg(p.name, utc(p.from), utc(p.to), rows, formatBytes(p.totalBytes));
+            QString text
+                = tr("%1\nfrom %2\nto %3\n%4\n%5 on disk")
+                      .arg(p.name, utc(p.from), utc(p.to), rows, formatBytes(p.totalBytes));
+            const QStringList drift = m_drift.value(p.name);
+            if (!drift.isEmpty())
+                text += tr("\nDrift (partitions check):\n%1").arg(drift.join(QLatin1Char('\n')));
+            if (m_retention > 0 && markerX(Marker::Retention) >= xFor(monthValue(p.to)))
+                text += tr(
+                    "\nOlder than the retention horizon (%n month(s) kept)", nullptr, m_retention);
+            return text;
         }
         return {};
     }
@@ -359,12 +391,16 @@ QList<QRect> PartitionTimeline::yearLabelRects() const
 int PartitionTimeline::markerX(Marker marker) const
 {
     const double nowMonth = monthValue(m_now);
+    if (marker == Marker::Retention)
+        return xFor(std::floor(nowMonth) - m_retention);
     return marker == Marker::Now ? xFor(nowMonth) : xFor(std::floor(nowMonth) + m_premake);
 }
 
 int PartitionTimeline::markerLabelWidth(Marker marker) const
 {
-    const QString name = marker == Marker::Now ? tr("now") : tr("premake");
+    const QString name = marker == Marker::Now       ? tr("now")
+                         : marker == Marker::Premake ? tr("premake")
+                                                     : tr("retention");
     return fontMetrics().horizontalAdvance(name) + 6;
 }
 
@@ -379,6 +415,14 @@ QRect PartitionTimeline::markerLabelRect(Marker marker) const
         now.moveLeft(nowX + 3);
     if (marker == Marker::Now)
         return now;
+    if (marker == Marker::Retention) {
+        // Left of its line, and left of "now"'s name when they would meet.
+        QRect keep(0, kMarkerRowTop, markerLabelWidth(Marker::Retention), kRowHeight);
+        keep.moveRight(markerX(Marker::Retention) - 3);
+        if (keep.right() >= now.left() - 3)
+            keep.moveRight(now.left() - 4);
+        return keep;
+    }
     QRect premake(
         markerX(Marker::Premake) + 3, kMarkerRowTop, markerLabelWidth(Marker::Premake), kRowHeight);
     if (premake.left() <= now.right() + 3)

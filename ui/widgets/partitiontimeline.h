@@ -4,15 +4,18 @@
 
 #include <QAbstractScrollArea>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace melodee {
 
 // The partitions of each partitioned table on a month axis: one lane per table, one block per
 // partition shaded by rows or size, gaps as red holes, the default partition at the lane's end,
-// a "now" marker and the premake horizon. Painting walks only the blocks in view (binary search
-// per lane), so hundreds of partitions per table cost what a screenful costs.
+// a "now" marker, the premake horizon, the retention horizon (partitions before it hatched) and
+// drift marks on partitions that `partitions check` flags. Painting walks only the blocks in view
+// (binary search per lane), so hundreds of partitions per table cost what a screenful costs.
 class PartitionTimeline : public QAbstractScrollArea
 {
     Q_OBJECT
@@ -35,6 +38,14 @@ public:
     const QList<PartitionedTableInfo> &tables() const { return m_tables; }
     void setNow(const QDateTime &now);
     void setPremakeMonths(int months);
+    // Months kept before the current one; 0 hides the retention horizon.
+    void setRetentionMonths(int months);
+    int retentionMonths() const { return m_retention; }
+    // Findings of `partitions check` by partition name; a partition with findings gets a mark.
+    void setDriftFindings(const QHash<QString, QStringList> &findings);
+    const QHash<QString, QStringList> &driftFindings() const { return m_drift; }
+    // Where the drift mark of a partition is drawn (empty when it has none or is out of view).
+    QRect driftMarkRect(int lane, int index) const;
     void setShading(Shading shading);
     Shading shading() const { return m_shading; }
 
@@ -53,7 +64,7 @@ public:
     QRect gapRect(int lane, int index) const;
     // The axis: year names in the top row, month names under them, and the names of the "now"
     // and premake markers in a row of their own, so that no two of them ever overlap.
-    enum class Marker { Now, Premake };
+    enum class Marker { Now, Premake, Retention };
     QRect markerLabelRect(Marker marker) const;
     QList<QRect> yearLabelRects() const;
     // Blocks drawn by the last paint, to check that painting is bounded by what is visible.
@@ -117,6 +128,8 @@ private:
     QList<LaneGeometry> m_lanes;
     QDateTime m_now;
     int m_premake = 6;
+    int m_retention = 0;
+    QHash<QString, QStringList> m_drift;
     Shading m_shading = Shading::Rows;
     int m_years = 2;
     double m_minMonth = 0;

@@ -133,6 +133,12 @@ void PartitionTimeline::paintLegend(QPainter &p)
     x += 8;
     p.setPen(pal.color(QPalette::Text));
     p.drawText(QRect(x, y, 200, 18), Qt::AlignVCenter, tr("premake horizon"));
+    x += p.fontMetrics().horizontalAdvance(tr("premake horizon")) + 18;
+    if (m_retention > 0) {
+        swatch(pal.color(QPalette::Mid), tr("before the retention horizon"), Qt::FDiagPattern);
+    }
+    if (!m_drift.isEmpty())
+        swatch(QColor(0xef, 0x6c, 0x00), tr("drift (partitions check)"), Qt::Dense4Pattern);
 }
 
 void PartitionTimeline::paintEvent(QPaintEvent *)
@@ -172,6 +178,18 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
                 p.setPen(c.lightness() < 140 ? Qt::white : QColor(0x1d, 0x2b, 0x3a));
                 p.drawText(r.adjusted(2, 2, -2, -2), Qt::AlignCenter, formatCount(v));
             }
+            // Before the retention horizon: retention would detach or drop it.
+            if (m_retention > 0 && xFor(it->end) <= markerX(Marker::Retention))
+                p.fillRect(r, QBrush(pal.color(QPalette::Mid), Qt::FDiagPattern));
+            const QRect mark = driftMarkRect(lane, index);
+            if (!mark.isEmpty()) {
+                QPainterPath tri;
+                tri.moveTo(mark.topLeft());
+                tri.lineTo(mark.topRight());
+                tri.lineTo(mark.bottomRight());
+                tri.closeSubpath();
+                p.fillPath(tri, QColor(0xef, 0x6c, 0x00));
+            }
         }
         for (int i = 0; i < g.gaps.size(); ++i) {
             if (g.gaps[i].end < first || g.gaps[i].start > last)
@@ -196,6 +214,8 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
         p.drawText(tag, Qt::AlignCenter, name);
     };
     marker(Marker::Premake, QPen(pal.color(QPalette::Highlight), 2, Qt::DashLine), tr("premake"));
+    if (m_retention > 0)
+        marker(Marker::Retention, QPen(pal.color(QPalette::Text), 2, Qt::DotLine), tr("retention"));
     marker(Marker::Now, QPen(gapColor, 2), tr("now"));
     p.restore();
 
