@@ -57,6 +57,26 @@ QString TestEnv::pgOtherCa()
     return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_OTHER_CA"));
 }
 
+bool TestEnv::hasPgBouncer()
+{
+    return pgbouncerPort() > 0;
+}
+
+int TestEnv::pgbouncerPort()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_PORT")).toInt();
+}
+
+QString TestEnv::pgbouncerUser()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_USER"));
+}
+
+QString TestEnv::pgbouncerPassword()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_PASSWORD"));
+}
+
 bool TestEnv::allowSkip()
 {
     return qEnvironmentVariable("MELODEE_ALLOW_SKIP") == QLatin1String("1");
