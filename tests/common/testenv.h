@@ -32,6 +32,12 @@ public:
     static int pgbouncerPort();
     static QString pgbouncerUser();
     static QString pgbouncerPassword();
+    // The primary and streaming replica of replica-fixture.sh (trust for postgres on loopback).
+    static bool hasReplica();
+    static int replicaPrimaryPort();
+    static int replicaPort();
+    // Runs replica-fixture.sh stop-replica / start-replica; fails the test when it fails.
+    static void replicaFixture(const QString &action);
 
     // Superuser config for the test server (trust auth on loopback).
     static DatabaseConfig superuser(const QString &dbname = QStringLiteral("postgres"));
@@ -82,3 +88,5 @@ private:
 #define MELODEE_REQUIRE_REDIS() MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasRedis(), "redis")
 #define MELODEE_REQUIRE_PGBOUNCER()                                                                \
     MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasPgBouncer(), "PgBouncer")
+#define MELODEE_REQUIRE_REPLICA()                                                                  \
+    MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasReplica(), "streaming replica")
