@@ -88,6 +88,8 @@ private:
 template<typename Fn>
 auto ReplicaRouter::read(Fn &&fn)
 {
+    if (m_replicas.empty())
+        return m_primary->run(std::forward<Fn>(fn));
     constexpr bool takesToken = std::is_invocable_v<Fn, PgConnection &, std::stop_token>;
     auto work = [this, fn = std::forward<Fn>(fn)](std::stop_token stop) mutable {
         const auto call = [&fn, &stop](PgConnection &conn) {
@@ -116,6 +118,8 @@ auto ReplicaRouter::read(Fn &&fn)
 template<typename Fn>
 auto ReplicaRouter::write(Fn &&fn)
 {
+    if (m_replicas.empty())
+        return m_primary->run(std::forward<Fn>(fn));
     constexpr bool takesToken = std::is_invocable_v<Fn, PgConnection &, std::stop_token>;
     auto work = [this, fn = std::forward<Fn>(fn)](std::stop_token stop) mutable {
         PooledConnection lease = leasePrimary(stop);
