@@ -102,9 +102,11 @@ void tst_Pooler::initTestCase()
                        "created_at) VALUES (1, 'An Album', 'an album', 1, '2025-01-01');"
                        "INSERT INTO melodee_songs (id, name, name_normalized, artist_id, album_id, "
                        "created_at) SELECT g, 'Tune ' || g, 'tune ' || g, 1, 1, "
-                       "'2025-01-02 00:00:00+00' + g * interval '1 minute' "
+                       "timestamptz '2025-01-02 00:00:00+00' + g * interval '1 minute' "
                        "FROM generate_series(1, 300) g; ANALYZE"),
         m_library.dbname);
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs"), m_library.dbname),
+             QStringLiteral("300"));
 }
 
 // The control: named statements through PgBouncer 1.18 (no prepared-statement tracking) meet
