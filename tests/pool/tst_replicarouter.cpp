@@ -35,6 +35,8 @@ private slots:
     void healthListsTheReplicas();
 
 private:
+    // The fixture's postgres superuser on one of its two servers (trust on loopback).
+    static DatabaseConfig server(int port);
     DatabaseConfig primaryConfig(Duration maxLag) const;
     QString replicaDsn() const;
     // Where a read through the router ran: "replica" or "primary".
@@ -70,14 +72,20 @@ void tst_ReplicaRouter::parseLsn()
         QCOMPARE(melodee::parseLsn(formatLsn(lsn)), lsn);
 }
 
-DatabaseConfig tst_ReplicaRouter::primaryConfig(Duration maxLag) const
+DatabaseConfig tst_ReplicaRouter::server(int port)
 {
     DatabaseConfig c;
     c.host = QStringLiteral("127.0.0.1");
-    c.port = TestEnv::replicaPrimaryPort();
+    c.port = port;
     c.user = QStringLiteral("postgres");
     c.dbname = QStringLiteral("postgres");
     c.sslmode = QStringLiteral("disable");
+    return c;
+}
+
+DatabaseConfig tst_ReplicaRouter::primaryConfig(Duration maxLag) const
+{
+    DatabaseConfig c = server(TestEnv::replicaPrimaryPort());
     c.replicas = {replicaDsn()};
     c.maxReplicaLag = maxLag;
     c.maxOpenConns = 4;
@@ -103,14 +111,8 @@ QString tst_ReplicaRouter::readTarget(ReplicaRouter &router)
 
 void tst_ReplicaRouter::setReplay(bool paused)
 {
-    DatabaseConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = TestEnv::replicaPort();
-    c.user = QStringLiteral("postgres");
-    c.dbname = QStringLiteral("postgres");
-    c.sslmode = QStringLiteral("disable");
-    PgConnection::open(c)->exec(paused ? "SELECT pg_wal_replay_pause()"
-                                       : "SELECT pg_wal_replay_resume()");
+    PgConnection::open(server(TestEnv::replicaPort()))
+        ->exec(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
 }
 
 bool tst_ReplicaRouter::inRotation(ReplicaRouter &router)
@@ -121,13 +123,7 @@ bool tst_ReplicaRouter::inRotation(ReplicaRouter &router)
 
 void tst_ReplicaRouter::writeOnPrimary(const QString &sql)
 {
-    DatabaseConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = TestEnv::replicaPrimaryPort();
-    c.user = QStringLiteral("postgres");
-    c.dbname = QStringLiteral("postgres");
-    c.sslmode = QStringLiteral("disable");
-    PgConnection::open(c)->exec(sql.toUtf8());
+    PgConnection::open(server(TestEnv::replicaPrimaryPort()))->exec(sql.toUtf8());
 }
 
 void tst_ReplicaRouter::initTestCase()
@@ -258,7 +254,11 @@ void tst_ReplicaRouter::healthListsTheReplicas()
     const QString primary = QStringLiteral("host=127.0.0.1 port=%1 user=postgres dbname=postgres "
                                            "sslmode=disable")
                                 .arg(TestEnv::replicaPrimaryPort());
-    const QString dead = QStringLiteral("host=127.0.0.1 port=%1").arg(TestEnv::freeLoopbackPort());
+    // The dead replica's DSN carries a password: it must not come back in the reason.
+    const QString secret = QStringLiteral("Replica-Pw-%1").arg(QCoreApplication::applicationPid());
+    const QString dead = QStringLiteral("host=127.0.0.1 port=%1 password=%2")
+                             .arg(TestEnv::freeLoopbackPort())
+                             .arg(secret);
     const TestEnv::CliResult r
         = TestEnv::runCli({QStringLiteral("health"),
                            QStringLiteral("--json"),
@@ -270,6 +270,8 @@ void tst_ReplicaRouter::healthListsTheReplicas()
     QJsonParseError error;
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
     QCOMPARE(error.error, QJsonParseError::NoError);
+    QVERIFY(!r.out.contains(secret));
+    QVERIFY(!r.err.contains(secret));
     const QJsonArray replicas = o.value(QStringLiteral("replicas")).toArray();
     QCOMPARE(replicas.size(), 2);
     const QJsonObject live = replicas.at(0).toObject();
