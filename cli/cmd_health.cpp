@@ -3,6 +3,7 @@
 #include "db/dberror.h"
 #include "health/healthchecker.h"
 #include "health/partitioncheck.h"
+#include "health/replicacheck.h"
 #include "pool/connectionpool.h"
 
 #include <QJsonObject>
@@ -26,7 +27,8 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
     // Degraded when next month has no partition or a default partition holds rows, and when
     // that cannot be told within the timeout (with who holds the lock).
     addPartitionCheck(checker, config.session);
-    const HealthReport report = checker.check();
+    HealthReport report = checker.check();
+    const QList<ReplicaStatus> replicas = checkReplicas(report, config.database);
     switch (report.status) {
     case HealthStatus::Healthy:
         code = ExitOk;
@@ -39,7 +41,10 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
         break;
     }
     if (ctx.json()) {
-        ctx.printJson(report.toJson());
+        QJsonObject json = report.toJson();
+        if (!replicas.isEmpty())
+            json.insert(QStringLiteral("replicas"), replicasToJson(replicas));
+        ctx.printJson(json);
     } else {
         ctx.out() << "status: " << report.statusName() << '\n'
                   << "message: " << report.message << '\n';
@@ -49,6 +54,8 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
                       << "tls: " << (report.tls ? report.tlsDescription : QStringLiteral("off"))
                       << '\n';
         }
+        for (const ReplicaStatus &r : replicas)
+            ctx.out() << replicaSummary(r) << '\n';
         ctx.out().flush();
     }
     return code;

@@ -422,6 +422,8 @@ int runMigrate(CliContext &ctx, const QStringList &args)
     else
         ctx.out() << "applied " << result.applied << " migrations; database at version "
                   << result.finalVersion << " (plan " << result.planHash << ")\n";
+    for (const QString &m : result.messages)
+        ctx.out() << m << '\n';
     ctx.out().flush();
     return ExitOk;
 }

@@ -1,6 +1,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "pool/connectionpool.h"
+#include "pool/replicarouter.h"
 #include "songs/songservice.h"
 
 #include <QJsonArray>
@@ -27,13 +28,18 @@ idOption(const QCommandLineParser &parser, const QCommandLineOption &o, const ch
 }
 
 // The songs of the configured database through the same service as the Songs view, on a pool of
-// one connection (a command runs one request at a time).
+// one connection (a command runs one request at a time). With database.replicas, the replicas
+// are looked at once first (each look bounded), so that the command's reads may go to one.
 SongService songService(const AppConfig &config)
 {
     DatabaseConfig database = config.database;
     database.maxOpenConns = 1;
     database.maxIdleConns = 1;
-    return SongService(std::make_shared<ConnectionPool>(database, config.session), config.session);
+    auto router = std::make_shared<ReplicaRouter>(
+        std::make_shared<ConnectionPool>(database, config.session));
+    if (router->hasReplicas())
+        router->probeNow();
+    return SongService(router, config.session);
 }
 
 // A name in the text table: control characters (a newline would break the row) shown escaped.

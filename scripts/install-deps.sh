@@ -8,7 +8,7 @@ packages=(
     libvulkan-dev libqt6sql6-psql qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qtkeychain-qt6-dev qt6-translations-l10n
     libpq-dev postgresql postgresql-contrib libpg-query-dev libyaml-cpp-dev libhiredis-dev
-    redis-server redis-tools
+    redis-server redis-tools pgbouncer
     xvfb xauth gnome-keyring dbus-x11 dbus-daemon imagemagick openssl procps
     clang-14 libclang-rt-14-dev clang-format clazy
     default-jdk-headless libhikaricp-java libpostgresql-jdbc-java libslf4j-java golang-go

@@ -16,6 +16,12 @@ QString SessionConfig::tableName(const QString &singular) const
     return tablePrefix + singular + QLatin1Char('s');
 }
 
+QString poolerName(Pooler pooler)
+{
+    return pooler == Pooler::PgBouncerTransaction ? QStringLiteral("pgbouncer-transaction")
+                                                  : QStringLiteral("none");
+}
+
 QString environmentName(Environment environment)
 {
     switch (environment) {

@@ -20,6 +20,12 @@ struct PasswordBinding
     int port = 0;
 };
 
+// What stands between us and the server. A transaction pooler (PgBouncer with pool_mode =
+// transaction) hands each transaction to any server connection: no named prepared statements,
+// no session settings and no advisory locks may be used through it.
+enum class Pooler { None, PgBouncerTransaction };
+QString poolerName(Pooler pooler);
+
 // Melodee's database settings, with the server's mapstructure keys under "database.".
 // Empty strings and a zero port mean "not set": libpq then applies PG* variables,
 // pg_service.conf and its own defaults.
@@ -38,6 +44,9 @@ struct DatabaseConfig
     Duration connectTimeout = 10s;
     // A conninfo string or postgres:// URI given with --dsn; libpq expands it.
     QString dsn;
+    // Laid over dsn for another server of the same installation (a replica, database.direct_dsn,
+    // PgBouncer's admin console): its keywords win, and everything else still applies.
+    QString routeDsn;
     // Set when the password is (or will be) a stored one, a profile's from the keychain:
     // ConnectParams then leaves it out unless the connection goes to exactly this host and port.
     std::optional<PasswordBinding> passwordBoundTo;
@@ -52,6 +61,16 @@ struct DatabaseConfig
     Duration connMaxLifetimeJitter = 0s;
     Duration leakDetectionThreshold = 0s; // 0 = off
     Duration validateAfterIdle = 1s;
+
+    // Pooling and replicas (docs/pooling-and-replicas.md). The DSNs are conninfo strings or
+    // URIs; keywords they leave out come from the fields above.
+    Pooler pooler = Pooler::None;
+    QString directDsn;      // reaches the server itself, for sessions a pooler cannot carry
+    QString poolerAdminDsn; // PgBouncer's admin console, for RECONNECT after a migration
+    QStringList replicas;   // streaming replicas for reads
+    Duration maxReplicaLag = 5s;
+
+    bool behindTransactionPooler() const { return pooler == Pooler::PgBouncerTransaction; }
 };
 
 // Melodee's GORM settings (the "gorm:" section). docs/configuration.md says what reads each.

@@ -1,5 +1,6 @@
 #include "configloader.h"
 
+#include "configkeys.h"
 #include "conninfo.h"
 #include "util/redactor.h"
 
@@ -20,22 +21,19 @@ ConfigError::ConfigError(const QString &key, const QString &source, const QStrin
     , m_what(message.toUtf8())
 {}
 
-namespace {
-
-using Setter = std::function<void(AppConfig &, const QString &value, const QString &key)>;
-
-struct KeySpec
-{
-    const char *key;
-    Setter apply;
-    bool secret = false;
-};
+namespace configkeys {
 
 [[noreturn]] void reject(const QString &key, const QString &value, const QString &why)
 {
     // The source is added by the caller that knows it.
     throw ConfigError(key, QString(), QStringLiteral("%1 = \"%2\": %3").arg(key, value, why));
 }
+
+} // namespace configkeys
+
+namespace {
+
+using namespace configkeys;
 
 Setter text(QString DatabaseConfig::*field)
 {
@@ -72,7 +70,9 @@ bool toBool(const QString &key, const QString &value)
     reject(key, value, QStringLiteral("expected true or false"));
 }
 
-Duration toDuration(const QString &key, const QString &value)
+} // namespace
+
+Duration configkeys::toDuration(const QString &key, const QString &value)
 {
     QString error;
     const auto d = parseGoDuration(value, &error);
@@ -81,7 +81,7 @@ Duration toDuration(const QString &key, const QString &value)
     return *d;
 }
 
-QString oneOf(const QString &key, const QString &value, const QStringList &allowed)
+QString configkeys::oneOf(const QString &key, const QString &value, const QStringList &allowed)
 {
     const QString v = value.trimmed().toLower();
     if (!allowed.contains(v))
@@ -91,9 +91,11 @@ QString oneOf(const QString &key, const QString &value, const QStringList &allow
     return v;
 }
 
+namespace {
+
 const QList<KeySpec> &keySpecs()
 {
-    static const QList<KeySpec> specs = {
+    static const QList<KeySpec> specs = QList<KeySpec>{
         {"database.host", text(&DatabaseConfig::host)},
         {"database.port",
          [](AppConfig &c, const QString &v, const QString &k) {
@@ -263,7 +265,7 @@ const QList<KeySpec> &keySpecs()
          [](AppConfig &c, const QString &v, const QString &k) {
              c.migrate.premakeMonths = toInt(k, v, 1, 120);
          }},
-    };
+    } + poolingKeySpecs();
     return specs;
 }
 
@@ -326,6 +328,18 @@ void ConfigLoader::set(const QString &key, const QString &value, const QString &
         if (spec->secret && !value.isEmpty())
             message.replace(value, QStringLiteral("***"));
         throw ConfigError(key, source, QStringLiteral("%1: %2").arg(source, message));
+    }
+}
+
+void ConfigLoader::setList(const QString &key, const QStringList &items, const QString &source)
+{
+    const KeySpec *spec = findSpec(key);
+    if (!spec || !spec->applyList)
+        throw ConfigError(key, source, QStringLiteral("%1: %2 takes no list").arg(source, key));
+    try {
+        spec->applyList(m_config, items, key);
+    } catch (const ConfigError &e) {
+        throw ConfigError(key, source, QStringLiteral("%1: %2").arg(source, e.message()));
     }
 }
 
@@ -430,6 +444,19 @@ void ConfigLoader::loadYamlText(const QString &yaml, const QString &sourceName)
             // "host:" with no value leaves the setting as it was, as viper does.
             if (item.second.IsNull())
                 continue;
+            if (item.second.IsSequence() && findSpec(key)->applyList) {
+                QStringList items;
+                for (const auto &element : item.second) {
+                    if (!element.IsScalar())
+                        throw ConfigError(
+                            key,
+                            at,
+                            QStringLiteral("%1: %2 must be a list of values").arg(at, key));
+                    items << scalarText(element);
+                }
+                setList(key, items, at);
+                continue;
+            }
             if (!item.second.IsScalar())
                 throw ConfigError(
                     key, at, QStringLiteral("%1: %2 must be a single value").arg(at, key));

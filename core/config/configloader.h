@@ -49,6 +49,9 @@ public:
     void loadEnvironment(const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // One "section.key" = value override, e.g. from the command line's --set.
     void set(const QString &key, const QString &value, const QString &source);
+    // A key that takes a list (database.replicas) from a YAML sequence; set() takes the same
+    // list comma-separated.
+    void setList(const QString &key, const QStringList &items, const QString &source);
     // A conninfo string or URI (--dsn). Throws ConfigError when libpq cannot parse it.
     void setDsn(const QString &dsn);
     // The connection fields a saved profile stores (a layer between the file and environment).

@@ -7,6 +7,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/conninfo.cpp
     ${CMAKE_CURRENT_LIST_DIR}/configloader.h
     ${CMAKE_CURRENT_LIST_DIR}/configloader.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/configkeys.h
+    ${CMAKE_CURRENT_LIST_DIR}/poolingkeys.cpp
     ${CMAKE_CURRENT_LIST_DIR}/profilestore.h
     ${CMAKE_CURRENT_LIST_DIR}/profilestore.cpp
 )

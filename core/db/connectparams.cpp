@@ -68,12 +68,17 @@ ConnectParams::ConnectParams(const DatabaseConfig &c)
     add("keepalives_count", QStringLiteral("3"));
     add("tcp_user_timeout", QStringLiteral("60000"));
 
-    if (!c.dsn.isEmpty()) {
+    for (const QString *layer : {&c.dsn, &c.routeDsn}) {
+        const QString &dsn = *layer;
+        if (dsn.isEmpty())
+            continue;
         QString error;
-        const auto pairs = parseConninfo(c.dsn, &error);
+        const auto pairs = parseConninfo(dsn, &error);
         if (!pairs) {
-            m_error = QStringLiteral("--dsn is not a valid libpq connection string or URI: %1")
-                          .arg(error);
+            m_error = QStringLiteral("%1 is not a valid libpq connection string or URI: %2")
+                          .arg(layer == &c.dsn ? QStringLiteral("--dsn")
+                                               : QStringLiteral("the replica, direct or admin DSN"),
+                               error);
         } else {
             for (const auto &[keyword, value] : *pairs) {
                 if (keyword == "password")

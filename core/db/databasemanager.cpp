@@ -13,14 +13,30 @@ namespace {
 
 double runHealthQuery(PgConnection &conn, std::chrono::milliseconds timeout)
 {
-    // The server enforces the limit, so a stuck query cannot hang the check.
-    conn.exec("SET statement_timeout = " + QByteArray::number(qint64(timeout.count())),
-              {QStringLiteral("health check"), QString()});
-    QElapsedTimer timer;
-    timer.start();
-    const PgResult r = conn.exec("SELECT 1", {QStringLiteral("health check"), QString()});
-    const double ms = double(timer.nsecsElapsed()) / 1e6;
-    conn.exec("RESET statement_timeout", {QStringLiteral("health check"), QString()});
+    // The server enforces the limit, so a stuck query cannot hang the check. The setting lasts
+    // for this transaction only: a session SET would stay behind in a pooler's server session.
+    const OpContext ctx{QStringLiteral("health check"), QString()};
+    conn.exec("BEGIN READ ONLY", ctx);
+    PgResult r;
+    double ms = 0;
+    try {
+        conn.exec("SELECT set_config('statement_timeout', $1, true)",
+                  {QByteArray::number(qint64(timeout.count()))},
+                  ctx);
+        QElapsedTimer timer;
+        timer.start();
+        r = conn.exec("SELECT 1", ctx);
+        ms = double(timer.nsecsElapsed()) / 1e6;
+        conn.exec("COMMIT", ctx);
+    } catch (const DbError &) {
+        if (!conn.isBroken()) {
+            try {
+                conn.exec("ROLLBACK", ctx);
+            } catch (const DbError &) {
+            }
+        }
+        throw;
+    }
     if (r.rows() != 1 || r.text(0, 0) != QLatin1String("1"))
         throw DbError(
             QStringLiteral("health check"), QString(), QStringLiteral("SELECT 1 returned no row"));

@@ -191,7 +191,10 @@ std::unique_ptr<PgConnection> PgConnection::open(const DatabaseConfig &config)
             PQfinish(conn);
         throw error;
     }
-    return std::make_unique<PgConnection>(conn);
+    auto out = std::make_unique<PgConnection>(conn);
+    out->m_transactionPooler = config.behindTransactionPooler();
+    out->m_usePrepared = !out->m_transactionPooler;
+    return out;
 }
 
 bool PgConnection::isBroken() const

@@ -77,7 +77,10 @@ public:
     static void setDefaultSlowThreshold(Duration threshold);
     static Duration defaultSlowThreshold();
 
-    void setUsePreparedStatements(bool on) { m_usePrepared = on; }
+    // Behind a transaction pooler (database.pooler) named statements stay off whatever is asked:
+    // the next transaction may run on a server session that never saw them.
+    void setUsePreparedStatements(bool on) { m_usePrepared = on && !m_transactionPooler; }
+    bool behindTransactionPooler() const { return m_transactionPooler; }
     bool usePreparedStatements() const { return m_usePrepared; }
     int preparedCount() const { return int(m_prepared.size()); }
 
@@ -120,6 +123,7 @@ private:
     std::atomic<bool> m_cancelRequested{false};
     bool m_broken = false; // a connection-class error was seen
     bool m_usePrepared = true;
+    bool m_transactionPooler = false;
     int m_sessionChanges = 0;
     QByteArrayList m_sessionSettings; // SET for the session and not RESET since
     struct Prepared

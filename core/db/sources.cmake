@@ -15,4 +15,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/databasemanager.cpp
     ${CMAKE_CURRENT_LIST_DIR}/transaction.h
     ${CMAKE_CURRENT_LIST_DIR}/transaction.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/pooler.h
+    ${CMAKE_CURRENT_LIST_DIR}/pooler.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/querydeadline.h
 )

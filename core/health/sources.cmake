@@ -5,4 +5,6 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/lockholders.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitioncheck.h
     ${CMAKE_CURRENT_LIST_DIR}/partitioncheck.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/replicacheck.h
+    ${CMAKE_CURRENT_LIST_DIR}/replicacheck.cpp
 )

@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/pooler.h"
 #include "partitions/partitionmaintenance.h"
 #include "util/logging.h"
 
@@ -72,7 +73,9 @@ QString MigrationEngine::targetDescription() const
 
 void MigrationEngine::connect()
 {
-    m_conn = PgConnection::open(m_config.database);
+    // The migration lock is a session advisory lock: never through a transaction pooler.
+    m_conn
+        = PgConnection::open(directSessionConfig(m_config.database, QStringLiteral("migrations")));
     m_conn->setUsePreparedStatements(false);
     applySession();
 }

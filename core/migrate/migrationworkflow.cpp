@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/pooler.h"
 #include "migrationengine.h"
 
 namespace melodee {
@@ -182,6 +183,10 @@ MigrationApplyReport MigrationWorkflow::apply(std::stop_token stop)
     out.finalVersion = r.finalVersion;
     out.planHash = r.planHash;
     out.messages = r.messages;
+    if (r.applied > 0) {
+        if (const auto line = reconnectPoolerAfterSchemaChange(m_config.database))
+            out.messages << *line;
+    }
     return out;
 }
 
@@ -221,6 +226,10 @@ MigrationApplyReport MigrationWorkflow::down(int toVersion, std::stop_token stop
     out.finalVersion = r.finalVersion;
     out.planHash = r.planHash;
     out.messages = r.messages;
+    if (r.applied > 0) {
+        if (const auto line = reconnectPoolerAfterSchemaChange(m_config.database))
+            out.messages << *line;
+    }
     return out;
 }
 

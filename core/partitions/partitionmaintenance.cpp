@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/pooler.h"
 #include "db/transaction.h"
 #include "util/englishcount.h"
 #include "util/logging.h"
@@ -128,7 +129,9 @@ void PartitionMaintenance::setUpSession(PgConnection &conn, const MigrateConfig 
 
 std::unique_ptr<PgConnection> PartitionMaintenance::openSession(const AppConfig &config)
 {
-    auto conn = PgConnection::open(config.database);
+    // Session settings: never through a transaction pooler.
+    auto conn = PgConnection::open(
+        directSessionConfig(config.database, QStringLiteral("partition maintenance")));
     conn->setUsePreparedStatements(false);
     setUpSession(*conn, config.migrate);
     return conn;

@@ -20,4 +20,8 @@ target_sources(melodee_core PRIVATE
 target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.h
     ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/replicastatus.h
+    ${CMAKE_CURRENT_LIST_DIR}/replicastatus.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/replicarouter.h
+    ${CMAKE_CURRENT_LIST_DIR}/replicarouter.cpp
 )

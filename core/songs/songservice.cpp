@@ -2,6 +2,7 @@
 
 #include "db/dberror.h"
 #include "pool/connectionpool.h"
+#include "pool/replicarouter.h"
 
 namespace melodee {
 
@@ -29,20 +30,26 @@ private:
 SongService::SongService(std::shared_ptr<ConnectionPool> pool,
                          const SessionConfig &session,
                          std::shared_ptr<SongCache> cache)
-    : m_pool(std::move(pool))
+    : SongService(std::make_shared<ReplicaRouter>(std::move(pool)), session, std::move(cache))
+{}
+
+SongService::SongService(std::shared_ptr<ReplicaRouter> router,
+                         const SessionConfig &session,
+                         std::shared_ptr<SongCache> cache)
+    : m_router(std::move(router))
     , m_state(std::make_shared<State>(session, std::move(cache)))
 {}
 
 QFuture<SongPage> SongService::page(const PageRequest &request) const
 {
-    return m_pool->run(
+    return m_router->read(
         [state = m_state, request](PgConnection &c) { return state->browser.page(c, request); });
 }
 
 QFuture<SongPage> SongService::pageAtFraction(
     SongSort sort, const SongFilter &filter, double fraction, int limit, bool descending) const
 {
-    return m_pool->run(
+    return m_router->read(
         [state = m_state, sort, filter, fraction, limit, descending](PgConnection &c) {
             return state->browser.pageAtFraction(c, sort, filter, fraction, limit, descending);
         });
@@ -51,7 +58,7 @@ QFuture<SongPage> SongService::pageAtFraction(
 QFuture<SongPage>
 SongService::pageAtMonth(int year, int month, const SongFilter &filter, int limit) const
 {
-    return m_pool->run([state = m_state, year, month, filter, limit](PgConnection &c) {
+    return m_router->read([state = m_state, year, month, filter, limit](PgConnection &c) {
         return state->browser.pageAtMonth(c, year, month, filter, limit);
     });
 }
@@ -59,22 +66,22 @@ SongService::pageAtMonth(int year, int month, const SongFilter &filter, int limi
 QFuture<SongPage>
 SongService::pageAtSong(SongSort sort, qint64 id, const SongFilter &filter, int limit) const
 {
-    return m_pool->run([state = m_state, sort, id, filter, limit](PgConnection &c) {
+    return m_router->read([state = m_state, sort, id, filter, limit](PgConnection &c) {
         return state->browser.pageAtSong(c, sort, id, filter, limit);
     });
 }
 
 QFuture<SongCount> SongService::count(const SongFilter &filter, bool exact) const
 {
-    return m_pool->run([state = m_state, filter, exact](PgConnection &c) {
+    return m_router->read([state = m_state, filter, exact](PgConnection &c) {
         return state->repository.count(c, filter, exact);
     });
 }
 
 QFuture<SongCount> SongService::browseCount(const SongFilter &filter, qint64 exactBelow) const
 {
-    return m_pool->run([state = m_state, filter, exactBelow](PgConnection &c,
-                                                             std::stop_token stop) {
+    return m_router->read([state = m_state, filter, exactBelow](PgConnection &c,
+                                                                std::stop_token stop) {
         SongCount n = state->repository.count(c, filter, false);
         if (n.value > 0 && (filter.isEmpty() || n.value >= exactBelow))
             return n;
@@ -101,7 +108,7 @@ SongService::readThrough(const State &state, PgConnection &conn, qint64 id, Song
 
 QFuture<std::optional<Song>> SongService::songById(qint64 id) const
 {
-    return m_pool->run([state = m_state, id](PgConnection &c) {
+    return m_router->read([state = m_state, id](PgConnection &c) {
         SongCache::Lookup how{};
         return readThrough(*state, c, id, &how);
     });
@@ -109,7 +116,7 @@ QFuture<std::optional<Song>> SongService::songById(qint64 id) const
 
 QFuture<SongDetails> SongService::details(qint64 id) const
 {
-    return m_pool->run([state = m_state, id](PgConnection &c, std::stop_token stop) {
+    return m_router->read([state = m_state, id](PgConnection &c, std::stop_token stop) {
         SongDetails d;
         d.id = id;
         try {
@@ -134,14 +141,14 @@ QFuture<SongDetails> SongService::details(qint64 id) const
 
 QFuture<QList<SongWithDetails>> SongService::songsWithAlbumAndArtist(const QList<qint64> &ids) const
 {
-    return m_pool->run([state = m_state, ids](PgConnection &c) {
+    return m_router->read([state = m_state, ids](PgConnection &c) {
         return state->repository.songsWithAlbumAndArtist(c, ids);
     });
 }
 
 QFuture<qint64> SongService::renameSong(qint64 id, const QString &name) const
 {
-    return m_pool->run([state = m_state, id, name](PgConnection &c) {
+    return m_router->write([state = m_state, id, name](PgConnection &c) {
         const InvalidateAfter invalidate(*state, id);
         return state->repository.renameSong(c, id, name);
     });
@@ -149,7 +156,7 @@ QFuture<qint64> SongService::renameSong(qint64 id, const QString &name) const
 
 QFuture<qint64> SongService::deleteSong(qint64 id) const
 {
-    return m_pool->run([state = m_state, id](PgConnection &c) {
+    return m_router->write([state = m_state, id](PgConnection &c) {
         const InvalidateAfter invalidate(*state, id);
         return state->repository.deleteSong(c, id);
     });

@@ -12,6 +12,7 @@
 namespace melodee {
 
 class ConnectionPool;
+class ReplicaRouter;
 
 // A song with what the details panel shows next to it.
 struct SongDetails
@@ -25,8 +26,10 @@ struct SongDetails
 
 // The songs of the library for both front ends: keyset pages and jumps (SongBrowser), counts,
 // rows by id and the writes (SongRepository), with the Redis cache (SongCache) in front of the
-// by-id reads and invalidated after every write. Each call runs on a pooled connection on a worker
-// thread and returns a QFuture: cancelling it stops the work (PQcancel for a running statement).
+// by-id reads and invalidated after every write. Reads go through a ReplicaRouter (to a replica in
+// its rotation when database.replicas is set), writes to the primary. Each call runs on a pooled
+// connection on a worker thread and returns a QFuture: cancelling it stops the work (PQcancel for
+// a running statement).
 // The GUI thread never waits on the network; the CLI waits on the future.
 class SongService
 {
@@ -34,6 +37,10 @@ public:
     // cache may be null (Redis off). Work in flight keeps what it needs alive, so the service may
     // be destroyed while futures are still running.
     SongService(std::shared_ptr<ConnectionPool> pool,
+                const SessionConfig &session,
+                std::shared_ptr<SongCache> cache = {});
+    // Over a router shared with other services; the pool form makes a router of its own.
+    SongService(std::shared_ptr<ReplicaRouter> router,
                 const SessionConfig &session,
                 std::shared_ptr<SongCache> cache = {});
 
@@ -80,7 +87,7 @@ private:
     static std::optional<Song>
     readThrough(const State &state, PgConnection &conn, qint64 id, SongCache::Lookup *how);
 
-    std::shared_ptr<ConnectionPool> m_pool;
+    std::shared_ptr<ReplicaRouter> m_router;
     std::shared_ptr<State> m_state;
 };
 

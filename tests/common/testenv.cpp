@@ -57,6 +57,53 @@ QString TestEnv::pgOtherCa()
     return value(QStringLiteral("pg.env"), QStringLiteral("MELODEE_TEST_PG_OTHER_CA"));
 }
 
+bool TestEnv::hasPgBouncer()
+{
+    return pgbouncerPort() > 0;
+}
+
+int TestEnv::pgbouncerPort()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_PORT")).toInt();
+}
+
+QString TestEnv::pgbouncerUser()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_USER"));
+}
+
+QString TestEnv::pgbouncerPassword()
+{
+    return value(QStringLiteral("pgbouncer.env"), QStringLiteral("MELODEE_TEST_PGB_PASSWORD"));
+}
+
+bool TestEnv::hasReplica()
+{
+    return replicaPort() > 0 && replicaPrimaryPort() > 0;
+}
+
+int TestEnv::replicaPrimaryPort()
+{
+    return value(QStringLiteral("replica.env"), QStringLiteral("MELODEE_TEST_REPLICA_PRIMARY_PORT"))
+        .toInt();
+}
+
+int TestEnv::replicaPort()
+{
+    return value(QStringLiteral("replica.env"), QStringLiteral("MELODEE_TEST_REPLICA_PORT"))
+        .toInt();
+}
+
+void TestEnv::replicaFixture(const QString &action)
+{
+    QProcess p;
+    p.start(sourceDir() + QStringLiteral("/tests/fixtures/replica-fixture.sh"),
+            {action, QStringLiteral(MELODEE_TEST_STATE_DIR)});
+    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        QFAIL(qPrintable(QStringLiteral("replica-fixture.sh %1 failed: %2")
+                             .arg(action, QString::fromUtf8(p.readAllStandardError()))));
+}
+
 bool TestEnv::allowSkip()
 {
     return qEnvironmentVariable("MELODEE_ALLOW_SKIP") == QLatin1String("1");

@@ -26,6 +26,19 @@ public:
     static bool allowSkip();
     static int redisPort();
 
+    // The PgBouncer in transaction mode before the pg fixture's server (pgbouncer-fixture.sh):
+    // its port, and the SCRAM login it and the server accept (also its admin user).
+    static bool hasPgBouncer();
+    static int pgbouncerPort();
+    static QString pgbouncerUser();
+    static QString pgbouncerPassword();
+    // The primary and streaming replica of replica-fixture.sh (trust for postgres on loopback).
+    static bool hasReplica();
+    static int replicaPrimaryPort();
+    static int replicaPort();
+    // Runs replica-fixture.sh stop-replica / start-replica; fails the test when it fails.
+    static void replicaFixture(const QString &action);
+
     // Superuser config for the test server (trust auth on loopback).
     static DatabaseConfig superuser(const QString &dbname = QStringLiteral("postgres"));
     // Creates a fresh, empty database and returns a config pointing at it.
@@ -73,3 +86,7 @@ private:
 #define MELODEE_REQUIRE_POSTGRES()                                                                 \
     MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasPostgres(), "PostgreSQL")
 #define MELODEE_REQUIRE_REDIS() MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasRedis(), "redis")
+#define MELODEE_REQUIRE_PGBOUNCER()                                                                \
+    MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasPgBouncer(), "PgBouncer")
+#define MELODEE_REQUIRE_REPLICA()                                                                  \
+    MELODEE_REQUIRE_SERVER(melodee::test::TestEnv::hasReplica(), "streaming replica")
