@@ -263,9 +263,16 @@ VitalsSample ServerVitals::sample(PgConnection &conn) const
 {
     const OpContext ctx{operation(), QStringLiteral("pg_stat_database")};
     const QByteArray sql = sampleSql(PQserverVersion(conn.handle()) >= 140000);
+    // A SQL_ASCII database keeps whatever bytes a client sent, and the server refuses to send a
+    // query text that is not valid in our client encoding: one such text would fail the whole
+    // sample. For this transaction it hands over the bytes as they are; parse() repairs them.
+    const char *serverEncoding = PQparameterStatus(conn.handle(), "server_encoding");
+    const bool rawBytes = serverEncoding && qstrcmp(serverEncoding, "SQL_ASCII") == 0;
     beginReadOnly(conn, m_timeout, ctx);
     QByteArray json;
     try {
+        if (rawBytes)
+            conn.exec("SET LOCAL client_encoding = 'SQL_ASCII'", ctx);
         const PgResult r = conn.execCached(sql, {m_tablePrefix.toUtf8()}, ctx);
         if (r.rows() != 1)
             malformed(QStringLiteral("%1 rows instead of one").arg(r.rows()));
