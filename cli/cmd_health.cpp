@@ -1,3 +1,4 @@
+#include "activity/servervitals.h"
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
@@ -8,7 +9,58 @@
 
 #include <QJsonObject>
 
+#include <optional>
+#include <thread>
+
 namespace melodee {
+
+namespace {
+
+struct Vitals
+{
+    VitalsSample sample;
+    VitalsRates rates;
+};
+
+// Two samples a second apart: the rates need an interval.
+Vitals readVitals(ConnectionPool &pool, const AppConfig &config)
+{
+    const ServerVitals vitals(config.session.tablePrefix);
+    const auto one = [&pool, &vitals] {
+        return pool.withConnection([&vitals](PgConnection &conn) { return vitals.sample(conn); },
+                                   RetryPolicy::read());
+    };
+    const VitalsSample first = one();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    Vitals v{one(), {}};
+    v.rates = ServerVitals::rates(first, v.sample);
+    return v;
+}
+
+void printVitals(QTextStream &out, const Vitals &v)
+{
+    const VitalsSample &s = v.sample;
+    if (v.rates.valid)
+        out << "transactions_per_s: commit " << QString::number(v.rates.commits, 'f', 1)
+            << ", rollback " << QString::number(v.rates.rollbacks, 'f', 1) << '\n';
+    QStringList states;
+    for (const SessionStateCount &c : s.sessionStates)
+        states << QStringLiteral("%1 %2").arg(c.count).arg(c.state);
+    out << "sessions: " << s.sessions << " (" << states.join(QStringLiteral(", ")) << ")\n";
+    out << "lock_waits: " << s.lockWaits.size() << '\n';
+    for (const LockWait &w : s.lockWaits)
+        out << "  pid " << w.pid << " waits " << QString::number(w.waitedSeconds, 'f', 1)
+            << " s for " << w.lockType << ", blocked by " << w.blockers.simplified() << '\n';
+    if (s.oldestTransaction)
+        out << "oldest_transaction: pid " << s.oldestTransaction->pid << ", "
+            << QString::number(s.oldestTransaction->ageSeconds, 'f', 1) << " s\n";
+    else
+        out << "oldest_transaction: none\n";
+    out << "partitions: " << s.partitionCount << ", dead tuples " << s.deadTuples
+        << ", vacuums running " << s.vacuumsRunning << '\n';
+}
+
+} // namespace
 
 int runHealthCommand(CliContext &ctx, const QStringList &args)
 {
@@ -17,6 +69,12 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
         QStringLiteral("Connects through the connection pool, runs SELECT 1 and the partition "
                        "check within 5 s in all and prints healthy, degraded or unhealthy.\n"
                        "Exit code: 0 healthy, 1 degraded, 2 unhealthy, 3 usage."));
+    const QCommandLineOption vitalsOption(
+        QStringLiteral("vitals"),
+        QStringLiteral("Also read the server's vital signs: transactions, tuples and block I/O per "
+                       "second over one second, sessions by state, lock waits, the oldest "
+                       "transaction and autovacuum on the partitions."));
+    parser.addOption(vitalsOption);
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("health"), &code))
         return code;
@@ -40,11 +98,26 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
         code = ExitUnhealthy;
         break;
     }
+    std::optional<Vitals> vitals;
+    QString vitalsError;
+    if (parser.isSet(vitalsOption) && report.status != HealthStatus::Unhealthy) {
+        try {
+            vitals = readVitals(pool, config);
+        } catch (const DbError &e) {
+            vitalsError = e.toString();
+        }
+    }
     if (ctx.json()) {
-        QJsonObject json = report.toJson();
+        QJsonObject o = report.toJson();
         if (!replicas.isEmpty())
-            json.insert(QStringLiteral("replicas"), replicasToJson(replicas));
-        ctx.printJson(json);
+            o.insert(QStringLiteral("replicas"), replicasToJson(replicas));
+        if (vitals) {
+            o.insert(QStringLiteral("vitals"), vitals->sample.toJson());
+            o.insert(QStringLiteral("rates"), vitals->rates.toJson());
+        } else if (!vitalsError.isEmpty()) {
+            o.insert(QStringLiteral("vitals_error"), vitalsError);
+        }
+        ctx.printJson(o);
     } else {
         ctx.out() << "status: " << report.statusName() << '\n'
                   << "message: " << report.message << '\n';
@@ -56,6 +129,10 @@ int runHealthCommand(CliContext &ctx, const QStringList &args)
         }
         for (const ReplicaStatus &r : replicas)
             ctx.out() << replicaSummary(r) << '\n';
+        if (vitals)
+            printVitals(ctx.out(), *vitals);
+        else if (!vitalsError.isEmpty())
+            ctx.out() << "vitals_error: " << vitalsError << '\n';
         ctx.out().flush();
     }
     return code;

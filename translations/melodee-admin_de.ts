@@ -839,6 +839,33 @@ Erster Fehler: %1</translation>
     </message>
 </context>
 <context>
+    <name>melodee::LockWaitModel</name>
+    <message>
+        <source>Waiting pid</source>
+        <translation>Wartende PID</translation>
+    </message>
+    <message>
+        <source>Blocked by</source>
+        <translation>Blockiert von</translation>
+    </message>
+    <message>
+        <source>Waiting for</source>
+        <translation>Wartet seit</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Sperre</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Abfrage</translation>
+    </message>
+</context>
+<context>
     <name>melodee::LogDock</name>
     <message>
         <source>Log</source>
@@ -1555,6 +1582,59 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
     </message>
 </context>
 <context>
+    <name>melodee::PartitionVacuumModel</name>
+    <message>
+        <source>autovacuum</source>
+        <translation>Autovacuum</translation>
+    </message>
+    <message>
+        <source>VACUUM</source>
+        <translation>VACUUM</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 %</source>
+        <translation>%1: %2, %3 %</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+partition of %2; autovacuum ran %n time(s) on it</source>
+        <translation>
+            <numerusform>%1
+Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
+            <numerusform>%1
+Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Dead tuples</source>
+        <translation>Tote Tupel</translation>
+    </message>
+    <message>
+        <source>Live tuples</source>
+        <translation>Lebende Tupel</translation>
+    </message>
+    <message>
+        <source>Vacuum now</source>
+        <translation>Vacuum jetzt</translation>
+    </message>
+    <message>
+        <source>Last autovacuum</source>
+        <translation>Letztes Autovacuum</translation>
+    </message>
+</context>
+<context>
     <name>melodee::PartitionsView</name>
     <message>
         <source>Partitions</source>
@@ -1992,6 +2072,140 @@ Das kann nicht rückgängig gemacht werden.</translation>
     <message>
         <source>−%1 min</source>
         <translation>−%1 min</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::VitalsPanel</name>
+    <message>
+        <source>Server vital signs</source>
+        <translation>Vitalwerte des Servers</translation>
+    </message>
+    <message>
+        <source>Transactions per second</source>
+        <translation>Transaktionen pro Sekunde</translation>
+    </message>
+    <message>
+        <source>commit</source>
+        <translation>Commit</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>Rollback</translation>
+    </message>
+    <message>
+        <source>1/s</source>
+        <translation>1/s</translation>
+    </message>
+    <message>
+        <source>Tuples out per second</source>
+        <translation>Gelesene Tupel pro Sekunde</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>zurückgegeben</translation>
+    </message>
+    <message>
+        <source>fetched</source>
+        <translation>abgerufen</translation>
+    </message>
+    <message>
+        <source>Tuples in per second</source>
+        <translation>Geschriebene Tupel pro Sekunde</translation>
+    </message>
+    <message>
+        <source>inserted</source>
+        <translation>eingefügt</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <source>Block I/O per second</source>
+        <translation>Block-E/A pro Sekunde</translation>
+    </message>
+    <message>
+        <source>read (disk)</source>
+        <translation>gelesen (Platte)</translation>
+    </message>
+    <message>
+        <source>hit (cache)</source>
+        <translation>Treffer (Cache)</translation>
+    </message>
+    <message>
+        <source>blocks/s</source>
+        <translation>Blöcke/s</translation>
+    </message>
+    <message>
+        <source>Reading the server&apos;s statistics…</source>
+        <translation>Lese die Statistiken des Servers …</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Lock waits</source>
+        <translation>Sperrwartende</translation>
+    </message>
+    <message>
+        <source>Autovacuum on partitions</source>
+        <translation>Autovacuum auf Partitionen</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s statistics: %1</source>
+        <translation>Die Statistiken des Servers konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>(not visible)</source>
+        <translation>(nicht sichtbar)</translation>
+    </message>
+    <message>
+        <source>Sessions in %1: %2 (%3)</source>
+        <translation>Sitzungen in %1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Oldest transaction: %1, pid %2 (%3, %4)</source>
+        <translation>Älteste Transaktion: %1, PID %2 (%3, %4)</translation>
+    </message>
+    <message>
+        <source>state hidden</source>
+        <translation>Zustand verborgen</translation>
+    </message>
+    <message>
+        <source>, holds back cleanup of rows from the last %1 transactions</source>
+        <translation>, hält das Aufräumen der Zeilen der letzten %1 Transaktionen auf</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>: %1</translation>
+    </message>
+    <message>
+        <source>Oldest transaction: none open</source>
+        <translation>Älteste Transaktion: keine offen</translation>
+    </message>
+    <message>
+        <source>Lock waits: none</source>
+        <translation>Sperrwartende: keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lock waits: %n session(s) waiting</source>
+        <translation>
+            <numerusform>Sperrwartende: %n Sitzung wartet</numerusform>
+            <numerusform>Sperrwartende: %n Sitzungen warten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Autovacuum on partitions of %1*: %2 partitions, %3 dead tuples, %4 VACUUM running</source>
+        <translation>Autovacuum auf Partitionen von %1*: %2 Partitionen, %3 tote Tupel, %4 VACUUM laufen</translation>
     </message>
 </context>
 </TS>

@@ -839,6 +839,33 @@ Première erreur&#xa0;: %1</translation>
     </message>
 </context>
 <context>
+    <name>melodee::LockWaitModel</name>
+    <message>
+        <source>Waiting pid</source>
+        <translation>PID en attente</translation>
+    </message>
+    <message>
+        <source>Blocked by</source>
+        <translation>Bloquée par</translation>
+    </message>
+    <message>
+        <source>Waiting for</source>
+        <translation>Attend depuis</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Verrou</translation>
+    </message>
+    <message>
+        <source>Application</source>
+        <translation>Application</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Requête</translation>
+    </message>
+</context>
+<context>
     <name>melodee::LogDock</name>
     <message>
         <source>Log</source>
@@ -1555,6 +1582,59 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
     </message>
 </context>
 <context>
+    <name>melodee::PartitionVacuumModel</name>
+    <message>
+        <source>autovacuum</source>
+        <translation>autovacuum</translation>
+    </message>
+    <message>
+        <source>VACUUM</source>
+        <translation>VACUUM</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 %</source>
+        <translation>%1&#xa0;: %2, %3&#xa0;%</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+partition of %2; autovacuum ran %n time(s) on it</source>
+        <translation>
+            <numerusform>%1
+partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
+            <numerusform>%1
+partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Dead tuples</source>
+        <translation>Tuples morts</translation>
+    </message>
+    <message>
+        <source>Live tuples</source>
+        <translation>Tuples vivants</translation>
+    </message>
+    <message>
+        <source>Vacuum now</source>
+        <translation>Vacuum en cours</translation>
+    </message>
+    <message>
+        <source>Last autovacuum</source>
+        <translation>Dernier autovacuum</translation>
+    </message>
+</context>
+<context>
     <name>melodee::PartitionsView</name>
     <message>
         <source>Partitions</source>
@@ -1992,6 +2072,140 @@ Cette action est irréversible.</translation>
     <message>
         <source>−%1 min</source>
         <translation>−%1 min</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::VitalsPanel</name>
+    <message>
+        <source>Server vital signs</source>
+        <translation>Signes vitaux du serveur</translation>
+    </message>
+    <message>
+        <source>Transactions per second</source>
+        <translation>Transactions par seconde</translation>
+    </message>
+    <message>
+        <source>commit</source>
+        <translation>commit</translation>
+    </message>
+    <message>
+        <source>rollback</source>
+        <translation>rollback</translation>
+    </message>
+    <message>
+        <source>1/s</source>
+        <translation>1/s</translation>
+    </message>
+    <message>
+        <source>Tuples out per second</source>
+        <translation>Tuples lus par seconde</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>renvoyés</translation>
+    </message>
+    <message>
+        <source>fetched</source>
+        <translation>récupérés</translation>
+    </message>
+    <message>
+        <source>Tuples in per second</source>
+        <translation>Tuples écrits par seconde</translation>
+    </message>
+    <message>
+        <source>inserted</source>
+        <translation>insérés</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>modifiés</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>supprimés</translation>
+    </message>
+    <message>
+        <source>Block I/O per second</source>
+        <translation>E/S de blocs par seconde</translation>
+    </message>
+    <message>
+        <source>read (disk)</source>
+        <translation>lus (disque)</translation>
+    </message>
+    <message>
+        <source>hit (cache)</source>
+        <translation>trouvés (cache)</translation>
+    </message>
+    <message>
+        <source>blocks/s</source>
+        <translation>blocs/s</translation>
+    </message>
+    <message>
+        <source>Reading the server&apos;s statistics…</source>
+        <translation>Lecture des statistiques du serveur…</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>Lock waits</source>
+        <translation>Attentes de verrou</translation>
+    </message>
+    <message>
+        <source>Autovacuum on partitions</source>
+        <translation>Autovacuum sur les partitions</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s statistics: %1</source>
+        <translation>Impossible de lire les statistiques du serveur&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>(not visible)</source>
+        <translation>(non visible)</translation>
+    </message>
+    <message>
+        <source>Sessions in %1: %2 (%3)</source>
+        <translation>Sessions dans %1&#xa0;: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Oldest transaction: %1, pid %2 (%3, %4)</source>
+        <translation>Plus ancienne transaction&#xa0;: %1, PID %2 (%3, %4)</translation>
+    </message>
+    <message>
+        <source>state hidden</source>
+        <translation>état masqué</translation>
+    </message>
+    <message>
+        <source>, holds back cleanup of rows from the last %1 transactions</source>
+        <translation>, retient le nettoyage des lignes des %1 dernières transactions</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Oldest transaction: none open</source>
+        <translation>Plus ancienne transaction&#xa0;: aucune ouverte</translation>
+    </message>
+    <message>
+        <source>Lock waits: none</source>
+        <translation>Attentes de verrou&#xa0;: aucune</translation>
+    </message>
+    <message numerus="yes">
+        <source>Lock waits: %n session(s) waiting</source>
+        <translation>
+            <numerusform>Attentes de verrou&#xa0;: %n session en attente</numerusform>
+            <numerusform>Attentes de verrou&#xa0;: %n sessions en attente</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Autovacuum on partitions of %1*: %2 partitions, %3 dead tuples, %4 VACUUM running</source>
+        <translation>Autovacuum sur les partitions de %1*&#xa0;: %2 partitions, %3 tuples morts, %4 VACUUM en cours</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 
 namespace melodee {
@@ -126,6 +127,16 @@ PgResult Transaction::execWrite(PgConnection &conn,
     PgResult r = conn.execCached(sql, params, ctx);
     tx.commit();
     return r;
+}
+
+void beginReadOnly(PgConnection &conn, std::chrono::milliseconds timeout, const OpContext &ctx)
+{
+    conn.exec("BEGIN READ ONLY", ctx);
+    conn.exec(
+        "SELECT set_config('lock_timeout', $1, true), "
+        "set_config('statement_timeout', $1, true)",
+        {QByteArray::number(qint64(std::max<std::chrono::milliseconds::rep>(1, timeout.count())))},
+        ctx);
 }
 
 } // namespace melodee

@@ -3,6 +3,8 @@
 #include "config/appconfig.h"
 #include "pgconnection.h"
 
+#include <chrono>
+
 namespace melodee {
 
 // RAII transaction on a (leased) connection with GORM's rules, as Melodee configures them:
@@ -46,5 +48,10 @@ private:
     QByteArray m_savepoint;
     bool m_active = false;
 };
+
+// Opens a read-only transaction on conn in which every statement gives up after `timeout`, both
+// waiting for a lock and running (lock_timeout and statement_timeout, local to the transaction,
+// so the pooled session keeps its own settings). The caller ends it with COMMIT or ROLLBACK.
+void beginReadOnly(PgConnection &conn, std::chrono::milliseconds timeout, const OpContext &ctx);
 
 } // namespace melodee

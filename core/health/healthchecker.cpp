@@ -1,6 +1,7 @@
 #include "healthchecker.h"
 
 #include "db/querydeadline.h"
+#include "db/transaction.h"
 #include "lockholders.h"
 #include "pool/connectionpool.h"
 #include "util/logging.h"
@@ -73,11 +74,7 @@ std::optional<QString> HealthChecker::runCheck(PgConnection &conn,
             .arg(m_timeout.count());
     }
     const auto limited = [&conn, &ctx](milliseconds ms) {
-        conn.exec("BEGIN READ ONLY", ctx);
-        conn.exec("SELECT set_config('lock_timeout', $1, true), "
-                  "set_config('statement_timeout', $1, true)",
-                  {QByteArray::number(qint64(std::max<milliseconds::rep>(1, ms.count())))},
-                  ctx);
+        beginReadOnly(conn, ms, ctx);
     };
     // The server ends a live check by itself; this drops the connection of one that stopped
     // answering.

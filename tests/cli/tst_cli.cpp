@@ -1,8 +1,10 @@
 #include <testenv.h>
+#include <vitalsload.h>
 
 #include <melodee/version.h>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
@@ -58,6 +60,8 @@ private slots:
     void healthTls();
     void healthUnreachable_data();
     void healthUnreachable();
+    void healthVitals();
+    void healthVitalsInvalidUtf8();
     void logLevels_data();
     void logLevels();
     void passwordNeverPrinted_data();
@@ -68,6 +72,7 @@ private:
     QProcessEnvironment cleanEnv() const;
     QString writeFile(const QString &name, const QString &text);
     QString goodDsn() const;
+    void runHealthVitals(const QString &dsn, QJsonObject &out) const;
     QString m_db;
     QTemporaryDir m_dir;
 };
@@ -92,6 +97,22 @@ QString tst_Cli::goodDsn() const
         .arg(TestEnv::pgHost())
         .arg(TestEnv::pgPort())
         .arg(m_db);
+}
+
+// Runs `melodee health --vitals --json` against dsn: it succeeds and prints one JSON object.
+void tst_Cli::runHealthVitals(const QString &dsn, QJsonObject &out) const
+{
+    const auto r = TestEnv::runCli({QStringLiteral("health"),
+                                    QStringLiteral("--dsn"),
+                                    dsn,
+                                    QStringLiteral("--vitals"),
+                                    QStringLiteral("--json")},
+                                   cleanEnv());
+    QCOMPARE(r.exitCode, 0);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), qPrintable(r.out));
+    out = doc.object();
 }
 
 void tst_Cli::initTestCase()
@@ -322,6 +343,102 @@ void tst_Cli::healthUnreachable()
     } else {
         QVERIFY2(r.out.contains(QLatin1String("status: unhealthy")), qPrintable(r.out));
     }
+}
+
+// --vitals adds the server's vital signs; hostile names and query texts come back intact in JSON.
+void tst_Cli::healthVitals()
+{
+    DatabaseConfig db = TestEnv::superuser(m_db);
+    const QString part = QStringLiteral("melodee_vt\"q\" password=x\n\U0001F3B5_p1");
+    QString quoted = part;
+    quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
+    TestEnv::psql(QStringLiteral("CREATE TABLE melodee_vt (id int, k int) PARTITION BY LIST (k);"
+                                 "CREATE TABLE \"%1\" PARTITION OF melodee_vt FOR VALUES IN (1);"
+                                 "CREATE TABLE vt_lock (id int);")
+                      .arg(quoted),
+                  m_db);
+    auto old = PgConnection::open(db);
+    const QByteArray hostile
+        = "SELECT '\"q\" password=x\nline \xf0\x9f\x8e\xb5', count(*) FROM vt_lock";
+    old->exec("BEGIN");
+    old->exec("LOCK TABLE vt_lock IN ACCESS EXCLUSIVE MODE");
+    (void)old->exec(hostile);
+    test::Background waiter(db, QStringLiteral("vt-cli-waiter"), "SELECT * FROM vt_lock");
+    QTRY_VERIFY_WITH_TIMEOUT(TestEnv::psql(QStringLiteral("SELECT count(*) FROM pg_locks WHERE "
+                                                          "pid = %1 AND NOT granted")
+                                               .arg(waiter.pid()),
+                                           m_db)
+                                     .trimmed()
+                                 == QLatin1String("1"),
+                             20000);
+
+    QJsonObject doc;
+    runHealthVitals(goodDsn(), doc);
+    if (QTest::currentTestFailed())
+        return;
+    const QJsonObject vitals = doc.value(QStringLiteral("vitals")).toObject();
+    QCOMPARE(vitals.value(QStringLiteral("database")).toString(), m_db);
+    QVERIFY(vitals.value(QStringLiteral("xact_commit")).toString().toLongLong() > 0);
+    const QJsonObject oldest = vitals.value(QStringLiteral("oldest_transaction")).toObject();
+    QCOMPARE(oldest.value(QStringLiteral("pid")).toInt(), old->backendPid());
+    QCOMPARE(oldest.value(QStringLiteral("query")).toString(), QString::fromUtf8(hostile));
+    const QJsonArray waits = vitals.value(QStringLiteral("lock_waits")).toArray();
+    QCOMPARE(waits.size(), 1);
+    QCOMPARE(waits.at(0).toObject().value(QStringLiteral("pid")).toInt(), waiter.pid());
+    QCOMPARE(waits.at(0).toObject().value(QStringLiteral("blocking_pids")).toArray(),
+             QJsonArray{old->backendPid()});
+    const QJsonArray parts = vitals.value(QStringLiteral("partitions")).toArray();
+    QCOMPARE(parts.size(), 1);
+    QCOMPARE(parts.at(0).toObject().value(QStringLiteral("partition")).toString(), part);
+    const QJsonObject rates = doc.value(QStringLiteral("rates")).toObject();
+    QVERIFY(rates.value(QStringLiteral("valid")).toBool());
+    QVERIFY(rates.value(QStringLiteral("seconds")).toDouble() >= 0.9);
+
+    const auto text = TestEnv::runCli(
+        {QStringLiteral("health"), QStringLiteral("--dsn"), goodDsn(), QStringLiteral("--vitals")},
+        cleanEnv());
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains(QStringLiteral("lock_waits: 1\n  pid %1 ").arg(waiter.pid())),
+             qPrintable(text.out));
+    QVERIFY2(
+        text.out.contains(QStringLiteral("oldest_transaction: pid %1,").arg(old->backendPid())),
+        qPrintable(text.out));
+    old->exec("ROLLBACK");
+    QTRY_VERIFY_WITH_TIMEOUT(waiter.done(), 20000);
+    TestEnv::psql(QStringLiteral("DROP TABLE melodee_vt, vt_lock"), m_db);
+}
+
+// A SQL_ASCII database keeps and reports the bytes it was sent: a query text that is not UTF-8
+// still gives JSON that parses, with the bad bytes replaced and the rest intact.
+void tst_Cli::healthVitalsInvalidUtf8()
+{
+    const QString dbname = m_db + QStringLiteral("_ascii");
+    TestEnv::psql(QStringLiteral("CREATE DATABASE %1 ENCODING 'SQL_ASCII' LC_COLLATE 'C' "
+                                 "LC_CTYPE 'C' TEMPLATE template0")
+                      .arg(dbname));
+    auto old = PgConnection::open(TestEnv::superuser(dbname));
+    old->exec("SET client_encoding = 'SQL_ASCII'");
+    old->exec("BEGIN");
+    (void)old->exec("SELECT 'caf\xe9 \xff\xfe \"q\" password=x\nline two'");
+
+    QString dsn = goodDsn();
+    dsn.replace(QStringLiteral("dbname=") + m_db, QStringLiteral("dbname=") + dbname);
+    QJsonObject doc;
+    runHealthVitals(dsn, doc);
+    if (QTest::currentTestFailed())
+        return;
+    const QJsonObject oldest = doc.value(QStringLiteral("vitals"))
+                                   .toObject()
+                                   .value(QStringLiteral("oldest_transaction"))
+                                   .toObject();
+    QVERIFY2(oldest.value(QStringLiteral("pid")).toInt() == old->backendPid(),
+             QJsonDocument(doc).toJson().constData());
+    const QString query = oldest.value(QStringLiteral("query")).toString();
+    QVERIFY2(query.startsWith(QStringLiteral("SELECT 'caf\uFFFD")), qPrintable(query));
+    QVERIFY2(query.endsWith(QStringLiteral("\"q\" password=x\nline two'")), qPrintable(query));
+    old->exec("ROLLBACK");
+    old.reset();
+    TestEnv::psql(QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(dbname));
 }
 
 void tst_Cli::logLevels_data()

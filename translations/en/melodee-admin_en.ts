@@ -102,6 +102,19 @@
     </message>
 </context>
 <context>
+    <name>melodee::PartitionVacuumModel</name>
+    <message numerus="yes">
+        <source>%1
+partition of %2; autovacuum ran %n time(s) on it</source>
+        <translation>
+            <numerusform>%1
+partition of %2; autovacuum ran %n time on it</numerusform>
+            <numerusform>%1
+partition of %2; autovacuum ran %n times on it</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>melodee::PartitionsView</name>
     <message numerus="yes">
         <source>%n year(s)</source>
@@ -150,6 +163,16 @@
         <translation>
             <numerusform>%1: %2 new, %n row to move</numerusform>
             <numerusform>%1: %2 new, %n rows to move</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>melodee::VitalsPanel</name>
+    <message numerus="yes">
+        <source>Lock waits: %n session(s) waiting</source>
+        <translation>
+            <numerusform>Lock waits: %n session waiting</numerusform>
+            <numerusform>Lock waits: %n sessions waiting</numerusform>
         </translation>
     </message>
 </context>

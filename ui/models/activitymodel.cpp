@@ -61,6 +61,11 @@ QString ActivityModel::elideQuery(const QString &query, int maxChars)
     return line.left(cut) + QChar(0x2026);
 }
 
+QString ActivityModel::plainToolTip(const QString &text)
+{
+    return QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>").arg(text.toHtmlEscaped());
+}
+
 void ActivityModel::setSnapshot(const ActivitySnapshot &snapshot)
 {
     QList<ServerSession> next = snapshot.sessions;
@@ -212,9 +217,7 @@ QString ActivityModel::toolTip(const ServerSession &s, int column) const
     case Query:
         if (s.query.isEmpty())
             return {};
-        // Rich text with escaping so a query containing "<" is shown as written, line breaks kept.
-        return QStringLiteral("<pre style='white-space:pre-wrap'>%1</pre>")
-            .arg(s.query.toHtmlEscaped());
+        return plainToolTip(s.query);
     case StateAge:
         return s.stateChange.isValid() ? tr("State since %1").arg(localTime(s.stateChange))
                                        : QString();

@@ -58,6 +58,9 @@ public:
     // One line with runs of white space collapsed, cut to maxChars with an ellipsis (never
     // splitting a surrogate pair).
     static QString elideQuery(const QString &query, int maxChars = 120);
+    // A tool tip that shows text from the server as written, line breaks kept: escaped rich text,
+    // since a tool tip that merely looks like HTML ("<b>") would be rendered as HTML.
+    static QString plainToolTip(const QString &text);
 
 signals:
     // After every setSnapshot()/clear(), for summaries.

@@ -1,6 +1,7 @@
 #include "dashboardview.h"
 
 #include "activitypanel.h"
+#include "vitalspanel.h"
 
 #include <async/task.h>
 #include <charts/timeserieschart.h>
@@ -116,6 +117,7 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
     connect(m_cancelButton, &QPushButton::clicked, this, &DashboardView::cancelLoadTest);
     controls->addWidget(load, 1);
     contentLayout->addLayout(controls);
+    contentLayout->addWidget(new VitalsPanel(session, this, content));
 
     m_scroll = new QScrollArea(this);
     m_scroll->setObjectName(QStringLiteral("dashboardScroll"));

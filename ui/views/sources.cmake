@@ -22,4 +22,6 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/viewid.h
     ${CMAKE_CURRENT_LIST_DIR}/viewpage.cpp
     ${CMAKE_CURRENT_LIST_DIR}/viewpage.h
+    ${CMAKE_CURRENT_LIST_DIR}/vitalspanel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/vitalspanel.h
 )
