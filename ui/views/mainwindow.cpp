@@ -8,6 +8,7 @@
 
 #include <about/aboutdialog.h>
 #include <dialogs/connectionprofilesdialog.h>
+#include <i18n/numberformat.h>
 #include <i18n/translator.h>
 #include <melodee/version.h>
 #include <secrets/secretstore.h>
@@ -545,7 +546,7 @@ void MainWindow::onHealthReport(const HealthReport &report)
     QStringList tip{report.message};
     tip << report.degradations;
     if (report.status != HealthStatus::Unhealthy) {
-        message = tr("SELECT 1 in %1 ms").arg(report.latencyMs, 0, 'f', 2);
+        message = tr("SELECT 1 in %1 ms").arg(formatDecimal(report.latencyMs, 2));
         if (!report.degradations.isEmpty())
             message = report.degradations.first();
         tip << tr("PostgreSQL %1, database \"%2\"; TLS: %3")
@@ -553,10 +554,10 @@ void MainWindow::onHealthReport(const HealthReport &report)
                         report.database,
                         report.tls ? report.tlsDescription : tr("not in use"));
         tip << tr("Pool: %1 open, %2 in use, %3 idle (max %4)")
-                   .arg(report.pool.openConnections)
-                   .arg(report.pool.inUse)
-                   .arg(report.pool.idle)
-                   .arg(report.pool.maxOpenConnections);
+                   .arg(formatCount(report.pool.openConnections),
+                        formatCount(report.pool.inUse),
+                        formatCount(report.pool.idle),
+                        formatCount(report.pool.maxOpenConnections));
     } else {
         qCWarning(lcUi).noquote() << "health check failed:" << report.message;
     }
