@@ -30,6 +30,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 
 #include <libpq-fe.h>
 
@@ -67,7 +68,7 @@ MainWindow::MainWindow(QWidget *parent)
     // is then the one view the user sees, not all four (the Dashboard's charts alone took 36-54
     // ms).
     for (int i = 0; i < kViewCount; ++i) {
-        m_navigation->addItem(viewTitle(ViewId(i)));
+        m_navigation->addItem(new QListWidgetItem(viewIcon(ViewId(i)), viewTitle(ViewId(i))));
         m_pages->addWidget(new QWidget(m_pages));
         m_viewPages.append(nullptr);
     }
@@ -262,6 +263,27 @@ static_assert(kViewKinds.size() == kViewCount);
 
 } // namespace
 
+QIcon MainWindow::viewIcon(ViewId view)
+{
+    // The style's own icons: they match the platform theme and need no artwork or licence.
+    QStyle::StandardPixmap pixmap = QStyle::SP_ComputerIcon;
+    switch (view) {
+    case ViewId::Dashboard:
+        pixmap = QStyle::SP_ComputerIcon;
+        break;
+    case ViewId::Migrations:
+        pixmap = QStyle::SP_FileDialogDetailedView;
+        break;
+    case ViewId::Partitions:
+        pixmap = QStyle::SP_DirIcon;
+        break;
+    case ViewId::Songs:
+        pixmap = QStyle::SP_MediaVolume;
+        break;
+    }
+    return QApplication::style()->standardIcon(pixmap);
+}
+
 QString MainWindow::viewTitle(ViewId view)
 {
     const int index = int(view);
@@ -275,6 +297,7 @@ ViewPage *MainWindow::page(ViewId view)
         return nullptr;
     if (!m_viewPages[index]) {
         ViewPage *built = kViewKinds[index].build(m_session, m_pages);
+        built->restoreSplitters();
         m_viewPages[index] = built;
         // Swap the placeholder for the view without changing which page is current.
         const int current = m_pages->currentIndex();
@@ -354,6 +377,10 @@ void MainWindow::saveSettings() const
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kLastViewKey, viewIdName(currentView()));
+    for (const ViewPage *p : m_viewPages) {
+        if (p)
+            p->saveSplitters();
+    }
 }
 
 QString MainWindow::lastProfile() const

@@ -8,6 +8,7 @@
 #include <session/startup.h>
 #include <style/theme.h>
 
+#include <QIcon>
 #include <QList>
 #include <QMainWindow>
 #include <QPointer>
@@ -43,6 +44,8 @@ public:
     // The view, built now if it was not shown yet.
     ViewPage *page(ViewId view);
     static QString viewTitle(ViewId view);
+    // The navigation entry's icon.
+    static QIcon viewIcon(ViewId view);
 
     void showView(ViewId view);
     ViewId currentView() const;
