@@ -13,6 +13,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 class QAction;
 class QActionGroup;
 class QLabel;
@@ -103,6 +105,7 @@ private:
                     const QString &word,
                     const QString &message,
                     const QString &tooltip);
+    void setLastProfile(const QString &profile);
     void askPassword(const QString &profile, const AppConfig &config, const QString &reason);
 
     ConnectionSession *m_session = nullptr;
@@ -116,6 +119,8 @@ private:
     QPointer<ConnectionProfilesDialog> m_profilesDialog;
     QString m_profileSettingsFile;
     AppConfig m_baseConfig; // session/redis/migrate settings from start-up, kept across connects
+    std::optional<DatabaseConfig> m_lastDatabase; // the last connection's, without its password
+    QString m_lastConnectedProfile;
 };
 
 } // namespace melodee
