@@ -481,8 +481,12 @@ void ConnectionProfilesDialog::onTestFinished(const ProbeResult &result)
                                   : tr("not in use");
         setTestResult(tr("Connected: PostgreSQL %1, database \"%2\" as \"%3\".\nConnect %4 ms, "
                          "SELECT 1 %5 ms. TLS: %6.")
-                          .arg(s.serverVersion, s.database, s.user)
-                          .arg(formatDecimal(s.connectMs, 1), formatDecimal(s.latencyMs, 2), tls),
+                          .arg(s.serverVersion,
+                               s.database,
+                               s.user,
+                               formatDecimal(s.connectMs, 1),
+                               formatDecimal(s.latencyMs, 2),
+                               tls),
                       1);
     } else {
         // Which field to fix and why; the full error, with its target, only in the debug log.

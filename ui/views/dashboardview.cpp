@@ -316,8 +316,8 @@ void DashboardView::onLoadTestFinished(const TaskOutcome<PoolBenchmarkResult> &o
     const PoolBenchmarkResult &r = *measured;
     const bool cancelled = r.cancelled || o.cancelled;
     QString text = tr("%1%2 ops in %3 s: %4 ops/s, latency p50 %5 ms, p99 %6 ms, %7 errors")
-                       .arg(cancelled ? tr("Cancelled after ") : QString())
-                       .arg(formatCount(r.ops),
+                       .arg(cancelled ? tr("Cancelled after ") : QString(),
+                            formatCount(r.ops),
                             formatDecimal(r.seconds, 2),
                             formatDecimal(r.opsPerSec, 0),
                             formatDecimal(r.p50Us / 1000.0, 3),
