@@ -9,6 +9,7 @@
 #include "widgets/sqleditor.h"
 
 #include <async/task.h>
+#include <i18n/numberformat.h>
 #include <util/logging.h>
 
 #include <QComboBox>
@@ -482,8 +483,8 @@ void PartitionsView::onProgress(const MaintenanceProgress &progress)
                 int(1000 * qMin(progress.rowsDone, progress.rowsTotal) / progress.rowsTotal));
             m_progress->setFormat(tr("%1 — %2 of %3 rows")
                                       .arg(progress.table,
-                                           QLocale().toString(progress.rowsDone),
-                                           QLocale().toString(progress.rowsTotal)));
+                                           formatCount(progress.rowsDone),
+                                           formatCount(progress.rowsTotal)));
         });
     } else if (m_task == Task::Apply && progress.total > 0) {
         changeWithoutRepaint(m_progress, [&] {
