@@ -5,6 +5,7 @@
 #include <db/pgconnection.h>
 #include <i18n/translator.h>
 #include <session/startup.h>
+#include <style/theme.h>
 #include <util/logging.h>
 #include <views/mainwindow.h>
 
@@ -28,6 +29,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(MELODEE_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("melodee-admin"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/melodee-admin.png")));
+    // A focus ring and scroll bar handles that can be seen, in light and dark palettes.
+    melodee::Theme::apply(&app);
     // Before the parser, so --help is translated too (docs/translations.md).
     melodee::Translator::install(&app, melodee::Translator::uiLocale());
 

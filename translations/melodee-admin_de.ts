@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>ConnectionProblem</name>
+    <message>
+        <source>the default host</source>
+        <translation>dem Standard-Host</translation>
+    </message>
+    <message>
+        <source>(your login name)</source>
+        <translation>(Ihr Anmeldename)</translation>
+    </message>
+    <message>
+        <source>Host: &quot;%1&quot; cannot be resolved to an address.</source>
+        <translation>Host: „%1“ lässt sich keiner Adresse zuordnen.</translation>
+    </message>
+    <message>
+        <source>Host or port: nothing accepts connections at %1. Is the server running, and is this its port?</source>
+        <translation>Host oder Port: An %1 nimmt nichts Verbindungen an. Läuft der Server, und ist das sein Port?</translation>
+    </message>
+    <message>
+        <source>Host or port: %1 did not answer within the connect timeout (%2). Check the address, or allow more time.</source>
+        <translation>Host oder Port: %1 hat innerhalb des Verbindungs-Timeouts (%2) nicht geantwortet. Prüfen Sie die Adresse oder lassen Sie mehr Zeit.</translation>
+    </message>
+    <message>
+        <source>Password: the server asks for a password for user &quot;%1&quot;, and none was given.</source>
+        <translation>Passwort: Der Server verlangt ein Passwort für den Benutzer „%1“, und es wurde keines angegeben.</translation>
+    </message>
+    <message>
+        <source>User or password: the server refused the password for user &quot;%1&quot; (or there is no such user).</source>
+        <translation>Benutzer oder Passwort: Der Server hat das Passwort für den Benutzer „%1“ abgelehnt (oder es gibt diesen Benutzer nicht).</translation>
+    </message>
+    <message>
+        <source>User: there is no user &quot;%1&quot; on the server.</source>
+        <translation>Benutzer: Auf dem Server gibt es keinen Benutzer „%1“.</translation>
+    </message>
+    <message>
+        <source>Database: there is no database &quot;%1&quot; on the server.</source>
+        <translation>Datenbank: Auf dem Server gibt es keine Datenbank „%1“.</translation>
+    </message>
+    <message>
+        <source>User or database: the server&apos;s pg_hba.conf does not let user &quot;%1&quot; connect to database &quot;%2&quot; from this machine with SSL mode &quot;%3&quot;.</source>
+        <translation>Benutzer oder Datenbank: Die pg_hba.conf des Servers erlaubt dem Benutzer „%1“ nicht, sich von diesem Rechner mit SSL-Modus „%3“ mit der Datenbank „%2“ zu verbinden.</translation>
+    </message>
+    <message>
+        <source>SSL mode: &quot;%1&quot; requires TLS, and the server does not offer it.</source>
+        <translation>SSL-Modus: „%1“ verlangt TLS, und der Server bietet es nicht an.</translation>
+    </message>
+    <message>
+        <source>Root CA: SSL mode &quot;%1&quot; checks the server&apos;s certificate, and no readable root CA file is set.</source>
+        <translation>Stamm-CA: Der SSL-Modus „%1“ prüft das Zertifikat des Servers, und es ist keine lesbare Stamm-CA-Datei angegeben.</translation>
+    </message>
+    <message>
+        <source>Root CA: the server&apos;s certificate is not signed by the root CA &quot;%1&quot;.</source>
+        <translation>Stamm-CA: Das Zertifikat des Servers ist nicht von der Stamm-CA „%1“ signiert.</translation>
+    </message>
+    <message>
+        <source>Host: the server&apos;s certificate is not valid for &quot;%1&quot;; use the name in the certificate, or SSL mode verify-ca.</source>
+        <translation>Host: Das Zertifikat des Servers gilt nicht für „%1“; verwenden Sie den Namen aus dem Zertifikat oder den SSL-Modus verify-ca.</translation>
+    </message>
+    <message>
+        <source>Client certificate or key: the file cannot be used.</source>
+        <translation>Client-Zertifikat oder -Schlüssel: Die Datei ist nicht verwendbar.</translation>
+    </message>
+    <message>
+        <source>The server at %1 refused the connection.</source>
+        <translation>Der Server an %1 hat die Verbindung abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>Der Server meldete: %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Administration of the PostgreSQL database of the Melodee music server.</source>
@@ -407,10 +478,6 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
         <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <source>How long to wait for the server, as a Go duration (10s, 1m). libpq waits at least 2s.</source>
-        <translation>Wie lange auf den Server gewartet wird, als Go-Dauer (10s, 1m). libpq wartet mindestens 2s.</translation>
-    </message>
-    <message>
         <source>Connect &amp;timeout:</source>
         <translation>Verbindungs-&amp;Timeout:</translation>
     </message>
@@ -495,10 +562,6 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
         <translation>&amp;Verbinden</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; is not a duration (%3). Use Go syntax such as 30m, 1h30m, 90s or 500ms.</source>
-        <translation>%1: „%2“ ist keine Dauer (%3). Verwenden Sie Go-Syntax wie 30m, 1h30m, 90s oder 500ms.</translation>
-    </message>
-    <message>
         <source>Connect timeout</source>
         <translation>Verbindungs-Timeout</translation>
     </message>
@@ -521,10 +584,6 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
     <message>
         <source>Name: &quot;%1&quot; is not a valid profile name (letters, digits, space, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;; starting with a letter or digit; at most 64).</source>
         <translation>Name: „%1“ ist kein gültiger Profilname (Buchstaben, Ziffern, Leerzeichen, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;; beginnt mit einem Buchstaben oder einer Ziffer; höchstens 64).</translation>
-    </message>
-    <message>
-        <source>Max idle connections (%1) is above max open connections (%2): it will be lowered to %2, as Go does.</source>
-        <translation>Max. ruhende Verbindungen (%1) liegt über max. offenen Verbindungen (%2): Der Wert wird wie in Go auf %2 gesenkt.</translation>
     </message>
     <message>
         <source>Cancel &amp;Test</source>
@@ -621,10 +680,6 @@ Connect %4 ms, SELECT 1 %5 ms. TLS: %6.</source>
 Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     </message>
     <message>
-        <source>Connection failed after %1 s: %2</source>
-        <translation>Verbindung nach %1 s fehlgeschlagen: %2</translation>
-    </message>
-    <message>
         <source>Import Melodee Config</source>
         <translation>Melodee-Konfiguration importieren</translation>
     </message>
@@ -669,6 +724,48 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     <message>
         <source>Its saved password was for the previous server and was removed from the keychain.</source>
         <translation>Sein gespeichertes Passwort galt dem vorherigen Server und wurde aus dem Schlüsselbund entfernt.</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a duration (%3). Use a number with a unit, such as 30m, 1h30m, 90s or 500ms.</source>
+        <translation>%1: „%2“ ist keine Dauer (%3). Verwenden Sie eine Zahl mit Einheit, etwa 30m, 1h30m, 90s oder 500ms.</translation>
+    </message>
+    <message>
+        <source>Root CA</source>
+        <translation>Stamm-CA</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Client key</source>
+        <translation>Client-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Max idle connections (%1) is above max open connections (%2): it will be lowered to %2.</source>
+        <translation>Max. ruhende Verbindungen (%1) liegt über max. offenen Verbindungen (%2): Der Wert wird auf %2 gesenkt.</translation>
+    </message>
+    <message>
+        <source>Connection failed after %1 s.
+%2</source>
+        <translation>Verbindung nach %1 s fehlgeschlagen.
+%2</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <source>The new profile has not been saved. Discard it?</source>
+        <translation>Das neue Profil wurde nicht gespeichert. Verwerfen?</translation>
+    </message>
+    <message>
+        <source>The changes to &quot;%1&quot; have not been saved. Discard them?</source>
+        <translation>Die Änderungen an „%1“ wurden nicht gespeichert. Verwerfen?</translation>
+    </message>
+    <message>
+        <source>How long to wait for the server, such as 10s or 1m. libpq waits at least 2s.</source>
+        <translation>Wie lange auf den Server gewartet wird, etwa 10s oder 1m. libpq wartet mindestens 2s.</translation>
     </message>
 </context>
 <context>
@@ -1883,6 +1980,18 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         <source>Created (UTC)</source>
         <translation>Angelegt (UTC)</translation>
     </message>
+    <message>
+        <source>about %1</source>
+        <translation>etwa %1</translation>
+    </message>
+    <message>
+        <source>Click to sort by this column; click again to reverse the order.</source>
+        <translation>Klicken, um nach dieser Spalte zu sortieren; erneut klicken kehrt die Reihenfolge um.</translation>
+    </message>
+    <message>
+        <source>This column cannot be sorted: the database has no index for it.</source>
+        <translation>Diese Spalte lässt sich nicht sortieren: Die Datenbank hat keinen Index dafür.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::SongsView</name>
@@ -1949,10 +2058,6 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
     <message>
         <source>≈ %1 songs</source>
         <translation>≈ %1 Titel</translation>
-    </message>
-    <message>
-        <source>page %1 of %2%3</source>
-        <translation>Seite %1 von %2%3</translation>
     </message>
     <message>
         <source>Loading song %1…</source>
@@ -2057,6 +2162,22 @@ Das kann nicht rückgängig gemacht werden.</translation>
     <message>
         <source>The selection changed; nothing was deleted.</source>
         <translation>Die Auswahl hat sich geändert; nichts wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>about %1</source>
+        <translation>etwa %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; cannot be sorted: the database has no index for it. The list stays sorted by &quot;%2&quot;.</source>
+        <translation>„%1“ lässt sich nicht sortieren: Die Datenbank hat keinen Index dafür. Die Liste bleibt nach „%2“ sortiert.</translation>
+    </message>
+    <message>
+        <source>page %1 of %2</source>
+        <translation>Seite %1 von %2</translation>
+    </message>
+    <message>
+        <source>page %1 of about %2</source>
+        <translation>Seite %1 von etwa %2</translation>
     </message>
 </context>
 <context>

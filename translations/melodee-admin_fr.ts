@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
 <context>
+    <name>ConnectionProblem</name>
+    <message>
+        <source>the default host</source>
+        <translation>l’hôte par défaut</translation>
+    </message>
+    <message>
+        <source>(your login name)</source>
+        <translation>(votre nom de connexion)</translation>
+    </message>
+    <message>
+        <source>Host: &quot;%1&quot; cannot be resolved to an address.</source>
+        <translation>Hôte : « %1 » ne se résout en aucune adresse.</translation>
+    </message>
+    <message>
+        <source>Host or port: nothing accepts connections at %1. Is the server running, and is this its port?</source>
+        <translation>Hôte ou port : rien n’accepte de connexions à %1. Le serveur tourne-t-il, et est-ce bien son port ?</translation>
+    </message>
+    <message>
+        <source>Host or port: %1 did not answer within the connect timeout (%2). Check the address, or allow more time.</source>
+        <translation>Hôte ou port : %1 n’a pas répondu dans le délai de connexion (%2). Vérifiez l’adresse ou accordez plus de temps.</translation>
+    </message>
+    <message>
+        <source>Password: the server asks for a password for user &quot;%1&quot;, and none was given.</source>
+        <translation>Mot de passe : le serveur demande un mot de passe pour l’utilisateur « %1 », et aucun n’a été donné.</translation>
+    </message>
+    <message>
+        <source>User or password: the server refused the password for user &quot;%1&quot; (or there is no such user).</source>
+        <translation>Utilisateur ou mot de passe : le serveur a refusé le mot de passe de l’utilisateur « %1 » (ou cet utilisateur n’existe pas).</translation>
+    </message>
+    <message>
+        <source>User: there is no user &quot;%1&quot; on the server.</source>
+        <translation>Utilisateur : il n’y a pas d’utilisateur « %1 » sur le serveur.</translation>
+    </message>
+    <message>
+        <source>Database: there is no database &quot;%1&quot; on the server.</source>
+        <translation>Base de données : il n’y a pas de base « %1 » sur le serveur.</translation>
+    </message>
+    <message>
+        <source>User or database: the server&apos;s pg_hba.conf does not let user &quot;%1&quot; connect to database &quot;%2&quot; from this machine with SSL mode &quot;%3&quot;.</source>
+        <translation>Utilisateur ou base : le pg_hba.conf du serveur ne permet pas à l’utilisateur « %1 » de se connecter à la base « %2 » depuis cette machine avec le mode SSL « %3 ».</translation>
+    </message>
+    <message>
+        <source>SSL mode: &quot;%1&quot; requires TLS, and the server does not offer it.</source>
+        <translation>Mode SSL : « %1 » exige TLS, et le serveur ne le propose pas.</translation>
+    </message>
+    <message>
+        <source>Root CA: SSL mode &quot;%1&quot; checks the server&apos;s certificate, and no readable root CA file is set.</source>
+        <translation>AC racine : le mode SSL « %1 » vérifie le certificat du serveur, et aucun fichier d’AC racine lisible n’est indiqué.</translation>
+    </message>
+    <message>
+        <source>Root CA: the server&apos;s certificate is not signed by the root CA &quot;%1&quot;.</source>
+        <translation>AC racine : le certificat du serveur n’est pas signé par l’AC racine « %1 ».</translation>
+    </message>
+    <message>
+        <source>Host: the server&apos;s certificate is not valid for &quot;%1&quot;; use the name in the certificate, or SSL mode verify-ca.</source>
+        <translation>Hôte : le certificat du serveur n’est pas valable pour « %1 » ; utilisez le nom du certificat, ou le mode SSL verify-ca.</translation>
+    </message>
+    <message>
+        <source>Client certificate or key: the file cannot be used.</source>
+        <translation>Certificat ou clé client : le fichier est inutilisable.</translation>
+    </message>
+    <message>
+        <source>The server at %1 refused the connection.</source>
+        <translation>Le serveur à %1 a refusé la connexion.</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>Le serveur a répondu : %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Administration of the PostgreSQL database of the Melodee music server.</source>
@@ -407,10 +478,6 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
         <translation>&amp;Mot de passe&#xa0;:</translation>
     </message>
     <message>
-        <source>How long to wait for the server, as a Go duration (10s, 1m). libpq waits at least 2s.</source>
-        <translation>Durée d’attente du serveur, au format de durée Go (10s, 1m). libpq attend au moins 2s.</translation>
-    </message>
-    <message>
         <source>Connect &amp;timeout:</source>
         <translation>Délai de &amp;connexion&#xa0;:</translation>
     </message>
@@ -495,10 +562,6 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
         <translation>&amp;Connecter</translation>
     </message>
     <message>
-        <source>%1: &quot;%2&quot; is not a duration (%3). Use Go syntax such as 30m, 1h30m, 90s or 500ms.</source>
-        <translation>%1&#xa0;: «&#xa0;%2&#xa0;» n’est pas une durée (%3). Utilisez la syntaxe Go, par exemple 30m, 1h30m, 90s ou 500ms.</translation>
-    </message>
-    <message>
         <source>Connect timeout</source>
         <translation>Délai de connexion</translation>
     </message>
@@ -521,10 +584,6 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
     <message>
         <source>Name: &quot;%1&quot; is not a valid profile name (letters, digits, space, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;; starting with a letter or digit; at most 64).</source>
         <translation>Nom&#xa0;: «&#xa0;%1&#xa0;» n’est pas un nom de profil valide (lettres, chiffres, espace, &apos;.&apos;, &apos;_&apos; et &apos;-&apos;&#xa0;; commençant par une lettre ou un chiffre&#xa0;; 64 au plus).</translation>
-    </message>
-    <message>
-        <source>Max idle connections (%1) is above max open connections (%2): it will be lowered to %2, as Go does.</source>
-        <translation>Le nombre max. de connexions inactives (%1) dépasse le nombre max. de connexions ouvertes (%2)&#xa0;: il sera ramené à %2, comme le fait Go.</translation>
     </message>
     <message>
         <source>Cancel &amp;Test</source>
@@ -621,10 +680,6 @@ Connect %4 ms, SELECT 1 %5 ms. TLS: %6.</source>
 Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     </message>
     <message>
-        <source>Connection failed after %1 s: %2</source>
-        <translation>Échec de la connexion après %1 s&#xa0;: %2</translation>
-    </message>
-    <message>
         <source>Import Melodee Config</source>
         <translation>Importer une configuration Melodee</translation>
     </message>
@@ -669,6 +724,48 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     <message>
         <source>Its saved password was for the previous server and was removed from the keychain.</source>
         <translation>Son mot de passe enregistré concernait le serveur précédent et a été retiré du trousseau.</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a duration (%3). Use a number with a unit, such as 30m, 1h30m, 90s or 500ms.</source>
+        <translation>%1 : « %2 » n’est pas une durée (%3). Utilisez un nombre avec une unité, par exemple 30m, 1h30m, 90s ou 500ms.</translation>
+    </message>
+    <message>
+        <source>Root CA</source>
+        <translation>AC racine</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Certificat client</translation>
+    </message>
+    <message>
+        <source>Client key</source>
+        <translation>Clé client</translation>
+    </message>
+    <message>
+        <source>Max idle connections (%1) is above max open connections (%2): it will be lowered to %2.</source>
+        <translation>Le maximum de connexions inactives (%1) dépasse le maximum de connexions ouvertes (%2) : il sera ramené à %2.</translation>
+    </message>
+    <message>
+        <source>Connection failed after %1 s.
+%2</source>
+        <translation>Échec de la connexion après %1 s.
+%2</translation>
+    </message>
+    <message>
+        <source>Unsaved Changes</source>
+        <translation>Modifications non enregistrées</translation>
+    </message>
+    <message>
+        <source>The new profile has not been saved. Discard it?</source>
+        <translation>Le nouveau profil n’a pas été enregistré. L’abandonner ?</translation>
+    </message>
+    <message>
+        <source>The changes to &quot;%1&quot; have not been saved. Discard them?</source>
+        <translation>Les modifications de « %1 » n’ont pas été enregistrées. Les abandonner ?</translation>
+    </message>
+    <message>
+        <source>How long to wait for the server, such as 10s or 1m. libpq waits at least 2s.</source>
+        <translation>Durée d’attente du serveur, par exemple 10s ou 1m. libpq attend au moins 2s.</translation>
     </message>
 </context>
 <context>
@@ -1883,6 +1980,18 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         <source>Created (UTC)</source>
         <translation>Créé (UTC)</translation>
     </message>
+    <message>
+        <source>about %1</source>
+        <translation>environ %1</translation>
+    </message>
+    <message>
+        <source>Click to sort by this column; click again to reverse the order.</source>
+        <translation>Cliquez pour trier selon cette colonne ; cliquez à nouveau pour inverser l’ordre.</translation>
+    </message>
+    <message>
+        <source>This column cannot be sorted: the database has no index for it.</source>
+        <translation>Cette colonne ne peut pas être triée : la base n’a pas d’index pour elle.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::SongsView</name>
@@ -1949,10 +2058,6 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
     <message>
         <source>≈ %1 songs</source>
         <translation>≈ %1 titres</translation>
-    </message>
-    <message>
-        <source>page %1 of %2%3</source>
-        <translation>page %1 sur %2%3</translation>
     </message>
     <message>
         <source>Loading song %1…</source>
@@ -2057,6 +2162,22 @@ Cette action est irréversible.</translation>
     <message>
         <source>The selection changed; nothing was deleted.</source>
         <translation>La sélection a changé&#xa0;; rien n’a été supprimé.</translation>
+    </message>
+    <message>
+        <source>about %1</source>
+        <translation>environ %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; cannot be sorted: the database has no index for it. The list stays sorted by &quot;%2&quot;.</source>
+        <translation>« %1 » ne peut pas être trié : la base n’a pas d’index pour cette colonne. La liste reste triée par « %2 ».</translation>
+    </message>
+    <message>
+        <source>page %1 of %2</source>
+        <translation>page %1 sur %2</translation>
+    </message>
+    <message>
+        <source>page %1 of about %2</source>
+        <translation>page %1 sur environ %2</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,9 @@
 #include <charts/timeserieschart.h>
 
+#include <QChart>
+#include <QChartView>
+#include <QLocale>
+#include <QPalette>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -18,6 +22,8 @@ private slots:
     void timeSpan();
     void axesReadAsAPersonWould_data();
     void axesReadAsAPersonWould();
+    void localeAndPalette_data();
+    void localeAndPalette();
 };
 
 void tst_TimeSeriesChart::niceScale_data()
@@ -122,11 +128,50 @@ void tst_TimeSeriesChart::axesReadAsAPersonWould()
     QVERIFY(y.size() >= 3 && y.size() <= 7);
     for (const QString &label : y)
         QVERIFY2(!label.contains(QLatin1Char('e'), Qt::CaseInsensitive), qPrintable(label));
-    QVERIFY(y.last().toDouble() >= value);
+    bool ok = false;
+    QVERIFY(QLocale().toDouble(y.last(), &ok) >= value);
+    QVERIFY2(ok, qPrintable(y.last()));
     // x: relative to the newest point, ending on "now".
     const QStringList x = chart.xLabels();
     QCOMPARE(x.last(), QStringLiteral("now"));
     QCOMPARE(x.first(), QString::fromUtf8("\u2212120 s"));
+}
+
+void tst_TimeSeriesChart::localeAndPalette_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<QString>("topLabel");
+    QTest::newRow("en, light") << "en_US" << false << "60,000,000";
+    QTest::newRow("de, dark") << "de_DE" << true << "60.000.000";
+}
+
+// The y labels group digits as the user's locale does (as every number in the window), and a
+// dark palette gives the chart the dark theme.
+void tst_TimeSeriesChart::localeAndPalette()
+{
+    QFETCH(QString, locale);
+    QFETCH(bool, dark);
+    QFETCH(QString, topLabel);
+    QLocale::setDefault(QLocale(locale));
+    TimeSeriesChart chart(QStringLiteral("t"), {QStringLiteral("a")}, QStringLiteral("u"));
+    QList<QPointF> points;
+    for (int t = 100; t <= 200; ++t)
+        points << QPointF(t, 4.2e7 * (t % 7) / 6.0);
+    chart.setPoints(0, points);
+    chart.setWindow(200, 300);
+    QCOMPARE(chart.yLabels().last(), topLabel);
+    QPalette palette;
+    if (dark) {
+        palette.setColor(QPalette::Window, QColor(0x2d, 0x2d, 0x2d));
+        palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        palette.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+    }
+    chart.setPalette(palette);
+    auto *view = chart.findChild<QChartView *>();
+    QVERIFY(view);
+    QCOMPARE(view->chart()->theme(), dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    QLocale::setDefault(QLocale::c());
 }
 
 QTEST_MAIN(tst_TimeSeriesChart)

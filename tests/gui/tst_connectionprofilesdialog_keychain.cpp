@@ -4,6 +4,8 @@
 #include <session/connectionsession.h>
 #include <views/mainwindow.h>
 
+#include "dialogfield.h"
+
 #include <testenv.h>
 
 #include <QComboBox>
@@ -36,14 +38,6 @@ private slots:
     void editingTargetForgetsPassword();
 
 private:
-    template<typename T>
-    static T *field(QWidget *dialog, const char *name)
-    {
-        T *w = dialog->findChild<T *>(QString::fromLatin1(name));
-        if (!w)
-            qFatal("no field %s", name);
-        return w;
-    }
     QString ini() const { return m_dir.filePath(QStringLiteral("profiles.ini")); }
 
     QTemporaryDir m_dir;

@@ -1,5 +1,6 @@
 #include <about/aboutdialog.h>
 #include <charts/timeserieschart.h>
+#include <config/profilestore.h>
 #include <models/activitymodel.h>
 #include <models/logmodel.h>
 #include <session/connectionsession.h>
@@ -18,9 +19,12 @@
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -50,7 +54,12 @@ private slots:
     void logDockGetsLinesFromWorkers();
     void dashboardAtTheSmallestSize();
     void profilesDialogConnects();
+    void profilesDialogOpensOnTheLastConnection_data();
+    void profilesDialogOpensOnTheLastConnection();
     void about();
+    void navigationHasIcons();
+    void splittersRememberedPerView_data();
+    void splittersRememberedPerView();
 
 private:
     QString settingsText() const;
@@ -272,6 +281,128 @@ void tst_MainWindow::profilesDialogConnects()
     QTRY_VERIFY2_WITH_TIMEOUT(window.healthText().startsWith(QStringLiteral("● healthy")),
                               qPrintable(window.healthText()),
                               15000);
+}
+
+void tst_MainWindow::profilesDialogOpensOnTheLastConnection_data()
+{
+    QTest::addColumn<bool>("withProfile");
+    QTest::addColumn<bool>("disconnect");
+    QTest::newRow("profile, connected") << true << false;
+    QTest::newRow("profile, after disconnecting") << true << true;
+    QTest::newRow("no profile, connected") << false << false;
+    QTest::newRow("no profile, after disconnecting") << false << true;
+}
+
+// Reconnecting starts from the connection used last: its saved profile selected, or (when it
+// came from no profile) its settings in a new form; never its password.
+void tst_MainWindow::profilesDialogOpensOnTheLastConnection()
+{
+    QFETCH(bool, withProfile);
+    QFETCH(bool, disconnect);
+    const QString ini = m_dir.filePath(QStringLiteral("prefill.ini"));
+    QFile::remove(ini);
+    DatabaseConfig other; // listed first, so a dialog that ignored the connection shows it
+    other.host = QStringLiteral("127.0.0.9");
+    ProfileStore(ini).save(QStringLiteral("aaa-other"), other);
+    AppConfig config;
+    config.database = TestEnv::superuser();
+    config.database.password = QStringLiteral("typed-only");
+    if (withProfile)
+        ProfileStore(ini).save(QStringLiteral("the-fixture"), TestEnv::superuser());
+    MainWindow window;
+    window.setProfileSettingsFile(ini);
+    window.show();
+    window.connectWith(config, withProfile ? QStringLiteral("the-fixture") : QString());
+    if (disconnect)
+        window.session()->disconnectFromServer();
+    window.openProfilesDialog();
+    ConnectionProfilesDialog *dialog = window.profilesDialog();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->currentProfile(), withProfile ? QStringLiteral("the-fixture") : QString());
+    QCOMPARE(dialog->formName(), withProfile ? QStringLiteral("the-fixture") : QString());
+    const std::optional<DatabaseConfig> form = dialog->formConfig();
+    QVERIFY(form);
+    QCOMPARE(form->host, config.database.host);
+    QCOMPARE(form->port, config.database.port);
+    QCOMPARE(form->user, config.database.user);
+    QCOMPARE(form->dbname, config.database.dbname);
+    QVERIFY(form->password.isEmpty());
+    // Opened on what was there: nothing to discard, and no error shown for the empty name.
+    QVERIFY(!dialog->hasUnsavedChanges());
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("validationLabel"))->isHidden());
+}
+
+// Each navigation entry has its own icon.
+void tst_MainWindow::navigationHasIcons()
+{
+    MainWindow window;
+    auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+    QVERIFY(navigation);
+    QCOMPARE(navigation->count(), kViewCount);
+    QSet<qint64> keys;
+    for (int i = 0; i < navigation->count(); ++i) {
+        const QIcon icon = navigation->item(i)->icon();
+        QVERIFY2(!icon.isNull() && !icon.pixmap(16, 16).isNull(),
+                 qPrintable(viewIdName(ViewId(i))));
+        keys.insert(icon.cacheKey());
+    }
+    QCOMPARE(keys.size(), kViewCount);
+}
+
+void tst_MainWindow::splittersRememberedPerView_data()
+{
+    QTest::addColumn<int>("view");
+    for (int i = 0; i < kViewCount; ++i)
+        QTest::addRow("%s", qPrintable(viewIdName(ViewId(i)))) << i;
+}
+
+// Where the user put a view's splitters is where they are at the next start, for that view only.
+void tst_MainWindow::splittersRememberedPerView()
+{
+    QFETCH(int, view);
+    QSettings().clear();
+    QList<QList<int>> moved;
+    QList<QList<int>> othersBefore;
+    const auto splittersOf = [](MainWindow &w, ViewId v) {
+        return w.page(v)->findChildren<QSplitter *>();
+    };
+    {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showView(ViewId(view));
+        const QList<QSplitter *> splitters = splittersOf(window, ViewId(view));
+        QVERIFY(!splitters.isEmpty());
+        for (QSplitter *s : splitters) {
+            QList<int> sizes = s->sizes();
+            QVERIFY(sizes.size() >= 2);
+            // Drag the first handle by a distinctive amount (as a user would).
+            const int delta = std::min(37, sizes.at(1) / 3);
+            QVERIFY(delta > 0);
+            sizes[0] += delta;
+            sizes[1] -= delta;
+            s->setSizes(sizes);
+            moved << s->sizes();
+        }
+        window.close(); // saves
+    }
+    {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.restoreSettings();
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showView(ViewId(view));
+        const QList<QSplitter *> splitters = splittersOf(window, ViewId(view));
+        QCOMPARE(splitters.size(), moved.size());
+        for (int i = 0; i < splitters.size(); ++i)
+            QCOMPARE(splitters.at(i)->sizes(), moved.at(i));
+    }
+    // Under the view's own key: another view's splitters never take these sizes.
+    QSettings settings;
+    QVERIFY(settings.contains(QStringLiteral("Views/%1/splitter0").arg(viewIdName(ViewId(view)))));
 }
 
 void tst_MainWindow::about()

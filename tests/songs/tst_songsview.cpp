@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollBar>
@@ -43,6 +44,10 @@ private slots:
     void actionsFollowTheSelection();
     void renameAndDelete();
     void headerClicksReverseTheSort();
+    void unsortableHeaderSaysWhy_data();
+    void unsortableHeaderSaysWhy();
+    void lastRowLabelAndSortKeepTheCount();
+    void columnWidthsStayPut();
     void screenshot();
 
 private:
@@ -404,6 +409,131 @@ void tst_SongsView::headerClicksReverseTheSort()
     QCOMPARE(model->sortOrder(), Qt::AscendingOrder);
     m_view->table()->scrollToTop();
     QVERIFY(waitLoaded(0));
+}
+
+void tst_SongsView::unsortableHeaderSaysWhy_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<bool>("sortable");
+    QTest::newRow("ID") << int(SongTableModel::IdColumn) << true;
+    QTest::newRow("Name") << int(SongTableModel::NameColumn) << true;
+    QTest::newRow("Artist ID") << int(SongTableModel::ArtistColumn) << true;
+    QTest::newRow("Album ID") << int(SongTableModel::AlbumColumn) << false;
+    QTest::newRow("Duration") << int(SongTableModel::DurationColumn) << false;
+    QTest::newRow("Created") << int(SongTableModel::CreatedColumn) << true;
+}
+
+// A header that sorts shows the arrow; one that cannot says so (tooltip, and a status message
+// when clicked) instead of doing nothing.
+void tst_SongsView::unsortableHeaderSaysWhy()
+{
+    QFETCH(int, column);
+    QFETCH(bool, sortable);
+    QHeaderView *header = m_view->table()->horizontalHeader();
+    SongTableModel *model = m_view->model();
+    QVERIFY(header->isSortIndicatorShown());
+    const QString tip = model->headerData(column, Qt::Horizontal, Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(sortable ? QLatin1String("Click to sort") : QLatin1String("cannot")),
+             qPrintable(tip));
+    m_view->statusLabel()->clear();
+    const SongSort before = model->songSort();
+    const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    const QString status = m_view->statusLabel()->text();
+    if (sortable) {
+        QCOMPARE(header->sortIndicatorSection(), column);
+        QCOMPARE(SongTableModel::columnForSort(model->songSort()), column);
+        QVERIFY2(!status.contains(QLatin1String("cannot")), qPrintable(status));
+    } else {
+        QCOMPARE(model->songSort(), before);
+        QCOMPARE(header->sortIndicatorSection(), SongTableModel::columnForSort(before));
+        const QString title = model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        QVERIFY2(status.contains(QStringLiteral("\"%1\" cannot be sorted").arg(title)),
+                 qPrintable(status));
+    }
+    // Back to id order, ascending, for the next test.
+    model->sort(SongTableModel::IdColumn, Qt::AscendingOrder);
+    header->setSortIndicator(SongTableModel::IdColumn, Qt::AscendingOrder);
+    QVERIFY(waitLoaded(0));
+}
+
+// Last labels the final row with the count: "about N" while only the estimate is known, the
+// exact number once counted; and a new sort keeps the exact count (the rows are the same).
+void tst_SongsView::lastRowLabelAndSortKeepTheCount()
+{
+    SongTableModel *model = m_view->model();
+    model->sort(SongTableModel::IdColumn, Qt::AscendingOrder);
+    model->refresh(); // counts again: the estimate first
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > 0, 30000);
+    QVERIFY(!model->countIsExact());
+    const auto lastLabel = [model] {
+        return model->headerData(model->rowCount() - 1, Qt::Vertical, Qt::DisplayRole).toString();
+    };
+    m_view->goToPage(m_view->pageCountEstimate() - 1);
+    QCOMPARE(lastLabel(), QStringLiteral("about %1").arg(QLocale().toString(model->rowCount())));
+    QVERIFY2(m_view->pageLabel()->text().contains(QLatin1String("of about")),
+             qPrintable(m_view->pageLabel()->text()));
+    model->countExactly();
+    QTRY_VERIFY_WITH_TIMEOUT(model->countIsExact(), 30000);
+    const qint64 exact = psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs"));
+    QCOMPARE(model->count(), exact);
+    QCOMPARE(lastLabel(), QLocale().toString(exact));
+    QCOMPARE(model->headerData(0, Qt::Vertical, Qt::DisplayRole).toString(), QStringLiteral("1"));
+    for (const int column : {int(SongTableModel::NameColumn),
+                             int(SongTableModel::CreatedColumn),
+                             int(SongTableModel::IdColumn)}) {
+        for (const Qt::SortOrder order : {Qt::DescendingOrder, Qt::AscendingOrder}) {
+            QSignalSpy counts(model, &SongTableModel::countChanged);
+            model->sort(column, order);
+            QVERIFY(model->countIsExact());
+            QCOMPARE(model->count(), exact);
+            QCOMPARE(model->rowCount(), int(exact));
+            for (const QList<QVariant> &c : counts) // never a step back to "unknown"
+                QCOMPARE(c.at(0).toLongLong(), exact);
+            QCOMPARE(lastLabel(), QLocale().toString(exact));
+        }
+    }
+    QVERIFY2(m_view->pageLabel()->text().contains(QLatin1String("page")), "page label");
+    QVERIFY(!m_view->pageLabel()->text().contains(QLatin1String("about")));
+    QVERIFY(waitLoaded(0));
+}
+
+// The ID column (and every other) keeps its width across pages, sorts and searches, and is wide
+// enough for a ten-digit id.
+void tst_SongsView::columnWidthsStayPut()
+{
+    QTableView *table = m_view->table();
+    SongTableModel *model = m_view->model();
+    QList<int> widths;
+    for (int c = 0; c < SongTableModel::ColumnCount - 1; ++c) // the last one stretches
+        widths << table->columnWidth(c);
+    QVERIFY(widths.at(SongTableModel::IdColumn)
+            > table->fontMetrics().horizontalAdvance(QLocale().toString(9999999999LL)));
+    const int rowHeaderX = table->columnViewportPosition(SongTableModel::IdColumn);
+    const auto check = [&](const char *step) {
+        for (int c = 0; c < widths.size(); ++c)
+            QVERIFY2(table->columnWidth(c) == widths.at(c),
+                     qPrintable(QStringLiteral("%1: column %2 is %3 px, was %4")
+                                    .arg(QLatin1String(step))
+                                    .arg(c)
+                                    .arg(table->columnWidth(c))
+                                    .arg(widths.at(c))));
+        QCOMPARE(table->columnViewportPosition(SongTableModel::IdColumn), rowHeaderX);
+    };
+    m_view->goToPage(5);
+    QVERIFY(waitLoaded(table->currentIndex().row()));
+    check("page 6");
+    m_view->goToPage(m_view->pageCountEstimate() - 1);
+    QVERIFY(waitLoaded(model->rowCount() - 1));
+    check("last page");
+    model->sort(SongTableModel::NameColumn, Qt::DescendingOrder);
+    QVERIFY(waitLoaded(0));
+    check("sorted by name");
+    model->sort(SongTableModel::IdColumn, Qt::AscendingOrder);
+    table->horizontalHeader()->setSortIndicator(SongTableModel::IdColumn, Qt::AscendingOrder);
+    m_view->goToPage(0);
+    QVERIFY(waitLoaded(0));
+    check("first page");
 }
 
 void tst_SongsView::screenshot()

@@ -7,6 +7,7 @@
 #include <songs/songservice.h>
 
 #include <QAbstractItemModelTester>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -36,6 +37,8 @@ private slots:
     void search_data();
     void search();
     void exactCount();
+    void exactCountSurvives_data();
+    void exactCountSurvives();
 
 private:
     qint64 psqlNumber(const QString &sql) const;
@@ -349,6 +352,60 @@ void tst_SongTableModel::exactCount()
     QVERIFY(loadRow(m_model->rowCount() - 1));
     QCOMPARE(m_model->songAt(m_model->rowCount() - 1)->id,
              psqlNumber(QStringLiteral("SELECT max(id) FROM melodee_songs")));
+}
+
+void tst_SongTableModel::exactCountSurvives_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<bool>("kept");
+    QTest::newRow("sort by name") << "name" << true;
+    QTest::newRow("sort by created, descending") << "created-desc" << true;
+    QTest::newRow("reverse the order") << "descending" << true;
+    QTest::newRow("same filter again") << "same-filter" << true;
+    QTest::newRow("another block size") << "block-size" << true;
+    QTest::newRow("refresh after a write") << "refresh" << false;
+    QTest::newRow("another filter") << "artist" << false;
+}
+
+// The count does not depend on the order: a new sort keeps an exact count (and the final row's
+// label with it); other rows (a refresh, another filter) are counted again.
+void tst_SongTableModel::exactCountSurvives()
+{
+    QFETCH(QString, change);
+    QFETCH(bool, kept);
+    m_model->countExactly();
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->countIsExact(), 30000);
+    const qint64 exact = m_model->count();
+    if (change == QLatin1String("name"))
+        m_model->sort(SongTableModel::NameColumn, Qt::AscendingOrder);
+    else if (change == QLatin1String("created-desc"))
+        m_model->sort(SongTableModel::CreatedColumn, Qt::DescendingOrder);
+    else if (change == QLatin1String("descending"))
+        m_model->setSortOrder(Qt::DescendingOrder);
+    else if (change == QLatin1String("same-filter"))
+        m_model->setQuery(SongSort::Name, m_model->filter());
+    else if (change == QLatin1String("block-size"))
+        m_model->setBlockSize(77);
+    else if (change == QLatin1String("refresh"))
+        m_model->refresh();
+    else if (change == QLatin1String("artist")) {
+        SongFilter f;
+        f.artistId = 1;
+        m_model->setQuery(m_model->songSort(), f);
+    }
+    if (kept) {
+        // At once, with no step back to the estimate.
+        QVERIFY(m_model->countIsExact());
+        QCOMPARE(m_model->count(), exact);
+        QCOMPARE(m_model->rowCount(), int(exact));
+        QCOMPARE(
+            m_model->headerData(m_model->rowCount() - 1, Qt::Vertical, Qt::DisplayRole).toString(),
+            QLocale().toString(exact));
+        QVERIFY(loadRow(m_model->rowCount() - 1));
+    } else {
+        QVERIFY(!m_model->countIsExact()); // counted again, estimate first
+        QVERIFY(waitForCount());
+    }
 }
 
 QTEST_MAIN(tst_SongTableModel)

@@ -1,9 +1,13 @@
 #include "timeserieschart.h"
 
+#include <style/theme.h>
+
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
 #include <QLineSeries>
+#include <QLocale>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -28,6 +32,7 @@ struct TimeSeriesChart::Private
     QList<QLineSeries *> series;
     double top = 0; // the highest value in the window
     int room = 0;   // how many intervals the plot's height has room for
+    int decimals = 0;
 
     // As many round ticks as the plot's height has room for labels.
     void applyYScale()
@@ -38,6 +43,7 @@ struct TimeSeriesChart::Private
         y->setRange(0, scale.max);
         y->setTickCount(int(std::lround(scale.max / scale.step)) + 1);
         y->setLabelFormat(QStringLiteral("%.%1f").arg(scale.decimals));
+        decimals = scale.decimals;
     }
 };
 
@@ -49,6 +55,9 @@ TimeSeriesChart::TimeSeriesChart(const QString &title,
     , d(new Private)
 {
     d->chart = new QChart;
+    // Axis labels in the user's locale, like every other number in the window.
+    d->chart->setLocalizeNumbers(true);
+    d->chart->setLocale(QLocale());
     d->chart->setTitle(title);
     d->chart->legend()->setAlignment(Qt::AlignBottom);
     d->chart->setMargins(QMargins(2, 2, 2, 2));
@@ -78,6 +87,24 @@ TimeSeriesChart::TimeSeriesChart(const QString &title,
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
     setWindow(0, 300);
+    followPalette();
+}
+
+void TimeSeriesChart::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        followPalette();
+}
+
+void TimeSeriesChart::followPalette()
+{
+    const QChart::ChartTheme theme
+        = Theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (d->chart->theme() != theme) {
+        d->chart->setTheme(theme);
+        d->chart->setBackgroundBrush(palette().brush(QPalette::Base));
+    }
 }
 
 TimeSeriesChart::~TimeSeriesChart()
@@ -191,7 +218,7 @@ QStringList TimeSeriesChart::yLabels() const
     const int ticks = d->y->tickCount();
     for (int i = 0; i < ticks; ++i) {
         const double v = d->y->min() + (d->y->max() - d->y->min()) * i / std::max(1, ticks - 1);
-        labels << QString::asprintf(d->y->labelFormat().toLatin1().constData(), v);
+        labels << d->chart->locale().toString(v, 'f', d->decimals); // as the chart draws it
     }
     return labels;
 }

@@ -49,7 +49,13 @@ public:
     // "−45 s", "now"; with minutes, whole minutes read "−2 min".
     static QString relativeLabel(double secondsAgo, bool minutes = false);
 
+protected:
+    // A light or dark palette gives the chart the matching theme (a switch included).
+    void changeEvent(QEvent *event) override;
+
 private:
+    void followPalette();
+
     struct Private;
     Private *d;
 };

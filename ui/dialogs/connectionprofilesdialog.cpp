@@ -1,9 +1,12 @@
 #include "connectionprofilesdialog.h"
 
+#include "connectionproblem.h"
+
 #include <async/task.h>
 #include <async/whenfinished.h>
 #include <config/configloader.h>
 #include <config/duration.h>
+#include <i18n/numberformat.h>
 #include <session/connectionsession.h>
 #include <session/workers.h>
 #include <style/theme.h>
@@ -50,8 +53,8 @@ ConnectionProfilesDialog::ConnectionProfilesDialog(const QString &profileSetting
     m_testTicker.setInterval(100);
     connect(&m_testTicker, &QTimer::timeout, this, [this] {
         setTestResult(tr("Connecting… %1 s (gives up after %2)")
-                          .arg(double(m_testClock.elapsed()) / 1000.0, 0, 'f', 1)
-                          .arg(durationText(m_testTimeout)),
+                          .arg(formatDecimal(double(m_testClock.elapsed()) / 1000.0, 1),
+                               durationText(m_testTimeout)),
                       0);
     });
     reloadList();
@@ -142,6 +145,7 @@ void ConnectionProfilesDialog::newProfile()
 void ConnectionProfilesDialog::setForm(const QString &name, const DatabaseConfig &c)
 {
     m_loading = true;
+    m_showNameError = false;
     m_name->setText(name);
     m_host->setText(c.host);
     m_port->setValue(c.port);
@@ -161,6 +165,14 @@ void ConnectionProfilesDialog::setForm(const QString &name, const DatabaseConfig
     m_loading = false;
     validate();
     setKeychainState(m_keychainState);
+    m_snapshot = formSnapshot();
+}
+
+void ConnectionProfilesDialog::onEdited()
+{
+    if (!m_loading)
+        m_showNameError = true;
+    validate();
 }
 
 QString ConnectionProfilesDialog::formName() const
@@ -190,18 +202,21 @@ std::optional<DatabaseConfig> ConnectionProfilesDialog::formConfig(QStringList *
         if (d)
             *out = *d;
         else
-            problems << tr("%1: \"%2\" is not a duration (%3). Use Go syntax such as 30m, 1h30m, "
-                           "90s or 500ms.")
+            problems << tr("%1: \"%2\" is not a duration (%3). Use a number with a unit, such "
+                           "as 30m, 1h30m, 90s or 500ms.")
                             .arg(field, edit->text(), why);
     };
     duration(m_connectTimeout, tr("Connect timeout"), &c.connectTimeout);
     duration(m_lifetime, tr("Connection lifetime"), &c.connMaxLifetime);
     duration(m_idleTime, tr("Max idle time"), &c.connMaxIdleTime);
 
-    for (QLineEdit *edit : {m_sslrootcert, m_sslcert, m_sslkey}) {
+    const std::pair<QLineEdit *, QString> files[] = {{m_sslrootcert, tr("Root CA")},
+                                                     {m_sslcert, tr("Client certificate")},
+                                                     {m_sslkey, tr("Client key")}};
+    for (const auto &[edit, field] : files) {
         const QString file = edit->text().trimmed();
         if (!file.isEmpty() && !QFileInfo(file).isReadable())
-            problems << tr("%1: the file \"%2\" cannot be read.").arg(edit->objectName(), file);
+            problems << tr("%1: the file \"%2\" cannot be read.").arg(field, file);
     }
     if (errors)
         *errors = problems;
@@ -227,17 +242,17 @@ void ConnectionProfilesDialog::validate()
     QStringList notes;
     if (m_maxOpen->value() > 0 && m_maxIdle->value() > m_maxOpen->value())
         notes << tr("Max idle connections (%1) is above max open connections (%2): it will be "
-                    "lowered to %2, as Go does.")
-                     .arg(m_maxIdle->value())
-                     .arg(m_maxOpen->value());
+                    "lowered to %2.")
+                     .arg(formatCount(m_maxIdle->value()), formatCount(m_maxOpen->value()));
     m_errors = errors;
     QStringList lines = errors;
-    if (!m_nameError.isEmpty())
+    // A missing name shows once something was typed or a save was tried, not on a fresh form.
+    if (!m_nameError.isEmpty() && (m_showNameError || !name.isEmpty()))
         lines.prepend(m_nameError);
     lines << notes;
     m_validationLabel->setText(lines.join(QLatin1Char('\n')));
     QPalette pal = m_validationLabel->palette();
-    const bool bad = !errors.isEmpty() || !m_nameError.isEmpty();
+    const bool bad = !errors.isEmpty() || lines.contains(m_nameError);
     pal.setColor(QPalette::WindowText,
                  Theme::statusColor(bad ? Theme::Status::Bad : Theme::Status::Warn, palette()));
     m_validationLabel->setPalette(pal);
@@ -306,6 +321,7 @@ QString ConnectionProfilesDialog::keychainText() const
 
 bool ConnectionProfilesDialog::saveProfile()
 {
+    m_showNameError = true;
     validate();
     const QString name = formName();
     QStringList errors;
@@ -368,6 +384,7 @@ bool ConnectionProfilesDialog::saveProfile()
                         "the dialog closes.");
     }
     setMessage(message, false);
+    m_snapshot = formSnapshot();
     qCInfo(lcUi).noquote() << "saved connection profile" << name;
     updateButtons();
     emit profilesChanged();
@@ -421,6 +438,8 @@ void ConnectionProfilesDialog::testConnection()
         return;
     }
     const DatabaseConfig config = withPassword(*form);
+    m_testedConfig = config;
+    m_testedConfig.password.clear();
     m_testRunning = true;
     m_testTimeout = std::max<Duration>(config.connectTimeout, std::chrono::seconds(2));
     m_testClock.start();
@@ -433,7 +452,7 @@ void ConnectionProfilesDialog::testConnection()
     whenFinished(this, m_test, [this](const TaskOutcome<ProbeResult> &o) {
         if (o.cancelled)
             return; // cancelled or replaced: the dialog has moved on
-        onTestFinished(o.value ? *o.value : ProbeResult{false, {}, o.error});
+        onTestFinished(o.value ? *o.value : ProbeResult{false, {}, o.error, {}, {}});
     });
 }
 
@@ -462,15 +481,19 @@ void ConnectionProfilesDialog::onTestFinished(const ProbeResult &result)
                                   : tr("not in use");
         setTestResult(tr("Connected: PostgreSQL %1, database \"%2\" as \"%3\".\nConnect %4 ms, "
                          "SELECT 1 %5 ms. TLS: %6.")
-                          .arg(s.serverVersion, s.database, s.user)
-                          .arg(s.connectMs, 0, 'f', 1)
-                          .arg(s.latencyMs, 0, 'f', 2)
-                          .arg(tls),
+                          .arg(s.serverVersion,
+                               s.database,
+                               s.user,
+                               formatDecimal(s.connectMs, 1),
+                               formatDecimal(s.latencyMs, 2),
+                               tls),
                       1);
     } else {
-        setTestResult(tr("Connection failed after %1 s: %2")
-                          .arg(double(m_testClock.elapsed()) / 1000.0, 0, 'f', 1)
-                          .arg(result.error),
+        // Which field to fix and why; the full error, with its target, only in the debug log.
+        qCDebug(lcUi).noquote() << "connection test failed:" << result.error;
+        setTestResult(tr("Connection failed after %1 s.\n%2")
+                          .arg(formatDecimal(double(m_testClock.elapsed()) / 1000.0, 1),
+                               ConnectionProblem::explain(result, m_testedConfig)),
                       -1);
     }
     updateButtons();
@@ -510,6 +533,7 @@ bool ConnectionProfilesDialog::importConfigFile(const QString &path)
             name = QStringLiteral("imported");
     }
     setForm(name, config.database);
+    m_snapshot.clear(); // imported, not saved: closing asks first
     QString message
         = tr("Imported the database settings of \"%1\". Review them and Save.").arg(path);
     if (!loader.warnings().isEmpty())

@@ -67,8 +67,15 @@ public:
     QString testResultText() const;
     QString messageText() const;
     QString keychainText() const;
+    // The form differs from the profile as loaded or saved (or holds an unsaved import).
+    bool hasUnsavedChanges() const;
+    // A new, unsaved profile holding these settings (never a password): the connection in use
+    // when the dialog opens for one that came from no saved profile.
+    void prefill(const DatabaseConfig &config);
 
 public slots:
+    // Asks before discarding unsaved changes (Discard / Cancel); closes at once otherwise.
+    void reject() override;
     void newProfile();
     bool saveProfile();
     bool deleteProfile(bool confirm = true);
@@ -93,6 +100,9 @@ private:
     void onSelectionChanged();
     void loadProfile(const QString &name);
     void validate();
+    void onEdited();
+    QString formSnapshot() const;
+    bool confirmDiscard();
     void updateButtons();
     void setMessage(const QString &text, bool error);
     void setTestResult(const QString &text, int status);
@@ -130,6 +140,9 @@ private:
     QStringList m_errors; // settings that cannot be used
     QString m_nameError;  // only blocks saving
     bool m_loading = false;
+    bool m_showNameError = false;  // something was typed, or a save tried, since the form loaded
+    QString m_snapshot;            // formSnapshot() as loaded or saved
+    DatabaseConfig m_testedConfig; // the settings of the last test, without the password
 
     bool m_testRunning = false;
     QFuture<ProbeResult> m_test;

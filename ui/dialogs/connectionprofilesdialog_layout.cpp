@@ -112,8 +112,8 @@ void ConnectionProfilesDialog::buildUi()
     form->addRow(QString(), m_keychainLabel);
     m_connectTimeout = new QLineEdit(connectionBox);
     m_connectTimeout->setObjectName(QStringLiteral("connectTimeout"));
-    m_connectTimeout->setToolTip(tr(
-        "How long to wait for the server, as a Go duration (10s, 1m). libpq waits at least 2s."));
+    m_connectTimeout->setToolTip(
+        tr("How long to wait for the server, such as 10s or 1m. libpq waits at least 2s."));
     form->addRow(tr("Connect &timeout:"), m_connectTimeout);
 
     auto *tlsBox = new QGroupBox(tr("TLS"), right);
@@ -233,14 +233,15 @@ void ConnectionProfilesDialog::buildUi()
                             m_connectTimeout,
                             m_lifetime,
                             m_idleTime})
-        connect(edit, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::validate);
-    connect(m_port, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
+        connect(edit, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::onEdited);
+    connect(m_password, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::onEdited);
+    connect(m_port, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::onEdited);
     // A saved password belongs to the server it was saved for, not to the profile's name.
     connect(m_host, &QLineEdit::textChanged, this, &ConnectionProfilesDialog::onTargetEdited);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::onTargetEdited);
-    connect(m_maxOpen, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
-    connect(m_maxIdle, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::validate);
-    connect(m_sslmode, &QComboBox::currentIndexChanged, this, &ConnectionProfilesDialog::validate);
+    connect(m_maxOpen, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::onEdited);
+    connect(m_maxIdle, &QSpinBox::valueChanged, this, &ConnectionProfilesDialog::onEdited);
+    connect(m_sslmode, &QComboBox::currentIndexChanged, this, &ConnectionProfilesDialog::onEdited);
     resize(960, 620);
 }
 

@@ -3,6 +3,8 @@
 # .qm files. `ninja update_translations` runs lupdate over ui/ and app/ (see
 # docs/translations.md).
 target_sources(melodee_ui PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/numberformat.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/numberformat.h
     ${CMAKE_CURRENT_LIST_DIR}/translator.cpp
     ${CMAKE_CURRENT_LIST_DIR}/translator.h
 )

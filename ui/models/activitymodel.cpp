@@ -1,5 +1,7 @@
 #include "activitymodel.h"
 
+#include <i18n/numberformat.h>
+
 #include <QColor>
 #include <QFont>
 #include <QLocale>
@@ -38,9 +40,8 @@ ActivityModel::ActivityModel(QObject *parent)
 QString ActivityModel::formatDuration(qint64 ms)
 {
     ms = std::max<qint64>(ms, 0);
-    const QLocale locale;
     if (ms < 60'000)
-        return tr("%1 s").arg(locale.toString(double(ms / 100) / 10.0, 'f', 1)); // truncated
+        return tr("%1 s").arg(formatDecimal(double(ms / 100) / 10.0, 1)); // truncated
     const qint64 s = ms / 1000;
     const QChar zero(u'0');
     if (s < 3600)

@@ -2,6 +2,7 @@
 
 #include "async/whenfinished.h"
 
+#include <i18n/numberformat.h>
 #include <songs/songservice.h>
 #include <util/logging.h>
 
@@ -25,25 +26,33 @@ SongTableModel::~SongTableModel()
 void SongTableModel::setService(std::shared_ptr<SongService> service)
 {
     m_service = std::move(service);
-    reset();
+    reset(CountAgain);
 }
 
 void SongTableModel::setQuery(SongSort sort, const SongFilter &filter)
 {
+    // The count does not depend on the order: the same filter keeps an exact count.
+    const bool sameRows = sameFilter(filter, m_filter);
     m_sort = sort;
     m_filter = filter;
-    reset();
+    reset(sameRows ? KeepExactCount : CountAgain);
+}
+
+bool SongTableModel::sameFilter(const SongFilter &a, const SongFilter &b)
+{
+    return a.artistId == b.artistId && a.albumId == b.albumId && a.createdFromUs == b.createdFromUs
+           && a.createdToUs == b.createdToUs && a.search.trimmed() == b.search.trimmed();
 }
 
 void SongTableModel::refresh()
 {
-    reset();
+    reset(CountAgain); // after a write: the rows themselves changed
 }
 
 void SongTableModel::setBlockSize(int rows)
 {
     m_blockSize = std::max(1, rows);
-    reset();
+    reset(KeepExactCount);
 }
 
 void SongTableModel::setMaxBlocks(int blocks)
@@ -52,8 +61,11 @@ void SongTableModel::setMaxBlocks(int blocks)
     evict();
 }
 
-void SongTableModel::reset()
+void SongTableModel::reset(CountPolicy policy)
 {
+    const std::optional<SongCount> kept = policy == KeepExactCount && m_count.exact
+                                              ? std::optional<SongCount>(m_count)
+                                              : std::nullopt;
     beginResetModel();
     for (auto &f : m_inFlight)
         f.cancel();
@@ -65,10 +77,14 @@ void SongTableModel::reset()
     m_count = {};
     m_stats = {};
     m_lastError.clear();
-    m_countPending = bool(m_service);
+    m_countPending = bool(m_service) && !kept;
+    if (kept && m_service) {
+        m_count = *kept;
+        m_rows = int(std::min<qint64>(kept->value, INT_MAX));
+    }
     endResetModel();
-    emit countChanged(0, false);
-    if (!m_service)
+    emit countChanged(m_count.value, m_count.exact);
+    if (!m_service || kept)
         return;
 
     // The estimate is instant. A filtered estimate is the planner's guess and can be far off, and
@@ -224,6 +240,18 @@ QVariant SongTableModel::data(const QModelIndex &index, int role) const
 
 QVariant SongTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Vertical && role == Qt::DisplayRole) {
+        // Row numbers. The final row's number is the count: exact once counted, else the
+        // planner's estimate, which says so.
+        if (section == m_rows - 1 && !m_count.exact)
+            return tr("about %1").arg(formatCount(section + 1));
+        return formatCount(section + 1);
+    }
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        return sortForColumn(section)
+                   ? tr("Click to sort by this column; click again to reverse the order.")
+                   : tr("This column cannot be sorted: the database has no index for it.");
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -283,7 +311,7 @@ void SongTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sort = *s;
     m_descending = descending;
-    reset();
+    reset(KeepExactCount);
 }
 
 void SongTableModel::setSortOrder(Qt::SortOrder order)
@@ -292,7 +320,7 @@ void SongTableModel::setSortOrder(Qt::SortOrder order)
     if (descending == m_descending)
         return;
     m_descending = descending;
-    reset();
+    reset(KeepExactCount);
 }
 
 void SongTableModel::requestBlock(int block) const

@@ -98,7 +98,10 @@ private:
         QList<Song> songs;
         quint64 lastUse = 0;
     };
-    void reset();
+    // KeepExactCount: the rows are the same ones in another order, so an exact count stays.
+    enum CountPolicy { CountAgain, KeepExactCount };
+    void reset(CountPolicy policy);
+    static bool sameFilter(const SongFilter &a, const SongFilter &b);
     void requestBlock(int block) const;
     void pump();
     void startBlock(int block);

@@ -28,6 +28,8 @@ ProbeResult runProbe(const DatabaseConfig &database, std::chrono::milliseconds c
         result.ok = true;
     } catch (const DbError &e) {
         result.error = e.toString();
+        result.sqlState = e.sqlState();
+        result.serverMessage = Redactor::redact(e.message());
     } catch (const std::exception &e) {
         result.error = Redactor::redact(QString::fromUtf8(e.what()));
     }

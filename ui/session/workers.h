@@ -20,7 +20,9 @@ struct ProbeResult
 {
     bool ok = false;
     ServerInfo server;
-    QString error; // redacted
+    QString error; // redacted, with the operation and connection target (for logs)
+    QString sqlState;
+    QString serverMessage; // the server's (libpq's) words alone, redacted
 };
 
 // DatabaseManager::probe without throwing. Blocking: run it on networkThreadPool().

@@ -5,6 +5,7 @@
 
 #include <async/task.h>
 #include <charts/timeserieschart.h>
+#include <i18n/numberformat.h>
 #include <pool/connectionpool.h>
 #include <session/connectionsession.h>
 #include <session/workers.h>
@@ -247,7 +248,7 @@ void DashboardView::onHealthReport(const HealthReport &report)
 {
     QString text = tr("%1: %2").arg(report.statusName(), session()->displayName());
     if (report.status == HealthStatus::Healthy)
-        text += tr(" — %1 ms round trip").arg(report.latencyMs, 0, 'f', 1);
+        text += tr(" — %1 ms round trip").arg(formatDecimal(report.latencyMs, 1));
     else if (!report.message.isEmpty())
         text += QStringLiteral(" — ") + report.message;
     m_badge->setText(text);
@@ -317,13 +318,13 @@ void DashboardView::onLoadTestFinished(const TaskOutcome<PoolBenchmarkResult> &o
     const PoolBenchmarkResult &r = *measured;
     const bool cancelled = r.cancelled || o.cancelled;
     QString text = tr("%1%2 ops in %3 s: %4 ops/s, latency p50 %5 ms, p99 %6 ms, %7 errors")
-                       .arg(cancelled ? tr("Cancelled after ") : QString())
-                       .arg(r.ops)
-                       .arg(r.seconds, 0, 'f', 2)
-                       .arg(r.opsPerSec, 0, 'f', 0)
-                       .arg(r.p50Us / 1000.0, 0, 'f', 3)
-                       .arg(r.p99Us / 1000.0, 0, 'f', 3)
-                       .arg(r.errors);
+                       .arg(cancelled ? tr("Cancelled after ") : QString(),
+                            formatCount(r.ops),
+                            formatDecimal(r.seconds, 2),
+                            formatDecimal(r.opsPerSec, 0),
+                            formatDecimal(r.p50Us / 1000.0, 3),
+                            formatDecimal(r.p99Us / 1000.0, 3),
+                            formatCount(r.errors));
     if (!r.firstError.isEmpty())
         text += tr("\nFirst error: %1").arg(r.firstError);
     m_loadResult->setText(text);

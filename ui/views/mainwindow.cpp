@@ -8,9 +8,9 @@
 
 #include <about/aboutdialog.h>
 #include <dialogs/connectionprofilesdialog.h>
+#include <i18n/numberformat.h>
 #include <i18n/translator.h>
 #include <melodee/version.h>
-#include <secrets/secretstore.h>
 #include <session/connectionsession.h>
 #include <style/theme.h>
 #include <util/logging.h>
@@ -20,7 +20,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -29,6 +28,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 
 #include <libpq-fe.h>
 
@@ -66,7 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     // is then the one view the user sees, not all four (the Dashboard's charts alone took 36-54
     // ms).
     for (int i = 0; i < kViewCount; ++i) {
-        m_navigation->addItem(viewTitle(ViewId(i)));
+        m_navigation->addItem(new QListWidgetItem(viewIcon(ViewId(i)), viewTitle(ViewId(i))));
         m_pages->addWidget(new QWidget(m_pages));
         m_viewPages.append(nullptr);
     }
@@ -261,6 +261,27 @@ static_assert(kViewKinds.size() == kViewCount);
 
 } // namespace
 
+QIcon MainWindow::viewIcon(ViewId view)
+{
+    // The style's own icons: they match the platform theme and need no artwork or licence.
+    QStyle::StandardPixmap pixmap = QStyle::SP_ComputerIcon;
+    switch (view) {
+    case ViewId::Dashboard:
+        pixmap = QStyle::SP_ComputerIcon;
+        break;
+    case ViewId::Migrations:
+        pixmap = QStyle::SP_FileDialogDetailedView;
+        break;
+    case ViewId::Partitions:
+        pixmap = QStyle::SP_DirIcon;
+        break;
+    case ViewId::Songs:
+        pixmap = QStyle::SP_MediaVolume;
+        break;
+    }
+    return QApplication::style()->standardIcon(pixmap);
+}
+
 QString MainWindow::viewTitle(ViewId view)
 {
     const int index = int(view);
@@ -274,6 +295,7 @@ ViewPage *MainWindow::page(ViewId view)
         return nullptr;
     if (!m_viewPages[index]) {
         ViewPage *built = kViewKinds[index].build(m_session, m_pages);
+        built->restoreSplitters();
         m_viewPages[index] = built;
         // Swap the placeholder for the view without changing which page is current.
         const int current = m_pages->currentIndex();
@@ -353,6 +375,10 @@ void MainWindow::saveSettings() const
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kLastViewKey, viewIdName(currentView()));
+    for (const ViewPage *p : m_viewPages) {
+        if (p)
+            p->saveSplitters();
+    }
 }
 
 QString MainWindow::lastProfile() const
@@ -360,109 +386,15 @@ QString MainWindow::lastProfile() const
     return QSettings().value(kLastProfileKey).toString();
 }
 
+void MainWindow::setLastProfile(const QString &profile)
+{
+    QSettings().setValue(kLastProfileKey, profile);
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveSettings();
     QMainWindow::closeEvent(event);
-}
-
-void MainWindow::applyStartup(const StartupPlan &plan)
-{
-    m_baseConfig = plan.config;
-    m_baseConfig.database.password.clear();
-    if (plan.view)
-        showView(*plan.view);
-    for (const QString &warning : plan.warnings)
-        qCWarning(lcConfig).noquote() << warning;
-    if (!plan.error.isEmpty()) {
-        qCWarning(lcConfig).noquote() << plan.error;
-        auto *box = new QMessageBox(QMessageBox::Warning,
-                                    tr("Configuration Error"),
-                                    tr("The configuration cannot be used, so Melodee Admin starts "
-                                       "without a connection."),
-                                    QMessageBox::Ok,
-                                    this);
-        box->setObjectName(QStringLiteral("configErrorBox"));
-        box->setInformativeText(plan.error);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        return;
-    }
-    if (plan.connect)
-        connectReadingPassword(plan.config, plan.profile);
-}
-
-void MainWindow::connectWith(const AppConfig &config, const QString &profileName)
-{
-    m_session->connectTo(config, profileName);
-    if (!profileName.isEmpty())
-        QSettings().setValue(kLastProfileKey, profileName);
-}
-
-void MainWindow::connectReadingPassword(const AppConfig &config, const QString &profile)
-{
-    if (profile.isEmpty() || !config.database.password.isEmpty()) {
-        connectWith(config, profile);
-        return;
-    }
-    m_connectionLabel->setText(
-        tr("Reading the password of \"%1\" from the keychain…").arg(profile));
-    SecretStore().read(profile, this, [this, profile, config](const SecretResult &r) {
-        AppConfig c = config;
-        if (r.ok) {
-            c.database.password = r.value;
-            connectWith(c, profile);
-        } else if (r.notFound) {
-            // No saved password: the profile may use trust, peer or ~/.pgpass.
-            connectWith(c, profile);
-        } else {
-            askPassword(profile, c, r.error);
-        }
-    });
-}
-
-void MainWindow::askPassword(const QString &profile, const AppConfig &config, const QString &reason)
-{
-    auto *dialog = new QInputDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Password for %1").arg(profile));
-    dialog->setLabelText(tr("The OS keychain is not available (%1).\nEnter the password for "
-                            "%2; it is kept only in memory:")
-                             .arg(reason, ConnectionSession::displayNameFor(config.database)));
-    dialog->setTextEchoMode(QLineEdit::Password);
-    connect(dialog,
-            &QInputDialog::textValueSelected,
-            this,
-            [this, profile, config](const QString &password) {
-                AppConfig c = config;
-                c.database.password = password;
-                // Typed for the server the prompt named, not a stored one: not bound.
-                c.database.passwordBoundTo.reset();
-                connectWith(c, profile);
-            });
-    dialog->open();
-}
-
-void MainWindow::openProfilesDialog()
-{
-    if (m_profilesDialog) {
-        m_profilesDialog->raise();
-        m_profilesDialog->activateWindow();
-        return;
-    }
-    m_profilesDialog = new ConnectionProfilesDialog(m_profileSettingsFile, this);
-    m_profilesDialog->setAttribute(Qt::WA_DeleteOnClose);
-    if (!m_session->profileName().isEmpty())
-        m_profilesDialog->selectProfile(m_session->profileName());
-    connect(m_profilesDialog,
-            &ConnectionProfilesDialog::connectRequested,
-            this,
-            [this](const DatabaseConfig &database, const QString &profile) {
-                AppConfig config = m_baseConfig;
-                config.database = database;
-                connectWith(config, profile);
-            });
-    m_profilesDialog->open();
 }
 
 void MainWindow::showAbout()
@@ -545,7 +477,7 @@ void MainWindow::onHealthReport(const HealthReport &report)
     QStringList tip{report.message};
     tip << report.degradations;
     if (report.status != HealthStatus::Unhealthy) {
-        message = tr("SELECT 1 in %1 ms").arg(report.latencyMs, 0, 'f', 2);
+        message = tr("SELECT 1 in %1 ms").arg(formatDecimal(report.latencyMs, 2));
         if (!report.degradations.isEmpty())
             message = report.degradations.first();
         tip << tr("PostgreSQL %1, database \"%2\"; TLS: %3")
@@ -553,10 +485,10 @@ void MainWindow::onHealthReport(const HealthReport &report)
                         report.database,
                         report.tls ? report.tlsDescription : tr("not in use"));
         tip << tr("Pool: %1 open, %2 in use, %3 idle (max %4)")
-                   .arg(report.pool.openConnections)
-                   .arg(report.pool.inUse)
-                   .arg(report.pool.idle)
-                   .arg(report.pool.maxOpenConnections);
+                   .arg(formatCount(report.pool.openConnections),
+                        formatCount(report.pool.inUse),
+                        formatCount(report.pool.idle),
+                        formatCount(report.pool.maxOpenConnections));
     } else {
         qCWarning(lcUi).noquote() << "health check failed:" << report.message;
     }

@@ -8,9 +8,12 @@
 #include <session/startup.h>
 #include <style/theme.h>
 
+#include <QIcon>
 #include <QList>
 #include <QMainWindow>
 #include <QPointer>
+
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -43,6 +46,8 @@ public:
     // The view, built now if it was not shown yet.
     ViewPage *page(ViewId view);
     static QString viewTitle(ViewId view);
+    // The navigation entry's icon.
+    static QIcon viewIcon(ViewId view);
 
     void showView(ViewId view);
     ViewId currentView() const;
@@ -100,6 +105,7 @@ private:
                     const QString &word,
                     const QString &message,
                     const QString &tooltip);
+    void setLastProfile(const QString &profile);
     void askPassword(const QString &profile, const AppConfig &config, const QString &reason);
 
     ConnectionSession *m_session = nullptr;
@@ -113,6 +119,8 @@ private:
     QPointer<ConnectionProfilesDialog> m_profilesDialog;
     QString m_profileSettingsFile;
     AppConfig m_baseConfig; // session/redis/migrate settings from start-up, kept across connects
+    std::optional<DatabaseConfig> m_lastDatabase; // the last connection's, without its password
+    QString m_lastConnectedProfile;
 };
 
 } // namespace melodee

@@ -1,8 +1,9 @@
 #include "partitionsdriftpanel.h"
 
+#include <i18n/numberformat.h>
+
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -69,7 +70,6 @@ void PartitionsDriftPanel::setReport(const PartitionCheckReport &report)
 {
     m_report = report;
     m_tree->clear();
-    const QLocale loc;
     const QColor warn(0xef, 0x6c, 0x00);
     QList<QTreeWidgetItem *> rows;
     for (const PartitionCheckItem &i : report.items) {
@@ -85,11 +85,11 @@ void PartitionsDriftPanel::setReport(const PartitionCheckReport &report)
                                         : tr("ok"));
         row->setText(VacuumColumn, lastOf(i.lastVacuum, i.lastAutovacuum));
         row->setText(AnalyzeColumn, lastOf(i.lastAnalyze, i.lastAutoanalyze));
-        row->setText(DeadColumn,
-                     tr("%1 % (%2)")
-                         .arg(loc.toString(i.deadShare * 100, 'f', 1), loc.toString(i.deadTuples)));
+        row->setText(
+            DeadColumn,
+            tr("%1 % (%2)").arg(formatDecimal(i.deadShare * 100, 1), formatCount(i.deadTuples)));
         row->setText(SizeColumn,
-                     i.bytesPerRow > 0 ? loc.toString(i.bytesPerRow, 'f', 0) : QStringLiteral("–"));
+                     i.bytesPerRow > 0 ? formatDecimal(i.bytesPerRow, 0) : QStringLiteral("–"));
         for (int c = StatusColumn; c <= SizeColumn; ++c)
             row->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         if (drifted || bloated) {

@@ -9,6 +9,7 @@
 #include "widgets/sqleditor.h"
 
 #include <async/task.h>
+#include <i18n/numberformat.h>
 #include <util/logging.h>
 
 #include <QComboBox>
@@ -88,11 +89,15 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     bar->addWidget(m_zoomLabel);
     bar->addWidget(m_keep);
     bar->addStretch();
-    bar->addWidget(m_through);
-    bar->addWidget(m_createButton);
-    bar->addWidget(m_moveButton);
-    bar->addWidget(m_viewsButton);
-    bar->addWidget(m_checkButton);
+    // The actions on a row of their own: on one row with the view controls they asked for more
+    // width than 1024 pixels and the window grew to fit them.
+    auto *actions = new QHBoxLayout;
+    actions->addStretch();
+    actions->addWidget(m_through);
+    actions->addWidget(m_createButton);
+    actions->addWidget(m_moveButton);
+    actions->addWidget(m_viewsButton);
+    actions->addWidget(m_checkButton);
 
     m_timeline = new PartitionTimeline(this);
 
@@ -153,6 +158,7 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
     layout->addLayout(bar);
+    layout->addLayout(actions);
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
 
@@ -482,8 +488,8 @@ void PartitionsView::onProgress(const MaintenanceProgress &progress)
                 int(1000 * qMin(progress.rowsDone, progress.rowsTotal) / progress.rowsTotal));
             m_progress->setFormat(tr("%1 — %2 of %3 rows")
                                       .arg(progress.table,
-                                           QLocale().toString(progress.rowsDone),
-                                           QLocale().toString(progress.rowsTotal)));
+                                           formatCount(progress.rowsDone),
+                                           formatCount(progress.rowsTotal)));
         });
     } else if (m_task == Task::Apply && progress.total > 0) {
         changeWithoutRepaint(m_progress, [&] {

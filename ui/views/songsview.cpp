@@ -4,6 +4,7 @@
 #include "models/songtablemodel.h"
 #include "session/connectionsession.h"
 
+#include <i18n/numberformat.h>
 #include <library/songbrowser.h>
 #include <pool/connectionpool.h>
 
@@ -88,13 +89,28 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
             this,
             [this](int section, Qt::SortOrder order) {
                 const int column = SongTableModel::columnForSort(m_model->songSort());
-                if (section != column || order != m_model->sortOrder())
-                    m_table->horizontalHeader()->setSortIndicator(column, m_model->sortOrder());
+                if (section == column && order == m_model->sortOrder())
+                    return;
+                // Not a silent no-op: say why the order stays.
+                if (!SongTableModel::sortForColumn(section))
+                    m_status->setText(unsortableText(section));
+                m_table->horizontalHeader()->setSortIndicator(column, m_model->sortOrder());
             });
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->setDefaultSectionSize(22);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->setColumnWidth(SongTableModel::NameColumn, 320);
+    // A model reset (search, sort, reload) gives every column Qt's default width back: keep the
+    // widths the columns had (the user's, or the ones below) so nothing jumps between pages.
+    setInitialColumnWidths();
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_columnWidths.clear();
+        for (int c = 0; c < SongTableModel::ColumnCount; ++c)
+            m_columnWidths << m_table->columnWidth(c);
+    });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        for (int c = 0; c < m_columnWidths.size(); ++c)
+            m_table->setColumnWidth(c, m_columnWidths.at(c));
+    });
 
     auto *first = new QPushButton(tr("« First"), this);
     auto *prev = new QPushButton(tr("◀ Prev"), this);
@@ -118,7 +134,6 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
         paging->addWidget(w);
     paging->addWidget(m_pageLabel);
     paging->addStretch();
-    paging->addWidget(m_status);
     paging->addWidget(m_pageSize);
     paging->addWidget(m_goTo);
 
@@ -149,6 +164,10 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     layout->addLayout(filters);
     layout->addWidget(split, 1);
     layout->addLayout(paging);
+    // On its own line and wrapped: a long message never widens the window.
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_status);
 
     connect(m_search, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
     connect(m_artist, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
@@ -241,14 +260,52 @@ void SongsView::applyFilter()
 
 void SongsView::updateCount()
 {
-    const QLocale locale;
     if (!m_model->count() && !m_model->countIsExact())
         m_countLabel->setText(tr("≈ … songs"));
     else if (m_model->countIsExact())
-        m_countLabel->setText(tr("%1 songs").arg(locale.toString(m_model->count())));
+        m_countLabel->setText(tr("%1 songs").arg(formatCount(m_model->count())));
     else
-        m_countLabel->setText(tr("≈ %1 songs").arg(locale.toString(m_model->count())));
+        m_countLabel->setText(tr("≈ %1 songs").arg(formatCount(m_model->count())));
+    // Row numbers up to the count (and "about" before an estimated last one) fit without the
+    // header, and the columns after it, moving as pages go by.
+    const QString widest
+        = m_model->countIsExact()
+              ? formatCount(std::max<qint64>(m_model->count(), 9999))
+              : tr("about %1").arg(formatCount(std::max<qint64>(m_model->count(), 9999)));
+    QHeaderView *rows = m_table->verticalHeader();
+    rows->setMinimumWidth(rows->fontMetrics().horizontalAdvance(widest) + 16);
     updatePageLabel();
+}
+
+void SongsView::setInitialColumnWidths()
+{
+    const QFontMetrics fm = m_table->fontMetrics();
+    const int pad = 24; // the cell margins and the header's sort arrow
+    const auto fit = [&](int column, const QString &widest) {
+        const QString title
+            = m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString();
+        m_table->setColumnWidth(
+            column, std::max(fm.horizontalAdvance(widest), fm.horizontalAdvance(title)) + pad);
+    };
+    // Ids up to ten digits with their group separators.
+    fit(SongTableModel::IdColumn, formatCount(9'999'999'999));
+    fit(SongTableModel::ArtistColumn, formatCount(99'999'999));
+    fit(SongTableModel::AlbumColumn, formatCount(99'999'999));
+    fit(SongTableModel::DurationColumn, QStringLiteral("000:00"));
+    fit(SongTableModel::CreatedColumn, QStringLiteral("0000-00-00 00:00:00"));
+    m_table->setColumnWidth(SongTableModel::NameColumn, 320);
+}
+
+QString SongsView::unsortableText(int column) const
+{
+    return tr("\"%1\" cannot be sorted: the database has no index for it. The list stays sorted "
+              "by \"%2\".")
+        .arg(m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString(),
+             m_model
+                 ->headerData(SongTableModel::columnForSort(m_model->songSort()),
+                              Qt::Horizontal,
+                              Qt::DisplayRole)
+                 .toString());
 }
 
 int SongsView::pageSize() const
@@ -287,9 +344,10 @@ void SongsView::goToPage(int page)
 
 void SongsView::updatePageLabel()
 {
-    const QString approx = m_model->countIsExact() ? QString() : QStringLiteral("≈ ");
-    m_pageLabel->setText(
-        tr("page %1 of %2%3").arg(currentPage() + 1).arg(approx).arg(pageCountEstimate()));
+    const QString page = formatCount(currentPage() + 1);
+    const QString pages = formatCount(pageCountEstimate());
+    m_pageLabel->setText(m_model->countIsExact() ? tr("page %1 of %2").arg(page, pages)
+                                                 : tr("page %1 of about %2").arg(page, pages));
     const QSignalBlocker block(m_goTo);
     m_goTo->setMaximum(pageCountEstimate());
     m_goTo->setValue(currentPage() + 1);
@@ -372,7 +430,7 @@ void SongsView::showSelected()
                           s.albumId ? QString::number(*s.albumId) : QStringLiteral("–"));
         if (s.durationMs)
             lines << tr("Duration: %1 s").arg(*s.durationMs / 1000);
-        lines << tr("Play count: %1").arg(s.playCount);
+        lines << tr("Play count: %1").arg(formatCount(s.playCount));
         lines << tr("File: %1").arg(s.filePath.toHtmlEscaped());
         lines << tr("Created: %1").arg(formatUtcMicros(s.createdAtUs));
         lines << tr("Cache: %1").arg(lookupName(d.cache));

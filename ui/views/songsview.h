@@ -5,6 +5,7 @@
 #include <songs/songservice.h>
 
 #include <QFuture>
+#include <QList>
 
 #include <functional>
 #include <memory>
@@ -43,6 +44,7 @@ public:
     QLineEdit *searchEdit() const { return m_search; }
     QLabel *countLabel() const { return m_countLabel; }
     QLabel *pageLabel() const { return m_pageLabel; }
+    QLabel *statusLabel() const { return m_status; }
     QLabel *detailsLabel() const { return m_details; }
     QLineEdit *nameEdit() const { return m_nameEdit; }
     QPushButton *renameButton() const { return m_save; }
@@ -74,6 +76,8 @@ private:
     void applyFilter();
     void updateCount();
     void updatePageLabel();
+    void setInitialColumnWidths();
+    QString unsortableText(int column) const;
     void showSelected();
     void clearDetails(const QString &text);
     void updateActions();
@@ -107,6 +111,7 @@ private:
     bool m_writing = false;
     std::function<bool(const QString &)> m_confirm;
     bool m_loadedOnce = false;
+    QList<int> m_columnWidths; // kept across a model reset
 };
 
 } // namespace melodee

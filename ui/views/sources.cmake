@@ -7,6 +7,7 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/logdock.h
     ${CMAKE_CURRENT_LIST_DIR}/mainwindow.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mainwindow.h
+    ${CMAKE_CURRENT_LIST_DIR}/mainwindow_connect.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationsqlpane.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationsqlpane.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationsview.cpp

@@ -3,6 +3,9 @@
 #include <session/connectionsession.h>
 
 #include <QLabel>
+#include <QLayout>
+#include <QSettings>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 namespace melodee {
@@ -24,6 +27,59 @@ void ViewPage::setActive(bool active)
         load();
     activeChangedEvent(active);
     emit activeChanged(active);
+}
+
+QString ViewPage::splitterKey(int index) const
+{
+    return QStringLiteral("Views/%1/splitter%2").arg(viewIdName(m_id)).arg(index);
+}
+
+void ViewPage::restoreSplitters()
+{
+    // In creation order, so each splitter finds its own key again at the next start.
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    QSettings settings;
+    m_pendingSplitters.clear();
+    for (int i = 0; i < splitters.size(); ++i) {
+        QSplitter *splitter = splitters.at(i);
+        m_pendingSplitters << settings.value(splitterKey(i)).toByteArray();
+        // Kept as soon as the user drags, not only at a clean exit.
+        connect(splitter, &QSplitter::splitterMoved, this, [this, splitter, i] {
+            QSettings().setValue(splitterKey(i), splitter->saveState());
+        });
+    }
+    if (isVisible())
+        applyPendingSplitters();
+}
+
+void ViewPage::applyPendingSplitters()
+{
+    // Sizes are pixels: applied once the page has its real size, or the first layout pass
+    // would share them out again by stretch factor.
+    if (m_pendingSplitters.isEmpty())
+        return;
+    if (layout())
+        layout()->activate();
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    for (int i = 0; i < splitters.size() && i < m_pendingSplitters.size(); ++i) {
+        if (!m_pendingSplitters.at(i).isEmpty())
+            splitters.at(i)->restoreState(m_pendingSplitters.at(i));
+    }
+    m_pendingSplitters.clear();
+}
+
+void ViewPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    applyPendingSplitters();
+}
+
+void ViewPage::saveSplitters() const
+{
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    QSettings settings;
+    for (int i = 0; i < splitters.size(); ++i)
+        settings.setValue(splitterKey(i), splitters.at(i)->saveState());
 }
 
 void ViewPage::markStale()

@@ -2,6 +2,8 @@
 
 #include "viewid.h"
 
+#include <QByteArray>
+#include <QList>
 #include <QWidget>
 
 class QLabel;
@@ -29,6 +31,12 @@ public:
     // A page with work in flight does not start a lazy load.
     virtual bool isBusy() const { return false; }
 
+    // The positions of the view's splitters, kept per view in QSettings ("Views/<view>/...").
+    // The main window restores them when it builds the view and saves them when it closes;
+    // a drag is saved at once.
+    void restoreSplitters();
+    void saveSplitters() const;
+
 signals:
     void activeChanged(bool active);
 
@@ -44,11 +52,17 @@ protected:
     void markFresh() { m_stale = false; }
     virtual void load() {}
 
+    void showEvent(QShowEvent *event) override;
+
 private:
+    QString splitterKey(int index) const;
+    void applyPendingSplitters();
+
     ViewId m_id;
     ConnectionSession *m_session;
     bool m_active = false;
     bool m_stale = true;
+    QList<QByteArray> m_pendingSplitters; // saved states waiting for the page's first show
 };
 
 // Shown until a view's issue fills it: the title, what the view will do and the connection.

@@ -1,5 +1,7 @@
 #include "partitiontimeline.h"
 
+#include <i18n/numberformat.h>
+
 #include <QEvent>
 #include <QHelpEvent>
 #include <QLocale>
@@ -294,15 +296,15 @@ QString PartitionTimeline::toolTipText(const Hit &hit) const
     if (hit.lane < 0 || hit.lane >= m_tables.size())
         return {};
     const PartitionedTableInfo &t = m_tables[hit.lane];
-    const QLocale loc;
     switch (hit.kind) {
     case Hit::Partition: {
         const QList<Block> &blocks = m_lanes[hit.lane].partitions;
         if (hit.index >= 0 && hit.index < blocks.size()) {
             const PartitionInfo &p = t.partitions[blocks[hit.index].info];
-            const QString rows = p.exactRows >= 0 ? tr("%1 rows").arg(loc.toString(p.exactRows))
+            const QString rows = p.exactRows >= 0
+                                     ? tr("%1 rows").arg(melodee::formatCount(p.exactRows))
                                  : p.estimatedRows >= 0
-                                     ? tr("≈ %1 rows").arg(loc.toString(p.estimatedRows))
+                                     ? tr("≈ %1 rows").arg(melodee::formatCount(p.estimatedRows))
                                      : tr("rows not estimated yet (never analysed)");
             QString text
                 = tr("%1\nfrom %2\nto %3\n%4\n%5 on disk")
@@ -333,7 +335,7 @@ QString PartitionTimeline::toolTipText(const Hit &hit) const
             }
         }
         QString text = tr("%1 (default partition)\n%2 rows\n%3 on disk")
-                           .arg(name, loc.toString(t.defaultRows), formatBytes(bytes));
+                           .arg(name, melodee::formatCount(t.defaultRows), formatBytes(bytes));
         if (t.defaultRows > 0)
             text += tr("\nRows here are outside every month partition: use \"Move rows out of "
                        "default\".");

@@ -1,5 +1,7 @@
 #include "partitiontimeline.h"
 
+#include <i18n/numberformat.h>
+
 #include <QLocale>
 #include <QPaintEvent>
 #include <QPainter>
@@ -50,7 +52,7 @@ QString PartitionTimeline::formatCount(qint64 v) const
         return QStringLiteral("%1M").arg(v / 1'000'000);
     if (v >= 10'000)
         return QStringLiteral("%1k").arg(v / 1000);
-    return QString::number(v);
+    return melodee::formatCount(v);
 }
 
 void PartitionTimeline::paintAxis(QPainter &p, double first, double last)
@@ -253,7 +255,7 @@ void PartitionTimeline::paintEvent(QPaintEvent *)
         p.setPen(hasRows ? QColor(Qt::white) : pal.color(QPalette::Text));
         p.setFont(hasRows ? bold : font());
         p.drawText(
-            d, Qt::AlignCenter, tr("default\n%1 rows").arg(QLocale().toString(t.defaultRows)));
+            d, Qt::AlignCenter, tr("default\n%1 rows").arg(melodee::formatCount(t.defaultRows)));
         p.setFont(font());
     }
     paintLegend(p);

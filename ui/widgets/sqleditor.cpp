@@ -133,12 +133,22 @@ QList<int> SqlEditor::markedLines() const
 void SqlEditor::resizeEvent(QResizeEvent *event)
 {
     QPlainTextEdit::resizeEvent(event);
-    const QRect cr = contentsRect();
-    m_gutter->setGeometry(QRect(cr.left(), cr.top(), gutterWidth(), cr.height()));
+    placeGutter();
+}
+
+void SqlEditor::placeGutter()
+{
+    // Beside the viewport, as tall as the viewport: not over the horizontal scroll bar, which
+    // runs under the gutter too.
+    const QRect vp = viewport()->geometry();
+    m_gutter->setGeometry(QRect(contentsRect().left(), vp.top(), gutterWidth(), vp.height()));
 }
 
 bool SqlEditor::viewportEvent(QEvent *event)
 {
+    // The viewport shrinks when the horizontal scroll bar appears, without a resize of the editor.
+    if (event->type() == QEvent::Resize)
+        placeGutter();
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const int line = cursorForPosition(help->pos()).block().blockNumber() + 1;

@@ -42,6 +42,7 @@ protected:
     bool viewportEvent(QEvent *event) override;
 
 private:
+    void placeGutter();
     friend class SqlEditorGutter;
     void paintGutter(QPaintEvent *event);
     void updateGutter(const QRect &rect, int dy);
