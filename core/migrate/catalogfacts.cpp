@@ -12,9 +12,11 @@ namespace {
 
 // One round trip for every relation: the partition tree through pg_inherits (which, unlike
 // pg_partition_tree(), locks nothing), sizes, reltuples, the default partition from
-// pg_partitioned_table, and other backends' locks on the tree. A relation another session holds
-// or awaits ACCESS EXCLUSIVE on is measured from pg_class.relpages: pg_total_relation_size()
-// would queue behind that lock.
+// pg_partitioned_table (with the size of the default's heap alone, which is what a new range
+// scans), and other backends' locks on the tree. An autovacuum worker is left out: a conflicting
+// lock request cancels it (after deadlock_timeout), unless it runs to prevent wraparound. A
+// relation another session holds or awaits ACCESS EXCLUSIVE on is measured from pg_class.relpages:
+// pg_total_relation_size() would queue behind that lock.
 constexpr char kFactsSql[] = R"(
 WITH RECURSIVE input AS (
     SELECT e.q, to_regclass(e.q) AS oid FROM json_array_elements_text($1::json) AS e(q)
@@ -55,8 +57,12 @@ SELECT i.q, c.relkind,
           LEFT JOIN pg_stat_activity a ON a.pid = l.pid
          WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
            AND l.database = (SELECT oid FROM here)
+           AND NOT coalesce(a.backend_type = 'autovacuum worker'
+                            AND a.query NOT LIKE '%(to prevent wraparound)', false)
            AND l.relation IN (SELECT x.relid FROM tree x WHERE x.q = i.q)
-         ORDER BY 1 LIMIT 200) s)
+         ORDER BY 1 LIMIT 200) s),
+    CASE WHEN d.oid IS NULL OR d.relkind <> 'r' OR d.oid IN (SELECT relation FROM exclusive)
+         THEN NULL ELSE pg_relation_size(d.oid) END
 FROM input i
 JOIN pg_class c ON c.oid = i.oid
 LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
@@ -152,6 +158,7 @@ CatalogFacts CatalogFacts::fetch(PgConnection &conn, const QList<RelationRef> &r
             f.defaultRows = res.toDouble(i, 7);
             f.defaultBytes = res.isNull(i, 8) ? -1 : res.toInt64(i, 8);
             f.defaultHasCheck = res.toBool(i, 9);
+            f.defaultHeapBytes = res.isNull(i, 11) ? -1 : res.toInt64(i, 11);
         }
         const QJsonArray sessions = QJsonDocument::fromJson(res.bytes(i, 10)).array();
         for (const QJsonValue &v : sessions) {

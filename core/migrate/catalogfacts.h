@@ -38,10 +38,13 @@ struct RelationFacts
     QString defaultPartition; // empty when there is none
     double defaultRows = -1.0;
     qint64 defaultBytes = -1;
+    qint64 defaultHeapBytes = -1; // its heap alone (0: nothing to scan); -1: not measured
     bool defaultHasCheck = false; // a validated CHECK constraint on the default partition
     QList<SessionLock> sessions;  // other backends' locks on the table or its partitions
 
     bool isPartitioned() const { return relkind == QLatin1String("p"); }
+    // The default partition holds no rows, dead or alive: attaching a range scans nothing.
+    bool defaultIsEmpty() const { return defaultHeapBytes == 0 && defaultRows <= 0; }
     // "2.1 GB, ~10,000,000 rows" (or "never analyzed").
     QString sizeText() const;
     QJsonObject toJson() const;

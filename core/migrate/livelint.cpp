@@ -115,7 +115,7 @@ void Linter::addLiveFindings(QList<LintFinding> &out, const SqlStatement &s, int
     }
     for (const NewRange &r : std::as_const(ranges)) {
         const RelationFacts *parent = m_catalog->find(r.parent);
-        if (!parent || parent->defaultPartition.isEmpty())
+        if (!parent || parent->defaultPartition.isEmpty() || parent->defaultIsEmpty())
             continue;
         const int before = int(out.size());
         const QString rows

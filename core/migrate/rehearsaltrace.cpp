@@ -24,6 +24,8 @@ WITH RECURSIVE input AS (
 SELECT t.q, t.relid::bigint, c.relfilenode::bigint FROM tree t JOIN pg_class c ON c.oid = t.relid
 )";
 
+// Other backends' granted locks on the given tables; an autovacuum worker that a conflicting
+// request would cancel is not in the way.
 constexpr char kOthersSql[] = R"(
 SELECT l.relation::bigint, l.pid, l.mode, c.relname, coalesce(a.usename::text, ''),
        coalesce(a.application_name, ''), coalesce(a.state, ''),
@@ -32,6 +34,8 @@ SELECT l.relation::bigint, l.pid, l.mode, c.relname, coalesce(a.usename::text, '
   LEFT JOIN pg_stat_activity a ON a.pid = l.pid
  WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
    AND l.relation = ANY($1::oid[])
+   AND NOT coalesce(a.backend_type = 'autovacuum worker'
+                    AND a.query NOT LIKE '%(to prevent wraparound)', false)
 )";
 
 constexpr char kOwnLocksSql[] = R"(

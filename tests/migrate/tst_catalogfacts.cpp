@@ -32,6 +32,8 @@ private slots:
     void newRangeScansDefault_data();
     void newRangeScansDefault();
     void checkOnDefaultMakesItInfo();
+    void safeStatementsGainNothing_data();
+    void safeStatementsGainNothing();
     void sessionsReadingTheTable();
     void offlineFindingsUnchanged();
     void cliLintWithDsn();
@@ -77,6 +79,14 @@ void tst_CatalogFacts::initTestCase()
                                  "INSERT INTO psongs SELECT g, '2027-06-01 00:00+00'::timestamptz"
                                  " + g * interval '1 second' FROM generate_series(1, 50000) g;"
                                  "CREATE TABLE staged (id bigint, created_at timestamptz NOT NULL);"
+                                 // Months with rows and an empty default partition.
+                                 "CREATE TABLE esongs (id bigint, created_at timestamptz NOT NULL)"
+                                 " PARTITION BY RANGE (created_at);"
+                                 "CREATE TABLE esongs_p2026_01 PARTITION OF esongs FOR VALUES FROM"
+                                 " ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');"
+                                 "CREATE TABLE esongs_default PARTITION OF esongs DEFAULT;"
+                                 "INSERT INTO esongs SELECT g, '2026-01-01 00:00+00'::timestamptz"
+                                 " + g * interval '1 second' FROM generate_series(1, 20000) g;"
                                  "CREATE TABLE \"%1\" (id int);"
                                  "INSERT INTO \"%1\" SELECT generate_series(1, 10);"
                                  "ANALYZE;")
@@ -130,6 +140,14 @@ void tst_CatalogFacts::factsOfTables()
     // Summed over the partitions: the parent itself has no storage.
     QVERIFY2(songs->rows > 65000 && songs->rows < 75000, qPrintable(QString::number(songs->rows)));
     QVERIFY(songs->bytes > songs->defaultBytes);
+    QVERIFY(songs->defaultHeapBytes > 0);
+    QVERIFY(!songs->defaultIsEmpty());
+    const RelationRef esongs{QString(), QStringLiteral("esongs")};
+    const CatalogFacts e = CatalogFacts::fetch(*m_conn, {esongs});
+    QVERIFY(e.find(esongs));
+    QCOMPARE(e.find(esongs)->defaultPartition, QStringLiteral("esongs_default"));
+    QCOMPARE(e.find(esongs)->defaultHeapBytes, 0);
+    QVERIFY(e.find(esongs)->defaultIsEmpty());
     const RelationFacts *hostile = facts.find(names[2]);
     QVERIFY(hostile);
     QCOMPARE(hostile->relation.name, kHostile);
@@ -239,6 +257,11 @@ void tst_CatalogFacts::newRangeScansDefault()
                       "CREATE TABLE IF NOT EXISTS psongs_p2026_01 PARTITION OF psongs FOR VALUES "
                       "FROM ('2026-01-01 00:00+00') TO ('2026-02-01 00:00+00');")),
                   QStringLiteral("attach-partition-scans-default")));
+    // Beside an empty default there is nothing to scan (esongs has rows in its months only).
+    QVERIFY(!find(
+        lintLive(QStringLiteral("CREATE TABLE esongs_p2026_05 PARTITION OF esongs FOR VALUES FROM "
+                                "('2026-05-01 00:00+00') TO ('2026-06-01 00:00+00');")),
+        QStringLiteral("attach-partition-scans-default")));
     // The default partition itself takes no range.
     QVERIFY(!find(lintLive(QStringLiteral("CREATE TABLE psongs_d2 PARTITION OF psongs DEFAULT;")),
                   QStringLiteral("attach-partition-scans-default")));
@@ -271,6 +294,44 @@ void tst_CatalogFacts::checkOnDefaultMakesItInfo()
     QVERIFY(f);
     QCOMPARE(f->severity, QStringLiteral("info"));
     QVERIFY(f->message.contains(QLatin1String("validated CHECK constraint")));
+}
+
+void tst_CatalogFacts::safeStatementsGainNothing_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::newRow("nullable column, 200k rows")
+        << QStringLiteral("ALTER TABLE big ADD COLUMN IF NOT EXISTS note text;");
+    QTest::newRow("index built concurrently, 1M rows")
+        << QStringLiteral("CREATE INDEX CONCURRENTLY IF NOT EXISTS huge_id ON huge (id);");
+    QTest::newRow("CHECK added NOT VALID, then validated")
+        << QStringLiteral("ALTER TABLE big ADD CONSTRAINT big_v_pos CHECK (v > 0) NOT VALID;\n"
+                          "ALTER TABLE big VALIDATE CONSTRAINT big_v_pos;");
+    QTest::newRow("new month beside an empty default")
+        << QStringLiteral("CREATE TABLE IF NOT EXISTS esongs_p2026_02 PARTITION OF esongs FOR "
+                          "VALUES FROM ('2026-02-01 00:00+00') TO ('2026-03-01 00:00+00');");
+    QTest::newRow("attach beside an empty default")
+        << QStringLiteral("ALTER TABLE esongs ATTACH PARTITION staged FOR VALUES FROM "
+                          "('2026-03-01 00:00+00') TO ('2026-04-01 00:00+00');");
+    QTest::newRow("detach without CONCURRENTLY")
+        << QStringLiteral("ALTER TABLE psongs DETACH PARTITION psongs_p2026_01;");
+    QTest::newRow("type change of a table this script creates")
+        << QStringLiteral("CREATE TABLE IF NOT EXISTS fresh (id int);\n"
+                          "ALTER TABLE fresh ALTER COLUMN id TYPE bigint;");
+}
+
+void tst_CatalogFacts::safeStatementsGainNothing()
+{
+    // Lint against the database reports no more than offline lint on statements that are safe on
+    // these tables as they are now: no live rule fires, and nothing gets more severe.
+    QFETCH(QString, sql);
+    Linter offline;
+    QStringList expected;
+    for (const LintFinding &f : offline.lintScript(kTimeouts + sql))
+        expected << f.rule + QLatin1Char(':') + f.severity;
+    QStringList live;
+    for (const LintFinding &f : lintLive(sql))
+        live << f.rule + QLatin1Char(':') + f.severity;
+    QCOMPARE(live, expected);
 }
 
 void tst_CatalogFacts::sessionsReadingTheTable()
