@@ -23,6 +23,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -52,7 +53,8 @@ private slots:
     void applyGate();
     void applyRecordsReviewer();
     void appliedMigrationShowsItsSql();
-    void columnsFitAt1366();
+    void columnsFit_data();
+    void columnsFit();
     void nothingPendingSaysSo();
     void titleShowsVersionNotPath();
     void reviewAgainstTheLiveDatabase();
@@ -199,12 +201,22 @@ void tst_MigrationsView::rehearseSaysWhyDisabled()
     QCOMPARE(view.rehearseButton()->toolTip(), view.rehearseHint()->text());
 }
 
-void tst_MigrationsView::columnsFitAt1366()
+void tst_MigrationsView::columnsFit_data()
 {
-    // At 1366x768, with every migration applied, the status, checksum and applied-at columns are
-    // whole and in view.
-    m_view->resize(1366, 768);
-    QTRY_COMPARE(m_view->width(), 1366);
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1024x640") << QSize(1024, 640);
+    QTest::newRow("1366x768") << QSize(1366, 768);
+    QTest::newRow("1600x900") << QSize(1600, 900);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+void tst_MigrationsView::columnsFit()
+{
+    // With every migration applied, the status, checksum and applied-at columns are whole and in
+    // view.
+    QFETCH(QSize, size);
+    m_view->resize(size);
+    QTRY_COMPARE(m_view->size(), size);
     QTableView *table = m_view->table();
     QApplication::processEvents();
     for (const int c : {MigrationListModel::Status,
@@ -421,8 +433,32 @@ void tst_MigrationsView::reviewAgainstTheLiveDatabase()
     }
     QVERIFY(rewrite);
     QVERIFY(exclusive);
+    // However much the summary and the rail say, the view still fits the smallest window.
+    QVERIFY2(view.minimumSizeHint().width() <= 1024,
+             qPrintable(QString::number(view.minimumSizeHint().width())));
+    // As a reviewer would look at it: a wider window, the type change's finding activated, so
+    // the editor shows both statements with their badges and notes.
+    view.resize(1600, 900);
+    QTRY_COMPARE(view.width(), 1600);
+    QTreeWidget *list = view.findingsList();
+    QTreeWidgetItem *last = list->topLevelItem(list->topLevelItemCount() - 1);
+    QVERIFY(last);
+    list->setCurrentItem(last);
+    emit list->itemActivated(last, 0);
+    QTRY_VERIFY(view.sqlEditor()->textCursor().blockNumber() + 1 == last->text(0).toInt());
+    // The rail sits between the SQL and the scroll bar, covered by neither.
+    MigrationTraceEditor *editor = view.sqlPane()->traceEditor();
+    const QWidget *rail = editor->findChild<QWidget *>(QStringLiteral("traceRail"));
+    QVERIFY(rail && rail->isVisible());
+    QCOMPARE(rail->width(), editor->railWidth());
+    const QRect railRect(rail->mapToGlobal(QPoint(0, 0)), rail->size());
+    QVERIFY(!railRect.intersects(
+        QRect(editor->viewport()->mapToGlobal(QPoint(0, 0)), editor->viewport()->size())));
+    QVERIFY(editor->verticalScrollBar()->isVisible());
+    QVERIFY(!railRect.intersects(QRect(editor->verticalScrollBar()->mapToGlobal(QPoint(0, 0)),
+                                       editor->verticalScrollBar()->size())));
     const QImage shot = view.grab().toImage();
-    QCOMPARE(shot.size(), QSize(1366, 768));
+    QCOMPARE(shot.size(), QSize(1600, 900));
     const QString out = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
     if (!out.isEmpty())
         QVERIFY(shot.save(QDir(out).filePath(QStringLiteral("migrations-rehearse.png"))));

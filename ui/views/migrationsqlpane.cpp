@@ -110,6 +110,7 @@ MigrationSqlPane::MigrationSqlPane(QWidget *parent)
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
+    m_title->setWordWrap(true); // a plan's title holds its full hash
     m_sql = new MigrationTraceEditor(this);
     m_findings = new QTreeWidget(this);
     m_findings->setRootIsDecorated(false);

@@ -41,6 +41,8 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_banner = new ErrorBanner(this);
     m_summary = new QLabel(this);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The summary grows with the facts it lists: it wraps rather than widen the window.
+    m_summary->setWordWrap(true);
 
     m_refreshButton = new QPushButton(tr("&Refresh"), this);
     m_refreshButton->setShortcut(QKeySequence::Refresh);
