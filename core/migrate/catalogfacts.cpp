@@ -18,13 +18,7 @@ namespace {
 // relation another session holds or awaits ACCESS EXCLUSIVE on is measured from pg_class.relpages:
 // pg_total_relation_size() would queue behind that lock.
 constexpr char kFactsSql[] = R"(
-WITH RECURSIVE input AS (
-    SELECT e.q, to_regclass(e.q) AS oid FROM json_array_elements_text($1::json) AS e(q)
-), tree AS (
-    SELECT i.q, i.oid::oid AS relid FROM input i WHERE i.oid IS NOT NULL
-    UNION ALL
-    SELECT t.q, h.inhrelid FROM tree t JOIN pg_inherits h ON h.inhparent = t.relid
-), here AS (
+, here AS (
     SELECT oid FROM pg_database WHERE datname = current_database()
 ), exclusive AS (
     SELECT DISTINCT l.relation FROM pg_locks l
@@ -69,7 +63,22 @@ LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
 LEFT JOIN pg_class d ON d.oid = pt.partdefid
 )";
 
+constexpr char kRelationTreeSql[] = R"(
+WITH RECURSIVE input AS (
+    SELECT e.q, to_regclass(e.q) AS oid FROM json_array_elements_text($1::json) AS e(q)
+), tree AS (
+    SELECT i.q, i.oid::oid AS relid FROM input i WHERE i.oid IS NOT NULL
+    UNION ALL
+    SELECT t.q, h.inhrelid FROM tree t JOIN pg_inherits h ON h.inhparent = t.relid
+)
+)";
+
 } // namespace
+
+QByteArray withRelationTree(const char *sql)
+{
+    return QByteArray(kRelationTreeSql) + sql;
+}
 
 QString formatTableSize(qint64 bytes)
 {
@@ -137,7 +146,7 @@ CatalogFacts CatalogFacts::fetch(PgConnection &conn, const QList<RelationRef> &r
     for (const RelationRef &r : relations)
         names.append(r.regclassText());
     const PgResult res
-        = conn.exec(kFactsSql,
+        = conn.exec(withRelationTree(kFactsSql),
                     {QJsonDocument(names).toJson(QJsonDocument::Compact)},
                     {QStringLiteral("read the catalog facts of the migration's tables"),
                      QStringLiteral("pg_class")});

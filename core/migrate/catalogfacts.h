@@ -62,6 +62,10 @@ struct SizeThresholds
     static QString severity(double rows, qint64 bytes);
 };
 
+// Prefixes a query with the CTE `tree (q, relid)`: each relation named in $1 (a JSON array of
+// regclass texts, in q) and all its partitions, found through pg_inherits, which locks nothing.
+QByteArray withRelationTree(const char *sql);
+
 QString formatTableSize(qint64 bytes);
 QString formatRowEstimate(double rows);
 

@@ -11,16 +11,8 @@ namespace melodee {
 
 namespace {
 
-// The tables a list names and all their partitions (pg_inherits: no lock taken), with their
-// storage. $1 is a JSON array of regclass texts.
+// The storage of the tables a list names and of all their partitions.
 constexpr char kStorageSql[] = R"(
-WITH RECURSIVE input AS (
-    SELECT e.q, to_regclass(e.q) AS oid FROM json_array_elements_text($1::json) AS e(q)
-), tree AS (
-    SELECT i.q, i.oid::oid AS relid FROM input i WHERE i.oid IS NOT NULL
-    UNION ALL
-    SELECT t.q, h.inhrelid FROM tree t JOIN pg_inherits h ON h.inhparent = t.relid
-)
 SELECT t.q, t.relid::bigint, c.relfilenode::bigint FROM tree t JOIN pg_class c ON c.oid = t.relid
 )";
 
@@ -165,7 +157,8 @@ void RehearsalTracer::before(const QString &sql)
     }
     if (m_relations.isEmpty())
         return;
-    const PgResult storage = m_conn.exec(kStorageSql, {jsonNames(m_relations)}, kTraceOp);
+    const PgResult storage
+        = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, kTraceOp);
     QStringList oids;
     for (int i = 0; i < storage.rows(); ++i) {
         const quint32 relid = quint32(storage.toInt64(i, 1));
@@ -218,7 +211,8 @@ RehearsalTracer::after(int version, int index, const QString &sql, double ms, co
     }
     QSet<quint32> touched; // the named tables and their partitions, as they are now
     if (!m_relations.isEmpty()) {
-        const PgResult storage = m_conn.exec(kStorageSql, {jsonNames(m_relations)}, kTraceOp);
+        const PgResult storage
+            = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, kTraceOp);
         QHash<QString, int> changed;
         for (int i = 0; i < storage.rows(); ++i) {
             const quint32 relid = quint32(storage.toInt64(i, 1));
