@@ -3,9 +3,11 @@
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "guardoptions.h"
+#include "migrate/catalogfacts.h"
 #include "migrate/lint.h"
 #include "migrate/migrationengine.h"
 #include "migrate/migrationworkflow.h"
+#include "partitions/partitionmaintenance.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -29,11 +31,41 @@ QDateTime parseNow(const QString &text, bool *ok)
     return dt.toUTC();
 }
 
+QJsonObject findingJson(const QString &path, const LintFinding &finding)
+{
+    QJsonObject o{{QStringLiteral("file"), path},
+                  {QStringLiteral("line"), finding.line},
+                  {QStringLiteral("statement"), finding.statement},
+                  {QStringLiteral("rule"), finding.rule},
+                  {QStringLiteral("severity"), finding.severity},
+                  {QStringLiteral("message"), finding.message},
+                  {QStringLiteral("fix"), finding.fix},
+                  {QStringLiteral("destructive"), finding.destructive}};
+    if (!finding.live.isEmpty())
+        o.insert(QStringLiteral("live"), finding.live);
+    return o;
+}
+
+// The session lint reads the catalog on: the maintenance session set-up, with deadlines short
+// enough for a lint (catalog reads only; a table held under ACCESS EXCLUSIVE is not waited for).
+std::unique_ptr<PgConnection> openLintSession(AppConfig config)
+{
+    // 0 switches a timeout off in PostgreSQL: never here.
+    Duration &statement = config.migrate.statementTimeout;
+    Duration &lock = config.migrate.lockTimeout;
+    statement = statement <= 0s || statement > 30s ? Duration(30s) : statement;
+    lock = lock <= 0s || lock > 2s ? Duration(2s) : lock;
+    return PartitionMaintenance::openSession(config);
+}
+
 int runLint(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Lints SQL files with PostgreSQL's own parser (libpg_query).\n"
+                       "With --dsn, --profile or --config it also reads that database's catalog "
+                       "(table sizes, default partitions, sessions using the tables now) and "
+                       "grades findings by table size.\n"
                        "Exit code: 0 no errors (warnings allowed), 1 errors found, 3 usage."));
     parser.addOption({QStringLiteral("rules"), QStringLiteral("List the rules and exit.")});
     parser.addOption(
@@ -45,49 +77,122 @@ int runLint(CliContext &ctx, const QStringList &args)
     if (!ctx.parse(parser, args, QStringLiteral("migrate lint"), &code))
         return code;
     if (parser.isSet(QStringLiteral("rules"))) {
-        for (const LintRule &r : lintRules())
-            ctx.out() << r.id << " (" << r.severity << "): " << r.summary << '\n';
+        for (const LintRule &r : lintRules()) {
+            ctx.out() << r.id << " (" << r.severity << (r.live ? ", needs a database" : "")
+                      << "): " << r.summary << '\n';
+        }
         ctx.out().flush();
         return ExitOk;
     }
     if (parser.positionalArguments().isEmpty())
         return ctx.fail(QStringLiteral("migrate lint needs at least one FILE"), ExitUsage);
-    QJsonArray all;
-    int errors = 0;
-    int warnings = 0;
+    QList<QPair<QString, QString>> files;
     for (const QString &path : parser.positionalArguments()) {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
             return ctx.fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()),
                             ExitUsage);
+        files.append({path, QString::fromUtf8(f.readAll())});
+    }
+    const bool live = parser.isSet(QStringLiteral("dsn")) || parser.isSet(QStringLiteral("profile"))
+                      || parser.isSet(QStringLiteral("config"));
+    std::unique_ptr<PgConnection> conn;
+    if (live)
+        conn = openLintSession(ctx.config());
+    QJsonArray all;
+    int errors = 0;
+    int warnings = 0;
+    int infos = 0;
+    for (const auto &[path, text] : std::as_const(files)) {
         Linter::Options o;
         o.inTransaction = parser.isSet(QStringLiteral("in-transaction"));
         Linter linter(o);
-        for (const LintFinding &finding : linter.lintScript(QString::fromUtf8(f.readAll()))) {
-            (finding.severity == QLatin1String("error") ? errors : warnings)++;
-            if (ctx.json()) {
-                all.append(QJsonObject{{QStringLiteral("file"), path},
-                                       {QStringLiteral("line"), finding.line},
-                                       {QStringLiteral("statement"), finding.statement},
-                                       {QStringLiteral("rule"), finding.rule},
-                                       {QStringLiteral("severity"), finding.severity},
-                                       {QStringLiteral("message"), finding.message},
-                                       {QStringLiteral("fix"), finding.fix},
-                                       {QStringLiteral("destructive"), finding.destructive}});
-            } else {
+        CatalogFacts facts;
+        if (conn) {
+            const SqlParseResult parsed = parseSql(text);
+            facts = CatalogFacts::fetch(*conn, CatalogFacts::relationsOf(parsed.statements));
+            linter.setCatalog(&facts);
+        }
+        for (const LintFinding &finding : linter.lintScript(text)) {
+            (finding.severity == QLatin1String("error")     ? errors
+             : finding.severity == QLatin1String("warning") ? warnings
+                                                            : infos)++;
+            if (ctx.json())
+                all.append(findingJson(path, finding));
+            else
                 ctx.out() << finding.toString(path) << '\n';
-            }
         }
     }
     if (ctx.json()) {
         ctx.printJson(QJsonObject{{QStringLiteral("findings"), all},
                                   {QStringLiteral("errors"), errors},
-                                  {QStringLiteral("warnings"), warnings}});
+                                  {QStringLiteral("warnings"), warnings},
+                                  {QStringLiteral("infos"), infos},
+                                  {QStringLiteral("live"), conn != nullptr}});
     } else {
-        ctx.out() << errors << " errors, " << warnings << " warnings\n";
+        ctx.out() << errors << " errors, " << warnings << " warnings";
+        if (infos > 0)
+            ctx.out() << ", " << infos << " infos";
+        ctx.out() << '\n';
         ctx.out().flush();
     }
     return errors > 0 ? ExitFailure : ExitOk;
+}
+
+// One line per statement that locked, rewrote or met another session; everything under --json.
+int printRehearsal(CliContext &ctx, const MigrationRehearsal &r)
+{
+    const int code = r.failure.isEmpty() ? ExitOk : ExitFailure;
+    if (ctx.json()) {
+        QJsonArray statements;
+        for (const StatementTrace &t : r.traces)
+            statements.append(t.toJson());
+        QJsonObject o{{QStringLiteral("rehearsed"), r.rehearsed},
+                      {QStringLiteral("migrations"), int(r.plan.migrations.size())},
+                      {QStringLiteral("rolled_back"), true},
+                      {QStringLiteral("not_rehearsed"), QJsonArray::fromStringList(r.notRehearsed)},
+                      {QStringLiteral("statements"), statements},
+                      {QStringLiteral("exit_code"), code}};
+        if (!r.failure.isEmpty()) {
+            o.insert(QStringLiteral("error"), QStringLiteral("rehearsal failed: ") + r.failure);
+            o.insert(QStringLiteral("failed_version"), r.failedVersion);
+        }
+        ctx.printJson(o);
+        return code;
+    }
+    for (const StatementTrace &t : r.traces) {
+        if (t.locks.isEmpty() && !t.rewrote() && t.waitedFor.isEmpty() && t.blocking.isEmpty()
+            && t.error.isEmpty())
+            continue;
+        QStringList parts;
+        if (!t.locks.isEmpty())
+            parts << QStringLiteral("%1 on %2%3")
+                         .arg(t.strongestLock(), t.locks.first().relation)
+                         .arg(t.locks.size() > 1
+                                  ? QStringLiteral(" (+%1 more)").arg(t.locks.size() - 1)
+                                  : QString());
+        for (const TracedRewrite &w : t.rewrites)
+            parts << QStringLiteral("rewrites %1, %2")
+                         .arg(w.relation,
+                              w.bytes < 0 ? QStringLiteral("new table") : formatTableSize(w.bytes));
+        if (!t.waitedFor.isEmpty())
+            parts << QStringLiteral("waits for %1 session(s)").arg(t.waitedFor.size());
+        if (!t.blocking.isEmpty())
+            parts << QStringLiteral("blocks %1 session(s)").arg(t.blocking.size());
+        ctx.out() << QStringLiteral("[%1 %2] %3 ms: %4: %5\n")
+                         .arg(t.version)
+                         .arg(t.index)
+                         .arg(t.ms, 0, 'f', 1)
+                         .arg(parts.join(QLatin1String("; ")), t.sql.simplified().left(80));
+    }
+    ctx.out() << "rehearsed " << r.rehearsed << " of " << r.plan.migrations.size()
+              << " migrations in one transaction, rolled back\n";
+    for (const QString &n : r.notRehearsed)
+        ctx.out() << "not rehearsed (non-transactional): " << n << '\n';
+    ctx.out().flush();
+    if (!r.failure.isEmpty())
+        return ctx.fail(QStringLiteral("rehearsal failed: ") + r.failure, ExitFailure);
+    return ExitOk;
 }
 
 void addEngineOptions(QCommandLineParser &parser)
@@ -404,17 +509,8 @@ int runMigrate(CliContext &ctx, const QStringList &args)
         return ExitOk;
     }
 
-    if (rehearse) {
-        const MigrationRehearsal r = workflow.rehearse();
-        ctx.out() << "rehearsed " << r.rehearsed << " of " << r.plan.migrations.size()
-                  << " migrations in one transaction, rolled back\n";
-        for (const QString &n : r.notRehearsed)
-            ctx.out() << "not rehearsed (non-transactional): " << n << '\n';
-        ctx.out().flush();
-        if (!r.failure.isEmpty())
-            return ctx.fail(QStringLiteral("rehearsal failed: ") + r.failure, ExitFailure);
-        return ExitOk;
-    }
+    if (rehearse)
+        return printRehearsal(ctx, workflow.rehearse());
 
     const MigrationApplyReport result = workflow.apply();
     if (result.applied == 0)

@@ -3,6 +3,7 @@
 #include "sqlparse.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -13,12 +14,15 @@ namespace melodee {
 struct LintFinding
 {
     QString rule;      // stable id, e.g. "ban-drop-column"
-    QString severity;  // "error" or "warning"
+    QString severity;  // "error", "warning" or "info"
     int line = 0;      // line of the statement in its script
     int statement = 0; // 1-based statement number in its script
     QString message;
     QString fix;              // one line: what to write instead
     bool destructive = false; // the statement can lose data (drives the production guard)
+    // Facts from the connected database the finding rests on (table, bytes, rows, sessions);
+    // empty when linted offline.
+    QJsonObject live;
 
     QString toString(const QString &file = {}) const;
 };
@@ -28,10 +32,16 @@ struct LintRule
     QString id;
     QString severity;
     QString summary;
+    bool destructive = false;
+    bool live = false; // fires only with a connected database (its catalog and sessions)
 };
 
 // The rules, for `melodee migrate lint --rules` and the docs.
 const QList<LintRule> &lintRules();
+// The rule with this id; the id must be one of lintRules().
+const LintRule &lintRule(const char *id);
+
+class CatalogFacts;
 
 // Lints statements one after another, remembering what earlier ones created: a table created in
 // the same script or plan is new, so locking it is harmless.
@@ -50,6 +60,10 @@ public:
         : m_options(options)
     {}
     void setOptions(const Options &options) { m_options = options; }
+    // Facts read from the connected database (not owned; null: offline). With them, findings
+    // about rewrites and scans carry the table's size and a severity that follows it, and the
+    // live rules (partition defaults, sessions using the table now) can fire.
+    void setCatalog(const CatalogFacts *catalog) { m_catalog = catalog; }
 
     QList<LintFinding> lint(const SqlStatement &statement, int index);
     // Parses and lints a whole script; a syntax error is one "syntax-error" finding.
@@ -70,8 +84,11 @@ private:
     void lintAlterTable(QList<LintFinding> &out, const SqlStatement &s, int index);
     void lintCreateTable(QList<LintFinding> &out, const SqlStatement &s, int index);
     void checkTimeouts(QList<LintFinding> &out, const SqlStatement &s, int index);
+    // livelint.cpp: adds the catalog's facts to the statement's findings, and the live rules.
+    void addLiveFindings(QList<LintFinding> &out, const SqlStatement &s, int index);
 
     Options m_options;
+    const CatalogFacts *m_catalog = nullptr;
     QSet<QString> m_created;
     QHash<QString, QStringList> m_partitionKeys; // partitioned table -> key columns
     bool m_lockTimeoutSet = false;

@@ -78,6 +78,30 @@ QString expandPlaceholders(const QString &sql, const SessionConfig &session)
     return out;
 }
 
+QString Migration::description() const
+{
+    QString out;
+    bool inside = false;
+    for (const QStringView line : QStringView(text).split(QLatin1Char('\n'))) {
+        const QStringView t = line.trimmed();
+        if (!inside) {
+            if (t.startsWith(QLatin1String("-- Description:"), Qt::CaseInsensitive)) {
+                inside = true;
+                out = t.mid(15).trimmed().toString();
+            }
+        } else if (t.startsWith(QLatin1String("--")) && !t.mid(2).trimmed().isEmpty()
+                   && !t.contains(QLatin1String("melodee:down"))) {
+            out += QLatin1Char(' ') + t.mid(2).trimmed().toString();
+        } else {
+            break;
+        }
+        const qsizetype end = out.indexOf(QLatin1String(". "));
+        if (end >= 0)
+            return out.left(end + 1);
+    }
+    return out;
+}
+
 QString Migration::expandedSql(const SessionConfig &session) const
 {
     return expandPlaceholders(upText, session);

@@ -57,6 +57,8 @@ struct Migration
     QString expandedSql(const SessionConfig &session) const;
     QString expandedDownSql(const SessionConfig &session) const;
     bool hasDown() const { return !downText.trimmed().isEmpty(); }
+    // The first sentence of the header's "-- Description:" comment, or empty.
+    QString description() const;
 };
 
 // Phase names, 1..7, as plans print them.

@@ -7,7 +7,6 @@
 #include "util/logging.h"
 
 #include <QElapsedTimer>
-#include <QJsonArray>
 #include <QThread>
 
 namespace melodee {
@@ -44,26 +43,6 @@ QStringList statementsOf(const QList<PlannedMigration> &list)
             out << s.sql;
     }
     return out;
-}
-
-// Every table a statement names (RangeVar nodes anywhere in its parse tree).
-void collectRelations(const QJsonValue &v, QStringList &out)
-{
-    if (v.isArray()) {
-        for (const QJsonArray items = v.toArray(); const QJsonValue &e : items)
-            collectRelations(e, out);
-        return;
-    }
-    if (!v.isObject())
-        return;
-    const QJsonObject o = v.toObject();
-    if (o.contains(QLatin1String("relname"))) {
-        const QString schema = o.value(QLatin1String("schemaname")).toString();
-        const QString rel = o.value(QLatin1String("relname")).toString();
-        out << (schema.isEmpty() ? rel : schema + QLatin1Char('.') + rel);
-    }
-    for (auto it = o.begin(); it != o.end(); ++it)
-        collectRelations(it.value(), out);
 }
 
 MigrateError cancelledError(const QString &where)
@@ -375,8 +354,10 @@ MigrationEngine::retriesExhausted(const QString &what, const QString &sql, const
 QString MigrationEngine::tableLockHolders(const QString &sql)
 {
     QStringList tables;
-    for (const SqlStatement &s : parseSql(sql).statements)
-        collectRelations(s.node, tables);
+    for (const SqlStatement &s : parseSql(sql).statements) {
+        for (const RelationRef &r : statementRelations(s.node))
+            tables << r.regclassText();
+    }
     tables.removeDuplicates();
     if (tables.isEmpty())
         return {};
@@ -436,6 +417,9 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
             conn->cancel();
     });
     Transaction tx(*m_conn, m_config.session, {QStringLiteral("rehearse"), QString()});
+    // Each statement is traced on this session: the locks it took, the tables it rewrote, who
+    // held its tables before and who waits for it after.
+    RehearsalTracer tracer(*m_conn);
     for (const PlannedMigration &pm : plan.migrations) {
         if (!pm.migration.transactional)
             continue;
@@ -446,12 +430,17 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
             ++index;
             if (callbacks.statement)
                 callbacks.statement(pm.migration.version, index, int(pm.statements.size()), s.sql);
+            QElapsedTimer timer;
             try {
+                tracer.before(s.sql);
+                timer.start();
                 m_conn->exec(
                     s.sql.toUtf8(),
                     {QStringLiteral("rehearse migration %1").arg(pm.migration.version), QString()});
+                const double ms = double(timer.nsecsElapsed()) / 1e6;
+                result.traces << tracer.after(pm.migration.version, index, s.sql, ms, {});
             } catch (const DbError &e) {
-                if (e.isCancelled())
+                if (e.isCancelled() || callbacks.stop.stop_requested())
                     throw cancelledError(QStringLiteral("rehearsal; rolled back"));
                 if (e.connectionBroken())
                     throw;
@@ -460,6 +449,8 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
                                      .arg(what(pm.migration))
                                      .arg(index)
                                      .arg(e.toString());
+                const double ms = timer.isValid() ? double(timer.nsecsElapsed()) / 1e6 : 0.0;
+                result.traces << tracer.after(pm.migration.version, index, s.sql, ms, e.toString());
                 break;
             }
         }
@@ -468,6 +459,7 @@ MigrationEngine::RehearseResult MigrationEngine::rehearse(const Plan &plan,
         ++result.rehearsed;
     }
     tx.rollback();
+    tracer.addSizes(result.traces);
     return result;
 }
 

@@ -188,9 +188,13 @@ QString MigrationEngine::columnType(const QString &table, const QString &column)
 {
     if (!m_conn)
         return {};
+    // The name as the parse tree has it ("rel" or "schema.rel", unquoted): quoted here, so any
+    // character in it is read as part of the name, never as syntax.
     const PgResult r = m_conn->exec(
         "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = "
-        "to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped",
+        "coalesce(to_regclass(quote_ident($1)), to_regclass(quote_ident(split_part($1, '.', 1)) "
+        "|| '.' || quote_ident(substr($1, strpos($1, '.') + 1)))) AND a.attname = $2 AND NOT "
+        "a.attisdropped",
         {table.toUtf8(), column.toUtf8()},
         {QStringLiteral("read column type"), table});
     return r.rows() > 0 ? r.text(0, 0) : QString();

@@ -4,6 +4,7 @@
 #include "config/appconfig.h"
 #include "migrationhistory.h"
 #include "plan.h"
+#include "rehearsaltrace.h"
 
 #include <QDateTime>
 #include <QList>
@@ -69,6 +70,7 @@ public:
         QStringList notRehearsed; // non-transactional migrations
         QString failure;          // empty when every statement ran
         int failedVersion = 0;
+        QList<StatementTrace> traces; // what each statement locked, rewrote and blocked
     };
 
     MigrationEngine(const AppConfig &config, const QString &migrationDir = {});
@@ -99,7 +101,9 @@ public:
     QStringList repair();
 
     // The plan against the connected database, or offline (an empty database) when not connected.
-    Plan plan(const QDateTime &now);
+    // With liveFacts (and a connection) lint also reads the catalog: table sizes, default
+    // partitions and the sessions using the tables now.
+    Plan plan(const QDateTime &now, bool liveFacts = false);
     // Throws MigrateError (Guard) when the production guard refuses the plan.
     void checkGuard(const Plan &plan, bool allowDestructive, bool forceEnvironment = false) const;
     ApplyResult
@@ -171,6 +175,8 @@ private:
     void
     backoff(int attempt, const QString &what, const QString &error, const Callbacks &callbacks);
     QString columnType(const QString &table, const QString &column);
+    // The statements of a pending migration as the plan runs them (generated ones included).
+    QList<SqlStatement> parseMigration(const Migration &m, const QDateTime &now) const;
 
     AppConfig m_config;
     BackoffPolicy m_backoff;

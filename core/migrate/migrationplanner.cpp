@@ -1,6 +1,8 @@
 #include "migrationengine.h"
 #include "migrationguard.h"
 
+#include "catalogfacts.h"
+#include "db/dberror.h"
 #include "partitions/partitionsql.h"
 #include "sqlparse.h"
 
@@ -22,7 +24,45 @@ QStringList sessionSql(const MigrateConfig &c)
 
 } // namespace
 
-Plan MigrationEngine::plan(const QDateTime &now)
+QList<SqlStatement> MigrationEngine::parseMigration(const Migration &m, const QDateTime &now) const
+{
+    QString script;
+    if (m.generated == QLatin1String("partitions")) {
+        const Month first = Month::fromDate(now.date());
+        QStringList stmts;
+        for (const QString &table : partitionedTables(m_config.session)) {
+            for (const Month &month : monthWindow(first, m_config.migrate.premakeMonths))
+                stmts << createMonthPartitionSql(table, month);
+            stmts << createDefaultPartitionSql(table);
+        }
+        script = stmts.join(QStringLiteral(";\n")) + QStringLiteral(";\n");
+    } else if (!m.generated.isEmpty()) {
+        throw MigrateError(
+            QStringLiteral("%1: unknown generator \"%2\"").arg(m.source, m.generated));
+    } else {
+        script = m.expandedSql(m_config.session);
+    }
+    const SqlParseResult parsed = parseSql(script);
+    if (!parsed.error.isEmpty()) {
+        throw MigrateError(
+            QStringLiteral("%1: line %2: %3").arg(m.source).arg(parsed.errorLine).arg(parsed.error),
+            ErrorKind::Usage);
+    }
+    for (const SqlStatement &s : parsed.statements) {
+        if (s.kind == QLatin1String("TransactionStmt")) {
+            throw MigrateError(QStringLiteral("%1: line %2: BEGIN/COMMIT in a migration; the "
+                                              "engine runs each migration in its own "
+                                              "transaction (or none with '-- transactional: "
+                                              "false')")
+                                   .arg(m.source)
+                                   .arg(s.line),
+                               ErrorKind::Usage);
+        }
+    }
+    return parsed.statements;
+}
+
+Plan MigrationEngine::plan(const QDateTime &now, bool liveFacts)
 {
     Plan plan;
     plan.now = now.toUTC();
@@ -38,65 +78,61 @@ Plan MigrationEngine::plan(const QDateTime &now)
         plan.productionInHistory |= h.environment == Environment::Production;
     }
 
-    const StatementAnalyser analyser(
-        [this](const QString &table, const QString &column) { return columnType(table, column); });
-    Linter linter;
+    // Parsed first, so the catalog facts of every table the plan names come in one query.
+    struct Parsed
+    {
+        PlannedMigration pm;
+        QList<SqlStatement> statements;
+    };
+    QList<Parsed> pending;
     for (const Migration &m : m_migrations) {
         const auto row = rows.constFind(m.version);
         if (row != rows.constEnd() && row->status == MigrationStatus::Applied)
             continue;
-        PlannedMigration pm;
-        pm.migration = m;
+        Parsed p;
+        p.pm.migration = m;
         if (row != rows.constEnd())
-            pm.previousStatus = row->status;
+            p.pm.previousStatus = row->status;
+        p.statements = parseMigration(m, plan.now);
+        pending << p;
+    }
+    CatalogFacts facts;
+    if (liveFacts && m_conn) {
+        QList<SqlStatement> all;
+        for (const Parsed &p : std::as_const(pending))
+            all += p.statements;
+        try {
+            facts = CatalogFacts::fetch(*m_conn, CatalogFacts::relationsOf(all));
+            plan.liveFacts = true;
+        } catch (const DbError &e) {
+            // Lint without them rather than no review at all; the screen says why.
+            if (e.isCancelled())
+                throw;
+            plan.liveFactsError = e.toString();
+        }
+    }
 
-        QString script;
-        if (m.generated == QLatin1String("partitions")) {
-            const Month first = Month::fromDate(plan.now.date());
-            QStringList stmts;
-            for (const QString &table : partitionedTables(m_config.session)) {
-                for (const Month &month : monthWindow(first, m_config.migrate.premakeMonths))
-                    stmts << createMonthPartitionSql(table, month);
-                stmts << createDefaultPartitionSql(table);
-            }
-            script = stmts.join(QStringLiteral(";\n")) + QStringLiteral(";\n");
-        } else if (!m.generated.isEmpty()) {
-            throw MigrateError(
-                QStringLiteral("%1: unknown generator \"%2\"").arg(m.source, m.generated));
-        } else {
-            script = m.expandedSql(m_config.session);
-        }
-        const SqlParseResult parsed = parseSql(script);
-        if (!parsed.error.isEmpty()) {
-            throw MigrateError(QStringLiteral("%1: line %2: %3")
-                                   .arg(m.source)
-                                   .arg(parsed.errorLine)
-                                   .arg(parsed.error),
-                               ErrorKind::Usage);
-        }
+    const StatementAnalyser analyser(
+        [this](const QString &table, const QString &column) { return columnType(table, column); });
+    Linter linter;
+    if (plan.liveFacts)
+        linter.setCatalog(&facts);
+    for (Parsed &p : pending) {
+        const Migration &m = p.pm.migration;
         Linter::Options lo;
         lo.inTransaction = m.transactional;
         lo.timeoutsSetByEngine = true;
         lo.ignore = QSet<QString>(m.lintIgnore.cbegin(), m.lintIgnore.cend());
         linter.setOptions(lo);
         int index = 0;
-        for (const SqlStatement &s : parsed.statements) {
-            if (s.kind == QLatin1String("TransactionStmt")) {
-                throw MigrateError(QStringLiteral("%1: line %2: BEGIN/COMMIT in a migration; the "
-                                                  "engine runs each migration in its own "
-                                                  "transaction (or none with '-- transactional: "
-                                                  "false')")
-                                       .arg(m.source)
-                                       .arg(s.line),
-                                   ErrorKind::Usage);
-            }
+        for (const SqlStatement &s : std::as_const(p.statements)) {
             PlannedStatement ps;
             ps.sql = s.text;
             ps.findings = linter.lint(s, ++index);
             ps.guard = analyser.guard(s);
-            pm.statements << ps;
+            p.pm.statements << ps;
         }
-        plan.migrations << pm;
+        plan.migrations << p.pm;
     }
     return plan;
 }

@@ -104,7 +104,7 @@ MigrationSnapshot MigrationWorkflow::snapshot(std::stop_token stop)
         s.states = m_engine->status();
         s.migrations = m_engine->migrations();
         step(MigrationStep::Planning);
-        s.plan = m_engine->plan(m_request.now);
+        s.plan = m_engine->plan(m_request.now, m_request.liveFacts);
         s.target = m_engine->targetDescription();
         return s;
     });
@@ -157,6 +157,7 @@ MigrationRehearsal MigrationWorkflow::rehearse(std::stop_token stop)
     out.notRehearsed = r.notRehearsed;
     out.failure = r.failure;
     out.failedVersion = r.failedVersion;
+    out.traces = r.traces;
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "migrationguard.h"
 #include "migrationhistory.h"
 #include "plan.h"
+#include "rehearsaltrace.h"
 
 #include <QDateTime>
 #include <QList>
@@ -30,6 +31,8 @@ struct MigrationRequest
     QStringList expectedStatements;
     bool allowDestructive = false; // let the production guard pass what it would stop
     bool forceEnvironment = false; // apply although the history says production and we do not
+    // Lint the plan with the catalog's facts too (sizes, default partitions, live sessions).
+    bool liveFacts = false;
 };
 
 // The steps a run goes through, in order, for a front end's progress display.
@@ -79,6 +82,7 @@ struct MigrationRehearsal
     QStringList notRehearsed; // non-transactional migrations
     QString failure;          // empty when every statement ran
     int failedVersion = 0;
+    QList<StatementTrace> traces; // per statement: locks, rewrites, time, sessions in the way
 };
 
 // The one way to run migrations, shared by `melodee migrate` and the Migrations view: connect,

@@ -47,6 +47,8 @@ struct Plan
     bool down = false;      // a down-migration plan: applied migrations undone, newest first
     int downTo = 0;         // the version a down plan goes back to
     QStringList sessionSql; // SET lock_timeout ... run once per session
+    bool liveFacts = false; // lint read the connected database's catalog and sessions
+    QString liveFactsError; // why it could not (lint then ran offline)
     QList<PlannedMigration> migrations;
 
     bool isEmpty() const { return migrations.isEmpty(); }

@@ -16,6 +16,14 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sqlparse.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lint.h
     ${CMAKE_CURRENT_LIST_DIR}/lint.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/lintrules.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/livelint.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/lockmodes.h
+    ${CMAKE_CURRENT_LIST_DIR}/lockmodes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/catalogfacts.h
+    ${CMAKE_CURRENT_LIST_DIR}/catalogfacts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/rehearsaltrace.h
+    ${CMAKE_CURRENT_LIST_DIR}/rehearsaltrace.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migration.h
     ${CMAKE_CURRENT_LIST_DIR}/migration.cpp
     ${CMAKE_CURRENT_LIST_DIR}/plan.h

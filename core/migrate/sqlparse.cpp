@@ -102,4 +102,49 @@ SqlParseResult parseSql(const QString &script)
     return result;
 }
 
+QString RelationRef::display() const
+{
+    return schema.isEmpty() ? name : schema + QLatin1Char('.') + name;
+}
+
+QString RelationRef::regclassText() const
+{
+    auto quoted = [](QString part) {
+        return QLatin1Char('"') + part.replace(QLatin1Char('"'), QLatin1String("\"\""))
+               + QLatin1Char('"');
+    };
+    return schema.isEmpty() ? quoted(name) : quoted(schema) + QLatin1Char('.') + quoted(name);
+}
+
+namespace {
+
+void collectRelations(const QJsonValue &v, QList<RelationRef> &out)
+{
+    if (v.isArray()) {
+        for (const QJsonArray items = v.toArray(); const QJsonValue &e : items)
+            collectRelations(e, out);
+        return;
+    }
+    if (!v.isObject())
+        return;
+    const QJsonObject o = v.toObject();
+    if (o.contains(QLatin1String("relname"))) {
+        const RelationRef r{o.value(QLatin1String("schemaname")).toString(),
+                            o.value(QLatin1String("relname")).toString()};
+        if (!r.name.isEmpty() && !out.contains(r))
+            out << r;
+    }
+    for (auto it = o.begin(); it != o.end(); ++it)
+        collectRelations(it.value(), out);
+}
+
+} // namespace
+
+QList<RelationRef> statementRelations(const QJsonValue &node)
+{
+    QList<RelationRef> out;
+    collectRelations(node, out);
+    return out;
+}
+
 } // namespace melodee

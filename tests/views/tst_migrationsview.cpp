@@ -1,21 +1,29 @@
 #include "testenv.h"
 
+#include <db/pgconnection.h>
+
 #include <i18n/translator.h>
 #include <migrate/migration.h>
 #include <models/migrationlistmodel.h>
 #include <session/connectionsession.h>
+#include <views/migrationsqlpane.h>
 #include <views/migrationsview.h>
+#include <views/migrationtraceeditor.h>
 #include <widgets/errorbanner.h>
 #include <widgets/sqleditor.h>
 #include <widgets/sqlhighlighter.h>
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -38,11 +46,18 @@ private slots:
     void idleProgressIsHidden();
     void dryRunShowsPhases();
     void rehearseRollsBack();
+    void rehearsalShowsBesideStatements();
+    void rehearseSaysWhyDisabled();
     void exportWritesPlanWithHash();
     void applyGate_data();
     void applyGate();
     void applyRecordsReviewer();
     void appliedMigrationShowsItsSql();
+    void columnsFit_data();
+    void columnsFit();
+    void nothingPendingSaysSo();
+    void titleShowsVersionNotPath();
+    void reviewAgainstTheLiveDatabase();
     void productionHistoryRefusesOtherEnvironments();
     void unreachableServerIsReadable();
 
@@ -130,7 +145,8 @@ void tst_MigrationsView::dryRunShowsPhases()
              qPrintable(m_view->sqlEditor()->highlighter()->scanError()));
     // Every lint finding of the plan is listed and marked on a line.
     const int findings = m_view->plan()->findingCount(QStringLiteral("error"))
-                         + m_view->plan()->findingCount(QStringLiteral("warning"));
+                         + m_view->plan()->findingCount(QStringLiteral("warning"))
+                         + m_view->plan()->findingCount(QStringLiteral("info"));
     QCOMPARE(m_view->findingsList()->topLevelItemCount(), findings);
     QCOMPARE(m_view->sqlEditor()->marks().size(), findings);
     QVERIFY(m_view->logText().contains(QLatin1String("dry run:")));
@@ -148,6 +164,79 @@ void tst_MigrationsView::rehearseRollsBack()
         QStringLiteral("SELECT count(*) FROM pg_class WHERE relname LIKE 'melodee_%'"),
         m_db.dbname);
     QCOMPARE(out.trimmed(), QStringLiteral("0"));
+}
+
+void tst_MigrationsView::rehearsalShowsBesideStatements()
+{
+    // After the rehearsal above, the plan shows each statement's measured locks beside it.
+    m_view->showVersion(0);
+    const QList<TraceAnnotation> annotations = m_view->sqlPane()->traceEditor()->annotations();
+    QVERIFY(annotations.size() > 20);
+    bool exclusive = false;
+    for (const TraceAnnotation &a : annotations) {
+        exclusive |= a.badges.contains(QStringLiteral("ACCESS EXCLUSIVE"));
+        QVERIFY(a.note.contains(QLatin1String("ms")));
+        QVERIFY(a.line > 0 && a.line <= m_view->sqlEditor()->blockCount());
+    }
+    QVERIFY(exclusive); // creating tables
+    // Also beside the statements of one pending migration.
+    m_view->showVersion(4);
+    QVERIFY(!m_view->sqlPane()->traceEditor()->annotations().isEmpty());
+    m_view->showVersion(0);
+}
+
+void tst_MigrationsView::rehearseSaysWhyDisabled()
+{
+    // Pending migrations: Rehearse is enabled and no hint shows.
+    QVERIFY(m_view->rehearseButton()->isEnabled());
+    QVERIFY(m_view->rehearseHint()->isHidden());
+    // Not connected: disabled, and the hint and the tooltip say why.
+    ConnectionSession offline;
+    MigrationsView view(&offline);
+    view.resize(1024, 640);
+    view.show();
+    QVERIFY(!view.rehearseButton()->isEnabled());
+    QVERIFY(view.rehearseHint()->isVisible());
+    QCOMPARE(view.rehearseHint()->text(), QStringLiteral("Connect to a database to rehearse"));
+    QCOMPARE(view.rehearseButton()->toolTip(), view.rehearseHint()->text());
+}
+
+void tst_MigrationsView::columnsFit_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1024x640") << QSize(1024, 640);
+    QTest::newRow("1366x768") << QSize(1366, 768);
+    QTest::newRow("1600x900") << QSize(1600, 900);
+    QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+void tst_MigrationsView::columnsFit()
+{
+    // With every migration applied, the status, checksum and applied-at columns are whole and in
+    // view.
+    QFETCH(QSize, size);
+    m_view->resize(size);
+    QTRY_COMPARE(m_view->size(), size);
+    QTableView *table = m_view->table();
+    QApplication::processEvents();
+    for (const int c : {MigrationListModel::Status,
+                        MigrationListModel::Checksum,
+                        MigrationListModel::AppliedAt}) {
+        const int left = table->columnViewportPosition(c);
+        QVERIFY2(left >= 0, qPrintable(QString::number(c)));
+        QVERIFY2(left + table->columnWidth(c) <= table->viewport()->width(),
+                 qPrintable(QStringLiteral("column %1 ends at %2, viewport %3")
+                                .arg(c)
+                                .arg(left + table->columnWidth(c))
+                                .arg(table->viewport()->width())));
+        const int header = table->horizontalHeader()->sectionSizeHint(c);
+        QVERIFY(table->columnWidth(c) >= header);
+    }
+    // The checksum is short in the cell and whole in the tooltip.
+    const QModelIndex sum = m_view->model()->index(1, MigrationListModel::Checksum);
+    QVERIFY(m_view->model()->data(sum, Qt::ToolTipRole).toString().size()
+            > m_view->model()->data(sum).toString().size());
+    m_view->resize(1400, 900);
 }
 
 void tst_MigrationsView::exportWritesPlanWithHash()
@@ -238,6 +327,141 @@ void tst_MigrationsView::appliedMigrationShowsItsSql()
     QVERIFY(sql.contains(QLatin1String("CREATE TABLE IF NOT EXISTS melodee_songs")));
     QVERIFY(!sql.contains(QLatin1String("{{songs}}"))); // placeholders expanded
     QVERIFY(m_view->sqlEditor()->highlighter()->tokens().size() > 50);
+}
+
+void tst_MigrationsView::nothingPendingSaysSo()
+{
+    QVERIFY(m_view->plan()->isEmpty());
+    QVERIFY(!m_view->rehearseButton()->isEnabled());
+    QCOMPARE(m_view->rehearseHint()->text(), QStringLiteral("Nothing pending to rehearse"));
+    QVERIFY(m_view->rehearseHint()->isVisible());
+}
+
+void tst_MigrationsView::titleShowsVersionNotPath()
+{
+    for (int v = 1; v <= int(builtinMigrations().size()); ++v) {
+        m_view->showVersion(v);
+        const QString title = m_view->sqlPane()->findChild<QLabel *>()->text();
+        QVERIFY2(title.startsWith(QStringLiteral("V%1 ").arg(v)), qPrintable(title));
+        QVERIFY2(!title.contains(QLatin1String(":/")), qPrintable(title));
+        QVERIFY2(!title.contains(QLatin1String(".sql")), qPrintable(title));
+    }
+    m_view->showVersion(1);
+    QVERIFY(m_view->sqlPane()->findChild<QLabel *>()->text().size() > 12); // a description
+}
+
+// A library with songs and two admin migrations: the review screen grades the type change by
+// the size of melodee_songs and names the session reading it; the rehearsal then shows the
+// locks and the rewrite beside each statement. Writes docs/screenshots/migrations-rehearse.png
+// when MELODEE_SCREENSHOT_DIR is set.
+void tst_MigrationsView::reviewAgainstTheLiveDatabase()
+{
+    const DatabaseConfig db = TestEnv::freshDatabase(QStringLiteral("migview_live"));
+    const QString dsn = QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
+                            .arg(db.host)
+                            .arg(db.port)
+                            .arg(db.dbname);
+    auto r = TestEnv::runCli({QStringLiteral("migrate"), QStringLiteral("--dsn"), dsn});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = TestEnv::runCli({QStringLiteral("demo-data"),
+                         QStringLiteral("--dsn"),
+                         dsn,
+                         QStringLiteral("--songs"),
+                         QStringLiteral("50000"),
+                         QStringLiteral("--seed"),
+                         QStringLiteral("3")},
+                        {},
+                        300000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QTemporaryDir dir;
+    QFile mood(dir.filePath(QStringLiteral("V100__add_mood.sql")));
+    QVERIFY(mood.open(QIODevice::WriteOnly));
+    mood.write("-- Description: a mood tag per song.\n"
+               "ALTER TABLE {{songs}} ADD COLUMN IF NOT EXISTS mood text;\n");
+    mood.close();
+    QFile retype(dir.filePath(QStringLiteral("V101__track_number_bigint.sql")));
+    QVERIFY(retype.open(QIODevice::WriteOnly));
+    retype.write("-- Description: track numbers as bigint.\n"
+                 "ALTER TABLE {{songs}} ALTER COLUMN track_number TYPE bigint;\n");
+    retype.close();
+
+    // A session reads the songs while the plan is reviewed.
+    DatabaseConfig readerConfig = db;
+    readerConfig.applicationName = QStringLiteral("melodee-server");
+    auto reader = PgConnection::open(readerConfig);
+    reader->exec("BEGIN");
+    reader->exec("SELECT count(*) FROM melodee_songs");
+
+    ConnectionSession session;
+    AppConfig config;
+    config.database = db;
+    session.connectTo(config);
+    MigrationsView view(&session);
+    view.setMigrationDir(dir.path());
+    view.resize(1366, 768);
+    view.show();
+    QSignalSpy refreshed(&view, &MigrationsView::refreshed);
+    view.setActive(true);
+    QVERIFY(refreshed.wait(60000));
+    QVERIFY2(view.banner()->message().isEmpty(), qPrintable(view.banner()->message()));
+    QCOMPARE(view.model()->pendingCount(), 2);
+    QStringList findings;
+    const PlannedStatement &st = view.plan()->migrations.last().statements.first();
+    for (const LintFinding &f : st.findings) {
+        findings << f.rule + QLatin1Char(':') + f.severity;
+        if (f.rule == QLatin1String("changing-column-type")) {
+            QVERIFY2(f.message.contains(QLatin1String("melodee_songs:")), qPrintable(f.message));
+            QVERIFY(f.live.value(QStringLiteral("rows")).toDouble() > 40000);
+        }
+    }
+    QVERIFY2(findings.contains(QStringLiteral("changing-column-type:warning")),
+             qPrintable(findings.join(QLatin1Char(','))));
+    QVERIFY2(findings.contains(QStringLiteral("lock-blocks-live-sessions:warning")),
+             qPrintable(findings.join(QLatin1Char(','))));
+    reader->exec("COMMIT"); // the reader is done: the rehearsal will not wait for it
+
+    QSignalSpy rehearsed(&view, &MigrationsView::rehearseFinished);
+    view.rehearse();
+    QVERIFY(rehearsed.wait(120000));
+    QVERIFY2(rehearsed.first().first().toBool(), qPrintable(view.banner()->details()));
+    view.showVersion(0);
+    bool rewrite = false;
+    bool exclusive = false;
+    for (const TraceAnnotation &a : view.sqlPane()->traceEditor()->annotations()) {
+        rewrite |= a.note.startsWith(QLatin1String("rewrites melodee_songs, "));
+        exclusive |= a.badges.value(0) == QLatin1String("ACCESS EXCLUSIVE");
+    }
+    QVERIFY(rewrite);
+    QVERIFY(exclusive);
+    // However much the summary and the rail say, the view still fits the smallest window.
+    QVERIFY2(view.minimumSizeHint().width() <= 1024,
+             qPrintable(QString::number(view.minimumSizeHint().width())));
+    // As a reviewer would look at it: a wider window, the type change's finding activated, so
+    // the editor shows both statements with their badges and notes.
+    view.resize(1600, 900);
+    QTRY_COMPARE(view.width(), 1600);
+    QTreeWidget *list = view.findingsList();
+    QTreeWidgetItem *last = list->topLevelItem(list->topLevelItemCount() - 1);
+    QVERIFY(last);
+    list->setCurrentItem(last);
+    emit list->itemActivated(last, 0);
+    QTRY_VERIFY(view.sqlEditor()->textCursor().blockNumber() + 1 == last->text(0).toInt());
+    // The rail sits between the SQL and the scroll bar, covered by neither.
+    MigrationTraceEditor *editor = view.sqlPane()->traceEditor();
+    const QWidget *rail = editor->findChild<QWidget *>(QStringLiteral("traceRail"));
+    QVERIFY(rail && rail->isVisible());
+    QCOMPARE(rail->width(), editor->railWidth());
+    const QRect railRect(rail->mapToGlobal(QPoint(0, 0)), rail->size());
+    QVERIFY(!railRect.intersects(
+        QRect(editor->viewport()->mapToGlobal(QPoint(0, 0)), editor->viewport()->size())));
+    QVERIFY(editor->verticalScrollBar()->isVisible());
+    QVERIFY(!railRect.intersects(QRect(editor->verticalScrollBar()->mapToGlobal(QPoint(0, 0)),
+                                       editor->verticalScrollBar()->size())));
+    const QImage shot = view.grab().toImage();
+    QCOMPARE(shot.size(), QSize(1600, 900));
+    const QString out = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
+    if (!out.isEmpty())
+        QVERIFY(shot.save(QDir(out).filePath(QStringLiteral("migrations-rehearse.png"))));
 }
 
 // The history records production: a connection whose migrate.environment is not production may

@@ -116,8 +116,9 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
             return c.left(12);
         }
         case AppliedAt:
+            // Minutes fit the column at 1366 px; the seconds are in the tooltip.
             return h && h->appliedAt.isValid()
-                       ? h->appliedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"))
+                       ? h->appliedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
                        : QString();
         case Reviewer:
             return h ? h->reviewer : QString();
@@ -136,9 +137,13 @@ QVariant MigrationListModel::data(const QModelIndex &index, int role) const
                 tip += tr("\nrecorded when applied: %1").arg(h->checksum);
             return tip;
         }
+        // Columns the view may elide show their whole text on hover.
+        if (index.column() == Name || index.column() == Phase || index.column() == Reviewer)
+            return data(index, Qt::DisplayRole);
         if (h && index.column() == AppliedAt)
-            return tr("by %1 in %2 ms, plan %3")
-                .arg(h->appliedBy)
+            return tr("applied %1 by %2 in %3 ms, plan %4")
+                .arg(h->appliedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'")),
+                     h->appliedBy)
                 .arg(h->executionMs)
                 .arg(h->planHash);
         return {};
@@ -175,7 +180,7 @@ QVariant MigrationListModel::headerData(int section, Qt::Orientation orientation
     case Checksum:
         return tr("Checksum");
     case AppliedAt:
-        return tr("Applied at");
+        return tr("Applied (UTC)");
     case Reviewer:
         return tr("Reviewer");
     case AppliedEnvironment:

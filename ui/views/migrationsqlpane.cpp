@@ -1,6 +1,10 @@
 #include "migrationsqlpane.h"
 
+#include "migrationtraceeditor.h"
 #include "widgets/sqleditor.h"
+
+#include <migrate/catalogfacts.h>
+#include <migrate/lockmodes.h>
 
 #include <QLabel>
 #include <QSplitter>
@@ -44,6 +48,54 @@ void addGuardMark(QList<SqlLineMark> &marks,
                                                        "explicit confirmation"))};
 }
 
+// A rehearsal's measurements of one statement as the badges and note beside it.
+TraceAnnotation annotationFor(const StatementTrace &t, int line)
+{
+    TraceAnnotation a;
+    a.line = line;
+    QList<LockMode> modes;
+    for (const TracedLock &l : t.locks) {
+        const LockMode m = lockModeFromName(l.mode);
+        if (!modes.contains(m))
+            modes << m;
+    }
+    std::sort(modes.begin(), modes.end(), std::greater<>());
+    if (!modes.isEmpty()) // the strongest: the one that decides who waits
+        a.badges << lockModeTitle(modes.first());
+    QStringList note;
+    QStringList details;
+    for (const TracedRewrite &r : t.rewrites) {
+        note << (r.bytes < 0 ? MigrationSqlPane::tr("rewrites %1 (created here)").arg(r.relation)
+                             : MigrationSqlPane::tr("rewrites %1, %2")
+                                   .arg(r.relation, formatTableSize(r.bytes)));
+        a.severe |= r.bytes >= 0;
+    }
+    if (!t.waitedFor.isEmpty())
+        note << MigrationSqlPane::tr("waited for %n session(s)", nullptr, int(t.waitedFor.size()));
+    if (!t.blocking.isEmpty())
+        note << MigrationSqlPane::tr("blocked %n session(s)", nullptr, int(t.blocking.size()));
+    note << MigrationSqlPane::tr("%1 ms").arg(t.ms, 0, 'f', t.ms < 10 ? 1 : 0);
+    if (!t.error.isEmpty())
+        note << MigrationSqlPane::tr("failed");
+    a.severe |= !t.waitedFor.isEmpty() || !t.blocking.isEmpty() || !t.error.isEmpty();
+    a.note = note.join(QStringLiteral(" · "));
+    for (const TracedLock &l : t.locks)
+        details << (l.taken ? MigrationSqlPane::tr("took %1 on %2")
+                            : MigrationSqlPane::tr("holds %1 on %2"))
+                       .arg(l.mode, l.relation);
+    for (const SessionLock &l : t.waitedFor + t.blocking)
+        details << MigrationSqlPane::tr("%1 pid %2 (%3, application \"%4\") %5 on %6")
+                       .arg(l.granted ? MigrationSqlPane::tr("held by")
+                                      : MigrationSqlPane::tr("waiting:"))
+                       .arg(l.pid)
+                       .arg(l.user, l.application, lockModeName(l.mode), l.relation);
+    if (!t.error.isEmpty())
+        details << t.error;
+    a.details = MigrationSqlPane::tr("Rehearsal, rolled back:") + QLatin1Char('\n')
+                + details.join(QLatin1Char('\n'));
+    return a;
+}
+
 int lineOf(const QString &text, int pos)
 {
     return int(QStringView(text).left(pos).count(QLatin1Char('\n'))) + 1;
@@ -58,7 +110,8 @@ MigrationSqlPane::MigrationSqlPane(QWidget *parent)
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
-    m_sql = new SqlEditor(this);
+    m_title->setWordWrap(true); // a plan's title holds its full hash
+    m_sql = new MigrationTraceEditor(this);
     m_findings = new QTreeWidget(this);
     m_findings->setRootIsDecorated(false);
     m_findings->setHeaderLabels({tr("Line"), tr("Severity"), tr("Rule"), tr("Finding"), tr("Fix")});
@@ -83,17 +136,38 @@ MigrationSqlPane::MigrationSqlPane(QWidget *parent)
     });
 }
 
+SqlEditor *MigrationSqlPane::editor() const
+{
+    return m_sql;
+}
+
 void MigrationSqlPane::clear()
 {
     show(QString(), QString(), {});
 }
 
+void MigrationSqlPane::setTraces(const QList<StatementTrace> &traces)
+{
+    m_traces.clear();
+    for (const StatementTrace &t : traces)
+        m_traces.insert({t.version, t.index}, t);
+}
+
+void MigrationSqlPane::annotate(QList<TraceAnnotation> &out, int line, int version, int index) const
+{
+    const auto it = m_traces.constFind({version, index});
+    if (it != m_traces.constEnd())
+        out << annotationFor(*it, line);
+}
+
 void MigrationSqlPane::show(const QString &title,
                             const QString &text,
-                            const QList<SqlLineMark> &marks)
+                            const QList<SqlLineMark> &marks,
+                            const QList<TraceAnnotation> &annotations)
 {
     m_title->setText(title);
     m_sql->setSql(text, marks);
+    m_sql->setAnnotations(annotations);
     m_findings->clear();
     for (const SqlLineMark &m : marks) {
         const QStringList parts = m.text.split(QLatin1Char('\n'));
@@ -106,8 +180,9 @@ void MigrationSqlPane::show(const QString &title,
              head.section(QLatin1String("]: "), 1),
              parts.value(1).mid(5)});
         item->setForeground(1,
-                            m.severity == QLatin1String("error") ? QColor(0xc6, 0x28, 0x28)
-                                                                 : QColor(0xe6, 0x51, 0x00));
+                            m.severity == QLatin1String("error")     ? QColor(0xc6, 0x28, 0x28)
+                            : m.severity == QLatin1String("warning") ? QColor(0xe6, 0x51, 0x00)
+                                                                     : QColor(0x15, 0x65, 0xc0));
     }
 }
 
@@ -115,21 +190,26 @@ void MigrationSqlPane::showPlan(const Plan &plan)
 {
     const QString text = plan.render();
     QList<SqlLineMark> marks;
+    QList<TraceAnnotation> annotations;
     int from = 0;
     for (const PlannedMigration &pm : plan.migrations) {
+        int index = 0;
         for (const PlannedStatement &st : pm.statements) {
+            ++index;
             const int at = int(text.indexOf(st.sql, from));
             if (at < 0)
                 continue;
             from = at + int(st.sql.size());
             addMarks(marks, lineOf(text, at), st.findings);
             addGuardMark(marks, lineOf(text, at), st.guard, plan.environment);
+            annotate(annotations, lineOf(text, at), pm.migration.version, index);
         }
     }
     show(plan.isEmpty() ? tr("Pending plan: nothing to do")
                         : tr("Pending plan %1, exactly what Apply runs").arg(plan.hash()),
          text,
-         marks);
+         marks,
+         annotations);
 }
 
 void MigrationSqlPane::showMigration(int version,
@@ -150,17 +230,21 @@ void MigrationSqlPane::showMigration(int version,
                         planned->migration.transactional ? tr("transactional")
                                                          : tr("non-transactional"),
                         planned->migration.reversible ? tr("reversible") : tr("irreversible"));
+        QList<TraceAnnotation> annotations;
+        int index = 0;
         for (const PlannedStatement &st : planned->statements) {
             const int line = lineOf(text, int(text.size()));
             addMarks(marks, line, st.findings);
             addGuardMark(marks, line, st.guard, environment);
+            annotate(annotations, line, version, ++index);
             text += st.sql + QStringLiteral(";\n\n");
         }
         show(tr("V%1 %2: pending, the statements Apply runs")
                  .arg(version)
                  .arg(planned->migration.name),
              text,
-             marks);
+             marks,
+             annotations);
     } else if (migration) {
         // Applied (or otherwise not in the plan): the file as it is now, linted as the planner
         // would lint it.
@@ -173,7 +257,13 @@ void MigrationSqlPane::showMigration(int version,
         Linter linter(o);
         for (const LintFinding &f : linter.lintScript(text))
             addMarks(marks, f.line, {f});
-        show(tr("V%1 %2: %3").arg(version).arg(migration->name, migration->source), text, marks);
+        // The version and what the migration says it does; never the resource path it ships in.
+        const QString description = migration->description();
+        show(description.isEmpty()
+                 ? tr("V%1 %2").arg(version).arg(migration->name)
+                 : tr("V%1 %2: %3").arg(version).arg(migration->name, description),
+             text,
+             marks);
     } else {
         show(tr("V%1: no file for this migration (only in the history)").arg(version), {}, {});
     }

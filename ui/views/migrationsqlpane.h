@@ -2,6 +2,7 @@
 
 #include <migrate/migrationworkflow.h>
 
+#include <QHash>
 #include <QList>
 #include <QWidget>
 
@@ -10,8 +11,10 @@ class QTreeWidget;
 
 namespace melodee {
 
+class MigrationTraceEditor;
 class SqlEditor;
 struct SqlLineMark;
+struct TraceAnnotation;
 
 // The SQL half of the Migrations view: the exact statements of the pending plan or of one
 // migration, with lint findings and the production guard's decision marked on their lines and
@@ -32,15 +35,24 @@ public:
                        Environment environment,
                        const SessionConfig &session);
     void clear();
+    // A rehearsal's traces, shown beside their statements from the next show on (empty: none).
+    void setTraces(const QList<StatementTrace> &traces);
 
-    SqlEditor *editor() const { return m_sql; }
+    SqlEditor *editor() const;
+    MigrationTraceEditor *traceEditor() const { return m_sql; }
     QTreeWidget *findings() const { return m_findings; }
 
 private:
-    void show(const QString &title, const QString &text, const QList<SqlLineMark> &marks);
+    void show(const QString &title,
+              const QString &text,
+              const QList<SqlLineMark> &marks,
+              const QList<TraceAnnotation> &annotations = {});
+    // The annotation for the trace of statement `index` of migration `version`, if traced.
+    void annotate(QList<TraceAnnotation> &out, int line, int version, int index) const;
 
     QLabel *m_title = nullptr;
-    SqlEditor *m_sql = nullptr;
+    MigrationTraceEditor *m_sql = nullptr;
+    QHash<QPair<int, int>, StatementTrace> m_traces; // (version, index) -> trace
     QTreeWidget *m_findings = nullptr;
 };
 

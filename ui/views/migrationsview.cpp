@@ -1,6 +1,7 @@
 #include "migrationsview.h"
 
 #include "async/whenfinished.h"
+#include "migrationsummary.h"
 #include "models/migrationlistmodel.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
@@ -18,7 +19,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -41,6 +41,8 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_banner = new ErrorBanner(this);
     m_summary = new QLabel(this);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The summary grows with the facts it lists: it wraps rather than widen the window.
+    m_summary->setWordWrap(true);
 
     m_refreshButton = new QPushButton(tr("&Refresh"), this);
     m_refreshButton->setShortcut(QKeySequence::Refresh);
@@ -49,8 +51,9 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
                                   "writing anything (Ctrl+D)"));
     m_dryRunButton->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_rehearseButton = new QPushButton(tr("Re&hearse"), this);
-    m_rehearseButton->setToolTip(tr("Run the pending transactional migrations in one "
-                                    "transaction and roll it back"));
+    // Says why Rehearse is disabled, next to it (a tooltip alone is found too late).
+    m_rehearseHint = new QLabel(this);
+    m_rehearseHint->setForegroundRole(QPalette::PlaceholderText);
     m_exportButton = new QPushButton(tr("&Export plan…"), this);
     m_exportButton->setToolTip(tr("Save the reviewable plan file with its hash, for "
                                   "`melodee migrate --plan FILE`"));
@@ -61,6 +64,7 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     actions->addWidget(m_refreshButton);
     actions->addWidget(m_dryRunButton);
     actions->addWidget(m_rehearseButton);
+    actions->addWidget(m_rehearseHint);
     actions->addWidget(m_exportButton);
     actions->addStretch();
     actions->addWidget(m_cancelButton);
@@ -71,16 +75,16 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
     m_table->setAlternatingRowColors(true);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
+    setUpColumns(m_table);
 
     m_sqlPane = new MigrationSqlPane(this);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_table);
     split->addWidget(m_sqlPane);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
 
     m_reviewed = new QCheckBox(tr("I &reviewed this plan"), this);
     m_reviewer = new QLineEdit(this);
@@ -139,16 +143,7 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
         session, &ConnectionSession::connectionChanged, this, &MigrationsView::onConnectionChanged);
 
     m_confirmer = [this](const QStringList &steps) {
-        return QMessageBox::warning(
-                   this,
-                   tr("Production guard"),
-                   tr("This database is marked production. The plan contains steps the "
-                      "production guard stops (destructive, unclassified or irreversible):"
-                      "\n\n%1\n\nApply them anyway?")
-                       .arg(steps.join(QLatin1Char('\n'))),
-                   QMessageBox::Yes | QMessageBox::Cancel,
-                   QMessageBox::Cancel)
-               == QMessageBox::Yes;
+        return askToPassProductionGuard(this, steps);
     };
     onConnectionChanged();
 }
@@ -233,6 +228,14 @@ void MigrationsView::updateActions()
     m_refreshButton->setEnabled(!m_busy && connected);
     m_dryRunButton->setEnabled(!m_busy && connected);
     m_rehearseButton->setEnabled(!m_busy && connected && m_plan && !m_plan->isEmpty());
+    const QString why = rehearseBlockedReason(connected, m_busy, m_plan);
+    m_rehearseHint->setText(why);
+    m_rehearseHint->setVisible(!why.isEmpty());
+    m_rehearseButton->setToolTip(why.isEmpty() ? tr("Run the pending transactional migrations in "
+                                                    "one transaction and roll it back; each "
+                                                    "statement's locks, rewrites and time show "
+                                                    "beside it")
+                                               : why);
     m_exportButton->setEnabled(!m_busy && m_plan.has_value());
     m_reviewed->setEnabled(!m_busy && m_plan && !m_plan->isEmpty());
     m_reviewer->setEnabled(!m_busy);
@@ -264,7 +267,9 @@ void MigrationsView::startRefresh(bool thenDryRun)
     setBusy(true, thenDryRun ? tr("Planning…") : tr("Loading…"));
     m_banner->clear();
     MigrationRequest request;
+    request.migrationDir = m_migrationDir;
     request.now = QDateTime::currentDateTimeUtc();
+    request.liveFacts = true; // lint against the connected database's catalog and sessions
     const AppConfig config = session()->config();
     const MigrationProgress progress = progressToGui();
     const QFuture<MigrationSnapshot> future
@@ -353,32 +358,16 @@ void MigrationsView::applySnapshot(const MigrationSnapshot &s)
     m_target = s.target;
     markFresh();
     m_model->setStates(s.states);
-    m_table->resizeColumnsToContents();
+    fitColumns(m_table);
     // A reviewed tick belongs to one plan: a different plan needs a new review.
     if (m_plan->hash() != oldHash)
         m_reviewed->setChecked(false);
-    const int errors = m_plan->findingCount(QStringLiteral("error"));
-    const int warnings = m_plan->findingCount(QStringLiteral("warning"));
-    const GuardReport guard = evaluateGuard(*m_plan);
-    QString text
-        = m_plan->isEmpty()
-              ? tr("%1 · at version %2 · nothing pending").arg(m_target).arg(m_plan->baseVersion)
-              : tr("%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
-                    .arg(m_target)
-                    .arg(m_plan->baseVersion)
-                    .arg(tr("%n pending migration(s)", nullptr, int(m_plan->migrations.size())),
-                         tr("%n statement(s)", nullptr, m_plan->statementCount()),
-                         tr("%n error(s)", nullptr, errors),
-                         tr("%n warning(s)", nullptr, warnings),
-                         m_plan->hash().left(19),
-                         environmentName(m_plan->environment));
-    if (!guard.steps.isEmpty())
-        text += tr(" · guard: %n step(s) production applies only after confirmation",
-                   nullptr,
-                   int(guard.steps.size()));
-    if (guard.environmentMismatch())
-        text += tr(" · the history records production, this connection says %1")
-                    .arg(environmentName(guard.environment));
+    // A plan traced by a rehearsal keeps its traces; another plan starts without.
+    if (m_plan->hash() != m_tracedHash) {
+        m_tracedHash.clear();
+        m_sqlPane->setTraces({});
+    }
+    const QString text = migrationPlanSummary(*m_plan, m_target);
     m_summary->setText(text);
     const int row = selected >= 0 ? m_model->rowForVersion(selected) : -1;
     if (selected == 0 && m_model->hasPlanRow())
@@ -433,6 +422,7 @@ void MigrationsView::rehearse()
     setBusy(true, tr("Rehearsing…"));
     m_banner->clear();
     MigrationRequest request;
+    request.migrationDir = m_migrationDir;
     request.now = m_plan->now;
     const AppConfig config = session()->config();
     const MigrationProgress progress = progressToGui();
@@ -455,6 +445,12 @@ void MigrationsView::rehearse()
             return;
         }
         const MigrationRehearsal &res = *r.value;
+        // Beside each statement of the plan it rehearsed: locks, rewrites, time and sessions.
+        if (m_plan && res.plan.hash() == m_plan->hash()) {
+            m_sqlPane->setTraces(res.traces);
+            m_tracedHash = m_plan->hash();
+            onSelectionChanged();
+        }
         QString text = tr("Rehearsed %1 of %n migration(s) in one transaction, rolled back: "
                           "nothing was changed.",
                           nullptr,
@@ -496,6 +492,7 @@ void MigrationsView::apply()
     if (!canApply())
         return;
     MigrationRequest request;
+    request.migrationDir = m_migrationDir;
     request.reviewer = m_reviewer->text().trimmed();
     request.expectedHash = m_plan->hash();
     request.expectedStatements = m_plan->statements();

@@ -46,6 +46,8 @@ public:
     // message box.
     using DestructiveConfirmer = std::function<bool(const QStringList &steps)>;
     void setDestructiveConfirmer(DestructiveConfirmer confirmer);
+    // Admin migrations to review beside the built-ins (as `melodee migrate --dir`).
+    void setMigrationDir(const QString &dir) { m_migrationDir = dir; }
 
     // Actions (also bound to the buttons) so tests and shortcuts drive the same code.
     void refresh();
@@ -65,6 +67,9 @@ public:
     QCheckBox *reviewedCheck() const { return m_reviewed; }
     QLineEdit *reviewerEdit() const { return m_reviewer; }
     QPushButton *applyButton() const { return m_applyButton; }
+    QPushButton *rehearseButton() const { return m_rehearseButton; }
+    QLabel *rehearseHint() const { return m_rehearseHint; }
+    MigrationSqlPane *sqlPane() const { return m_sqlPane; }
     QProgressBar *progressBar() const { return m_progress; }
     QString logText() const;
     ErrorBanner *banner() const { return m_banner; }
@@ -102,6 +107,7 @@ private:
     QPushButton *m_refreshButton = nullptr;
     QPushButton *m_dryRunButton = nullptr;
     QPushButton *m_rehearseButton = nullptr;
+    QLabel *m_rehearseHint = nullptr;
     QPushButton *m_exportButton = nullptr;
     QPushButton *m_applyButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
@@ -113,6 +119,8 @@ private:
     QList<Migration> m_migrations;
     std::optional<Plan> m_plan;
     QString m_target;
+    QString m_migrationDir;
+    QString m_tracedHash; // the plan the shown rehearsal traces belong to
     bool m_busy = false;
     int m_doneStatements = 0;
     QThreadPool m_pool;

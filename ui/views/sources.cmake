@@ -8,6 +8,10 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/mainwindow.cpp
     ${CMAKE_CURRENT_LIST_DIR}/mainwindow.h
     ${CMAKE_CURRENT_LIST_DIR}/mainwindow_connect.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationsummary.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationsummary.h
+    ${CMAKE_CURRENT_LIST_DIR}/migrationtraceeditor.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/migrationtraceeditor.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationsqlpane.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationsqlpane.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationsview.cpp

@@ -56,7 +56,11 @@ int SqlEditor::gutterWidth() const
 
 QColor SqlEditor::markColor(const QString &severity)
 {
-    return severity == QLatin1String("error") ? QColor(0xd3, 0x2f, 0x2f) : QColor(0xf0, 0x9a, 0x00);
+    if (severity == QLatin1String("error"))
+        return QColor(0xd3, 0x2f, 0x2f);
+    if (severity == QLatin1String("warning"))
+        return QColor(0xf0, 0x9a, 0x00);
+    return QColor(0x15, 0x65, 0xc0); // info: a fact worth knowing, not a problem
 }
 
 void SqlEditor::setSql(const QString &sql, const QList<SqlLineMark> &marks)

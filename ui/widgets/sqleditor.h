@@ -13,7 +13,7 @@ class SqlHighlighter;
 struct SqlLineMark
 {
     int line = 0;     // 1-based
-    QString severity; // "error" or "warning"
+    QString severity; // "error", "warning" or "info"
     QString text;     // shown as the line's tooltip
 };
 
