@@ -1,5 +1,6 @@
 #include "clicontext.h"
 #include "commands.h"
+#include "inspect/schemainspector.h"
 #include "pool/connectionpool.h"
 #include "songs/songservice.h"
 
@@ -27,13 +28,18 @@ idOption(const QCommandLineParser &parser, const QCommandLineOption &o, const ch
 }
 
 // The songs of the configured database through the same service as the Songs view, on a pool of
-// one connection (a command runs one request at a time).
+// one connection (a command runs one request at a time). On a melodee-next database the service
+// reads its tracks table.
 SongService songService(const AppConfig &config)
 {
     DatabaseConfig database = config.database;
     database.maxOpenConns = 1;
     database.maxIdleConns = 1;
-    return SongService(std::make_shared<ConnectionPool>(database, config.session), config.session);
+    auto pool = std::make_shared<ConnectionPool>(database, config.session);
+    const SchemaInspector inspector(config);
+    const SchemaLayout layout = schemaLayoutFor(
+        pool->run([&inspector](PgConnection &c) { return inspector.detect(c).kind; }).result());
+    return SongService(pool, config.session, {}, layout);
 }
 
 // A name in the text table: control characters (a newline would break the row) shown escaped.

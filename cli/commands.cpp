@@ -21,6 +21,10 @@ const QList<CliCommand> &cliCommands()
         {QStringLiteral("refresh-views"),
          QStringLiteral("Refresh the count materialized views concurrently."),
          runRefreshViewsCommand},
+        {QStringLiteral("inspect"),
+         QStringLiteral("Recognise the schema (ours at version N, melodee-next, unknown) and "
+                        "list its tables."),
+         runInspectCommand},
         {QStringLiteral("songs"),
          QStringLiteral(
              "Browse songs by keyset page (--after/--before/--last/--at) or count them."),

@@ -27,5 +27,6 @@ int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);
 int runBenchCommand(CliContext &ctx, const QStringList &args);
+int runInspectCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace melodee
