@@ -1,5 +1,7 @@
 #include "partitionsview.h"
 
+#include "schemanotice.h"
+
 #include "async/whenfinished.h"
 #include "session/connectionsession.h"
 #include "widgets/changewithoutrepaint.h"
@@ -132,6 +134,7 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
+    layout->addWidget(new SchemaNotice(SchemaNotice::Scope::Partitions, session, this));
     layout->addLayout(bar);
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);

@@ -13,6 +13,8 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/migrationsview.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionsview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionsview.h
+    ${CMAKE_CURRENT_LIST_DIR}/schemanotice.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/schemanotice.h
     ${CMAKE_CURRENT_LIST_DIR}/songsview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songsview.h
     ${CMAKE_CURRENT_LIST_DIR}/viewid.cpp
