@@ -317,4 +317,10 @@ SchemaReport SchemaInspector::inspect() const
     return inspect(*conn);
 }
 
+SchemaReport SchemaInspector::detect() const
+{
+    auto conn = PgConnection::open(m_config.database);
+    return detect(*conn);
+}
+
 } // namespace melodee

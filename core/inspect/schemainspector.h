@@ -95,8 +95,9 @@ public:
     SchemaReport detect(PgConnection &conn) const;
     // detect() plus every table's size, rows, indexes, foreign keys and partitioning.
     SchemaReport inspect(PgConnection &conn) const;
-    // Opens a connection with the session deadlines set and runs inspect() on it.
+    // Open a connection with the session deadlines set and run inspect() or detect() on it.
     SchemaReport inspect() const;
+    SchemaReport detect() const;
 
     // The history table that marks our schema: {prefix}schema_migrations.
     QString historyTable() const;

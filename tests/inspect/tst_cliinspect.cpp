@@ -24,6 +24,7 @@ private slots:
     void songsSearchFindsHostileNames_data();
     void songsSearchFindsHostileNames();
     void songsCount();
+    void partitionsListSaysMelodeeNext();
 
 private:
     QJsonObject runJson(const QStringList &args, int expectedExit = 0);
@@ -221,6 +222,27 @@ void tst_CliInspect::songsCount()
                  QStringLiteral("--artist"),
                  QStringLiteral("5")});
     QCOMPARE(o.value(QLatin1String("count")).toInteger(), 100);
+}
+
+void tst_CliInspect::partitionsListSaysMelodeeNext()
+{
+    // Our partitioned tables are missing there, but migrating is not the advice to give.
+    const TestEnv::CliResult r = TestEnv::runCli(
+        {QStringLiteral("partitions"), QStringLiteral("list"), QStringLiteral("--dsn"), m_dsn},
+        TestEnv::isolatedEnv(m_home.path()));
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(QLatin1String("melodee_songs: not a partitioned table (this database "
+                                          "holds melodee-next's schema")),
+             qPrintable(r.out));
+    QVERIFY2(!r.out.contains(QLatin1String("run melodee migrate")), qPrintable(r.out));
+
+    const QJsonObject o = runJson({QStringLiteral("partitions"), QStringLiteral("list")});
+    QVERIFY(!QTest::currentTestFailed());
+    const QJsonArray notes = o.value(QLatin1String("notes")).toArray();
+    QCOMPARE(notes.size(), 1);
+    QVERIFY(notes.at(0).toString().contains(QLatin1String("melodee-next")));
+    for (const QJsonValue &t : o.value(QLatin1String("tables")).toArray())
+        QCOMPARE(t.toObject().value(QLatin1String("exists")).toBool(), false);
 }
 
 QTEST_GUILESS_MAIN(tst_CliInspect)
