@@ -293,15 +293,20 @@ int runPartitionsCommand(CliContext &ctx, const QStringList &args)
             return runList(ctx, args.mid(1));
         if (sub == QLatin1String("maintain"))
             return runMaintain(ctx, args.mid(1));
+        if (sub == QLatin1String("convert"))
+            return runPartitionsConvert(ctx, args.mid(1));
         if (sub == QLatin1String("--help") || sub == QLatin1String("-h") || sub.isEmpty()) {
             ctx.out() << "usage: melodee partitions list [--json] [--exact]\n"
                          "       melodee partitions maintain [--premake 6] [--from YYYY-MM "
-                         "[--yes]] [--dry-run] [--json]\n";
+                         "[--yes]] [--dry-run] [--json]\n"
+                         "       melodee partitions convert TABLE --by COLUMN --monthly --dry-run "
+                         "[--premake 6] [--batch 5000] [--json]\n";
             ctx.out().flush();
             return sub.isEmpty() ? ExitUsage : ExitOk;
         }
         return ctx.fail(
-            QStringLiteral("unknown partitions subcommand \"%1\" (list, maintain)").arg(sub),
+            QStringLiteral("unknown partitions subcommand \"%1\" (list, maintain, convert)")
+                .arg(sub),
             ExitUsage);
     } catch (const DbError &e) {
         return ctx.fail(e.toString(), exitCodeFor(e.kind()));

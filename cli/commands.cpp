@@ -16,7 +16,8 @@ const QList<CliCommand> &cliCommands()
              "Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
          runMigrateCommand},
         {QStringLiteral("partitions"),
-         QStringLiteral("List monthly partitions or maintain them: partitions list|maintain."),
+         QStringLiteral("List monthly partitions, maintain them, or convert a plain table: "
+                        "partitions list|maintain|convert."),
          runPartitionsCommand},
         {QStringLiteral("refresh-views"),
          QStringLiteral("Refresh the count materialized views concurrently."),

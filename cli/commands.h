@@ -25,6 +25,7 @@ int runSongsCommand(CliContext &ctx, const QStringList &args);
 int runDemoDataCommand(CliContext &ctx, const QStringList &args);
 int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
+int runPartitionsConvert(CliContext &ctx, const QStringList &args);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);
 int runBenchCommand(CliContext &ctx, const QStringList &args);
 int runInspectCommand(CliContext &ctx, const QStringList &args);

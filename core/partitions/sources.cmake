@@ -10,3 +10,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/tableconversion.h
+    ${CMAKE_CURRENT_LIST_DIR}/tableconversion.cpp
+)
