@@ -94,14 +94,8 @@ int runPartitionsConvert(CliContext &ctx, const QStringList &args)
     request.table = positional.first();
     request.column = parser.value(QStringLiteral("by"));
     request.premakeMonths = config.migrate.premakeMonths;
-    if (parser.isSet(QStringLiteral("premake"))) {
-        bool ok = false;
-        request.premakeMonths = parser.value(QStringLiteral("premake")).toInt(&ok);
-        if (!ok || request.premakeMonths < 1 || request.premakeMonths > 120)
-            return ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
-                                .arg(parser.value(QStringLiteral("premake"))),
-                            ExitUsage);
-    }
+    if (!readPremakeOption(ctx, parser, &request.premakeMonths, &code))
+        return code;
     if (parser.isSet(QStringLiteral("batch"))) {
         bool ok = false;
         request.batchRows = parser.value(QStringLiteral("batch")).toInt(&ok);
@@ -110,14 +104,8 @@ int runPartitionsConvert(CliContext &ctx, const QStringList &args)
                                 .arg(parser.value(QStringLiteral("batch"))),
                             ExitUsage);
     }
-    request.now = QDateTime::currentDateTimeUtc();
-    if (parser.isSet(QStringLiteral("now"))) {
-        request.now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
-        if (!request.now.isValid())
-            return ctx.fail(QStringLiteral("--now \"%1\" is not ISO 8601")
-                                .arg(parser.value(QStringLiteral("now"))),
-                            ExitUsage);
-    }
+    if (!readNowOption(ctx, parser, &request.now, &code))
+        return code;
     try {
         auto conn = PartitionMaintenance::openSession(config);
         TableConversion conversion(config);

@@ -16,6 +16,38 @@ QString iso(const QDateTime &dt)
     return dt.isValid() ? dt.toUTC().toString(Qt::ISODate) : QString();
 }
 
+} // namespace
+
+bool readNowOption(CliContext &ctx, const QCommandLineParser &parser, QDateTime *now, int *code)
+{
+    *now = QDateTime::currentDateTimeUtc();
+    if (!parser.isSet(QStringLiteral("now")))
+        return true;
+    *now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
+    if (now->isValid())
+        return true;
+    *code = ctx.fail(
+        QStringLiteral("--now \"%1\" is not ISO 8601").arg(parser.value(QStringLiteral("now"))),
+        ExitUsage);
+    return false;
+}
+
+bool readPremakeOption(CliContext &ctx, const QCommandLineParser &parser, int *months, int *code)
+{
+    if (!parser.isSet(QStringLiteral("premake")))
+        return true;
+    bool ok = false;
+    *months = parser.value(QStringLiteral("premake")).toInt(&ok);
+    if (ok && *months >= 1 && *months <= 120)
+        return true;
+    *code = ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
+                         .arg(parser.value(QStringLiteral("premake"))),
+                     ExitUsage);
+    return false;
+}
+
+namespace {
+
 int runList(CliContext &ctx, const QStringList &args)
 {
     QCommandLineParser parser;
@@ -31,14 +63,9 @@ int runList(CliContext &ctx, const QStringList &args)
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("partitions list"), &code))
         return code;
-    QDateTime now = QDateTime::currentDateTimeUtc();
-    if (parser.isSet(QStringLiteral("now"))) {
-        now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
-        if (!now.isValid())
-            return ctx.fail(QStringLiteral("--now \"%1\" is not ISO 8601")
-                                .arg(parser.value(QStringLiteral("now"))),
-                            ExitUsage);
-    }
+    QDateTime now;
+    if (!readNowOption(ctx, parser, &now, &code))
+        return code;
     const AppConfig config = ctx.config();
     const bool exact = parser.isSet(QStringLiteral("exact"));
     const auto tables = PartitionMaintenance(config).list(now, exact);
@@ -176,14 +203,8 @@ int runMaintain(CliContext &ctx, const QStringList &args)
     MaintenanceRequest request;
     request.premakeMonths = config.migrate.premakeMonths;
     request.confirmLargeWindow = parser.isSet(QStringLiteral("yes"));
-    if (parser.isSet(QStringLiteral("premake"))) {
-        bool ok = false;
-        request.premakeMonths = parser.value(QStringLiteral("premake")).toInt(&ok);
-        if (!ok || request.premakeMonths < 1 || request.premakeMonths > 120)
-            return ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
-                                .arg(parser.value(QStringLiteral("premake"))),
-                            ExitUsage);
-    }
+    if (!readPremakeOption(ctx, parser, &request.premakeMonths, &code))
+        return code;
     const QString fromText = parser.value(QStringLiteral("from"));
     if (parser.isSet(QStringLiteral("from"))) {
         const Month m = Month::parse(fromText);
@@ -194,14 +215,8 @@ int runMaintain(CliContext &ctx, const QStringList &args)
                 ExitUsage);
         request.from = m;
     }
-    request.now = QDateTime::currentDateTimeUtc();
-    if (parser.isSet(QStringLiteral("now"))) {
-        request.now = QDateTime::fromString(parser.value(QStringLiteral("now")), Qt::ISODate);
-        if (!request.now.isValid())
-            return ctx.fail(QStringLiteral("--now \"%1\" is not ISO 8601")
-                                .arg(parser.value(QStringLiteral("now"))),
-                            ExitUsage);
-    }
+    if (!readNowOption(ctx, parser, &request.now, &code))
+        return code;
     // Refused before connecting: the size of the window is known from the arguments alone.
     const Month current = Month::fromDate(request.now.toUTC().date());
     const MaintenanceWindow window = PartitionMaintenance::window(request, request.now);

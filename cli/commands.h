@@ -5,6 +5,9 @@
 
 #include <functional>
 
+class QCommandLineParser;
+class QDateTime;
+
 namespace melodee {
 
 class CliContext;
@@ -26,6 +29,10 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args);
 int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsConvert(CliContext &ctx, const QStringList &args);
+// The --now and --premake options of the partitions subcommands; false, with *code set, after
+// printing what was wrong. Without the option, now is the current time and months unchanged.
+bool readNowOption(CliContext &ctx, const QCommandLineParser &parser, QDateTime *now, int *code);
+bool readPremakeOption(CliContext &ctx, const QCommandLineParser &parser, int *months, int *code);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);
 int runBenchCommand(CliContext &ctx, const QStringList &args);
 int runInspectCommand(CliContext &ctx, const QStringList &args);
