@@ -24,6 +24,22 @@ void addNowOption(QCommandLineParser &parser)
                       QStringLiteral("ISO")});
 }
 
+bool premakeOption(CliContext &ctx, const QCommandLineParser &parser, int *months, int *code)
+{
+    if (!parser.isSet(QStringLiteral("premake")))
+        return true;
+    bool ok = false;
+    const int value = parser.value(QStringLiteral("premake")).toInt(&ok);
+    if (ok && value >= 1 && value <= 120) {
+        *months = value;
+        return true;
+    }
+    *code = ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
+                         .arg(parser.value(QStringLiteral("premake"))),
+                     ExitUsage);
+    return false;
+}
+
 std::optional<QDateTime> nowOption(CliContext &ctx, const QCommandLineParser &parser, int *code)
 {
     if (!parser.isSet(QStringLiteral("now")))
@@ -310,14 +326,8 @@ int runMaintain(CliContext &ctx, const QStringList &args)
     MaintenanceRequest request;
     request.premakeMonths = config.migrate.premakeMonths;
     request.confirmLargeWindow = parser.isSet(QStringLiteral("yes"));
-    if (parser.isSet(QStringLiteral("premake"))) {
-        bool ok = false;
-        request.premakeMonths = parser.value(QStringLiteral("premake")).toInt(&ok);
-        if (!ok || request.premakeMonths < 1 || request.premakeMonths > 120)
-            return ctx.fail(QStringLiteral("--premake \"%1\": use a number of months from 1 to 120")
-                                .arg(parser.value(QStringLiteral("premake"))),
-                            ExitUsage);
-    }
+    if (!partitionscli::premakeOption(ctx, parser, &request.premakeMonths, &code))
+        return code;
     const QString fromText = parser.value(QStringLiteral("from"));
     if (parser.isSet(QStringLiteral("from"))) {
         const Month m = Month::parse(fromText);
@@ -441,6 +451,10 @@ int runPartitionsCommand(CliContext &ctx, const QStringList &args)
                         "[--environment ENV] [--allow-destructive]"),
          runPartitionsRetention},
         {QStringLiteral("check"), QStringLiteral("check [--json]"), runPartitionsCheck},
+        {QStringLiteral("convert"),
+         QStringLiteral("convert TABLE --by COLUMN --monthly [--dry-run] [--reviewer NAME] "
+                        "[--plan-hash HASH] [--yes] [--premake 6] [--batch 5000] [--json]"),
+         runPartitionsConvert},
     };
     try {
         const QString sub = args.value(0);

@@ -1,5 +1,6 @@
 #include "clicontext.h"
 #include "commands.h"
+#include "inspect/schemainspector.h"
 #include "pool/connectionpool.h"
 #include "pool/replicarouter.h"
 #include "songs/songservice.h"
@@ -29,17 +30,21 @@ idOption(const QCommandLineParser &parser, const QCommandLineOption &o, const ch
 
 // The songs of the configured database through the same service as the Songs view, on a pool of
 // one connection (a command runs one request at a time). With database.replicas, the replicas
-// are looked at once first (each look bounded), so that the command's reads may go to one.
+// are looked at once first (each look bounded), so that the command's reads may go to one. On a
+// melodee-next database the service reads its tracks table.
 SongService songService(const AppConfig &config)
 {
     DatabaseConfig database = config.database;
     database.maxOpenConns = 1;
     database.maxIdleConns = 1;
-    auto router = std::make_shared<ReplicaRouter>(
-        std::make_shared<ConnectionPool>(database, config.session));
+    auto pool = std::make_shared<ConnectionPool>(database, config.session);
+    const SchemaInspector inspector(config);
+    const SchemaLayout layout = schemaLayoutFor(
+        pool->run([&inspector](PgConnection &c) { return inspector.detect(c).kind; }).result());
+    auto router = std::make_shared<ReplicaRouter>(pool);
     if (router->hasReplicas())
         router->probeNow();
-    return SongService(router, config.session);
+    return SongService(router, config.session, {}, layout);
 }
 
 // A name in the text table: control characters (a newline would break the row) shown escaped.

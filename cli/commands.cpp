@@ -16,11 +16,16 @@ const QList<CliCommand> &cliCommands()
              "Plan, review, lint and apply schema migrations (lint, status, repair, check)."),
          runMigrateCommand},
         {QStringLiteral("partitions"),
-         QStringLiteral("Monthly partitions: partitions list|maintain|retention|check."),
+         QStringLiteral("Monthly partitions, or convert a plain table to them: "
+                        "partitions list|maintain|retention|check|convert."),
          runPartitionsCommand},
         {QStringLiteral("refresh-views"),
          QStringLiteral("Refresh the count materialized views concurrently."),
          runRefreshViewsCommand},
+        {QStringLiteral("inspect"),
+         QStringLiteral("Recognise the schema (ours at version N, melodee-next, unknown) and "
+                        "list its tables."),
+         runInspectCommand},
         {QStringLiteral("songs"),
          QStringLiteral(
              "Browse songs by keyset page (--after/--before/--last/--at) or count them."),

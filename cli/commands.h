@@ -5,6 +5,9 @@
 
 #include <functional>
 
+class QCommandLineParser;
+class QDateTime;
+
 namespace melodee {
 
 class CliContext;
@@ -25,7 +28,9 @@ int runSongsCommand(CliContext &ctx, const QStringList &args);
 int runDemoDataCommand(CliContext &ctx, const QStringList &args);
 int runMigrateCommand(CliContext &ctx, const QStringList &args);
 int runPartitionsCommand(CliContext &ctx, const QStringList &args);
+int runPartitionsConvert(CliContext &ctx, const QStringList &args);
 int runRefreshViewsCommand(CliContext &ctx, const QStringList &args);
 int runBenchCommand(CliContext &ctx, const QStringList &args);
+int runInspectCommand(CliContext &ctx, const QStringList &args);
 
 } // namespace melodee

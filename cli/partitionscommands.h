@@ -24,6 +24,8 @@ QString iso(const QDateTime &dt);
 void addNowOption(QCommandLineParser &parser);
 // --now, or the current time; std::nullopt (after printing why) for a value that is not ISO 8601.
 std::optional<QDateTime> nowOption(CliContext &ctx, const QCommandLineParser &parser, int *code);
+// --premake into *months when given; false (after printing why) unless it is 1 to 120 months.
+bool premakeOption(CliContext &ctx, const QCommandLineParser &parser, int *months, int *code);
 // Progress on stderr: a line of text, or with --json one JSON object per line, so stdout keeps
 // its one document.
 void printProgress(CliContext &ctx, const MaintenanceProgress &p);

@@ -52,9 +52,11 @@ QStringList histogram(PgConnection &conn, const SongBrowser &browser, SongSort s
 
 } // namespace
 
-SongBrowser::SongBrowser(const SessionConfig &session)
+SongBrowser::SongBrowser(const SessionConfig &session, SchemaLayout layout)
     : m_session(session)
-    , m_songs(session.tableName(QStringLiteral("song")))
+    , m_layout(layout)
+    , m_songs(songTables(session, layout).songs)
+    , m_columns(songTables(session, layout).columns)
 {}
 
 QByteArray SongBrowser::histogramSql(SongSort sort, QList<QByteArray> *params) const
@@ -67,7 +69,12 @@ QByteArray SongBrowser::histogramSql(SongSort sort, QList<QByteArray> *params) c
     return "SELECT " + value
            + " FROM pg_stats st, unnest(st.histogram_bounds::text::text[]) WITH ORDINALITY "
              "AS u(b, n) WHERE st.schemaname = current_schema() AND st.tablename = "
-           + table + " AND st.attname = " + column + " AND st.inherited ORDER BY u.n";
+           + table + " AND st.attname = "
+           + column
+           // A partitioned table's statistics are the inherited ones, a plain table's are not.
+           + " AND st.inherited = EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = "
+             "to_regclass(quote_ident(current_schema()) || '.' || quote_ident("
+           + table + "))) ORDER BY u.n";
 }
 
 bool SongBrowser::pageUsesGenericPlan(const PgConnection &conn, const PageRequest &request)
@@ -150,8 +157,8 @@ QByteArray SongBrowser::pageSql(const PageRequest &req, QList<QByteArray> *param
         order << QStringLiteral("s.created_at") + dir << QStringLiteral("s.id") + dir;
         break;
     }
-    QString sql = QStringLiteral("SELECT %1 FROM %2 s")
-                      .arg(QLatin1String(kSongColumns), quoteIdent(m_songs));
+    QString sql
+        = QStringLiteral("SELECT %1 FROM %2 s").arg(QLatin1String(m_columns), quoteIdent(m_songs));
     if (!where.isEmpty())
         sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
     // One extra row tells whether another page follows in the direction of travel.
@@ -385,7 +392,7 @@ SongPage SongBrowser::pageAtSong(
     }
     SessionConfig strict = m_session;
     strict.ignoreNotFoundError = false;
-    const Song song = *SongRepository(strict).songById(conn, id);
+    const Song song = *SongRepository(strict, m_layout).songById(conn, id);
     req.key = SongKey::of(song);
     return page(conn, req);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/appconfig.h"
+#include "schemalayout.h"
 #include "songquery.h"
 
 #include <QByteArray>
@@ -21,7 +22,8 @@ class PgConnection;
 class SongBrowser
 {
 public:
-    explicit SongBrowser(const SessionConfig &session);
+    // layout: whose tables to read (ours, or melodee-next's tracks).
+    explicit SongBrowser(const SessionConfig &session, SchemaLayout layout = SchemaLayout::Melodee);
 
     const SessionConfig &session() const { return m_session; }
     QString songsTable() const { return m_songs; }
@@ -81,7 +83,9 @@ public:
 
 private:
     SessionConfig m_session;
+    SchemaLayout m_layout;
     QString m_songs;
+    const char *m_columns; // the Song columns of the layout
 };
 
 } // namespace melodee

@@ -26,11 +26,13 @@ constexpr unsigned int kInt8ArrayOid = 1016;
 
 } // namespace
 
-SongRepository::SongRepository(const SessionConfig &session)
+SongRepository::SongRepository(const SessionConfig &session, SchemaLayout layout)
     : m_session(session)
-    , m_songs(session.tableName(QStringLiteral("song")))
-    , m_albums(session.tableName(QStringLiteral("album")))
-    , m_artists(session.tableName(QStringLiteral("artist")))
+    , m_layout(layout)
+    , m_columns(songTables(session, layout).columns)
+    , m_songs(songTables(session, layout).songs)
+    , m_albums(songTables(session, layout).albums)
+    , m_artists(songTables(session, layout).artists)
 {}
 
 SongCount SongRepository::count(PgConnection &conn, const SongFilter &filter, bool exact) const
@@ -59,8 +61,11 @@ SongCount SongRepository::count(PgConnection &conn, const SongFilter &filter, bo
             "  0)::float8, "
             "coalesce(sum(CASE WHEN c.reltuples < 0 THEN pg_relation_size(c.oid) END) "
             "  / current_setting('block_size')::int8, 0)::float8 "
-            "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = $1::regclass",
+            "FROM pg_class c "
+            "WHERE c.oid IN (SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = "
+            "$1::regclass) "
+            // A plain (unpartitioned) table is counted itself: melodee-next's tracks.
+            "OR (c.oid = $1::regclass AND c.relkind = 'r')",
             {quoteIdent(m_songs).toUtf8()},
             {QStringLiteral("songs.estimate"), m_songs});
         const double known = r.toDouble(0, 0);
@@ -113,7 +118,11 @@ SongRepository::OffsetPage SongRepository::songsPaginated(
     if (offset < 0)
         throw std::invalid_argument(
             QStringLiteral("invalid offset %1: must not be negative").arg(offset).toStdString());
-    const QStringList allowed = conditionColumns();
+    QStringList allowed = conditionColumns();
+    if (m_layout == SchemaLayout::MelodeeNext)
+        for (const char *missing :
+             {"track_number", "disc_number", "file_path", "file_size", "play_count", "rating"})
+            allowed.removeAll(QLatin1String(missing));
     QList<QByteArray> params;
     QStringList parts;
     for (const SongCondition &c : conditions) {
@@ -145,7 +154,7 @@ SongRepository::OffsetPage SongRepository::songsPaginated(
     const QString lim = QString::fromLatin1(placeholder(&pageParams, QByteArray::number(limit)));
     PgResult r = conn.exec(
         QStringLiteral("SELECT %1 FROM %2 s%3 ORDER BY s.id OFFSET %4::int8 LIMIT %5::int8")
-            .arg(QLatin1String(kSongColumns), quoteIdent(m_songs), where, off, lim)
+            .arg(QLatin1String(m_columns), quoteIdent(m_songs), where, off, lim)
             .toUtf8(),
         toParams(pageParams),
         ctx);
@@ -213,7 +222,7 @@ QList<SongWithDetails> SongRepository::songsWithAlbumAndArtist(PgConnection &con
 std::optional<Song> SongRepository::songById(PgConnection &conn, qint64 id) const
 {
     const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 s WHERE s.id = $1::int8 LIMIT 1")
-                               .arg(QLatin1String(kSongColumns), quoteIdent(m_songs))
+                               .arg(QLatin1String(m_columns), quoteIdent(m_songs))
                                .toUtf8();
     PgResult r
         = conn.execCached(sql, {QByteArray::number(id)}, {QStringLiteral("songs.byId"), m_songs});
@@ -250,6 +259,7 @@ qint64 SongRepository::write(PgConnection &conn,
 
 qint64 SongRepository::renameSong(PgConnection &conn, qint64 id, const QString &newName) const
 {
+    requireWritable(songTables(m_session, m_layout), QStringLiteral("renaming a song"));
     const QString name = newName.trimmed();
     if (name.isEmpty())
         throw std::invalid_argument(QStringLiteral("invalid song name \"%1\": must not be empty")
@@ -280,6 +290,7 @@ qint64 SongRepository::renameSong(PgConnection &conn, qint64 id, const QString &
 
 qint64 SongRepository::deleteSong(PgConnection &conn, qint64 id) const
 {
+    requireWritable(songTables(m_session, m_layout), QStringLiteral("deleting a song"));
     const QByteArray sql
         = QStringLiteral("DELETE FROM %1 WHERE id = $1::int8").arg(quoteIdent(m_songs)).toUtf8();
     const qint64 n = write(conn, QStringLiteral("songs.delete"), sql, {QByteArray::number(id)});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/appconfig.h"
+#include "schemalayout.h"
 #include "songquery.h"
 
 #include <QList>
@@ -28,7 +29,9 @@ struct RecordedStatement
 class SongRepository
 {
 public:
-    explicit SongRepository(const SessionConfig &session);
+    // layout: whose tables to read (ours, or melodee-next's tracks, which are read-only).
+    explicit SongRepository(const SessionConfig &session,
+                            SchemaLayout layout = SchemaLayout::Melodee);
 
     const SessionConfig &session() const { return m_session; }
     QString songsTable() const { return m_songs; }
@@ -75,6 +78,8 @@ private:
                  const QList<QByteArray> &params) const;
 
     SessionConfig m_session;
+    SchemaLayout m_layout;
+    const char *m_columns; // the Song columns of the layout
     QString m_songs;
     QString m_albums;
     QString m_artists;

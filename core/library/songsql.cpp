@@ -21,6 +21,40 @@ const char *const kSongColumns
       "s.play_count, s.rating, (extract(epoch from s.created_at) * 1000000)::int8, "
       "(extract(epoch from s.updated_at) * 1000000)::int8";
 
+namespace {
+
+const char *const kTrackColumns
+    = "s.id, s.api_key::text, s.name, s.name_normalized, s.sort_name, s.album_id, s.artist_id, "
+      "s.duration, NULL::int4, NULL::int4, s.relative_path, NULL::int8, s.bit_rate, 0::int8, "
+      "NULL::int4, coalesce((extract(epoch from s.created_at) * 1000000)::int8, 0), NULL::int8";
+
+} // namespace
+
+SongTables songTables(const SessionConfig &session, SchemaLayout layout)
+{
+    if (layout == SchemaLayout::MelodeeNext)
+        return {QStringLiteral("tracks"),
+                QStringLiteral("albums"),
+                QStringLiteral("artists"),
+                kTrackColumns,
+                false};
+    return {session.tableName(QStringLiteral("song")),
+            session.tableName(QStringLiteral("album")),
+            session.tableName(QStringLiteral("artist")),
+            kSongColumns,
+            true};
+}
+
+void requireWritable(const SongTables &tables, const QString &operation)
+{
+    if (!tables.writable)
+        throw std::invalid_argument(
+            QStringLiteral("%1 is not available on a melodee-next database: its %2 table is "
+                           "browsed read-only")
+                .arg(operation, tables.songs)
+                .toStdString());
+}
+
 std::optional<qint64> optInt(const PgResult &r, int row, int col)
 {
     if (r.isNull(row, col))

@@ -5,6 +5,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/song.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songquery.h
     ${CMAKE_CURRENT_LIST_DIR}/songquery.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/schemalayout.h
     ${CMAKE_CURRENT_LIST_DIR}/songsql.h
     ${CMAKE_CURRENT_LIST_DIR}/songsql.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songbrowser.h

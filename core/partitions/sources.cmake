@@ -24,3 +24,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitiondrift.h
     ${CMAKE_CURRENT_LIST_DIR}/partitiondrift.cpp
 )
+target_sources(melodee_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/tableconversion.h
+    ${CMAKE_CURRENT_LIST_DIR}/tableconversion.cpp
+)

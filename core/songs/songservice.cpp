@@ -29,15 +29,22 @@ private:
 
 SongService::SongService(std::shared_ptr<ConnectionPool> pool,
                          const SessionConfig &session,
-                         std::shared_ptr<SongCache> cache)
-    : SongService(std::make_shared<ReplicaRouter>(std::move(pool)), session, std::move(cache))
+                         std::shared_ptr<SongCache> cache,
+                         SchemaLayout layout)
+    : SongService(std::make_shared<ReplicaRouter>(std::move(pool)), session, std::move(cache), layout)
 {}
 
 SongService::SongService(std::shared_ptr<ReplicaRouter> router,
                          const SessionConfig &session,
-                         std::shared_ptr<SongCache> cache)
+                         std::shared_ptr<SongCache> cache,
+                         SchemaLayout layout)
     : m_router(std::move(router))
-    , m_state(std::make_shared<State>(session, std::move(cache)))
+    // The cache holds rows of our songs table under ids of that table; melodee-next's tracks
+    // have ids of their own, so its rows are always read from the database.
+    , m_state(std::make_shared<State>(
+          session,
+          layout == SchemaLayout::MelodeeNext ? std::shared_ptr<SongCache>() : std::move(cache),
+          layout))
 {}
 
 QFuture<SongPage> SongService::page(const PageRequest &request) const

@@ -36,13 +36,16 @@ class SongService
 public:
     // cache may be null (Redis off). Work in flight keeps what it needs alive, so the service may
     // be destroyed while futures are still running.
+    // layout: whose tables to read; on melodee-next's the cache is not used (see the .cpp).
     SongService(std::shared_ptr<ConnectionPool> pool,
                 const SessionConfig &session,
-                std::shared_ptr<SongCache> cache = {});
+                std::shared_ptr<SongCache> cache = {},
+                SchemaLayout layout = SchemaLayout::Melodee);
     // Over a router shared with other services; the pool form makes a router of its own.
     SongService(std::shared_ptr<ReplicaRouter> router,
                 const SessionConfig &session,
-                std::shared_ptr<SongCache> cache = {});
+                std::shared_ptr<SongCache> cache = {},
+                SchemaLayout layout = SchemaLayout::Melodee);
 
     QFuture<SongPage> page(const PageRequest &request) const;
     QFuture<SongPage> pageAtFraction(SongSort sort,
@@ -74,9 +77,9 @@ public:
 private:
     struct State
     {
-        State(const SessionConfig &session, std::shared_ptr<SongCache> cache)
-            : browser(session)
-            , repository(session)
+        State(const SessionConfig &session, std::shared_ptr<SongCache> cache, SchemaLayout layout)
+            : browser(session, layout)
+            , repository(session, layout)
             , cache(std::move(cache))
         {}
         SongBrowser browser;

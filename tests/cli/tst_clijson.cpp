@@ -61,6 +61,7 @@ QList<CommandRow> commandRows()
         {"songs, bad cursor (error)", {"songs", "--after", "garbage"}, {3}},
         {"partitions list", {"partitions", "list", "--exact"}, {0}},
         {"partitions maintain dry run", {"partitions", "maintain", "--dry-run"}, {0}},
+        {"inspect", {"inspect", "--details"}, {0}},
         {"migrate status", {"migrate", "status"}, {0}},
         {"migrate check", {"migrate", "check"}, {1}},
         {"migrate lint", {"migrate", "lint", "@LINT@"}, {0, 1}},

@@ -138,6 +138,19 @@ DatabaseConfig TestEnv::freshDatabase(const QString &prefix)
     return superuser(name);
 }
 
+DatabaseConfig TestEnv::melodeeNextDatabase(const QString &prefix)
+{
+    const QString name
+        = prefix + QLatin1Char('_') + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    psql(QStringLiteral("CREATE DATABASE %1 TEMPLATE %2").arg(name, melodeeNextTemplate()));
+    if (psql(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = '%1'").arg(name))
+        != QLatin1String("1"))
+        qFatal("no melodee-next fixture database: run the test through ctest, whose "
+               "melodee-next fixture loads %s",
+               qPrintable(melodeeNextTemplate()));
+    return superuser(name);
+}
+
 QString TestEnv::psql(const QString &sql, const QString &dbname)
 {
     QProcess p;

@@ -44,6 +44,12 @@ public:
     // Creates a fresh, empty database and returns a config pointing at it.
     static DatabaseConfig freshDatabase(const QString &prefix);
 
+    // A fresh copy of the melodee-next fixture (tests/fixtures/melodee-next: its GORM schema and
+    // 200k tracks), cloned from the template the melodee-next CTest fixture loads. Tests using it
+    // list FIXTURES pg melodee-next. Fails the test when the template is missing.
+    static DatabaseConfig melodeeNextDatabase(const QString &prefix);
+    static QString melodeeNextTemplate() { return QStringLiteral("melodee_next_template"); }
+
     // Runs psql as the superuser against dbname; returns stdout, fails the test on error.
     static QString psql(const QString &sql, const QString &dbname = QStringLiteral("postgres"));
 

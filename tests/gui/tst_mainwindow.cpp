@@ -3,12 +3,14 @@
 #include <config/profilestore.h>
 #include <models/activitymodel.h>
 #include <models/logmodel.h>
+#include <models/songtablemodel.h>
 #include <session/connectionsession.h>
 #include <util/logging.h>
 #include <views/activitypanel.h>
 #include <views/dashboardview.h>
 #include <views/logdock.h>
 #include <views/mainwindow.h>
+#include <views/songsview.h>
 #include <views/viewpage.h>
 
 #include <melodee/version.h>
@@ -50,6 +52,9 @@ private slots:
     void restoresGeometryAndLastView();
     void healthInStatusBar_data();
     void healthInStatusBar();
+    void schemaInStatusBar_data();
+    void schemaInStatusBar();
+    void songsOnMelodeeNext();
     void passwordNeverInSettings();
     void logDockGetsLinesFromWorkers();
     void dashboardAtTheSmallestSize();
@@ -226,6 +231,92 @@ void tst_MainWindow::healthInStatusBar()
     window.session()->disconnectFromServer();
     QVERIFY2(window.healthText().contains(QLatin1String("not connected")),
              qPrintable(window.healthText()));
+}
+
+void tst_MainWindow::schemaInStatusBar_data()
+{
+    QTest::addColumn<QString>("database"); // "next", "empty" or "unreachable"
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("tooltip");
+    QTest::newRow("melodee-next") << QStringLiteral("next")
+                                  << QStringLiteral("Schema: melodee-next (songs read-only)")
+                                  << QStringLiteral("partition maintenance");
+    QTest::newRow("unknown") << QStringLiteral("empty") << QStringLiteral("Schema: unknown")
+                             << QStringLiteral("no melodee-next tables");
+    QTest::newRow("unreachable") << QStringLiteral("unreachable")
+                                 << QStringLiteral("Schema: not recognised")
+                                 << QString(); // the connection error
+}
+
+void tst_MainWindow::schemaInStatusBar()
+{
+    QFETCH(QString, database);
+    QFETCH(QString, text);
+    QFETCH(QString, tooltip);
+    AppConfig config;
+    QTcpServer silent;
+    if (database == QLatin1String("next")) {
+        config.database = TestEnv::melodeeNextDatabase(QStringLiteral("gui_next"));
+    } else if (database == QLatin1String("empty")) {
+        config.database = TestEnv::freshDatabase(QStringLiteral("gui_empty"));
+    } else {
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        config.database = TestEnv::superuser();
+        config.database.port = silent.serverPort();
+        config.database.connectTimeout = std::chrono::seconds(1);
+        config.database.acquireTimeout = std::chrono::seconds(2);
+    }
+    MainWindow window;
+    window.show();
+    auto *label = window.findChild<QLabel *>(QStringLiteral("schemaStatus"));
+    QVERIFY(label);
+    QVERIFY(label->text().isEmpty());
+    QSignalSpy detected(window.session(), &ConnectionSession::schemaChanged);
+    window.connectWith(config);
+    QTRY_COMPARE_WITH_TIMEOUT(detected.count(), 1, 20000);
+    QCOMPARE(label->text(), text);
+    QVERIFY(!label->toolTip().isEmpty());
+    QVERIFY2(label->toolTip().contains(tooltip), qPrintable(label->toolTip()));
+    window.session()->disconnectFromServer();
+    QVERIFY(label->text().isEmpty());
+}
+
+void tst_MainWindow::songsOnMelodeeNext()
+{
+    AppConfig config;
+    config.database = TestEnv::melodeeNextDatabase(QStringLiteral("gui_songs"));
+    config.redis.enabled = false;
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    window.connectWith(config);
+    window.showView(ViewId::Songs);
+    auto *songs = qobject_cast<SongsView *>(window.page(ViewId::Songs));
+    QVERIFY(songs);
+    // The Songs view waits for the schema, then reads tracks: the estimate is the fixture's size.
+    QTRY_COMPARE_WITH_TIMEOUT(songs->model()->rowCount(), 200000, 20000);
+    SongTableModel *model = songs->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0, 0), SongTableModel::LoadedRole).toBool(),
+                             20000);
+    QCOMPARE(model->data(model->index(0, SongTableModel::NameColumn)).toString(),
+             QStringLiteral("Sunrise 1"));
+    // The details panel joins albums and artists and says the cache is not used on tracks.
+    QSignalSpy shown(songs, &SongsView::detailsShown);
+    songs->table()->setCurrentIndex(model->index(0, 0));
+    QVERIFY(shown.wait(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(songs->detailsLabel()->text().contains(QLatin1String("Cache:")),
+                             20000);
+    auto *schema = window.findChild<QLabel *>(QStringLiteral("schemaStatus"));
+    QVERIFY(schema);
+    QCOMPARE(schema->text(), QStringLiteral("Schema: melodee-next (songs read-only)"));
+
+    // The docs screenshot (docs/existing-databases.md) when MELODEE_SCREENSHOT_DIR is set.
+    const QPixmap shot = window.grab();
+    QVERIFY(!shot.isNull());
+    const QByteArray dir = qgetenv("MELODEE_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        QVERIFY(shot.save(
+            QDir(QString::fromLocal8Bit(dir)).filePath(QStringLiteral("melodee-next-songs.png"))));
 }
 
 void tst_MainWindow::passwordNeverInSettings()

@@ -1,5 +1,6 @@
 #include "connectionsession.h"
 
+#include <async/whenfinished.h>
 #include <db/connectparams.h>
 #include <library/songbrowser.h>
 #include <pool/connectionpool.h>
@@ -80,12 +81,42 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
                                       m_config.session.prepareStmt,
                                       [browser](PgConnection &conn) { browser.warmUp(conn); }));
     m_health.setTarget(m_pool, m_config.session);
+    detectSchema();
     emit connectionChanged();
+}
+
+void ConnectionSession::detectSchema()
+{
+    m_schemaFuture.cancel();
+    m_schema = SchemaReport();
+    m_schemaError.clear();
+    m_schemaDetected = false;
+    const SchemaInspector inspector(m_config);
+    m_schemaFuture = m_pool->run([inspector](PgConnection &c) { return inspector.detect(c); });
+    const quint64 generation = ++m_schemaGeneration;
+    whenFinished(
+        this, m_schemaFuture, [this, generation](const TaskOutcome<SchemaReport> &outcome) {
+            if (outcome.cancelled || generation != m_schemaGeneration)
+                return; // a reconnect or a disconnect replaced it
+            if (outcome.ok()) {
+                m_schema = *outcome.value;
+            } else {
+                m_schemaError = outcome.error;
+                qCWarning(lcUi).noquote() << "could not recognise the schema:" << outcome.error;
+            }
+            m_schemaDetected = true;
+            emit schemaChanged();
+        });
 }
 
 void ConnectionSession::disconnectFromServer()
 {
     m_connected = false;
+    ++m_schemaGeneration;
+    m_schemaFuture.cancel();
+    m_schema = SchemaReport();
+    m_schemaError.clear();
+    m_schemaDetected = false;
     m_profileName.clear();
     m_config.database.password.clear();
     m_health.clearTarget();

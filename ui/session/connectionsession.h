@@ -3,7 +3,9 @@
 #include "healthmonitor.h"
 
 #include <config/appconfig.h>
+#include <inspect/schemainspector.h>
 
+#include <QFuture>
 #include <QObject>
 
 #include <memory>
@@ -36,11 +38,27 @@ public:
 
     static QString displayNameFor(const DatabaseConfig &database);
 
+    // What SchemaInspector::detect() found on connecting. Until it has answered (or failed),
+    // schemaDetected() is false; views that read songs wait for schemaChanged() and read the
+    // tables of schemaLayout().
+    bool schemaDetected() const { return m_schemaDetected; }
+    const SchemaReport &schema() const { return m_schema; }
+    SchemaLayout schemaLayout() const { return schemaLayoutFor(m_schema.kind); }
+    QString schemaError() const { return m_schemaError; }
+
 signals:
     void connectionChanged();
+    void schemaChanged();
 
 private:
+    void detectSchema();
+
     AppConfig m_config;
+    SchemaReport m_schema;
+    QString m_schemaError;
+    bool m_schemaDetected = false;
+    QFuture<SchemaReport> m_schemaFuture;
+    quint64 m_schemaGeneration = 0; // answers of an earlier detection are dropped
     QString m_profileName;
     bool m_connected = false;
     std::shared_ptr<ConnectionPool> m_pool;

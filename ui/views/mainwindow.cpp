@@ -86,8 +86,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_healthLabel = new QLabel(this);
     m_healthLabel->setObjectName(QStringLiteral("healthStatus"));
     m_healthLabel->setTextFormat(Qt::PlainText);
+    m_schemaLabel = new QLabel(this);
+    m_schemaLabel->setObjectName(QStringLiteral("schemaStatus"));
+    m_schemaLabel->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_connectionLabel, 1);
+    statusBar()->addPermanentWidget(m_schemaLabel);
     statusBar()->addPermanentWidget(m_healthLabel);
+    connect(m_session, &ConnectionSession::schemaChanged, this, &MainWindow::updateSchemaStatus);
 
     connect(m_session,
             &ConnectionSession::connectionChanged,
@@ -430,6 +435,44 @@ void MainWindow::updateConnectionStatus()
         setWindowTitle(tr("%1 — Melodee Admin").arg(profile.isEmpty() ? target : profile));
     }
     onHealthReport(m_session->health()->lastReport());
+    updateSchemaStatus();
+}
+
+void MainWindow::updateSchemaStatus()
+{
+    if (!m_session->isConnected()) {
+        m_schemaLabel->clear();
+        m_schemaLabel->setToolTip(QString());
+        return;
+    }
+    if (!m_session->schemaDetected()) {
+        m_schemaLabel->setText(tr("Schema: …"));
+        m_schemaLabel->setToolTip(QString());
+        return;
+    }
+    const SchemaReport &schema = m_session->schema();
+    if (!m_session->schemaError().isEmpty()) {
+        m_schemaLabel->setText(tr("Schema: not recognised"));
+        m_schemaLabel->setToolTip(m_session->schemaError());
+        return;
+    }
+    switch (schema.kind) {
+    case SchemaKind::Melodee:
+        m_schemaLabel->setText(tr("Schema: Melodee v%1").arg(schema.version.value_or(0)));
+        break;
+    case SchemaKind::MelodeeNext:
+        m_schemaLabel->setText(tr("Schema: melodee-next (songs read-only)"));
+        break;
+    case SchemaKind::Unknown:
+        m_schemaLabel->setText(tr("Schema: unknown"));
+        break;
+    }
+    QString tip = schema.evidence;
+    const QStringList missing = schema.notAvailable();
+    if (!missing.isEmpty())
+        tip += QLatin1Char('\n') + tr("Not available here:") + QStringLiteral("\n• ")
+               + missing.join(QStringLiteral("\n• "));
+    m_schemaLabel->setToolTip(tip);
 }
 
 void MainWindow::onHealthCheckStarted()

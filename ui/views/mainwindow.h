@@ -99,6 +99,7 @@ private:
     void onCurrentPageChanged(int index);
     void updateActivePages();
     void updateConnectionStatus();
+    void updateSchemaStatus();
     void onHealthCheckStarted();
     void onHealthReport(const HealthReport &report);
     void showHealth(Theme::Status status,
@@ -115,6 +116,7 @@ private:
     LogDock *m_logDock = nullptr;
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_healthLabel = nullptr;
+    QLabel *m_schemaLabel = nullptr; // which schema the database holds (SchemaInspector)
     QActionGroup *m_languageGroup = nullptr;
     QPointer<ConnectionProfilesDialog> m_profilesDialog;
     QString m_profileSettingsFile;

@@ -1,5 +1,7 @@
 #include "migrationsview.h"
 
+#include "schemanotice.h"
+
 #include "async/whenfinished.h"
 #include "migrationsummary.h"
 #include "models/migrationlistmodel.h"
@@ -116,6 +118,7 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
+    layout->addWidget(new SchemaNotice(SchemaNotice::Scope::Migrations, session, this));
     layout->addLayout(actions);
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);

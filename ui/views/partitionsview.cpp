@@ -1,5 +1,7 @@
 #include "partitionsview.h"
 
+#include "schemanotice.h"
+
 #include "async/whenfinished.h"
 #include "partitionsdriftpanel.h"
 #include "session/connectionsession.h"
@@ -157,6 +159,7 @@ PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
+    layout->addWidget(new SchemaNotice(SchemaNotice::Scope::Partitions, session, this));
     layout->addLayout(bar);
     layout->addLayout(actions);
     layout->addWidget(m_summary);

@@ -208,6 +208,8 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     connect(m_save, &QPushButton::clicked, this, [this] { renameSelected(m_nameEdit->text()); });
     connect(m_delete, &QPushButton::clicked, this, &SongsView::deleteSelected);
     connect(session, &ConnectionSession::connectionChanged, this, &SongsView::onConnectionChanged);
+    // The tables to read (ours, or melodee-next's tracks) are known once the schema is.
+    connect(session, &ConnectionSession::schemaChanged, this, &SongsView::onConnectionChanged);
     updateCount();
     updatePageLabel();
     clearDetails(tr("Select a song to see its details."));
@@ -238,9 +240,10 @@ void SongsView::activeChangedEvent(bool active)
 void SongsView::onConnectionChanged()
 {
     const AppConfig &config = session()->config();
-    if (session()->isConnected() && session()->pool()) {
+    if (session()->isConnected() && session()->pool() && session()->schemaDetected()) {
         auto cache = config.redis.enabled ? std::make_shared<SongCache>(config.redis) : nullptr;
-        m_service = std::make_shared<SongService>(session()->pool(), config.session, cache);
+        m_service = std::make_shared<SongService>(
+            session()->pool(), config.session, cache, session()->schemaLayout());
     } else {
         m_service.reset();
     }

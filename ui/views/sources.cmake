@@ -21,6 +21,8 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionsviewcheck.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionsdriftpanel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionsdriftpanel.h
+    ${CMAKE_CURRENT_LIST_DIR}/schemanotice.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/schemanotice.h
     ${CMAKE_CURRENT_LIST_DIR}/songsview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songsview.h
     ${CMAKE_CURRENT_LIST_DIR}/viewid.cpp
