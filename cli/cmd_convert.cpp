@@ -1,10 +1,10 @@
 #include "clicontext.h"
 #include "commands.h"
-#include "partitionscommands.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "partitions/partitionmaintenance.h"
 #include "partitions/tableconversion.h"
+#include "partitionscommands.h"
 
 namespace melodee {
 

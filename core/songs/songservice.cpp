@@ -31,7 +31,8 @@ SongService::SongService(std::shared_ptr<ConnectionPool> pool,
                          const SessionConfig &session,
                          std::shared_ptr<SongCache> cache,
                          SchemaLayout layout)
-    : SongService(std::make_shared<ReplicaRouter>(std::move(pool)), session, std::move(cache), layout)
+    : SongService(
+        std::make_shared<ReplicaRouter>(std::move(pool)), session, std::move(cache), layout)
 {}
 
 SongService::SongService(std::shared_ptr<ReplicaRouter> router,
