@@ -1,6 +1,7 @@
 #include "clicontext.h"
 #include "commands.h"
 #include "db/dberror.h"
+#include "inspect/schemainspector.h"
 #include "partitions/partitionmover.h"
 #include "partitionscommands.h"
 
@@ -103,6 +104,18 @@ int runList(CliContext &ctx, const QStringList &args)
     const AppConfig config = ctx.config();
     const bool exact = parser.isSet(QStringLiteral("exact"));
     const auto tables = PartitionMaintenance(config).list(now, exact);
+    // A missing table usually means "not migrated yet", unless the database holds melodee-next's
+    // schema, which melodee neither migrates nor partitions: say so instead of advising migrate.
+    bool melodeeNext = false;
+    for (const PartitionedTableInfo &t : tables) {
+        if (!t.exists) {
+            melodeeNext = SchemaInspector(config).detect().kind == SchemaKind::MelodeeNext;
+            break;
+        }
+    }
+    const QString notManaged = QStringLiteral(
+        "this database holds melodee-next's schema, whose tables are not partitioned; "
+        "`melodee inspect --details` describes them");
     if (ctx.json()) {
         QJsonArray arr;
         for (const PartitionedTableInfo &t : tables) {
@@ -134,12 +147,17 @@ int runList(CliContext &ctx, const QStringList &args)
                                    {QStringLiteral("has_default"), t.hasDefault},
                                    {QStringLiteral("default_rows"), t.defaultRows}});
         }
-        ctx.printJson(QJsonObject{{QStringLiteral("tables"), arr}});
+        QJsonObject doc{{QStringLiteral("tables"), arr}};
+        if (melodeeNext)
+            doc.insert(QStringLiteral("notes"), QJsonArray{notManaged});
+        ctx.printJson(doc);
         return ExitOk;
     }
     for (const PartitionedTableInfo &t : tables) {
         if (!t.exists) {
-            ctx.out() << t.table << ": not a partitioned table (run melodee migrate)\n";
+            ctx.out() << t.table << ": not a partitioned table ("
+                      << (melodeeNext ? notManaged : QStringLiteral("run melodee migrate"))
+                      << ")\n";
             continue;
         }
         ctx.out() << t.table << ": " << t.partitions.size() << " partitions, " << t.monthsAhead

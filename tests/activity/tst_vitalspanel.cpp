@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QTableView>
@@ -177,7 +178,9 @@ void tst_VitalsPanel::showsTheServersVitals()
             QCOMPARE(chart->pointCount(i), m_panel->historySize());
         QCOMPARE(chart->xLabels().last(), QStringLiteral("now"));
     }
-    QVERIFY(m_panel->charts().first()->yLabels().last().toDouble() > 0);
+    // Labels are in the chart's locale ("1,200" in English).
+    QVERIFY2(QLocale().toDouble(m_panel->charts().first()->yLabels().last()) > 0,
+             qPrintable(m_panel->charts().first()->yLabels().join(QLatin1Char(' '))));
 
     blocker->exec("ROLLBACK");
     QTRY_VERIFY_WITH_TIMEOUT(waiter.done(), 20000);

@@ -1,5 +1,7 @@
 #include "partitionvacuummodel.h"
 
+#include <i18n/numberformat.h>
+
 #include "activitymodel.h"
 
 #include <QFont>
@@ -42,15 +44,14 @@ QVariant PartitionVacuumModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const PartitionVacuum &p = m_rows.at(index.row());
-    const QLocale locale;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Partition:
             return ActivityModel::elideQuery(p.partition, 80); // a name can hold a newline
         case DeadTuples:
-            return locale.toString(p.deadTuples);
+            return formatCount(p.deadTuples);
         case LiveTuples:
-            return locale.toString(p.liveTuples);
+            return formatCount(p.liveTuples);
         case Vacuum: {
             if (!p.vacuuming())
                 return QString();
@@ -59,12 +60,12 @@ QVariant PartitionVacuumModel::data(const QModelIndex &index, int role) const
                 return tr("%1: %2").arg(who, p.vacuumPhase);
             return tr("%1: %2, %3 %")
                 .arg(who, p.vacuumPhase)
-                .arg(locale.toString(
-                    100.0 * double(p.heapBlocksScanned) / double(p.heapBlocksTotal), 'f', 0));
+                .arg(formatDecimal(100.0 * double(p.heapBlocksScanned) / double(p.heapBlocksTotal),
+                                   0));
         }
         case LastAutovacuum:
             return p.lastAutovacuum.isValid()
-                       ? locale.toString(p.lastAutovacuum.toLocalTime(), QLocale::ShortFormat)
+                       ? QLocale().toString(p.lastAutovacuum.toLocalTime(), QLocale::ShortFormat)
                        : tr("never");
         }
     } else if (role == Qt::ToolTipRole && index.column() == Partition) {

@@ -1,5 +1,7 @@
 #include "migrationsqlpane.h"
 
+#include <i18n/numberformat.h>
+
 #include "migrationtraceeditor.h"
 #include "widgets/sqleditor.h"
 
@@ -74,7 +76,7 @@ TraceAnnotation annotationFor(const StatementTrace &t, int line)
         note << MigrationSqlPane::tr("waited for %n session(s)", nullptr, int(t.waitedFor.size()));
     if (!t.blocking.isEmpty())
         note << MigrationSqlPane::tr("blocked %n session(s)", nullptr, int(t.blocking.size()));
-    note << MigrationSqlPane::tr("%1 ms").arg(t.ms, 0, 'f', t.ms < 10 ? 1 : 0);
+    note << MigrationSqlPane::tr("%1 ms").arg(formatDecimal(t.ms, t.ms < 10 ? 1 : 0));
     if (!t.error.isEmpty())
         note << MigrationSqlPane::tr("failed");
     a.severe |= !t.waitedFor.isEmpty() || !t.blocking.isEmpty() || !t.error.isEmpty();

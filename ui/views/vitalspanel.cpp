@@ -3,6 +3,7 @@
 #include "viewpage.h"
 
 #include <charts/timeserieschart.h>
+#include <i18n/numberformat.h>
 #include <models/activitymodel.h>
 #include <models/lockwaitmodel.h>
 #include <models/partitionvacuummodel.h>
@@ -14,7 +15,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QResizeEvent>
 #include <QScrollBar>
 #include <QTableView>
@@ -248,20 +248,19 @@ QString VitalsPanel::oldestTransactionText() const
 
 void VitalsPanel::showFacts(const VitalsSample &s)
 {
-    const QLocale locale;
     // The states an admin reads first, always shown; the rarer ones only when present.
     const QStringList always{QStringLiteral("active"), QStringLiteral("idle")};
     QStringList parts;
     for (const QString &state : always)
-        parts << tr("%1 %2").arg(locale.toString(s.sessionsIn(state)), state);
+        parts << tr("%1 %2").arg(formatCount(s.sessionsIn(state)), state);
     for (const SessionStateCount &c : s.sessionStates) {
         if (!always.contains(c.state))
-            parts << tr("%1 %2").arg(locale.toString(c.count),
+            parts << tr("%1 %2").arg(formatCount(c.count),
                                      c.state.isEmpty() ? tr("(not visible)") : c.state);
     }
     m_sessions->setText(tr("Sessions in %1: %2 (%3)")
                             .arg(ActivityModel::elideQuery(s.database, 60),
-                                 locale.toString(s.sessions),
+                                 formatCount(s.sessions),
                                  parts.join(QStringLiteral(" · "))));
 
     if (const auto &t = s.oldestTransaction) {
@@ -273,7 +272,7 @@ void VitalsPanel::showFacts(const VitalsSample &s)
                        t->state.isEmpty() ? tr("state hidden") : t->state);
         if (t->xminAge >= 0)
             text += tr(", holds back cleanup of rows from the last %1 transactions")
-                        .arg(locale.toString(t->xminAge));
+                        .arg(formatCount(t->xminAge));
         if (!t->query.isEmpty())
             text += tr(": %1").arg(ActivityModel::elideQuery(t->query, 80));
         m_oldest->setText(text);
@@ -290,9 +289,9 @@ void VitalsPanel::showFacts(const VitalsSample &s)
     m_partTitle->setText(
         tr("Autovacuum on partitions of %1*: %2 partitions, %3 dead tuples, %4 VACUUM running")
             .arg(ActivityModel::elideQuery(m_tablePrefix, 30),
-                 locale.toString(s.partitionCount),
-                 locale.toString(s.deadTuples),
-                 locale.toString(s.vacuumsRunning)));
+                 formatCount(s.partitionCount),
+                 formatCount(s.deadTuples),
+                 formatCount(s.vacuumsRunning)));
 }
 
 void VitalsPanel::redrawCharts()
@@ -330,6 +329,11 @@ void VitalsPanel::arrangeCharts(int columns)
         m_chartGrid->addWidget(all.at(i), i / columns, i % columns);
     for (int c = 0; c < 4; ++c)
         m_chartGrid->setColumnStretch(c, c < columns ? 1 : 0);
+    // The wrapping labels give the panel a height-for-width, and a scroll area sizing its content
+    // by height-for-width would squeeze the charts below their own minimum: say it outright.
+    setMinimumHeight(0);
+    layout()->activate();
+    setMinimumHeight(minimumSizeHint().height());
 }
 
 void VitalsPanel::resizeEvent(QResizeEvent *event)
