@@ -109,6 +109,74 @@
         <source>--profile and --dsn cannot be combined</source>
         <translation>--profile und --dsn können nicht kombiniert werden</translation>
     </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · auf Version %2 · nichts ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · auf Version %2 · %3, %4 · Lint: %5, %6 · Plan %7 · Umgebung %8</translation>
+    </message>
+    <message>
+        <source>%n pending migration(s)</source>
+        <translation>%n ausstehende Migration(en)</translation>
+    </message>
+    <message>
+        <source>%n statement(s)</source>
+        <translation>%n Anweisung(en)</translation>
+    </message>
+    <message>
+        <source>%n error(s)</source>
+        <translation>%n Fehler</translation>
+    </message>
+    <message>
+        <source>%n warning(s)</source>
+        <translation>%n Warnung(en)</translation>
+    </message>
+    <message>
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation> · Schutz: %n Schritt(e), die production erst nach Bestätigung anwendet</translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · die Historie verzeichnet production, diese Verbindung meldet %1</translation>
+    </message>
+    <message>
+        <source> · lint read the live catalog</source>
+        <translation> · Lint hat den Live-Katalog gelesen</translation>
+    </message>
+    <message>
+        <source> · lint offline (catalog not readable: %1)</source>
+        <translation> · Lint offline (Katalog nicht lesbar: %1)</translation>
+    </message>
+    <message>
+        <source>Connect to a database to rehearse</source>
+        <translation>Für eine Generalprobe mit einer Datenbank verbinden</translation>
+    </message>
+    <message>
+        <source>Refresh to load the plan, then rehearse</source>
+        <translation>Aktualisieren, um den Plan zu laden, dann proben</translation>
+    </message>
+    <message>
+        <source>Nothing pending to rehearse</source>
+        <translation>Nichts Ausstehendes zu proben</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Produktionsschutz</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält Schritte, die der Produktionsschutz anhält (zerstörerisch, nicht klassifiziert oder nicht umkehrbar):
+
+%1
+
+Trotzdem anwenden?</translation>
+    </message>
 </context>
 <context>
     <name>melodee::AboutDialog</name>
@@ -1160,6 +1228,30 @@ Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</tr
         <source>The language changes to %1 the next time you start Melodee Admin.</source>
         <translation>Die Sprache wechselt beim nächsten Start von Melodee Admin zu %1.</translation>
     </message>
+    <message>
+        <source>Schema: …</source>
+        <translation>Schema: …</translation>
+    </message>
+    <message>
+        <source>Schema: not recognised</source>
+        <translation>Schema: nicht erkannt</translation>
+    </message>
+    <message>
+        <source>Schema: Melodee v%1</source>
+        <translation>Schema: Melodee v%1</translation>
+    </message>
+    <message>
+        <source>Schema: melodee-next (songs read-only)</source>
+        <translation>Schema: melodee-next (Songs nur lesbar)</translation>
+    </message>
+    <message>
+        <source>Schema: unknown</source>
+        <translation>Schema: unbekannt</translation>
+    </message>
+    <message>
+        <source>Not available here:</source>
+        <translation>Hier nicht verfügbar:</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationListModel</name>
@@ -1189,10 +1281,6 @@ recorded when applied: %1</source>
 beim Anwenden festgehalten: %1</translation>
     </message>
     <message>
-        <source>by %1 in %2 ms, plan %3</source>
-        <translation>von %1 in %2 ms, Plan %3</translation>
-    </message>
-    <message>
         <source>Version</source>
         <translation>Version</translation>
     </message>
@@ -1213,16 +1301,20 @@ beim Anwenden festgehalten: %1</translation>
         <translation>Prüfsumme</translation>
     </message>
     <message>
-        <source>Applied at</source>
-        <translation>Angewendet am</translation>
-    </message>
-    <message>
         <source>Reviewer</source>
         <translation>Prüfer</translation>
     </message>
     <message>
         <source>Environment</source>
         <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>applied %1 by %2 in %3 ms, plan %4</source>
+        <translation>angewendet am %1 von %2 in %3 ms, Plan %4</translation>
+    </message>
+    <message>
+        <source>Applied (UTC)</source>
+        <translation>Angewendet (UTC)</translation>
     </message>
 </context>
 <context>
@@ -1287,6 +1379,64 @@ beim Anwenden festgehalten: %1</translation>
         <source>V%1: no file for this migration (only in the history)</source>
         <translation>V%1: keine Datei zu dieser Migration (nur in der Historie)</translation>
     </message>
+    <message>
+        <source>rewrites %1 (created here)</source>
+        <translation>schreibt %1 neu (hier angelegt)</translation>
+    </message>
+    <message>
+        <source>rewrites %1, %2</source>
+        <translation>schreibt %1 neu, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>waited for %n session(s)</source>
+        <translation>
+            <numerusform>wartete auf %n Sitzung</numerusform>
+            <numerusform>wartete auf %n Sitzungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>blocked %n session(s)</source>
+        <translation>
+            <numerusform>blockierte %n Sitzung</numerusform>
+            <numerusform>blockierte %n Sitzungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>took %1 on %2</source>
+        <translation>nahm %1 auf %2</translation>
+    </message>
+    <message>
+        <source>holds %1 on %2</source>
+        <translation>hält %1 auf %2</translation>
+    </message>
+    <message>
+        <source>%1 pid %2 (%3, application &quot;%4&quot;) %5 on %6</source>
+        <translation>%1 PID %2 (%3, Anwendung „%4“) %5 auf %6</translation>
+    </message>
+    <message>
+        <source>held by</source>
+        <translation>gehalten von</translation>
+    </message>
+    <message>
+        <source>waiting:</source>
+        <translation>wartend:</translation>
+    </message>
+    <message>
+        <source>Rehearsal, rolled back:</source>
+        <translation>Generalprobe, zurückgerollt:</translation>
+    </message>
+    <message>
+        <source>V%1 %2</source>
+        <translation>V%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
@@ -1309,10 +1459,6 @@ beim Anwenden festgehalten: %1</translation>
     <message>
         <source>Re&amp;hearse</source>
         <translation>&amp;Generalprobe</translation>
-    </message>
-    <message>
-        <source>Run the pending transactional migrations in one transaction and roll it back</source>
-        <translation>Die ausstehenden transaktionalen Migrationen in einer Transaktion ausführen und diese zurückrollen</translation>
     </message>
     <message>
         <source>&amp;Export plan…</source>
@@ -1353,10 +1499,6 @@ beim Anwenden festgehalten: %1</translation>
     <message>
         <source>SQL plan (*.sql)</source>
         <translation>SQL-Plan (*.sql)</translation>
-    </message>
-    <message>
-        <source>Production guard</source>
-        <translation>Produktionsschutz</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1400,10 +1542,6 @@ beim Anwenden festgehalten: %1</translation>
     <message>
         <source>none</source>
         <translation>keine</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · nothing pending</source>
-        <translation>%1 · auf Version %2 · nichts ausstehend</translation>
     </message>
     <message>
         <source>Rehearsing…</source>
@@ -1476,38 +1614,6 @@ beim Anwenden festgehalten: %1</translation>
         <source>Apply failed: %1</source>
         <translation>Anwenden fehlgeschlagen: %1</translation>
     </message>
-    <message>
-        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
-        <translation>%1 · auf Version %2 · %3, %4 · Lint: %5, %6 · Plan %7 · Umgebung %8</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n pending migration(s)</source>
-        <translation>
-            <numerusform>%n ausstehende Migration</numerusform>
-            <numerusform>%n ausstehende Migrationen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n statement(s)</source>
-        <translation>
-            <numerusform>%n Anweisung</numerusform>
-            <numerusform>%n Anweisungen</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n error(s)</source>
-        <translation>
-            <numerusform>%n Fehler</numerusform>
-            <numerusform>%n Fehler</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n warning(s)</source>
-        <translation>
-            <numerusform>%n Warnung</numerusform>
-            <numerusform>%n Warnungen</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
         <translation>
@@ -1516,35 +1622,12 @@ beim Anwenden festgehalten: %1</translation>
         </translation>
     </message>
     <message>
-        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
-
-%1
-
-Apply them anyway?</source>
-        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält Schritte, die der Produktionsschutz anhält (zerstörerisch, nicht klassifiziert oder nicht umkehrbar):
-
-%1
-
-Trotzdem anwenden?</translation>
-    </message>
-    <message>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
         <source>taking the migration lock</source>
         <translation>Migrationssperre wird angefordert</translation>
-    </message>
-    <message numerus="yes">
-        <source> · guard: %n step(s) production applies only after confirmation</source>
-        <translation>
-            <numerusform> · Schutz: %n Schritt, den production erst nach Bestätigung anwendet</numerusform>
-            <numerusform> · Schutz: %n Schritte, die production erst nach Bestätigung anwendet</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> · the history records production, this connection says %1</source>
-        <translation> · die Historie verzeichnet production, diese Verbindung meldet %1</translation>
     </message>
     <message>
         <source>rehearsal cancelled; rolled back</source>
@@ -1577,6 +1660,10 @@ Trotzdem anwenden?</translation>
     <message>
         <source>cancel requested</source>
         <translation>Abbruch angefordert</translation>
+    </message>
+    <message>
+        <source>Run the pending transactional migrations in one transaction and roll it back; each statement&apos;s locks, rewrites and time show beside it</source>
+        <translation>Die ausstehenden transaktionalen Migrationen in einer Transaktion ausführen und diese zurückrollen; Sperren, Neuschreibungen und Dauer jeder Anweisung stehen daneben</translation>
     </message>
 </context>
 <context>
@@ -1677,6 +1764,36 @@ Diese Zeilen liegen außerhalb jeder Monatspartition: Verwenden Sie „Zeilen au
         <translation>Standard
 %1 Zeilen</translation>
     </message>
+    <message>
+        <source>
+Drift (partitions check):
+%1</source>
+        <translation>
+Abweichung (Partitionsprüfung):
+%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>
+Older than the retention horizon (%n month(s) kept)</source>
+        <translation>
+            <numerusform>
+Älter als der Aufbewahrungshorizont (%n Monat wird behalten)</numerusform>
+            <numerusform>
+Älter als der Aufbewahrungshorizont (%n Monate werden behalten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>retention</source>
+        <translation>Aufbewahrung</translation>
+    </message>
+    <message>
+        <source>before the retention horizon</source>
+        <translation>vor dem Aufbewahrungshorizont</translation>
+    </message>
+    <message>
+        <source>drift (partitions check)</source>
+        <translation>Abweichung (Partitionsprüfung)</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionVacuumModel</name>
@@ -1732,6 +1849,86 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
     </message>
 </context>
 <context>
+    <name>melodee::PartitionsDriftPanel</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Press Check to compare every partition with its parent.</source>
+        <translation>„Prüfen“ vergleicht jede Partition mit ihrer Elterntabelle.</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last vacuum (UTC)</source>
+        <translation>Letztes VACUUM (UTC)</translation>
+    </message>
+    <message>
+        <source>Last analyze (UTC)</source>
+        <translation>Letztes ANALYZE (UTC)</translation>
+    </message>
+    <message>
+        <source>Dead rows</source>
+        <translation>Tote Zeilen</translation>
+    </message>
+    <message>
+        <source>Bytes/row</source>
+        <translation>Bytes/Zeile</translation>
+    </message>
+    <message>
+        <source>Bloat is an estimate from statistics, without a scan: the share of dead rows (n_dead_tup of pg_stat_user_tables) and bytes per row (relpages over reltuples) against the median of the table&apos;s partitions.</source>
+        <translation>Der Bloat ist eine Schätzung aus den Statistiken, ohne Scan: der Anteil toter Zeilen (n_dead_tup aus pg_stat_user_tables) und die Bytes pro Zeile (relpages durch reltuples), verglichen mit dem Median der Partitionen der Tabelle.</translation>
+    </message>
+    <message>
+        <source>drift, bloat</source>
+        <translation>Abweichung, Bloat</translation>
+    </message>
+    <message>
+        <source>drift</source>
+        <translation>Abweichung</translation>
+    </message>
+    <message>
+        <source>bloat</source>
+        <translation>Bloat</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>%1 % (%2)</source>
+        <translation>%1 % (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s) checked at %1 UTC: </source>
+        <translation>
+            <numerusform>%n Partition um %1 UTC geprüft: </numerusform>
+            <numerusform>%n Partitionen um %1 UTC geprüft: </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n drifted from the parent, </source>
+        <translation>
+            <numerusform>%n weicht von der Elterntabelle ab, </numerusform>
+            <numerusform>%n weichen von der Elterntabelle ab, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a bloat estimate over the threshold.</source>
+        <translation>
+            <numerusform>%n mit geschätztem Bloat über dem Schwellwert.</numerusform>
+            <numerusform>%n mit geschätztem Bloat über dem Schwellwert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>melodee::PartitionsView</name>
     <message>
         <source>Partitions</source>
@@ -1751,7 +1948,7 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
     </message>
     <message>
         <source>&amp;Create partitions through…</source>
-        <translation>Partitionen &amp;anlegen bis…</translation>
+        <translation>Partitionen an&amp;legen bis…</translation>
     </message>
     <message>
         <source>Preview the partitions missing up to the chosen month</source>
@@ -1859,10 +2056,6 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         </translation>
     </message>
     <message>
-        <source>Preview (%1). Apply runs exactly this; row counts are compared and the transaction rolls back if they differ.</source>
-        <translation>Vorschau (%1). Anwenden führt genau dies aus; die Zeilenzahlen werden verglichen, und bei Abweichung wird die Transaktion zurückgerollt.</translation>
-    </message>
-    <message>
         <source>Preview: refresh the count views concurrently (readers are not blocked).</source>
         <translation>Vorschau: die Zähl-Sichten nebenläufig aktualisieren (Leser werden nicht blockiert).</translation>
     </message>
@@ -1935,12 +2128,63 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         <translation>abgebrochen: Die laufende Anweisung wurde auf dem Server gestoppt und ihre Transaktion zurückgerollt</translation>
     </message>
     <message>
-        <source>Cancelled. Tables finished before the cancel stay done; the reload shows what is in the database.</source>
-        <translation>Abgebrochen. Tabellen, die vor dem Abbruch fertig wurden, bleiben erledigt; das Neuladen zeigt, was in der Datenbank steht.</translation>
-    </message>
-    <message>
         <source>Cancelled; press Reload to read the partitions.</source>
         <translation>Abgebrochen; „Neu laden“ liest die Partitionen.</translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+        <source>Compare every partition with its parent: indexes, constraints, privileges, storage options; last vacuum and analyze; bloat estimate. Reads only.</source>
+        <translation>Jede Partition mit ihrer Elterntabelle vergleichen: Indizes, Constraints, Rechte, Speicheroptionen; letztes VACUUM und ANALYZE; geschätzter Bloat. Nur lesend.</translation>
+    </message>
+    <message>
+        <source>no retention</source>
+        <translation>keine Aufbewahrungsgrenze</translation>
+    </message>
+    <message>
+        <source> months kept</source>
+        <translation> Monate behalten</translation>
+    </message>
+    <message>
+        <source>Draw the retention horizon: `melodee partitions retention --keep N` detaches and drops the hatched partitions before it</source>
+        <translation>Den Aufbewahrungshorizont zeichnen: `melodee partitions retention --keep N` hängt die schraffierten Partitionen davor ab (DETACH) und löscht sie</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation>Abweichungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move in batches</source>
+        <translation>
+            <numerusform>%1: %2 neu, %n Zeile in Stapeln zu verschieben</numerusform>
+            <numerusform>%1: %2 neu, %n Zeilen in Stapeln zu verschieben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview (%1). Apply runs exactly this. Next to an empty default partition one transaction per table, rolled back if row counts differ; next to a non-empty one, batches of %2 rows that a cancel keeps and a new apply resumes.</source>
+        <translation>Vorschau (%1). Anwenden führt genau dies aus. Ist die Standardpartition leer, eine Transaktion pro Tabelle, die bei abweichenden Zeilenzahlen zurückgerollt wird; ist sie nicht leer, Stapel zu %2 Zeilen, die ein Abbruch behält und ein neues Anwenden fortsetzt.</translation>
+    </message>
+    <message>
+        <source>%1 — %2 of %3 rows</source>
+        <translation>%1 — %2 von %3 Zeilen</translation>
+    </message>
+    <message>
+        <source>Cancelled. Tables and batches finished before the cancel stay done; the reload shows what is in the database, and a new preview resumes a batched move.</source>
+        <translation>Abgebrochen. Vor dem Abbruch fertige Tabellen und Stapel bleiben erledigt; das Neuladen zeigt, was in der Datenbank steht, und eine neue Vorschau setzt ein Verschieben in Stapeln fort.</translation>
+    </message>
+    <message>
+        <source>Checking partitions…</source>
+        <translation>Partitionen werden geprüft…</translation>
+    </message>
+    <message>
+        <source>Could not check the partitions: %1</source>
+        <translation>Die Partitionen konnten nicht geprüft werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1952,6 +2196,21 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
     <message>
         <source>Not connected. Open File → Connection Profiles… to connect.</source>
         <translation>Nicht verbunden. Öffnen Sie Datei → Verbindungsprofile…, um eine Verbindung herzustellen.</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::SchemaNotice</name>
+    <message>
+        <source>This view manages Melodee&apos;s own %1* schema. This database holds melodee-next&apos;s schema (tracks, albums, artists, …), which its GORM AutoMigrate manages.</source>
+        <translation>Diese Ansicht verwaltet Melodees eigenes %1*-Schema. Diese Datenbank enthält das Schema von melodee-next (tracks, albums, artists, …), das dessen GORM-AutoMigrate verwaltet.</translation>
+    </message>
+    <message>
+        <source>Applying these migrations here would create Melodee&apos;s tables beside melodee-next&apos;s and change none of them: do not apply them to this database.</source>
+        <translation>Diese Migrationen hier anzuwenden, würde Melodees Tabellen neben denen von melodee-next anlegen und keine davon ändern: Wenden Sie sie nicht auf diese Datenbank an.</translation>
+    </message>
+    <message>
+        <source>Its tables are not partitioned, so there are no partitions to maintain here. Sizes, indexes and foreign keys of its tables: melodee inspect --details.</source>
+        <translation>Ihre Tabellen sind nicht partitioniert, hier gibt es also keine Partitionen zu pflegen. Größen, Indizes und Fremdschlüssel ihrer Tabellen: melodee inspect --details.</translation>
     </message>
 </context>
 <context>

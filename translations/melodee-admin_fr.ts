@@ -109,6 +109,74 @@
         <source>--profile and --dsn cannot be combined</source>
         <translation>--profile et --dsn ne peuvent pas être combinés</translation>
     </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · en version %2 · rien en attente</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · en version %2 · %3, %4 · lint : %5, %6 · plan %7 · environnement %8</translation>
+    </message>
+    <message>
+        <source>%n pending migration(s)</source>
+        <translation>%n migration(s) en attente</translation>
+    </message>
+    <message>
+        <source>%n statement(s)</source>
+        <translation>%n instruction(s)</translation>
+    </message>
+    <message>
+        <source>%n error(s)</source>
+        <translation>%n erreur(s)</translation>
+    </message>
+    <message>
+        <source>%n warning(s)</source>
+        <translation>%n avertissement(s)</translation>
+    </message>
+    <message>
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation> · garde : %n étape(s) que production n’applique qu’après confirmation</translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · l’historique indique production, cette connexion indique %1</translation>
+    </message>
+    <message>
+        <source> · lint read the live catalog</source>
+        <translation> · le lint a lu le catalogue en direct</translation>
+    </message>
+    <message>
+        <source> · lint offline (catalog not readable: %1)</source>
+        <translation> · lint hors ligne (catalogue illisible : %1)</translation>
+    </message>
+    <message>
+        <source>Connect to a database to rehearse</source>
+        <translation>Connectez-vous à une base de données pour répéter</translation>
+    </message>
+    <message>
+        <source>Refresh to load the plan, then rehearse</source>
+        <translation>Actualisez pour charger le plan, puis répétez</translation>
+    </message>
+    <message>
+        <source>Nothing pending to rehearse</source>
+        <translation>Rien en attente à répéter</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Garde de production</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Cette base de données est marquée production. Le plan contient des étapes que la garde de production arrête (destructives, non classées ou irréversibles) :
+
+%1
+
+Les appliquer quand même ?</translation>
+    </message>
 </context>
 <context>
     <name>melodee::AboutDialog</name>
@@ -1160,6 +1228,30 @@ Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#
         <source>The language changes to %1 the next time you start Melodee Admin.</source>
         <translation>La langue passera à %1 au prochain démarrage de Melodee Admin.</translation>
     </message>
+    <message>
+        <source>Schema: …</source>
+        <translation>Schéma : …</translation>
+    </message>
+    <message>
+        <source>Schema: not recognised</source>
+        <translation>Schéma : non reconnu</translation>
+    </message>
+    <message>
+        <source>Schema: Melodee v%1</source>
+        <translation>Schéma : Melodee v%1</translation>
+    </message>
+    <message>
+        <source>Schema: melodee-next (songs read-only)</source>
+        <translation>Schéma : melodee-next (morceaux en lecture seule)</translation>
+    </message>
+    <message>
+        <source>Schema: unknown</source>
+        <translation>Schéma : inconnu</translation>
+    </message>
+    <message>
+        <source>Not available here:</source>
+        <translation>Non disponible ici :</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationListModel</name>
@@ -1189,10 +1281,6 @@ recorded when applied: %1</source>
 enregistrée lors de l’application&#xa0;: %1</translation>
     </message>
     <message>
-        <source>by %1 in %2 ms, plan %3</source>
-        <translation>par %1 en %2 ms, plan %3</translation>
-    </message>
-    <message>
         <source>Version</source>
         <translation>Version</translation>
     </message>
@@ -1213,16 +1301,20 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <translation>Somme de contrôle</translation>
     </message>
     <message>
-        <source>Applied at</source>
-        <translation>Appliquée le</translation>
-    </message>
-    <message>
         <source>Reviewer</source>
         <translation>Relecteur</translation>
     </message>
     <message>
         <source>Environment</source>
         <translation>Environnement</translation>
+    </message>
+    <message>
+        <source>applied %1 by %2 in %3 ms, plan %4</source>
+        <translation>appliquée le %1 par %2 en %3 ms, plan %4</translation>
+    </message>
+    <message>
+        <source>Applied (UTC)</source>
+        <translation>Appliquée (UTC)</translation>
     </message>
 </context>
 <context>
@@ -1287,6 +1379,64 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <source>V%1: no file for this migration (only in the history)</source>
         <translation>V%1&#xa0;: aucun fichier pour cette migration (seulement dans l’historique)</translation>
     </message>
+    <message>
+        <source>rewrites %1 (created here)</source>
+        <translation>réécrit %1 (créée ici)</translation>
+    </message>
+    <message>
+        <source>rewrites %1, %2</source>
+        <translation>réécrit %1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>waited for %n session(s)</source>
+        <translation>
+            <numerusform>a attendu %n session</numerusform>
+            <numerusform>a attendu %n sessions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>blocked %n session(s)</source>
+        <translation>
+            <numerusform>a bloqué %n session</numerusform>
+            <numerusform>a bloqué %n sessions</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <source>took %1 on %2</source>
+        <translation>a pris %1 sur %2</translation>
+    </message>
+    <message>
+        <source>holds %1 on %2</source>
+        <translation>détient %1 sur %2</translation>
+    </message>
+    <message>
+        <source>%1 pid %2 (%3, application &quot;%4&quot;) %5 on %6</source>
+        <translation>%1 PID %2 (%3, application « %4 ») %5 sur %6</translation>
+    </message>
+    <message>
+        <source>held by</source>
+        <translation>détenu par</translation>
+    </message>
+    <message>
+        <source>waiting:</source>
+        <translation>en attente :</translation>
+    </message>
+    <message>
+        <source>Rehearsal, rolled back:</source>
+        <translation>Répétition, annulée par rollback :</translation>
+    </message>
+    <message>
+        <source>V%1 %2</source>
+        <translation>V%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>melodee::MigrationsView</name>
@@ -1309,10 +1459,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
     <message>
         <source>Re&amp;hearse</source>
         <translation>&amp;Répéter</translation>
-    </message>
-    <message>
-        <source>Run the pending transactional migrations in one transaction and roll it back</source>
-        <translation>Exécuter les migrations transactionnelles en attente dans une transaction, puis l’annuler</translation>
     </message>
     <message>
         <source>&amp;Export plan…</source>
@@ -1353,10 +1499,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
     <message>
         <source>SQL plan (*.sql)</source>
         <translation>Plan SQL (*.sql)</translation>
-    </message>
-    <message>
-        <source>Production guard</source>
-        <translation>Garde de production</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -1400,10 +1542,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
     <message>
         <source>none</source>
         <translation>aucun</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · nothing pending</source>
-        <translation>%1 · en version %2 · rien en attente</translation>
     </message>
     <message>
         <source>Rehearsing…</source>
@@ -1476,38 +1614,6 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <source>Apply failed: %1</source>
         <translation>Échec de l’application&#xa0;: %1</translation>
     </message>
-    <message>
-        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
-        <translation>%1 · en version %2 · %3, %4 · lint&#xa0;: %5, %6 · plan %7 · environnement %8</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n pending migration(s)</source>
-        <translation>
-            <numerusform>%n migration en attente</numerusform>
-            <numerusform>%n migrations en attente</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n statement(s)</source>
-        <translation>
-            <numerusform>%n instruction</numerusform>
-            <numerusform>%n instructions</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n error(s)</source>
-        <translation>
-            <numerusform>%n erreur</numerusform>
-            <numerusform>%n erreurs</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n warning(s)</source>
-        <translation>
-            <numerusform>%n avertissement</numerusform>
-            <numerusform>%n avertissements</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
         <translation>
@@ -1516,35 +1622,12 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         </translation>
     </message>
     <message>
-        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
-
-%1
-
-Apply them anyway?</source>
-        <translation>Cette base de données est marquée comme production. Le plan contient des étapes que la garde de production arrête (destructrices, non classées ou irréversibles)&#xa0;:
-
-%1
-
-Les appliquer quand même&#xa0;?</translation>
-    </message>
-    <message>
         <source>cancelled</source>
         <translation>annulé</translation>
     </message>
     <message>
         <source>taking the migration lock</source>
         <translation>prise du verrou de migration</translation>
-    </message>
-    <message numerus="yes">
-        <source> · guard: %n step(s) production applies only after confirmation</source>
-        <translation>
-            <numerusform> · garde&#xa0;: %n étape que production n’applique qu’après confirmation</numerusform>
-            <numerusform> · garde&#xa0;: %n étapes que production n’applique qu’après confirmation</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source> · the history records production, this connection says %1</source>
-        <translation> · l’historique enregistre production, cette connexion indique %1</translation>
     </message>
     <message>
         <source>rehearsal cancelled; rolled back</source>
@@ -1577,6 +1660,10 @@ Les appliquer quand même&#xa0;?</translation>
     <message>
         <source>cancel requested</source>
         <translation>annulation demandée</translation>
+    </message>
+    <message>
+        <source>Run the pending transactional migrations in one transaction and roll it back; each statement&apos;s locks, rewrites and time show beside it</source>
+        <translation>Exécuter les migrations transactionnelles en attente dans une seule transaction puis l’annuler ; les verrous, réécritures et durées de chaque instruction s’affichent à côté</translation>
     </message>
 </context>
 <context>
@@ -1677,6 +1764,36 @@ Ces lignes sont hors de toute partition mensuelle&#xa0;: utilisez «&#xa0;Sortir
         <translation>défaut
 %1 lignes</translation>
     </message>
+    <message>
+        <source>
+Drift (partitions check):
+%1</source>
+        <translation>
+Dérive (vérification des partitions) :
+%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>
+Older than the retention horizon (%n month(s) kept)</source>
+        <translation>
+            <numerusform>
+Antérieure à l’horizon de rétention (%n mois conservé)</numerusform>
+            <numerusform>
+Antérieure à l’horizon de rétention (%n mois conservés)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>retention</source>
+        <translation>rétention</translation>
+    </message>
+    <message>
+        <source>before the retention horizon</source>
+        <translation>avant l’horizon de rétention</translation>
+    </message>
+    <message>
+        <source>drift (partitions check)</source>
+        <translation>dérive (vérification des partitions)</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionVacuumModel</name>
@@ -1729,6 +1846,86 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
     <message>
         <source>Last autovacuum</source>
         <translation>Dernier autovacuum</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionsDriftPanel</name>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Press Check to compare every partition with its parent.</source>
+        <translation>Cliquez sur Vérifier pour comparer chaque partition à sa table parente.</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Last vacuum (UTC)</source>
+        <translation>Dernier VACUUM (UTC)</translation>
+    </message>
+    <message>
+        <source>Last analyze (UTC)</source>
+        <translation>Dernier ANALYZE (UTC)</translation>
+    </message>
+    <message>
+        <source>Dead rows</source>
+        <translation>Lignes mortes</translation>
+    </message>
+    <message>
+        <source>Bytes/row</source>
+        <translation>Octets/ligne</translation>
+    </message>
+    <message>
+        <source>Bloat is an estimate from statistics, without a scan: the share of dead rows (n_dead_tup of pg_stat_user_tables) and bytes per row (relpages over reltuples) against the median of the table&apos;s partitions.</source>
+        <translation>Le bloat est une estimation tirée des statistiques, sans parcours : la part de lignes mortes (n_dead_tup de pg_stat_user_tables) et les octets par ligne (relpages sur reltuples), comparés à la médiane des partitions de la table.</translation>
+    </message>
+    <message>
+        <source>drift, bloat</source>
+        <translation>dérive, bloat</translation>
+    </message>
+    <message>
+        <source>drift</source>
+        <translation>dérive</translation>
+    </message>
+    <message>
+        <source>bloat</source>
+        <translation>bloat</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>%1 % (%2)</source>
+        <translation>%1 % (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n partition(s) checked at %1 UTC: </source>
+        <translation>
+            <numerusform>%n partition vérifiée à %1 UTC : </numerusform>
+            <numerusform>%n partitions vérifiées à %1 UTC : </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n drifted from the parent, </source>
+        <translation>
+            <numerusform>%n diverge de la table parente, </numerusform>
+            <numerusform>%n divergent de la table parente, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a bloat estimate over the threshold.</source>
+        <translation>
+            <numerusform>%n avec un bloat estimé au-dessus du seuil.</numerusform>
+            <numerusform>%n avec un bloat estimé au-dessus du seuil.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1859,10 +2056,6 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         </translation>
     </message>
     <message>
-        <source>Preview (%1). Apply runs exactly this; row counts are compared and the transaction rolls back if they differ.</source>
-        <translation>Aperçu (%1). Appliquer exécute exactement ceci&#xa0;; le nombre de lignes est comparé et la transaction est annulée s’il diffère.</translation>
-    </message>
-    <message>
         <source>Preview: refresh the count views concurrently (readers are not blocked).</source>
         <translation>Aperçu&#xa0;: actualiser les vues de comptage en parallèle (les lecteurs ne sont pas bloqués).</translation>
     </message>
@@ -1935,12 +2128,63 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         <translation>annulé&#xa0;: l’instruction en cours a été arrêtée sur le serveur et sa transaction annulée</translation>
     </message>
     <message>
-        <source>Cancelled. Tables finished before the cancel stay done; the reload shows what is in the database.</source>
-        <translation>Annulé. Les tables terminées avant l’annulation le restent&#xa0;; le rechargement montre ce que contient la base.</translation>
-    </message>
-    <message>
         <source>Cancelled; press Reload to read the partitions.</source>
         <translation>Annulé&#xa0;; cliquez sur Recharger pour lire les partitions.</translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation>Véri&amp;fier</translation>
+    </message>
+    <message>
+        <source>Compare every partition with its parent: indexes, constraints, privileges, storage options; last vacuum and analyze; bloat estimate. Reads only.</source>
+        <translation>Comparer chaque partition à sa table parente : index, contraintes, privilèges, options de stockage ; dernier VACUUM et ANALYZE ; estimation du bloat. Lecture seule.</translation>
+    </message>
+    <message>
+        <source>no retention</source>
+        <translation>pas de rétention</translation>
+    </message>
+    <message>
+        <source> months kept</source>
+        <translation> mois conservés</translation>
+    </message>
+    <message>
+        <source>Draw the retention horizon: `melodee partitions retention --keep N` detaches and drops the hatched partitions before it</source>
+        <translation>Tracer l’horizon de rétention : `melodee partitions retention --keep N` détache (DETACH) puis supprime les partitions hachurées qui le précèdent</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>Drift</source>
+        <translation>Dérive</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move in batches</source>
+        <translation>
+            <numerusform>%1 : %2 nouvelle(s), %n ligne à déplacer par lots</numerusform>
+            <numerusform>%1 : %2 nouvelle(s), %n lignes à déplacer par lots</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Preview (%1). Apply runs exactly this. Next to an empty default partition one transaction per table, rolled back if row counts differ; next to a non-empty one, batches of %2 rows that a cancel keeps and a new apply resumes.</source>
+        <translation>Aperçu (%1). Appliquer exécute exactement ceci. Si la partition par défaut est vide, une transaction par table, annulée si les nombres de lignes diffèrent ; sinon, des lots de %2 lignes qu’une annulation conserve et qu’une nouvelle application reprend.</translation>
+    </message>
+    <message>
+        <source>%1 — %2 of %3 rows</source>
+        <translation>%1 — %2 lignes sur %3</translation>
+    </message>
+    <message>
+        <source>Cancelled. Tables and batches finished before the cancel stay done; the reload shows what is in the database, and a new preview resumes a batched move.</source>
+        <translation>Annulé. Les tables et lots terminés avant l’annulation restent acquis ; le rechargement montre le contenu de la base, et un nouvel aperçu reprend un déplacement par lots.</translation>
+    </message>
+    <message>
+        <source>Checking partitions…</source>
+        <translation>Vérification des partitions…</translation>
+    </message>
+    <message>
+        <source>Could not check the partitions: %1</source>
+        <translation>Impossible de vérifier les partitions : %1</translation>
     </message>
 </context>
 <context>
@@ -1952,6 +2196,21 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
     <message>
         <source>Not connected. Open File → Connection Profiles… to connect.</source>
         <translation>Non connecté. Ouvrez Fichier → Profils de connexion… pour vous connecter.</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::SchemaNotice</name>
+    <message>
+        <source>This view manages Melodee&apos;s own %1* schema. This database holds melodee-next&apos;s schema (tracks, albums, artists, …), which its GORM AutoMigrate manages.</source>
+        <translation>Cette vue gère le schéma %1* propre à Melodee. Cette base de données contient le schéma de melodee-next (tracks, albums, artists, …), géré par son AutoMigrate GORM.</translation>
+    </message>
+    <message>
+        <source>Applying these migrations here would create Melodee&apos;s tables beside melodee-next&apos;s and change none of them: do not apply them to this database.</source>
+        <translation>Appliquer ces migrations ici créerait les tables de Melodee à côté de celles de melodee-next sans en modifier aucune : ne les appliquez pas à cette base de données.</translation>
+    </message>
+    <message>
+        <source>Its tables are not partitioned, so there are no partitions to maintain here. Sizes, indexes and foreign keys of its tables: melodee inspect --details.</source>
+        <translation>Ses tables ne sont pas partitionnées : il n’y a donc aucune partition à entretenir ici. Tailles, index et clés étrangères de ses tables : melodee inspect --details.</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,23 @@
     </message>
 </context>
 <context>
+    <name>melodee::MigrationSqlPane</name>
+    <message numerus="yes">
+        <source>waited for %n session(s)</source>
+        <translation>
+            <numerusform>waited for %n session</numerusform>
+            <numerusform>waited for %n sessions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>blocked %n session(s)</source>
+        <translation>
+            <numerusform>blocked %n session</numerusform>
+            <numerusform>blocked %n sessions</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>melodee::MigrationsView</name>
     <message numerus="yes">
         <source>dry run: %n migration(s), %1 statements, phases %2, plan %3</source>
@@ -59,45 +76,23 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n pending migration(s)</source>
-        <translation>
-            <numerusform>%n pending migration</numerusform>
-            <numerusform>%n pending migrations</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n statement(s)</source>
-        <translation>
-            <numerusform>%n statement</numerusform>
-            <numerusform>%n statements</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n error(s)</source>
-        <translation>
-            <numerusform>%n error</numerusform>
-            <numerusform>%n errors</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n warning(s)</source>
-        <translation>
-            <numerusform>%n warning</numerusform>
-            <numerusform>%n warnings</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>Rehearsed %1 of %n migration(s) in one transaction, rolled back: nothing was changed.</source>
         <translation>
             <numerusform>Rehearsed %1 of %n migration in one transaction, rolled back: nothing was changed.</numerusform>
             <numerusform>Rehearsed %1 of %n migrations in one transaction, rolled back: nothing was changed.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>melodee::PartitionTimeline</name>
     <message numerus="yes">
-        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <source>
+Older than the retention horizon (%n month(s) kept)</source>
         <translation>
-            <numerusform> · guard: %n step production applies only after confirmation</numerusform>
-            <numerusform> · guard: %n steps production applies only after confirmation</numerusform>
+            <numerusform>
+Older than the retention horizon (%n month kept)</numerusform>
+            <numerusform>
+Older than the retention horizon (%n months kept)</numerusform>
         </translation>
     </message>
 </context>
@@ -111,6 +106,30 @@ partition of %2; autovacuum ran %n time(s) on it</source>
 partition of %2; autovacuum ran %n time on it</numerusform>
             <numerusform>%1
 partition of %2; autovacuum ran %n times on it</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>melodee::PartitionsDriftPanel</name>
+    <message numerus="yes">
+        <source>%n partition(s) checked at %1 UTC: </source>
+        <translation>
+            <numerusform>%n partition checked at %1 UTC: </numerusform>
+            <numerusform>%n partitions checked at %1 UTC: </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n drifted from the parent, </source>
+        <translation>
+            <numerusform>%n drifted from the parent, </numerusform>
+            <numerusform>%n drifted from the parent, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n with a bloat estimate over the threshold.</source>
+        <translation>
+            <numerusform>%n with a bloat estimate over the threshold.</numerusform>
+            <numerusform>%n with a bloat estimate over the threshold.</numerusform>
         </translation>
     </message>
 </context>
@@ -163,6 +182,13 @@ partition of %2; autovacuum ran %n times on it</numerusform>
         <translation>
             <numerusform>%1: %2 new, %n row to move</numerusform>
             <numerusform>%1: %2 new, %n rows to move</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 new, %n row(s) to move in batches</source>
+        <translation>
+            <numerusform>%1: %2 new, %n row to move in batches</numerusform>
+            <numerusform>%1: %2 new, %n rows to move in batches</numerusform>
         </translation>
     </message>
 </context>
