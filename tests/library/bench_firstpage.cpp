@@ -31,24 +31,6 @@ namespace {
 
 constexpr double kTargetServerMs = 5.0;
 
-struct Stats
-{
-    QList<double> values;
-
-    double pct(double p) const
-    {
-        QList<double> v = values;
-        std::sort(v.begin(), v.end());
-        return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5)));
-    }
-    QJsonObject json() const
-    {
-        return {{QStringLiteral("p50_ms"), pct(0.5)},
-                {QStringLiteral("p99_ms"), pct(0.99)},
-                {QStringLiteral("max_ms"), pct(1.0)}};
-    }
-};
-
 std::unique_ptr<PgConnection> connect(const DatabaseConfig &db)
 {
     auto conn = PgConnection::open(db);

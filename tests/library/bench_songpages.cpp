@@ -32,24 +32,6 @@ namespace {
 
 constexpr double kTargetServerP99Ms = 5.0;
 
-struct Stats
-{
-    QList<double> values;
-
-    double pct(double p) const
-    {
-        QList<double> v = values;
-        std::sort(v.begin(), v.end());
-        return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5)));
-    }
-    QJsonObject json() const
-    {
-        return {{QStringLiteral("p50_ms"), pct(0.5)},
-                {QStringLiteral("p99_ms"), pct(0.99)},
-                {QStringLiteral("max_ms"), pct(1.0)}};
-    }
-};
-
 // Client wall time of fn(i), and, when given, the server time server(i) reports for the same
 // statements (run separately, right after). One untimed warm-up call each unless warm is false.
 QJsonObject measure(int iterations,

@@ -9,7 +9,10 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
+
+#include <algorithm>
 
 namespace melodee {
 
@@ -29,6 +32,25 @@ struct ServerSample
         sharedHit += o.sharedHit;
         sharedRead += o.sharedRead;
         return *this;
+    }
+};
+
+// Milliseconds of one measurement over its iterations: p50, p99 and max in the benchmarks' JSON.
+struct Stats
+{
+    QList<double> values;
+
+    double pct(double p) const
+    {
+        QList<double> v = values;
+        std::sort(v.begin(), v.end());
+        return v.at(std::min<qsizetype>(v.size() - 1, qsizetype(p * (v.size() - 1) + 0.5)));
+    }
+    QJsonObject json() const
+    {
+        return {{QStringLiteral("p50_ms"), pct(0.5)},
+                {QStringLiteral("p99_ms"), pct(0.99)},
+                {QStringLiteral("max_ms"), pct(1.0)}};
     }
 };
 
