@@ -167,8 +167,9 @@ int printRehearsal(CliContext &ctx, const MigrationRehearsal &r)
         QStringList parts;
         if (!t.locks.isEmpty())
             parts << QStringLiteral("%1 on %2%3")
-                         .arg(t.strongestLock(), t.locks.first().relation)
-                         .arg(t.locks.size() > 1
+                         .arg(t.strongestLock(),
+                              t.locks.first().relation,
+                              t.locks.size() > 1
                                   ? QStringLiteral(" (+%1 more)").arg(t.locks.size() - 1)
                                   : QString());
         for (const TracedRewrite &w : t.rewrites)

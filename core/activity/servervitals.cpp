@@ -315,7 +315,8 @@ VitalsSample ServerVitals::parse(const QByteArray &json)
     c.blksHit = int64Of(st.value(QLatin1String("hit")));
     c.statsResetUs = int64Of(st.value(QLatin1String("reset_us")));
 
-    for (const QJsonValue &v : o.value(QLatin1String("states")).toArray()) {
+    const QJsonArray statesArray = o.value(QLatin1String("states")).toArray();
+    for (const QJsonValue &v : statesArray) {
         const QJsonObject x = v.toObject();
         SessionStateCount n{x.value(QLatin1String("state")).toString(),
                             int(int64Of(x.value(QLatin1String("n"))))};
@@ -323,11 +324,13 @@ VitalsSample ServerVitals::parse(const QByteArray &json)
         s.sessionStates.append(n);
     }
 
-    for (const QJsonValue &v : o.value(QLatin1String("waits")).toArray()) {
+    const QJsonArray waitsArray = o.value(QLatin1String("waits")).toArray();
+    for (const QJsonValue &v : waitsArray) {
         const QJsonObject x = v.toObject();
         LockWait w;
         w.pid = x.value(QLatin1String("pid")).toInt();
-        for (const QJsonValue &b : x.value(QLatin1String("blocking")).toArray())
+        const QJsonArray blocking = x.value(QLatin1String("blocking")).toArray();
+        for (const QJsonValue &b : blocking)
             w.blockingPids.append(b.toInt());
         w.blockers = blockerText(x.value(QLatin1String("blockers")).toArray());
         w.application = x.value(QLatin1String("app")).toString();
@@ -353,7 +356,8 @@ VitalsSample ServerVitals::parse(const QByteArray &json)
         s.oldestTransaction = t;
     }
 
-    for (const QJsonValue &v : o.value(QLatin1String("parts")).toArray()) {
+    const QJsonArray partsArray = o.value(QLatin1String("parts")).toArray();
+    for (const QJsonValue &v : partsArray) {
         const QJsonObject x = v.toObject();
         PartitionVacuum p;
         p.partition = x.value(QLatin1String("name")).toString();

@@ -11,7 +11,8 @@ QByteArray textArrayLiteral(const QStringList &items)
             out += ',';
         first = false;
         out += '"';
-        for (const char c : item.toUtf8()) {
+        const QByteArray utf8 = item.toUtf8();
+        for (const char c : utf8) {
             if (c == '"' || c == '\\')
                 out += '\\';
             out += c;

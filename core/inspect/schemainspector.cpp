@@ -15,16 +15,24 @@ namespace {
 
 // The tables and the tracks columns that make melodee-next's GORM layout: what its models
 // declare, which no other schema is likely to combine.
-const QStringList kNextTables
-    = {QStringLiteral("albums"), QStringLiteral("artists"), QStringLiteral("tracks")};
-const QStringList kNextTrackColumns = {QStringLiteral("album_id"),
-                                       QStringLiteral("artist_id"),
-                                       QStringLiteral("crc_hash"),
-                                       QStringLiteral("created_at"),
-                                       QStringLiteral("id"),
-                                       QStringLiteral("name"),
-                                       QStringLiteral("name_normalized"),
-                                       QStringLiteral("relative_path")};
+const QStringList &nextTableNames()
+{
+    static const QStringList tables{
+        QStringLiteral("albums"), QStringLiteral("artists"), QStringLiteral("tracks")};
+    return tables;
+}
+const QStringList &nextTrackColumnNames()
+{
+    static const QStringList columns{QStringLiteral("album_id"),
+                                     QStringLiteral("artist_id"),
+                                     QStringLiteral("crc_hash"),
+                                     QStringLiteral("created_at"),
+                                     QStringLiteral("id"),
+                                     QStringLiteral("name"),
+                                     QStringLiteral("name_normalized"),
+                                     QStringLiteral("relative_path")};
+    return columns;
+}
 
 QStringList listOf(const QString &commaSeparated)
 {
@@ -227,8 +235,8 @@ SchemaReport SchemaInspector::detect(PgConnection &conn) const
         "  AND a.attnum > 0 AND NOT a.attisdropped "
         "  AND a.attname = ANY(string_to_array($3, ',')))",
         {history.toUtf8(),
-         kNextTables.join(QLatin1Char(',')).toUtf8(),
-         kNextTrackColumns.join(QLatin1Char(',')).toUtf8()},
+         nextTableNames().join(QLatin1Char(',')).toUtf8(),
+         nextTrackColumnNames().join(QLatin1Char(',')).toUtf8()},
         ctx);
     SchemaReport report;
     report.database = r.text(0, 0);
@@ -251,18 +259,18 @@ SchemaReport SchemaInspector::detect(PgConnection &conn) const
         report.evidence = QStringLiteral("migration history table %1").arg(historyTable());
         return report;
     }
-    const QStringList missingTables = missingFrom(kNextTables, nextTables);
-    const QStringList missingColumns = missingFrom(kNextTrackColumns, trackColumns);
+    const QStringList missingTables = missingFrom(nextTableNames(), nextTables);
+    const QStringList missingColumns = missingFrom(nextTrackColumnNames(), trackColumns);
     if (missingTables.isEmpty() && missingColumns.isEmpty()) {
         report.kind = SchemaKind::MelodeeNext;
         report.evidence = QStringLiteral("tables %1 and the tracks columns %2 of melodee-next's "
                                          "GORM models")
-                              .arg(kNextTables.join(QStringLiteral(", ")),
-                                   kNextTrackColumns.join(QStringLiteral(", ")));
+                              .arg(nextTableNames().join(QStringLiteral(", ")),
+                                   nextTrackColumnNames().join(QStringLiteral(", ")));
         return report;
     }
     report.kind = SchemaKind::Unknown;
-    if (missingTables.size() < kNextTables.size())
+    if (missingTables.size() < nextTableNames().size())
         report.evidence = missingTables.isEmpty()
                               ? QStringLiteral("tracks lacks melodee-next's columns %1")
                                     .arg(missingColumns.join(QStringLiteral(", ")))
@@ -292,7 +300,8 @@ SchemaReport SchemaInspector::inspect(PgConnection &conn) const
         t.partitionKey = r.text(row, 6);
         t.partitionCount = int(r.toInt64(row, 7));
         t.hasDefaultPartition = r.toBool(row, 8);
-        for (const QJsonValue &v : jsonArray(r, row, 9)) {
+        const QJsonArray partitions = jsonArray(r, row, 9);
+        for (const QJsonValue &v : partitions) {
             const QJsonObject o = v.toObject();
             IndexInfo i;
             i.name = o.value(QLatin1String("name")).toString();

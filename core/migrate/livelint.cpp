@@ -131,8 +131,10 @@ void Linter::addLiveFindings(QList<LintFinding> &out, const SqlStatement &s, int
             QStringLiteral("%1 will scan %2 of the default partition %3 under ACCESS EXCLUSIVE; "
                            "first add a CHECK constraint to the default that excludes the new "
                            "range%4")
-                .arg(QLatin1String(r.what), rows, parent->defaultPartition)
-                .arg(parent->defaultHasCheck
+                .arg(QLatin1String(r.what),
+                     rows,
+                     parent->defaultPartition,
+                     parent->defaultHasCheck
                          ? QStringLiteral(" (it has a validated CHECK constraint: no scan if "
                                           "that one already excludes the range)")
                          : QString()),

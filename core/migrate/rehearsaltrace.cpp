@@ -51,7 +51,11 @@ SELECT a.pid, l.mode, coalesce(c.relname, ''), coalesce(a.usename::text, ''),
  ORDER BY 1
 )";
 
-const OpContext kTraceOp{QStringLiteral("trace the rehearsal"), QStringLiteral("pg_locks")};
+const OpContext &traceOp()
+{
+    static const OpContext op{QStringLiteral("trace the rehearsal"), QStringLiteral("pg_locks")};
+    return op;
+}
 
 QByteArray jsonNames(const QList<RelationRef> &relations)
 {
@@ -134,7 +138,7 @@ QJsonObject StatementTrace::toJson() const
 QList<RehearsalTracer::OwnLock> RehearsalTracer::ownLocks()
 {
     QList<OwnLock> out;
-    const PgResult r = m_conn.exec(kOwnLocksSql, kTraceOp);
+    const PgResult r = m_conn.exec(kOwnLocksSql, traceOp());
     for (int i = 0; i < r.rows(); ++i)
         out.append({quint32(r.toInt64(i, 0)), r.text(i, 1), r.text(i, 2)});
     return out;
@@ -158,7 +162,7 @@ void RehearsalTracer::before(const QString &sql)
     if (m_relations.isEmpty())
         return;
     const PgResult storage
-        = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, kTraceOp);
+        = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, traceOp());
     QStringList oids;
     for (int i = 0; i < storage.rows(); ++i) {
         const quint32 relid = quint32(storage.toInt64(i, 1));
@@ -170,7 +174,7 @@ void RehearsalTracer::before(const QString &sql)
     const PgResult others = m_conn.exec(
         kOthersSql,
         {(QLatin1Char('{') + oids.join(QLatin1Char(',')) + QLatin1Char('}')).toUtf8()},
-        kTraceOp);
+        traceOp());
     for (int i = 0; i < others.rows(); ++i) {
         SessionLock l;
         l.pid = others.text(i, 1).toInt();
@@ -212,7 +216,7 @@ RehearsalTracer::after(int version, int index, const QString &sql, double ms, co
     QSet<quint32> touched; // the named tables and their partitions, as they are now
     if (!m_relations.isEmpty()) {
         const PgResult storage
-            = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, kTraceOp);
+            = m_conn.exec(withRelationTree(kStorageSql), {jsonNames(m_relations)}, traceOp());
         QHash<QString, int> changed;
         for (int i = 0; i < storage.rows(); ++i) {
             const quint32 relid = quint32(storage.toInt64(i, 1));
@@ -255,7 +259,7 @@ RehearsalTracer::after(int version, int index, const QString &sql, double ms, co
         if (conflicts && !hasPid(t.waitedFor, other.pid))
             t.waitedFor << other;
     }
-    const PgResult blocked = m_conn.exec(kBlockedSql, kTraceOp);
+    const PgResult blocked = m_conn.exec(kBlockedSql, traceOp());
     for (int i = 0; i < blocked.rows(); ++i) {
         SessionLock l;
         l.pid = blocked.text(i, 0).toInt();

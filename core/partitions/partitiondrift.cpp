@@ -15,7 +15,8 @@ namespace {
 QStringList jsonList(const QString &text)
 {
     QStringList out;
-    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array())
+    const QJsonArray items = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &v : items)
         out << v.toString();
     return out;
 }

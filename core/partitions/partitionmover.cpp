@@ -242,7 +242,7 @@ PartitionMover::planTable(const MaintenancePlan &plan, qint64 batchRows, QString
     QList<Month> months = plan.create;
     months << staged;
     std::sort(months.begin(), months.end());
-    months.erase(std::unique(months.begin(), months.end()), months.end());
+    months.resize(std::unique(months.begin(), months.end()) - months.begin());
     for (const Month &month : std::as_const(months)) {
         MoveMonth m;
         m.month = month;

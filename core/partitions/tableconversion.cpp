@@ -25,7 +25,8 @@ constexpr int kMaxNameBytes = 63; // NAMEDATALEN - 1
 QStringList jsonStrings(const QString &json)
 {
     QStringList out;
-    for (const QJsonValue &v : QJsonDocument::fromJson(json.toUtf8()).array())
+    const QJsonArray items = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &v : items)
         out << v.toString();
     return out;
 }
@@ -829,7 +830,8 @@ ConversionPlan ConversionPlan::fromJson(const QJsonObject &o)
 {
     auto strings = [](const QJsonValue &v) {
         QStringList out;
-        for (const QJsonValue &x : v.toArray())
+        const QJsonArray items = v.toArray();
+        for (const QJsonValue &x : items)
             out << x.toString();
         return out;
     };

@@ -59,8 +59,9 @@ QVariant PartitionVacuumModel::data(const QModelIndex &index, int role) const
             if (p.heapBlocksTotal <= 0)
                 return tr("%1: %2").arg(who, p.vacuumPhase);
             return tr("%1: %2, %3 %")
-                .arg(who, p.vacuumPhase)
-                .arg(formatDecimal(100.0 * double(p.heapBlocksScanned) / double(p.heapBlocksTotal),
+                .arg(who,
+                     p.vacuumPhase,
+                     formatDecimal(100.0 * double(p.heapBlocksScanned) / double(p.heapBlocksTotal),
                                    0));
         }
         case LastAutovacuum:

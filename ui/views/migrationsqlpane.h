@@ -1,5 +1,7 @@
 #pragma once
 
+#include "migrationtraceeditor.h"
+
 #include <migrate/migrationworkflow.h>
 
 #include <QHash>
@@ -14,7 +16,6 @@ namespace melodee {
 class MigrationTraceEditor;
 class SqlEditor;
 struct SqlLineMark;
-struct TraceAnnotation;
 
 // The SQL half of the Migrations view: the exact statements of the pending plan or of one
 // migration, with lint findings and the production guard's decision marked on their lines and
