@@ -27,4 +27,6 @@ target_sources(melodee_core PRIVATE
 target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/tableconversion.h
     ${CMAKE_CURRENT_LIST_DIR}/tableconversion.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tableconversionplan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/conversionplan.cpp
 )

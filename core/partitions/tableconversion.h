@@ -15,6 +15,8 @@
 
 namespace melodee {
 
+class PartitionError;
+
 class PgConnection;
 
 // What converting one plain table into a table partitioned by month of one column asks for.
@@ -175,6 +177,8 @@ public:
     static QString boundedName(const QString &base, const QString &suffix);
 
 private:
+    // A plan or a request this conversion refuses: a usage error, said in the message.
+    static PartitionError refuse(const QString &message);
     ConversionResult run(PgConnection &conn,
                          const ConversionPlan &plan,
                          ConversionState state,
