@@ -22,6 +22,7 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/lockmodes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/catalogfacts.h
     ${CMAKE_CURRENT_LIST_DIR}/catalogfacts.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/catalogfactsquery.cpp
     ${CMAKE_CURRENT_LIST_DIR}/rehearsaltrace.h
     ${CMAKE_CURRENT_LIST_DIR}/rehearsaltrace.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migration.h
