@@ -100,85 +100,6 @@
     </message>
 </context>
 <context>
-    <name>melodee</name>
-    <message>
-        <source>--view: unknown view &quot;%1&quot; (expected one of: %2)</source>
-        <translation>--view: unbekannte Ansicht „%1“ (erwartet wird eine von: %2)</translation>
-    </message>
-    <message>
-        <source>--profile and --dsn cannot be combined</source>
-        <translation>--profile und --dsn können nicht kombiniert werden</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · nothing pending</source>
-        <translation>%1 · auf Version %2 · nichts ausstehend</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
-        <translation>%1 · auf Version %2 · %3, %4 · Lint: %5, %6 · Plan %7 · Umgebung %8</translation>
-    </message>
-    <message>
-        <source>%n pending migration(s)</source>
-        <translation>%n ausstehende Migration(en)</translation>
-    </message>
-    <message>
-        <source>%n statement(s)</source>
-        <translation>%n Anweisung(en)</translation>
-    </message>
-    <message>
-        <source>%n error(s)</source>
-        <translation>%n Fehler</translation>
-    </message>
-    <message>
-        <source>%n warning(s)</source>
-        <translation>%n Warnung(en)</translation>
-    </message>
-    <message>
-        <source> · guard: %n step(s) production applies only after confirmation</source>
-        <translation> · Schutz: %n Schritt(e), die production erst nach Bestätigung anwendet</translation>
-    </message>
-    <message>
-        <source> · the history records production, this connection says %1</source>
-        <translation> · die Historie verzeichnet production, diese Verbindung meldet %1</translation>
-    </message>
-    <message>
-        <source> · lint read the live catalog</source>
-        <translation> · Lint hat den Live-Katalog gelesen</translation>
-    </message>
-    <message>
-        <source> · lint offline (catalog not readable: %1)</source>
-        <translation> · Lint offline (Katalog nicht lesbar: %1)</translation>
-    </message>
-    <message>
-        <source>Connect to a database to rehearse</source>
-        <translation>Für eine Generalprobe mit einer Datenbank verbinden</translation>
-    </message>
-    <message>
-        <source>Refresh to load the plan, then rehearse</source>
-        <translation>Aktualisieren, um den Plan zu laden, dann proben</translation>
-    </message>
-    <message>
-        <source>Nothing pending to rehearse</source>
-        <translation>Nichts Ausstehendes zu proben</translation>
-    </message>
-    <message>
-        <source>Production guard</source>
-        <translation>Produktionsschutz</translation>
-    </message>
-    <message>
-        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
-
-%1
-
-Apply them anyway?</source>
-        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält Schritte, die der Produktionsschutz anhält (zerstörerisch, nicht klassifiziert oder nicht umkehrbar):
-
-%1
-
-Trotzdem anwenden?</translation>
-    </message>
-</context>
-<context>
     <name>melodee::AboutDialog</name>
     <message>
         <source>About Melodee Admin</source>
@@ -1665,6 +1586,89 @@ beim Anwenden festgehalten: %1</translation>
         <source>Run the pending transactional migrations in one transaction and roll it back; each statement&apos;s locks, rewrites and time show beside it</source>
         <translation>Die ausstehenden transaktionalen Migrationen in einer Transaktion ausführen und diese zurückrollen; Sperren, Neuschreibungen und Dauer jeder Anweisung stehen daneben</translation>
     </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · auf Version %2 · nichts ausstehend</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · auf Version %2 · %3, %4 · Lint: %5, %6 · Plan %7 · Umgebung %8</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n ausstehende Migration</numerusform>
+            <numerusform>%n ausstehende Migrationen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n Anweisung</numerusform>
+            <numerusform>%n Anweisungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n Fehler</numerusform>
+            <numerusform>%n Fehler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n Warnung</numerusform>
+            <numerusform>%n Warnungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · Schutz: %n Schritt, den production erst nach Bestätigung anwendet</numerusform>
+            <numerusform> · Schutz: %n Schritte, die production erst nach Bestätigung anwendet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · die Historie verzeichnet production, diese Verbindung meldet %1</translation>
+    </message>
+    <message>
+        <source> · lint read the live catalog</source>
+        <translation> · Lint hat den Live-Katalog gelesen</translation>
+    </message>
+    <message>
+        <source> · lint offline (catalog not readable: %1)</source>
+        <translation> · Lint offline (Katalog nicht lesbar: %1)</translation>
+    </message>
+    <message>
+        <source>Connect to a database to rehearse</source>
+        <translation>Für eine Generalprobe mit einer Datenbank verbinden</translation>
+    </message>
+    <message>
+        <source>Refresh to load the plan, then rehearse</source>
+        <translation>Aktualisieren, um den Plan zu laden, dann proben</translation>
+    </message>
+    <message>
+        <source>Nothing pending to rehearse</source>
+        <translation>Nichts Ausstehendes zu proben</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Produktionsschutz</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Diese Datenbank ist als Produktion markiert. Der Plan enthält Schritte, die der Produktionsschutz anhält (zerstörerisch, nicht klassifiziert oder nicht umkehrbar):
+
+%1
+
+Trotzdem anwenden?</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionTimeline</name>
@@ -2437,6 +2441,17 @@ Das kann nicht rückgängig gemacht werden.</translation>
     <message>
         <source>page %1 of about %2</source>
         <translation>Seite %1 von etwa %2</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::Startup</name>
+    <message>
+        <source>--view: unknown view &quot;%1&quot; (expected one of: %2)</source>
+        <translation>--view: unbekannte Ansicht „%1“ (erwartet wird eine von: %2)</translation>
+    </message>
+    <message>
+        <source>--profile and --dsn cannot be combined</source>
+        <translation>--profile und --dsn können nicht kombiniert werden</translation>
     </message>
 </context>
 <context>

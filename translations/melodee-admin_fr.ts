@@ -100,85 +100,6 @@
     </message>
 </context>
 <context>
-    <name>melodee</name>
-    <message>
-        <source>--view: unknown view &quot;%1&quot; (expected one of: %2)</source>
-        <translation>--view&#xa0;: vue inconnue «&#xa0;%1&#xa0;» (valeurs attendues&#xa0;: %2)</translation>
-    </message>
-    <message>
-        <source>--profile and --dsn cannot be combined</source>
-        <translation>--profile et --dsn ne peuvent pas être combinés</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · nothing pending</source>
-        <translation>%1 · en version %2 · rien en attente</translation>
-    </message>
-    <message>
-        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
-        <translation>%1 · en version %2 · %3, %4 · lint : %5, %6 · plan %7 · environnement %8</translation>
-    </message>
-    <message>
-        <source>%n pending migration(s)</source>
-        <translation>%n migration(s) en attente</translation>
-    </message>
-    <message>
-        <source>%n statement(s)</source>
-        <translation>%n instruction(s)</translation>
-    </message>
-    <message>
-        <source>%n error(s)</source>
-        <translation>%n erreur(s)</translation>
-    </message>
-    <message>
-        <source>%n warning(s)</source>
-        <translation>%n avertissement(s)</translation>
-    </message>
-    <message>
-        <source> · guard: %n step(s) production applies only after confirmation</source>
-        <translation> · garde : %n étape(s) que production n’applique qu’après confirmation</translation>
-    </message>
-    <message>
-        <source> · the history records production, this connection says %1</source>
-        <translation> · l’historique indique production, cette connexion indique %1</translation>
-    </message>
-    <message>
-        <source> · lint read the live catalog</source>
-        <translation> · le lint a lu le catalogue en direct</translation>
-    </message>
-    <message>
-        <source> · lint offline (catalog not readable: %1)</source>
-        <translation> · lint hors ligne (catalogue illisible : %1)</translation>
-    </message>
-    <message>
-        <source>Connect to a database to rehearse</source>
-        <translation>Connectez-vous à une base de données pour répéter</translation>
-    </message>
-    <message>
-        <source>Refresh to load the plan, then rehearse</source>
-        <translation>Actualisez pour charger le plan, puis répétez</translation>
-    </message>
-    <message>
-        <source>Nothing pending to rehearse</source>
-        <translation>Rien en attente à répéter</translation>
-    </message>
-    <message>
-        <source>Production guard</source>
-        <translation>Garde de production</translation>
-    </message>
-    <message>
-        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
-
-%1
-
-Apply them anyway?</source>
-        <translation>Cette base de données est marquée production. Le plan contient des étapes que la garde de production arrête (destructives, non classées ou irréversibles) :
-
-%1
-
-Les appliquer quand même ?</translation>
-    </message>
-</context>
-<context>
     <name>melodee::AboutDialog</name>
     <message>
         <source>About Melodee Admin</source>
@@ -1665,6 +1586,89 @@ enregistrée lors de l’application&#xa0;: %1</translation>
         <source>Run the pending transactional migrations in one transaction and roll it back; each statement&apos;s locks, rewrites and time show beside it</source>
         <translation>Exécuter les migrations transactionnelles en attente dans une seule transaction puis l’annuler ; les verrous, réécritures et durées de chaque instruction s’affichent à côté</translation>
     </message>
+    <message>
+        <source>%1 · at version %2 · nothing pending</source>
+        <translation>%1 · en version %2 · rien en attente</translation>
+    </message>
+    <message>
+        <source>%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8</source>
+        <translation>%1 · en version %2 · %3, %4 · lint : %5, %6 · plan %7 · environnement %8</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n migration en attente</numerusform>
+            <numerusform>%n migrations en attente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n instruction</numerusform>
+            <numerusform>%n instructions</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n erreur</numerusform>
+            <numerusform>%n erreurs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n avertissement</numerusform>
+            <numerusform>%n avertissements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · garde : %n étape que production n’applique qu’après confirmation</numerusform>
+            <numerusform> · garde : %n étapes que production n’applique qu’après confirmation</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · the history records production, this connection says %1</source>
+        <translation> · l’historique indique production, cette connexion indique %1</translation>
+    </message>
+    <message>
+        <source> · lint read the live catalog</source>
+        <translation> · le lint a lu le catalogue en direct</translation>
+    </message>
+    <message>
+        <source> · lint offline (catalog not readable: %1)</source>
+        <translation> · lint hors ligne (catalogue illisible : %1)</translation>
+    </message>
+    <message>
+        <source>Connect to a database to rehearse</source>
+        <translation>Connectez-vous à une base de données pour répéter</translation>
+    </message>
+    <message>
+        <source>Refresh to load the plan, then rehearse</source>
+        <translation>Actualisez pour charger le plan, puis répétez</translation>
+    </message>
+    <message>
+        <source>Nothing pending to rehearse</source>
+        <translation>Rien en attente à répéter</translation>
+    </message>
+    <message>
+        <source>Production guard</source>
+        <translation>Garde de production</translation>
+    </message>
+    <message>
+        <source>This database is marked production. The plan contains steps the production guard stops (destructive, unclassified or irreversible):
+
+%1
+
+Apply them anyway?</source>
+        <translation>Cette base de données est marquée production. Le plan contient des étapes que la garde de production arrête (destructives, non classées ou irréversibles) :
+
+%1
+
+Les appliquer quand même ?</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionTimeline</name>
@@ -2437,6 +2441,17 @@ Cette action est irréversible.</translation>
     <message>
         <source>page %1 of about %2</source>
         <translation>page %1 sur environ %2</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::Startup</name>
+    <message>
+        <source>--view: unknown view &quot;%1&quot; (expected one of: %2)</source>
+        <translation>--view&#xa0;: vue inconnue «&#xa0;%1&#xa0;» (valeurs attendues&#xa0;: %2)</translation>
+    </message>
+    <message>
+        <source>--profile and --dsn cannot be combined</source>
+        <translation>--profile et --dsn ne peuvent pas être combinés</translation>
     </message>
 </context>
 <context>

@@ -4,7 +4,9 @@
 
 #include <about/aboutdialog.h>
 #include <i18n/translator.h>
+#include <session/connectionsession.h>
 #include <views/mainwindow.h>
+#include <views/migrationsview.h>
 
 #include <QAbstractButton>
 #include <QAction>
@@ -63,6 +65,7 @@ private slots:
     void mainWindowLabels();
     void noEnglishLeft_data();
     void noEnglishLeft();
+    void migrationsTextsOutsideTheClass();
 
 private:
     QHash<QString, QString> m_german; // English source -> German, from the .ts file
@@ -141,6 +144,19 @@ void tst_GermanUi::noEnglishLeft()
     }
     QVERIFY2(english.isEmpty(), qPrintable(english.join(QLatin1Char('\n'))));
     QVERIFY2(german >= 3, qPrintable(QStringLiteral("only %1 German texts found").arg(german)));
+}
+
+void tst_GermanUi::migrationsTextsOutsideTheClass()
+{
+    // The Migrations view's summary and hints are built in free functions that carry the view's
+    // translation context: German too, not the English source.
+    ConnectionSession offline;
+    MigrationsView view(&offline);
+    view.resize(1024, 640);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.rehearseHint()->text(),
+             QStringLiteral("Für eine Generalprobe mit einer Datenbank verbinden"));
 }
 
 QTEST_MAIN(tst_GermanUi)

@@ -82,6 +82,41 @@
             <numerusform>Rehearsed %1 of %n migrations in one transaction, rolled back: nothing was changed.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n pending migration(s)</source>
+        <translation>
+            <numerusform>%n pending migration</numerusform>
+            <numerusform>%n pending migrations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n statement(s)</source>
+        <translation>
+            <numerusform>%n statement</numerusform>
+            <numerusform>%n statements</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source> · guard: %n step(s) production applies only after confirmation</source>
+        <translation>
+            <numerusform> · guard: %n step production applies only after confirmation</numerusform>
+            <numerusform> · guard: %n steps production applies only after confirmation</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>melodee::PartitionTimeline</name>

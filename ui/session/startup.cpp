@@ -12,10 +12,10 @@ namespace melodee {
 
 namespace {
 
-QString tr(const char *text)
+struct StartupText
 {
-    return QCoreApplication::translate("melodee::Startup", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(melodee::Startup)
+};
 
 bool environmentNamesServer(const QProcessEnvironment &env)
 {
@@ -32,11 +32,11 @@ bool environmentNamesServer(const QProcessEnvironment &env)
 QString checkStartupRequest(const StartupRequest &request)
 {
     if (!request.view.isEmpty() && !viewIdFromName(request.view)) {
-        return tr("--view: unknown view \"%1\" (expected one of: %2)")
+        return StartupText::tr("--view: unknown view \"%1\" (expected one of: %2)")
             .arg(request.view, viewIdNames().join(QLatin1String(", ")));
     }
     if (!request.profile.isEmpty() && !request.dsn.isEmpty())
-        return tr("--profile and --dsn cannot be combined");
+        return StartupText::tr("--profile and --dsn cannot be combined");
     return QString();
 }
 

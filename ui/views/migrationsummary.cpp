@@ -13,11 +13,11 @@ namespace melodee {
 
 namespace {
 
-// The view's translation context, so these strings stay with the view's.
-QString tr(const char *text, int n = -1)
+// The view's translation context, so these strings stay with the view's (and lupdate finds them).
+struct ViewText
 {
-    return QCoreApplication::translate("melodee::MigrationsView", text, nullptr, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(melodee::MigrationsView)
+};
 
 } // namespace
 
@@ -28,39 +28,44 @@ QString migrationPlanSummary(const Plan &plan, const QString &target)
     const GuardReport guard = evaluateGuard(plan);
     QString text
         = plan.isEmpty()
-              ? tr("%1 · at version %2 · nothing pending").arg(target).arg(plan.baseVersion)
-              : tr("%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
+              ? ViewText::tr("%1 · at version %2 · nothing pending")
                     .arg(target)
                     .arg(plan.baseVersion)
-                    .arg(tr("%n pending migration(s)", int(plan.migrations.size())),
-                         tr("%n statement(s)", plan.statementCount()),
-                         tr("%n error(s)", errors),
-                         tr("%n warning(s)", warnings),
+              : ViewText::tr(
+                    "%1 · at version %2 · %3, %4 · lint: %5, %6 · plan %7 · environment %8")
+                    .arg(target)
+                    .arg(plan.baseVersion)
+                    .arg(ViewText::tr(
+                             "%n pending migration(s)", nullptr, int(plan.migrations.size())),
+                         ViewText::tr("%n statement(s)", nullptr, plan.statementCount()),
+                         ViewText::tr("%n error(s)", nullptr, errors),
+                         ViewText::tr("%n warning(s)", nullptr, warnings),
                          plan.hash().left(19),
                          environmentName(plan.environment));
     if (!guard.steps.isEmpty())
-        text += tr(" · guard: %n step(s) production applies only after confirmation",
-                   int(guard.steps.size()));
+        text += ViewText::tr(" · guard: %n step(s) production applies only after confirmation",
+                             nullptr,
+                             int(guard.steps.size()));
     if (guard.environmentMismatch())
-        text += tr(" · the history records production, this connection says %1")
+        text += ViewText::tr(" · the history records production, this connection says %1")
                     .arg(environmentName(guard.environment));
     if (!plan.isEmpty() && plan.liveFacts)
-        text += tr(" · lint read the live catalog");
+        text += ViewText::tr(" · lint read the live catalog");
     else if (!plan.liveFactsError.isEmpty())
-        text += tr(" · lint offline (catalog not readable: %1)").arg(plan.liveFactsError);
+        text += ViewText::tr(" · lint offline (catalog not readable: %1)").arg(plan.liveFactsError);
     return text;
 }
 
 QString rehearseBlockedReason(bool connected, bool busy, const std::optional<Plan> &plan)
 {
     if (!connected)
-        return tr("Connect to a database to rehearse");
+        return ViewText::tr("Connect to a database to rehearse");
     if (busy)
         return {};
     if (!plan)
-        return tr("Refresh to load the plan, then rehearse");
+        return ViewText::tr("Refresh to load the plan, then rehearse");
     if (plan->isEmpty())
-        return tr("Nothing pending to rehearse");
+        return ViewText::tr("Nothing pending to rehearse");
     return {};
 }
 
@@ -107,14 +112,15 @@ void fitColumns(QTableView *table)
 
 bool askToPassProductionGuard(QWidget *parent, const QStringList &steps)
 {
-    return QMessageBox::warning(parent,
-                                tr("Production guard"),
-                                tr("This database is marked production. The plan contains steps "
-                                   "the production guard stops (destructive, unclassified or "
-                                   "irreversible):\n\n%1\n\nApply them anyway?")
-                                    .arg(steps.join(QLatin1Char('\n'))),
-                                QMessageBox::Yes | QMessageBox::Cancel,
-                                QMessageBox::Cancel)
+    return QMessageBox::warning(
+               parent,
+               ViewText::tr("Production guard"),
+               ViewText::tr("This database is marked production. The plan contains steps "
+                            "the production guard stops (destructive, unclassified or "
+                            "irreversible):\n\n%1\n\nApply them anyway?")
+                   .arg(steps.join(QLatin1Char('\n'))),
+               QMessageBox::Yes | QMessageBox::Cancel,
+               QMessageBox::Cancel)
            == QMessageBox::Yes;
 }
 
