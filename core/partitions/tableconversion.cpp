@@ -184,9 +184,19 @@ ConversionResult TableConversion::run(PgConnection &conn,
                 work();
                 return attempt;
             } catch (const DbError &e) {
-                if (e.isCancelled() || !e.isRetryable() || conn.isBroken()
-                    || attempt >= backoff.retries())
+                if (e.isCancelled() || !e.isRetryable() || conn.isBroken())
                     throw;
+                if (attempt >= backoff.retries()) {
+                    DbError gaveUp = e;
+                    const QString hint
+                        = QStringLiteral("%1 gave up after %2 retries and was rolled back; "
+                                         "running the conversion again resumes it")
+                              .arg(what)
+                              .arg(backoff.retries());
+                    gaveUp.setHint(e.hint().isEmpty() ? hint
+                                                      : e.hint() + QStringLiteral("; ") + hint);
+                    throw gaveUp;
+                }
                 const auto delay = backoff.delay(attempt, *QRandomGenerator::global());
                 report({QStringLiteral("retry"),
                         state.copiedThrough,
