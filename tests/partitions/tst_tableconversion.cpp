@@ -35,6 +35,7 @@ private slots:
     void convertWhileWriting();
     void swapRetriesUntilLockReleased();
     void swapGivesUpWhileLocked();
+    void cancelThenResume();
     void boundedName_data();
     void boundedName();
 
@@ -664,6 +665,83 @@ void tst_TableConversion::swapGivesUpWhileLocked()
                            db)
                  .trimmed(),
              QStringLiteral("swapped"));
+}
+
+void tst_TableConversion::cancelThenResume()
+{
+    // A stop requested while the second batch runs cancels it on the server: the batch rolls
+    // back whole, the state row keeps the first one, nothing is swapped, and resuming finishes
+    // with every row.
+    AppConfig config = m_config;
+    config.database = TestEnv::melodeeNextDatabase(QStringLiteral("convert_cancel"));
+    const QString db = config.database.dbname;
+    const QString before = contents(db, QStringLiteral("tracks"));
+    auto conn = PartitionMaintenance::openSession(config);
+    auto watcher = PgConnection::open(config.database);
+    TableConversion conversion(config);
+    std::stop_source stop;
+    std::atomic<bool> cancelled = false;
+    std::atomic<bool> finished = false;
+    // Requests the stop once the second batch's INSERT is running on the server.
+    std::thread canceller;
+    conversion.setProgress([&](const ConversionProgress &p) {
+        if (p.phase == QLatin1String("copy") && p.copiedThrough == 50000) {
+            canceller = std::thread([&] {
+                while (!watcher
+                            ->exec("SELECT EXISTS (SELECT FROM pg_stat_activity WHERE datname = "
+                                   "current_database() AND state = 'active' AND query LIKE "
+                                   "'INSERT INTO \"public\".\"tracks_partitioned\"%')")
+                            .toBool(0, 0)) {
+                    if (finished)
+                        return;
+                    std::this_thread::yield();
+                }
+                stop.request_stop();
+                cancelled = true;
+            });
+        }
+    });
+    ConversionRequest request;
+    request.table = QStringLiteral("tracks");
+    request.column = QStringLiteral("created_at");
+    request.now = m_now;
+    request.batchRows = 50000;
+    const ConversionPlan plan = conversion.plan(*conn, request);
+    try {
+        conversion.apply(*conn, plan, {QStringLiteral("tester"), {}, stop.get_token()});
+        finished = true;
+        if (canceller.joinable())
+            canceller.join();
+        QFAIL("the conversion ran on after a stop was requested");
+    } catch (const DbError &e) {
+        finished = true;
+        if (canceller.joinable())
+            canceller.join();
+        QVERIFY2(e.isCancelled(), qPrintable(e.toString()));
+    }
+    QVERIFY(cancelled);
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT phase || ' ' || copied_through || ' ' || "
+                                          "rows_copied FROM melodee_conversions WHERE table_name "
+                                          "= 'tracks'"),
+                           db)
+                 .trimmed(),
+             QStringLiteral("copying 50000 50000"));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM tracks_partitioned"), db).trimmed(),
+             QStringLiteral("50000"));
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT relkind FROM pg_class WHERE oid = "
+                                          "'tracks'::regclass"),
+                           db)
+                 .trimmed(),
+             QStringLiteral("r"));
+
+    conversion.setProgress({});
+    const std::optional<ConversionState> state = conversion.state(*conn, QStringLiteral("tracks"));
+    QVERIFY(state);
+    const ConversionResult result
+        = conversion.resume(*conn, *state, {QStringLiteral("tester"), {}});
+    QCOMPARE(result.rowsCopied, 200000);
+    QCOMPARE(result.batches, 3);
+    QCOMPARE(contents(db, QStringLiteral("tracks")), before);
 }
 
 void tst_TableConversion::boundedName_data()
