@@ -44,6 +44,14 @@ private:
     ConversionPlan planTracks() const;
     // A config on a fresh clone of melodee-next whose swap waits 200 ms per attempt for its lock.
     AppConfig lockTestConfig(const QString &prefix, int retries) const;
+    // When the swap starts, blocker reads tracks in a transaction it keeps open, holding ACCESS
+    // SHARE; the retries reported are collected, and on the first one the transaction ends if
+    // releaseOnFirstRetry.
+    static void lockAtSwap(TableConversion &conversion,
+                           PgConnection &blocker,
+                           QStringList *retries,
+                           bool *locked,
+                           bool releaseOnFirstRetry);
     // The rows of table, every column: count and a digest, in id order.
     static QString contents(const QString &dbname, const QString &table);
 
@@ -517,6 +525,25 @@ AppConfig tst_TableConversion::lockTestConfig(const QString &prefix, int retries
     return config;
 }
 
+void tst_TableConversion::lockAtSwap(TableConversion &conversion,
+                                     PgConnection &blocker,
+                                     QStringList *retries,
+                                     bool *locked,
+                                     bool releaseOnFirstRetry)
+{
+    conversion.setProgress([=, &blocker](const ConversionProgress &p) {
+        if (p.phase == QLatin1String("swap") && !*locked) {
+            blocker.exec("BEGIN");
+            blocker.exec("SELECT name FROM tracks WHERE id = 1");
+            *locked = true;
+        } else if (p.phase == QLatin1String("retry")) {
+            *retries << p.message;
+            if (releaseOnFirstRetry && retries->size() == 1)
+                blocker.exec("ROLLBACK");
+        }
+    });
+}
+
 QString tst_TableConversion::contents(const QString &dbname, const QString &table)
 {
     return TestEnv::psql(QStringLiteral("SELECT count(*) || ' ' || md5(string_agg(md5(t::text), '' "
@@ -537,19 +564,9 @@ void tst_TableConversion::swapRetriesUntilLockReleased()
     auto blocker = PgConnection::open(config.database);
     auto conn = PartitionMaintenance::openSession(config);
     TableConversion conversion(config);
-    bool locked = false;
     QStringList retries;
-    conversion.setProgress([&](const ConversionProgress &p) {
-        if (p.phase == QLatin1String("swap") && !locked) {
-            blocker->exec("BEGIN");
-            blocker->exec("SELECT name FROM tracks WHERE id = 1");
-            locked = true;
-        } else if (p.phase == QLatin1String("retry")) {
-            retries << p.message;
-            if (retries.size() == 1)
-                blocker->exec("ROLLBACK");
-        }
-    });
+    bool locked = false;
+    lockAtSwap(conversion, *blocker, &retries, &locked, true);
     ConversionRequest request;
     request.table = QStringLiteral("tracks");
     request.column = QStringLiteral("created_at");
@@ -588,17 +605,9 @@ void tst_TableConversion::swapGivesUpWhileLocked()
     auto blocker = PgConnection::open(config.database);
     auto conn = PartitionMaintenance::openSession(config);
     TableConversion conversion(config);
-    bool locked = false;
     QStringList retries;
-    conversion.setProgress([&](const ConversionProgress &p) {
-        if (p.phase == QLatin1String("swap") && !locked) {
-            blocker->exec("BEGIN");
-            blocker->exec("SELECT name FROM tracks WHERE id = 1");
-            locked = true;
-        } else if (p.phase == QLatin1String("retry")) {
-            retries << p.message;
-        }
-    });
+    bool locked = false;
+    lockAtSwap(conversion, *blocker, &retries, &locked, false);
     ConversionRequest request;
     request.table = QStringLiteral("tracks");
     request.column = QStringLiteral("created_at");
