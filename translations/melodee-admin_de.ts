@@ -765,6 +765,206 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     </message>
 </context>
 <context>
+    <name>melodee::ConversionDialog</name>
+    <message>
+        <source>Convert a table to monthly partitions</source>
+        <translation>Tabelle in Monatspartitionen umwandeln</translation>
+    </message>
+    <message>
+        <source>A plain table in the current schema, e.g. tracks</source>
+        <translation>Eine einfache Tabelle im aktuellen Schema, z. B. tracks</translation>
+    </message>
+    <message>
+        <source>A timestamptz, timestamp or date column, e.g. created_at</source>
+        <translation>Eine Spalte vom Typ timestamptz, timestamp oder date, z. B. created_at</translation>
+    </message>
+    <message>
+        <source>&amp;Plan (dry run)</source>
+        <translation>&amp;Planen (Probelauf)</translation>
+    </message>
+    <message>
+        <source>Read the catalog and show what the conversion will do; nothing is changed</source>
+        <translation>Den Katalog lesen und zeigen, was die Umwandlung tun wird; nichts wird geändert</translation>
+    </message>
+    <message>
+        <source>&amp;Table:</source>
+        <translation>&amp;Tabelle:</translation>
+    </message>
+    <message>
+        <source>Partition &amp;column:</source>
+        <translation>Partitions&amp;spalte:</translation>
+    </message>
+    <message>
+        <source>I &amp;reviewed this plan</source>
+        <translation>Ich habe diesen Plan &amp;geprüft</translation>
+    </message>
+    <message>
+        <source>Reviewer name (recorded with the plan&apos;s hash)</source>
+        <translation>Name des Prüfers (mit dem Hash des Plans gespeichert)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Convert exactly the reviewed plan (refused if it changed)</source>
+        <translation>Genau den geprüften Plan umsetzen (abgelehnt, wenn er sich geändert hat)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Progress: batches copied, verification, retries of the swap</source>
+        <translation>Fortschritt: kopierte Stapel, Prüfung, Wiederholungen des Tauschs</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Planen…</translation>
+    </message>
+    <message>
+        <source>planning cancelled</source>
+        <translation>Planung abgebrochen</translation>
+    </message>
+    <message>
+        <source>No plan: %1</source>
+        <translation>Kein Plan: %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Plan %1, in progress: Apply resumes it.</source>
+        <translation>Plan %1, begonnen: Anwenden setzt ihn fort.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Plan %1: %n month partition(s) and a default.</source>
+        <translation>
+            <numerusform>Plan %1: %n Monatspartition und eine Standardpartition.</numerusform>
+            <numerusform>Plan %1: %n Monatspartitionen und eine Standardpartition.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>dry run: plan %1 for %2 by %3</source>
+        <translation>Probelauf: Plan %1 für %2 nach %3</translation>
+    </message>
+    <message>
+        <source>foreign key %1 (%2 -&gt; %3): %4</source>
+        <translation>Fremdschlüssel %1 (%2 -&gt; %3): %4</translation>
+    </message>
+    <message>
+        <source>key %1 widened to (%2)</source>
+        <translation>Schlüssel %1 erweitert auf (%2)</translation>
+    </message>
+    <message>
+        <source>%1 renamed to %2, the partitioned copy renamed to %1</source>
+        <translation>%1 umbenannt in %2, die partitionierte Kopie umbenannt in %1</translation>
+    </message>
+    <message>
+        <source>apply refused by the production guard</source>
+        <translation>Anwenden vom Produktionsschutz abgelehnt</translation>
+    </message>
+    <message>
+        <source>Not converted: the production guard needs confirmation for %1</source>
+        <translation>Nicht umgewandelt: Der Produktionsschutz verlangt eine Bestätigung für %1</translation>
+    </message>
+    <message>
+        <source>production guard: confirmed by %1</source>
+        <translation>Produktionsschutz: bestätigt von %1</translation>
+    </message>
+    <message>
+        <source>Converting…</source>
+        <translation>Umwandeln…</translation>
+    </message>
+    <message>
+        <source>convert %1 by %2, plan %3, reviewed by %4</source>
+        <translation>%1 nach %2 umwandeln, Plan %3, geprüft von %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 converted (plan %2): %3 rows in %n month(s) verified; the old table is %4.</source>
+        <translation>
+            <numerusform>%1 umgewandelt (Plan %2): %3 Zeilen in %n Monat geprüft; die alte Tabelle ist %4.</numerusform>
+            <numerusform>%1 umgewandelt (Plan %2): %3 Zeilen in %n Monaten geprüft; die alte Tabelle ist %4.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>conversion cancelled; Plan and Apply again to resume it</source>
+        <translation>Umwandlung abgebrochen; Planen und Anwenden setzt sie fort</translation>
+    </message>
+    <message>
+        <source>Conversion cancelled. Nothing was swapped; the rows copied so far are kept, and applying the plan again resumes it.</source>
+        <translation>Umwandlung abgebrochen. Nichts wurde getauscht; die bisher kopierten Zeilen bleiben erhalten, und erneutes Anwenden des Plans setzt sie fort.</translation>
+    </message>
+    <message>
+        <source>conversion failed: %1</source>
+        <translation>Umwandlung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Conversion failed: %1</source>
+        <translation>Umwandlung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>copying: %p%</source>
+        <translation>kopieren: %p%</translation>
+    </message>
+    <message>
+        <source>verifying…</source>
+        <translation>prüfen…</translation>
+    </message>
+    <message>
+        <source>swapping…</source>
+        <translation>tauschen…</translation>
+    </message>
+    <message>
+        <source>cancel requested</source>
+        <translation>Abbruch angefordert</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ConversionFindingsModel</name>
+    <message>
+        <source>primary key %1 (%2)</source>
+        <translation>Primärschlüssel %1 (%2)</translation>
+    </message>
+    <message>
+        <source>unique key %1 (%2)</source>
+        <translation>eindeutiger Schlüssel %1 (%2)</translation>
+    </message>
+    <message>
+        <source>kept as it is</source>
+        <translation>bleibt wie er ist</translation>
+    </message>
+    <message>
+        <source>becomes (%1)</source>
+        <translation>wird (%1)</translation>
+    </message>
+    <message>
+        <source>incoming foreign key %1: %2 -&gt; %3</source>
+        <translation>eingehender Fremdschlüssel %1: %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <source>outgoing foreign key %1: %2 -&gt; %3</source>
+        <translation>ausgehender Fremdschlüssel %1: %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>Key or foreign key</source>
+        <translation>Schlüssel oder Fremdschlüssel</translation>
+    </message>
+    <message>
+        <source>What happens</source>
+        <translation>Was geschieht</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Warum</translation>
+    </message>
+</context>
+<context>
     <name>melodee::DashboardView</name>
     <message>
         <source>Dashboard</source>
@@ -1668,6 +1868,14 @@ Apply them anyway?</source>
 %1
 
 Trotzdem anwenden?</translation>
+    </message>
+    <message>
+        <source>C&amp;onvert a table to monthly partitions…</source>
+        <translation>Tabelle in M&amp;onatspartitionen umwandeln…</translation>
+    </message>
+    <message>
+        <source>Plan, review and apply the online conversion of a plain table into monthly partitions (`melodee partitions convert`)</source>
+        <translation>Die Online-Umwandlung einer einfachen Tabelle in Monatspartitionen planen, prüfen und anwenden (`melodee partitions convert`)</translation>
     </message>
 </context>
 <context>

@@ -765,6 +765,206 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     </message>
 </context>
 <context>
+    <name>melodee::ConversionDialog</name>
+    <message>
+        <source>Convert a table to monthly partitions</source>
+        <translation>Convertir une table en partitions mensuelles</translation>
+    </message>
+    <message>
+        <source>A plain table in the current schema, e.g. tracks</source>
+        <translation>Une table simple du schéma courant, p. ex. tracks</translation>
+    </message>
+    <message>
+        <source>A timestamptz, timestamp or date column, e.g. created_at</source>
+        <translation>Une colonne timestamptz, timestamp ou date, p. ex. created_at</translation>
+    </message>
+    <message>
+        <source>&amp;Plan (dry run)</source>
+        <translation>&amp;Planifier (essai à blanc)</translation>
+    </message>
+    <message>
+        <source>Read the catalog and show what the conversion will do; nothing is changed</source>
+        <translation>Lire le catalogue et montrer ce que fera la conversion ; rien n’est modifié</translation>
+    </message>
+    <message>
+        <source>&amp;Table:</source>
+        <translation>&amp;Table :</translation>
+    </message>
+    <message>
+        <source>Partition &amp;column:</source>
+        <translation>&amp;Colonne de partition :</translation>
+    </message>
+    <message>
+        <source>I &amp;reviewed this plan</source>
+        <translation>J’ai &amp;relu ce plan</translation>
+    </message>
+    <message>
+        <source>Reviewer name (recorded with the plan&apos;s hash)</source>
+        <translation>Nom du relecteur (enregistré avec le hachage du plan)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Appliquer</translation>
+    </message>
+    <message>
+        <source>Convert exactly the reviewed plan (refused if it changed)</source>
+        <translation>Convertir exactement le plan relu (refusé s’il a changé)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Progress: batches copied, verification, retries of the swap</source>
+        <translation>Progression : lots copiés, vérification, nouvelles tentatives de l’échange</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>Planification…</translation>
+    </message>
+    <message>
+        <source>planning cancelled</source>
+        <translation>planification annulée</translation>
+    </message>
+    <message>
+        <source>No plan: %1</source>
+        <translation>Aucun plan : %1</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>erreur : %1</translation>
+    </message>
+    <message>
+        <source>Plan %1, in progress: Apply resumes it.</source>
+        <translation>Plan %1, en cours : Appliquer le reprend.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Plan %1: %n month partition(s) and a default.</source>
+        <translation>
+            <numerusform>Plan %1 : %n partition mensuelle et une partition par défaut.</numerusform>
+            <numerusform>Plan %1 : %n partitions mensuelles et une partition par défaut.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>dry run: plan %1 for %2 by %3</source>
+        <translation>essai à blanc : plan %1 pour %2 par %3</translation>
+    </message>
+    <message>
+        <source>foreign key %1 (%2 -&gt; %3): %4</source>
+        <translation>clé étrangère %1 (%2 -&gt; %3) : %4</translation>
+    </message>
+    <message>
+        <source>key %1 widened to (%2)</source>
+        <translation>clé %1 élargie à (%2)</translation>
+    </message>
+    <message>
+        <source>%1 renamed to %2, the partitioned copy renamed to %1</source>
+        <translation>%1 renommée en %2, la copie partitionnée renommée en %1</translation>
+    </message>
+    <message>
+        <source>apply refused by the production guard</source>
+        <translation>application refusée par la protection de production</translation>
+    </message>
+    <message>
+        <source>Not converted: the production guard needs confirmation for %1</source>
+        <translation>Non converti : la protection de production demande une confirmation pour %1</translation>
+    </message>
+    <message>
+        <source>production guard: confirmed by %1</source>
+        <translation>protection de production : confirmé par %1</translation>
+    </message>
+    <message>
+        <source>Converting…</source>
+        <translation>Conversion…</translation>
+    </message>
+    <message>
+        <source>convert %1 by %2, plan %3, reviewed by %4</source>
+        <translation>convertir %1 par %2, plan %3, relu par %4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 converted (plan %2): %3 rows in %n month(s) verified; the old table is %4.</source>
+        <translation>
+            <numerusform>%1 convertie (plan %2) : %3 lignes vérifiées sur %n mois ; l’ancienne table est %4.</numerusform>
+            <numerusform>%1 convertie (plan %2) : %3 lignes vérifiées sur %n mois ; l’ancienne table est %4.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>conversion cancelled; Plan and Apply again to resume it</source>
+        <translation>conversion annulée ; Planifier puis Appliquer la reprend</translation>
+    </message>
+    <message>
+        <source>Conversion cancelled. Nothing was swapped; the rows copied so far are kept, and applying the plan again resumes it.</source>
+        <translation>Conversion annulée. Rien n’a été échangé ; les lignes déjà copiées sont conservées, et appliquer le plan à nouveau la reprend.</translation>
+    </message>
+    <message>
+        <source>conversion failed: %1</source>
+        <translation>échec de la conversion : %1</translation>
+    </message>
+    <message>
+        <source>Conversion failed: %1</source>
+        <translation>Échec de la conversion : %1</translation>
+    </message>
+    <message>
+        <source>copying: %p%</source>
+        <translation>copie : %p%</translation>
+    </message>
+    <message>
+        <source>verifying…</source>
+        <translation>vérification…</translation>
+    </message>
+    <message>
+        <source>swapping…</source>
+        <translation>échange…</translation>
+    </message>
+    <message>
+        <source>cancel requested</source>
+        <translation>annulation demandée</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ConversionFindingsModel</name>
+    <message>
+        <source>primary key %1 (%2)</source>
+        <translation>clé primaire %1 (%2)</translation>
+    </message>
+    <message>
+        <source>unique key %1 (%2)</source>
+        <translation>clé unique %1 (%2)</translation>
+    </message>
+    <message>
+        <source>kept as it is</source>
+        <translation>conservée telle quelle</translation>
+    </message>
+    <message>
+        <source>becomes (%1)</source>
+        <translation>devient (%1)</translation>
+    </message>
+    <message>
+        <source>incoming foreign key %1: %2 -&gt; %3</source>
+        <translation>clé étrangère entrante %1 : %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <source>outgoing foreign key %1: %2 -&gt; %3</source>
+        <translation>clé étrangère sortante %1 : %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>remarque</translation>
+    </message>
+    <message>
+        <source>Key or foreign key</source>
+        <translation>Clé ou clé étrangère</translation>
+    </message>
+    <message>
+        <source>What happens</source>
+        <translation>Ce qui se passe</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Pourquoi</translation>
+    </message>
+</context>
+<context>
     <name>melodee::DashboardView</name>
     <message>
         <source>Dashboard</source>
@@ -1668,6 +1868,14 @@ Apply them anyway?</source>
 %1
 
 Les appliquer quand même ?</translation>
+    </message>
+    <message>
+        <source>C&amp;onvert a table to monthly partitions…</source>
+        <translation>C&amp;onvertir une table en partitions mensuelles…</translation>
+    </message>
+    <message>
+        <source>Plan, review and apply the online conversion of a plain table into monthly partitions (`melodee partitions convert`)</source>
+        <translation>Planifier, relire et appliquer la conversion en ligne d’une table simple en partitions mensuelles (`melodee partitions convert`)</translation>
     </message>
 </context>
 <context>

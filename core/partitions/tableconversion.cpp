@@ -11,7 +11,8 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
-#include <thread>
+#include <condition_variable>
+#include <mutex>
 
 namespace melodee {
 
@@ -27,6 +28,19 @@ QMap<QString, QString> monthSums(PgConnection &conn, const QString &sql)
         out.insert(r.isNull(i, 0) ? QStringLiteral("(none)") : r.text(i, 0),
                    r.text(i, 1) + QLatin1Char('/') + r.text(i, 2));
     return out;
+}
+
+// Sleeps for delay, waking at once on a stop; throws DbError::cancelled() when stopped.
+void pause(std::chrono::milliseconds delay, std::stop_token stop, const QString &table)
+{
+    if (delay.count() > 0) {
+        std::mutex mutex;
+        std::condition_variable_any cv;
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, stop, delay, [] { return false; });
+    }
+    if (stop.stop_requested())
+        throw DbError::cancelled(QStringLiteral("convert to partitions"), table);
 }
 
 } // namespace
@@ -102,6 +116,8 @@ ConversionResult TableConversion::apply(PgConnection &conn,
     state.reviewer = options.reviewer;
     state.phase = QStringLiteral("copying");
     state.plan = plan;
+    pause({}, options.stop, plan.table);
+    const std::stop_callback onStop(options.stop, [&conn] { conn.cancel(); });
     report({QStringLiteral("create"),
             0,
             0,
@@ -146,6 +162,7 @@ ConversionResult TableConversion::apply(PgConnection &conn,
                   ctx);
         tx.commit();
     }
+    pause({}, options.stop, plan.table);
     return run(conn, plan, state, options, false);
 }
 
@@ -171,6 +188,7 @@ ConversionResult TableConversion::run(PgConnection &conn,
     const OpContext ctx{QStringLiteral("convert to partitions"), plan.table};
     const QString qState = quoteIdent(stateTable());
     const BackoffPolicy backoff(m_config.migrate);
+    const std::stop_callback onStop(options.stop, [&conn] { conn.cancel(); });
     ConversionResult result;
     result.table = plan.table;
     result.hash = state.hash;
@@ -184,9 +202,19 @@ ConversionResult TableConversion::run(PgConnection &conn,
                 work();
                 return attempt;
             } catch (const DbError &e) {
-                if (e.isCancelled() || !e.isRetryable() || conn.isBroken()
-                    || attempt >= backoff.retries())
+                if (e.isCancelled() || !e.isRetryable() || conn.isBroken())
                     throw;
+                if (attempt >= backoff.retries()) {
+                    DbError gaveUp = e;
+                    const QString hint
+                        = QStringLiteral("%1 gave up after %2 retries and was rolled back; "
+                                         "running the conversion again resumes it")
+                              .arg(what)
+                              .arg(backoff.retries());
+                    gaveUp.setHint(e.hint().isEmpty() ? hint
+                                                      : e.hint() + QStringLiteral("; ") + hint);
+                    throw gaveUp;
+                }
                 const auto delay = backoff.delay(attempt, *QRandomGenerator::global());
                 report({QStringLiteral("retry"),
                         state.copiedThrough,
@@ -198,13 +226,14 @@ ConversionResult TableConversion::run(PgConnection &conn,
                             .arg(what)
                             .arg(delay.count())
                             .arg(e.toString())});
-                std::this_thread::sleep_for(delay);
+                pause(delay, options.stop, plan.table);
             }
         }
     };
 
     // Phase 2: the batches.
     while (state.copiedThrough < state.copyEnd) {
+        pause({}, options.stop, plan.table);
         const qint64 from = state.copiedThrough;
         const qint64 to = qMin(state.copyEnd, from + plan.batchRows);
         qint64 copied = 0;
@@ -245,11 +274,11 @@ ConversionResult TableConversion::run(PgConnection &conn,
                     .arg(state.copiedThrough)
                     .arg(state.copyEnd)
                     .arg(state.rowsCopied)});
-        if (options.throttle.count() > 0)
-            std::this_thread::sleep_for(options.throttle);
+        pause(options.throttle, options.stop, plan.table);
     }
     result.rowsCopied = state.rowsCopied;
 
+    pause({}, options.stop, plan.table);
     // Phase 3: one snapshot of both tables; the trigger writes both in the writer's
     // transaction, so they agree in any snapshot once the copy is through.
     report({QStringLiteral("verify"),
@@ -290,6 +319,7 @@ ConversionResult TableConversion::run(PgConnection &conn,
     for (const QString &v : std::as_const(before))
         result.rowsVerified += v.section(QLatin1Char('/'), 0, 0).toLongLong();
 
+    pause({}, options.stop, plan.table);
     // Phase 4: the swap, short, under lock_timeout (the session's), retried.
     report({QStringLiteral("swap"),
             state.copiedThrough,

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stop_token>
 
 namespace melodee {
 
@@ -109,6 +110,9 @@ struct ConversionOptions
 {
     QString reviewer;                      // required: recorded with the plan's hash
     std::chrono::milliseconds throttle{0}; // a pause after each batch
+    // A stop cancels the running statement at once (PQcancel) and stops between steps: the open
+    // transaction rolls back, DbError::cancelled() is thrown, and the conversion stays resumable.
+    std::stop_token stop{};
 };
 
 struct ConversionProgress
@@ -161,7 +165,8 @@ public:
     // (each one transaction that also advances the state row, so an interruption at any point
     // loses and duplicates nothing), the verification, and the swap under lock_timeout with
     // retries. Throws PartitionError (Drift) when the verification finds a difference; DbError
-    // (LockWait) when the swap's retries ran out; the conversion then stays resumable.
+    // (LockWait) when the swap's retries ran out, DbError::cancelled() on options.stop; the
+    // conversion then stays resumable.
     ConversionResult
     apply(PgConnection &conn, const ConversionPlan &plan, const ConversionOptions &options) const;
     // Continues a started conversion from its state row, with the plan stored there.

@@ -7,12 +7,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <signal.h>
+
 using namespace melodee;
 using namespace melodee::test;
 
 // `melodee partitions convert --dry-run` on a melodee-next database (the fixture's 200k
 // tracks), run as the built binary: the plan with the foreign-key analysis, as text and as JSON,
-// nothing changed, and every bad argument refused with the reason.
+// nothing changed, and every bad argument refused with the reason. Applied: resumed after
+// kill -9, and stopped by the verification when the copy differs from the table.
 class tst_CliConvert : public QObject
 {
     Q_OBJECT
@@ -24,6 +27,8 @@ private slots:
     void usage();
     void missingTableIsJson();
     void resumesAfterKill();
+    void verificationMismatch_data();
+    void verificationMismatch();
 
 private:
     TestEnv::CliResult run(const QStringList &args) const;
@@ -268,6 +273,123 @@ void tst_CliConvert::resumesAfterKill()
     const TestEnv::CliResult again = TestEnv::runCli(args, TestEnv::isolatedEnv(m_home.path()));
     QCOMPARE(again.exitCode, 3);
     QVERIFY2(again.err.contains(QLatin1String("was already converted")), qPrintable(again.err));
+}
+
+void tst_CliConvert::verificationMismatch_data()
+{
+    // tamper: a change of the copy the sync trigger never repairs (it mirrors writes to tracks,
+    // not to the copy), of the already copied row %1, returning one row. months: the months
+    // the verification must name, from tracks before the tamper, comma-separated.
+    QTest::addColumn<QString>("tamper");
+    QTest::addColumn<QString>("months");
+    const QString monthOfRow
+        = QStringLiteral("SELECT to_char(created_at, 'YYYY-MM') FROM tracks WHERE id = %1");
+    QTest::newRow("value changed")
+        << QStringLiteral("UPDATE tracks_partitioned SET name = name || ' (changed)' WHERE id = "
+                          "%1 RETURNING id")
+        << monthOfRow;
+    QTest::newRow("row deleted") << QStringLiteral(
+        "DELETE FROM tracks_partitioned WHERE id = %1 RETURNING id")
+                                 << monthOfRow;
+    // A month that has no rows in tracks at all.
+    QTest::newRow("row added") << QStringLiteral(
+        "INSERT INTO tracks_partitioned SELECT * FROM jsonb_populate_record("
+        "NULL::tracks_partitioned, (SELECT to_jsonb(t) || jsonb_build_object("
+        "'id', 999999999, 'created_at', '2026-05-10T00:00:00Z') FROM tracks t "
+        "WHERE id = %1)) RETURNING id")
+                               << QStringLiteral("SELECT '2026-05' WHERE %1 > 0");
+    QTest::newRow("row moved to another month")
+        << QStringLiteral("UPDATE tracks_partitioned SET created_at = created_at + interval "
+                          "'13 months' WHERE id = %1 RETURNING id")
+        << QStringLiteral("SELECT string_agg(m, ',' ORDER BY m) FROM (SELECT to_char(created_at, "
+                          "'YYYY-MM') m FROM tracks WHERE id = %1 UNION SELECT "
+                          "to_char(created_at + interval '13 months', 'YYYY-MM') FROM tracks "
+                          "WHERE id = %1) x");
+}
+
+void tst_CliConvert::verificationMismatch()
+{
+    // The copy is changed behind the conversion's back after its row was copied: the CLI is
+    // stopped (SIGSTOP) once a batch is reported, before the copy is through, the copy is
+    // changed, and the CLI continued. The verification must name the month that differs, exit
+    // with 4 and swap nothing.
+    QFETCH(QString, tamper);
+    QFETCH(QString, months);
+    const DatabaseConfig db = TestEnv::melodeeNextDatabase(QStringLiteral("cli_verify"));
+    const QString dsn = QStringLiteral("host=%1 port=%2 user=postgres dbname=%3 sslmode=disable")
+                            .arg(db.host)
+                            .arg(db.port)
+                            .arg(db.dbname);
+    auto sql = [&db](const QString &text) {
+        return TestEnv::psql(text, db.dbname).trimmed();
+    };
+    const QString contents = QStringLiteral(
+        "SELECT count(*) || ' ' || md5(string_agg(md5(t::text), '' ORDER BY id)) FROM tracks t");
+    const QString before = sql(contents);
+    // A row of the first batch that no playlist refers to.
+    const QString id = sql(QStringLiteral("SELECT min(id) FROM tracks t WHERE NOT EXISTS "
+                                          "(SELECT 1 FROM playlist_tracks p WHERE p.track_id = "
+                                          "t.id)"));
+    QVERIFY(id.toLongLong() > 0 && id.toLongLong() <= 50000);
+    const QString expected = sql(months.arg(id));
+    QVERIFY(!expected.isEmpty());
+
+    QProcess cli;
+    cli.setProcessEnvironment(TestEnv::isolatedEnv(m_home.path()));
+    cli.start(TestEnv::cliPath(),
+              {QStringLiteral("partitions"),
+               QStringLiteral("convert"),
+               QStringLiteral("tracks"),
+               QStringLiteral("--by"),
+               QStringLiteral("created_at"),
+               QStringLiteral("--monthly"),
+               QStringLiteral("--reviewer"),
+               QStringLiteral("ann"),
+               QStringLiteral("--batch"),
+               QStringLiteral("50000"),
+               QStringLiteral("--throttle"),
+               QStringLiteral("500"),
+               QStringLiteral("--now"),
+               QStringLiteral("2026-03-15T12:00:00Z"),
+               QStringLiteral("--dsn"),
+               dsn});
+    QVERIFY(cli.waitForStarted());
+    QString err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += QString::fromUtf8(cli.readAllStandardError()),
+                              err.contains(QLatin1String("copied id <= 50000 "))),
+                             120000);
+    QCOMPARE(::kill(pid_t(cli.processId()), SIGSTOP), 0);
+    // Stopped before the last batch committed, so before the verification.
+    QCOMPARE(sql(QStringLiteral("SELECT copied_through < copy_end FROM melodee_conversions WHERE "
+                                "table_name = 'tracks'")),
+             QStringLiteral("t"));
+    const QString tampered = sql(tamper.arg(id));
+    QCOMPARE(::kill(pid_t(cli.processId()), SIGCONT), 0);
+    QVERIFY2(!tampered.isEmpty() && !tampered.contains(QLatin1Char('\n')), qPrintable(tampered));
+    QVERIFY(cli.waitForFinished(300000));
+    err += QString::fromUtf8(cli.readAllStandardError());
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 4);
+    QVERIFY2(err.contains(QLatin1String("verification failed, nothing swapped: rows/checksum of "
+                                        "tracks vs tracks_partitioned differ in ")),
+             qPrintable(err));
+    // The months named, and only those.
+    const QString differ
+        = err.section(QLatin1String(" differ in "), 1).section(QLatin1Char('\n'), 0, 0);
+    QStringList named;
+    for (const QString &part : differ.split(QLatin1String("; ")))
+        named << part.section(QLatin1Char(':'), 0, 0);
+    QCOMPARE(named.join(QLatin1Char(',')), expected);
+
+    // Nothing swapped: tracks is the plain table with every row as before, the copy beside it.
+    QCOMPARE(sql(QStringLiteral("SELECT string_agg(relname::text || ':' || relkind::text, ',' "
+                                "ORDER BY relname) FROM pg_class WHERE relname IN ('tracks', "
+                                "'tracks_partitioned', 'tracks_unpartitioned')")),
+             QStringLiteral("tracks:r,tracks_partitioned:p"));
+    QCOMPARE(sql(contents), before);
+    QCOMPARE(sql(QStringLiteral("SELECT phase FROM melodee_conversions WHERE table_name = "
+                                "'tracks'")),
+             QStringLiteral("copying"));
 }
 
 QTEST_GUILESS_MAIN(tst_CliConvert)

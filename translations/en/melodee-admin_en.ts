@@ -33,6 +33,23 @@
     </message>
 </context>
 <context>
+    <name>melodee::ConversionDialog</name>
+    <message numerus="yes">
+        <source>Plan %1: %n month partition(s) and a default.</source>
+        <translation>
+            <numerusform>Plan %1: %n month partition and a default.</numerusform>
+            <numerusform>Plan %1: %n month partitions and a default.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 converted (plan %2): %3 rows in %n month(s) verified; the old table is %4.</source>
+        <translation>
+            <numerusform>%1 converted (plan %2): %3 rows in %n month verified; the old table is %4.</numerusform>
+            <numerusform>%1 converted (plan %2): %3 rows in %n months verified; the old table is %4.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>melodee::MigrationListModel</name>
     <message numerus="yes">
         <source>%n pending</source>

@@ -1,6 +1,8 @@
 target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/activitymodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/activitymodel.h
+    ${CMAKE_CURRENT_LIST_DIR}/conversionfindingsmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/conversionfindingsmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/lockwaitmodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/lockwaitmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/logfiltermodel.cpp

@@ -3,6 +3,7 @@
 #include "schemanotice.h"
 
 #include "async/whenfinished.h"
+#include "conversiondialog.h"
 #include "migrationsummary.h"
 #include "models/migrationlistmodel.h"
 #include "session/connectionsession.h"
@@ -59,6 +60,9 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     m_exportButton = new QPushButton(tr("&Export plan…"), this);
     m_exportButton->setToolTip(tr("Save the reviewable plan file with its hash, for "
                                   "`melodee migrate --plan FILE`"));
+    m_convertButton = new QPushButton(tr("C&onvert a table to monthly partitions…"), this);
+    m_convertButton->setToolTip(tr("Plan, review and apply the online conversion of a plain "
+                                   "table into monthly partitions (`melodee partitions convert`)"));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
 
@@ -68,6 +72,7 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
     actions->addWidget(m_rehearseButton);
     actions->addWidget(m_rehearseHint);
     actions->addWidget(m_exportButton);
+    actions->addWidget(m_convertButton);
     actions->addStretch();
     actions->addWidget(m_cancelButton);
 
@@ -135,6 +140,7 @@ MigrationsView::MigrationsView(ConnectionSession *session, QWidget *parent)
             exportPlanTo(path);
     });
     connect(m_applyButton, &QPushButton::clicked, this, &MigrationsView::apply);
+    connect(m_convertButton, &QPushButton::clicked, this, &MigrationsView::openConversion);
     connect(m_cancelButton, &QPushButton::clicked, this, &MigrationsView::cancel);
     connect(m_reviewed, &QCheckBox::toggled, this, &MigrationsView::updateActions);
     connect(m_reviewer, &QLineEdit::textChanged, this, &MigrationsView::updateActions);
@@ -240,6 +246,7 @@ void MigrationsView::updateActions()
                                                     "beside it")
                                                : why);
     m_exportButton->setEnabled(!m_busy && m_plan.has_value());
+    m_convertButton->setEnabled(connected);
     m_reviewed->setEnabled(!m_busy && m_plan && !m_plan->isEmpty());
     m_reviewer->setEnabled(!m_busy);
     m_applyButton->setEnabled(canApply());
@@ -595,6 +602,14 @@ void MigrationsView::onStatement(int version, int index, int count, const QStrin
                   .arg(index)
                   .arg(count)
                   .arg(sql.simplified().left(140)));
+}
+
+ConversionDialog *MigrationsView::openConversion()
+{
+    auto *dialog = new ConversionDialog(session(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 void MigrationsView::cancel()

@@ -23,6 +23,7 @@ class QTreeWidget;
 
 namespace melodee {
 
+class ConversionDialog;
 class ErrorBanner;
 class MigrationListModel;
 
@@ -56,6 +57,8 @@ public:
     bool exportPlanTo(const QString &path);
     void apply();
     void cancel();
+    // Opens "Convert a table to monthly partitions…" (non-modal, deleted on close).
+    ConversionDialog *openConversion();
 
     bool isBusy() const override { return m_busy; }
     bool canApply() const;
@@ -68,6 +71,7 @@ public:
     QLineEdit *reviewerEdit() const { return m_reviewer; }
     QPushButton *applyButton() const { return m_applyButton; }
     QPushButton *rehearseButton() const { return m_rehearseButton; }
+    QPushButton *convertButton() const { return m_convertButton; }
     QLabel *rehearseHint() const { return m_rehearseHint; }
     MigrationSqlPane *sqlPane() const { return m_sqlPane; }
     QProgressBar *progressBar() const { return m_progress; }
@@ -109,6 +113,7 @@ private:
     QPushButton *m_rehearseButton = nullptr;
     QLabel *m_rehearseHint = nullptr;
     QPushButton *m_exportButton = nullptr;
+    QPushButton *m_convertButton = nullptr;
     QPushButton *m_applyButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QCheckBox *m_reviewed = nullptr;

@@ -1,6 +1,8 @@
 target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/activitypanel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/activitypanel.h
+    ${CMAKE_CURRENT_LIST_DIR}/conversiondialog.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/conversiondialog.h
     ${CMAKE_CURRENT_LIST_DIR}/dashboardview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/dashboardview.h
     ${CMAKE_CURRENT_LIST_DIR}/logdock.cpp
