@@ -135,6 +135,11 @@ void tst_ConversionDialog::planShowsReview()
     QVERIFY2(dialog->hashLabel()->text().contains(plan.hash()),
              qPrintable(dialog->hashLabel()->text()));
     QVERIFY(plan.hash().startsWith(QLatin1String("sha256:")));
+    // docs/screenshots/conversion-review.png, when asked for.
+    if (const QString dir = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        dialog->resize(1366, 768);
+        QVERIFY(dialog->grab().save(dir + QStringLiteral("/conversion-review.png")));
+    }
 
     // Findings: both keys, the three foreign keys, then the notes; the incoming one says what
     // happens and why.
