@@ -13,7 +13,18 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
+
 namespace melodee {
+
+// The song pages each new pool connection caches the plans of (SongBrowser::warmUp()): ours
+// until the schema is recognised, then the recognised layout's, and none on a database that
+// holds neither. The connector reads it on a pool thread.
+struct WarmUpTarget
+{
+    std::atomic<bool> enabled{true};
+    std::atomic<SchemaLayout> layout{SchemaLayout::Melodee};
+};
 
 ConnectionSession::ConnectionSession(QObject *parent)
     : QObject(parent)
@@ -73,13 +84,17 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     // Creating a pool opens nothing: the first health check makes the first connection. Each
     // connection caches the plans of the first song pages as it opens, off the GUI thread, so
     // the Songs view's first page does not wait for the planner to open every partition.
-    const SongBrowser browser(m_config.session);
+    auto warmUp = std::make_shared<WarmUpTarget>();
+    m_warmUp = warmUp;
+    const SessionConfig session = m_config.session;
     m_pool = std::make_shared<ConnectionPool>(
         m_config.database,
         m_config.session,
-        std::make_unique<PgConnector>(m_config.database,
-                                      m_config.session.prepareStmt,
-                                      [browser](PgConnection &conn) { browser.warmUp(conn); }));
+        std::make_unique<PgConnector>(
+            m_config.database, m_config.session.prepareStmt, [session, warmUp](PgConnection &conn) {
+                if (warmUp->enabled)
+                    SongBrowser(session, warmUp->layout).warmUp(conn);
+            }));
     m_health.setTarget(m_pool, m_config.session);
     detectSchema();
     emit connectionChanged();
@@ -100,6 +115,8 @@ void ConnectionSession::detectSchema()
                 return; // a reconnect or a disconnect replaced it
             if (outcome.ok()) {
                 m_schema = *outcome.value;
+                m_warmUp->layout = schemaLayoutFor(m_schema.kind);
+                m_warmUp->enabled = m_schema.kind != SchemaKind::Unknown;
             } else {
                 m_schemaError = outcome.error;
                 qCWarning(lcUi).noquote() << "could not recognise the schema:" << outcome.error;
@@ -121,6 +138,7 @@ void ConnectionSession::disconnectFromServer()
     m_config.database.password.clear();
     m_health.clearTarget();
     m_pool.reset();
+    m_warmUp.reset();
     emit connectionChanged();
 }
 

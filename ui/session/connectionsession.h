@@ -13,6 +13,7 @@
 namespace melodee {
 
 class ConnectionPool;
+struct WarmUpTarget;
 
 // The database the window works on: its configuration (password only in memory), the profile it
 // came from, its connection pool and its health. Views receive a pointer to it, react to
@@ -62,6 +63,7 @@ private:
     QString m_profileName;
     bool m_connected = false;
     std::shared_ptr<ConnectionPool> m_pool;
+    std::shared_ptr<WarmUpTarget> m_warmUp; // what the pool's new connections warm
     HealthMonitor m_health;
 };
 

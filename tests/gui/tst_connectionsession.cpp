@@ -1,0 +1,106 @@
+#include "testenv.h"
+
+#include <db/pgconnection.h>
+#include <migrate/migrationengine.h>
+#include <pool/connectionpool.h>
+#include <session/connectionsession.h>
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <vector>
+
+using namespace melodee;
+using melodee::test::TestEnv;
+using namespace std::chrono_literals;
+
+// ConnectionSession: each connection its pool opens caches the plans of the first song pages of
+// the schema the database holds (ours, melodee-next's tracks) once that schema is recognised,
+// and tries none on a database that holds neither.
+class tst_ConnectionSession : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void warmsTheRecognisedLayout_data();
+    void warmsTheRecognisedLayout();
+};
+
+void tst_ConnectionSession::initTestCase()
+{
+    MELODEE_REQUIRE_POSTGRES();
+}
+
+void tst_ConnectionSession::warmsTheRecognisedLayout_data()
+{
+    QTest::addColumn<QString>("database"); // "next", "ours" or "empty"
+    QTest::addColumn<QString>("table");    // the table the warmed statements read, or empty
+    QTest::newRow("melodee-next") << QStringLiteral("next") << QStringLiteral("\"tracks\"");
+    QTest::newRow("ours") << QStringLiteral("ours") << QStringLiteral("\"melodee_songs\"");
+    QTest::newRow("neither") << QStringLiteral("empty") << QString();
+}
+
+void tst_ConnectionSession::warmsTheRecognisedLayout()
+{
+    QFETCH(QString, database);
+    QFETCH(QString, table);
+    AppConfig config;
+    config.redis.enabled = false;
+    config.session.prepareStmt = true;
+    if (database == QLatin1String("next")) {
+        config.database = TestEnv::melodeeNextDatabase(QStringLiteral("session_next"));
+    } else {
+        config.database = TestEnv::freshDatabase(QStringLiteral("session_") + database);
+        if (database == QLatin1String("ours")) {
+            MigrationEngine engine(config);
+            engine.connect();
+            engine.lock();
+            engine.apply(engine.plan(QDateTime::currentDateTimeUtc()), {});
+            engine.unlock();
+        }
+    }
+
+    ConnectionSession session;
+    QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
+    session.connectTo(config);
+    QTRY_COMPARE_WITH_TIMEOUT(detected.count(), 1, 20000);
+    QVERIFY2(session.schemaError().isEmpty(), qPrintable(session.schemaError()));
+
+    // Connections opened before the answer may have warmed our layout (or failed to): hold every
+    // lease at once until the pool has opened one after it, and read what that one prepared.
+    const std::shared_ptr<ConnectionPool> pool = session.pool();
+    const QSet<int> before = [&] {
+        QSet<int> pids;
+        std::vector<PooledConnection> leases;
+        for (int i = 0; i < 2; ++i) {
+            leases.push_back(pool->acquire(10s));
+            pids << leases.back()->backendPid();
+        }
+        return pids;
+    }();
+    std::vector<PooledConnection> leases;
+    PgConnection *fresh = nullptr;
+    for (int i = 0; i < 3 && !fresh; ++i) {
+        leases.push_back(pool->acquire(10s));
+        if (!before.contains(leases.back()->backendPid()))
+            fresh = &*leases.back();
+    }
+    QVERIFY(fresh);
+    const PgResult prepared = fresh->exec(
+        "SELECT coalesce(string_agg(statement, E'\\n'), '') FROM pg_prepared_statements");
+    const QString statements = prepared.text(0, 0);
+    if (table.isEmpty()) {
+        QVERIFY2(!statements.contains(QLatin1String("melodee_songs"))
+                     && !statements.contains(QLatin1String("\"tracks\"")),
+                 qPrintable(statements));
+    } else {
+        QVERIFY2(statements.contains(QStringLiteral("FROM ") + table), qPrintable(statements));
+        QVERIFY2(!statements.contains(QLatin1String(
+                     database == QLatin1String("next") ? "melodee_songs" : "\"tracks\"")),
+                 qPrintable(statements));
+    }
+}
+
+QTEST_MAIN(tst_ConnectionSession)
+#include "tst_connectionsession.moc"
