@@ -115,18 +115,9 @@ int runPartitionsConvert(CliContext &ctx, const QStringList &args)
             ctx.err() << p.message << '\n';
             ctx.err().flush();
         });
-        const std::optional<ConversionState> state = conversion.state(*conn, request.table);
-        const ConversionPlan plan = state ? state->plan : conversion.plan(*conn, request);
-        if (state && state->phase == QLatin1String("swapped"))
-            return ctx.fail(QStringLiteral("\"%1\" was already converted (plan %2, reviewed by "
-                                           "%3); the old table is \"%4\"")
-                                .arg(request.table, state->hash, state->reviewer, plan.oldTable),
-                            ExitUsage);
-        if (state && state->plan.column != request.column)
-            return ctx.fail(QStringLiteral("a conversion of \"%1\" by \"%2\" is in progress; "
-                                           "resume it with --by \"%2\"")
-                                .arg(request.table, state->plan.column),
-                            ExitUsage);
+        const ConversionReview review = conversion.review(*conn, request);
+        const ConversionPlan &plan = review.plan;
+        const std::optional<ConversionState> &state = review.state;
         if (dryRun) {
             if (ctx.json()) {
                 QJsonObject o = plan.toJson();
@@ -150,13 +141,8 @@ int runPartitionsConvert(CliContext &ctx, const QStringList &args)
             ctx.out().flush();
             return ExitOk;
         }
-        if (!expectedHash.isEmpty() && expectedHash != plan.hash())
-            return ctx.fail(QStringLiteral("the plan is now %1, not the reviewed %2: review it "
-                                           "again (--dry-run)")
-                                .arg(plan.hash(), expectedHash),
-                            ExitDrift);
-        const ConversionResult result = state ? conversion.resume(*conn, *state, options)
-                                              : conversion.apply(*conn, plan, options);
+        const ConversionResult result
+            = conversion.applyReviewed(*conn, review, expectedHash, options);
         if (ctx.json()) {
             ctx.printJson(QJsonObject{{QStringLiteral("table"), result.table},
                                       {QStringLiteral("hash"), result.hash},

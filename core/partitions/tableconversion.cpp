@@ -166,6 +166,41 @@ ConversionResult TableConversion::apply(PgConnection &conn,
     return run(conn, plan, state, options, false);
 }
 
+ConversionReview TableConversion::review(PgConnection &conn, const ConversionRequest &request) const
+{
+    ConversionReview out;
+    out.state = state(conn, request.table);
+    if (!out.state) {
+        out.plan = plan(conn, request);
+        return out;
+    }
+    if (out.state->phase == QLatin1String("swapped"))
+        throw refuse(
+            QStringLiteral("\"%1\" was already converted (plan %2, reviewed by %3); the "
+                           "old table is \"%4\"")
+                .arg(
+                    request.table, out.state->hash, out.state->reviewer, out.state->plan.oldTable));
+    if (out.state->plan.column != request.column)
+        throw refuse(QStringLiteral("a conversion of \"%1\" by \"%2\" is in progress; resume it "
+                                    "by \"%2\"")
+                         .arg(request.table, out.state->plan.column));
+    out.plan = out.state->plan;
+    return out;
+}
+
+ConversionResult TableConversion::applyReviewed(PgConnection &conn,
+                                                const ConversionReview &review,
+                                                const QString &reviewedHash,
+                                                const ConversionOptions &options) const
+{
+    if (!reviewedHash.isEmpty() && review.plan.hash() != reviewedHash)
+        throw PartitionError(QStringLiteral("the plan is now %1, not the reviewed %2: review it "
+                                            "again")
+                                 .arg(review.plan.hash(), reviewedHash),
+                             ErrorKind::Drift);
+    return review.state ? resume(conn, *review.state, options) : apply(conn, review.plan, options);
+}
+
 ConversionResult TableConversion::resume(PgConnection &conn,
                                          const ConversionState &state,
                                          const ConversionOptions &options) const

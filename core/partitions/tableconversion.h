@@ -147,6 +147,14 @@ struct ConversionResult
 // Throws PartitionError (Usage) for a request the table cannot take: no such table or column,
 // already partitioned, a column of another type, no single-column integer primary key, identity
 // columns, unique indexes on expressions. DbError for the server's errors.
+// What a conversion of a table would run now, for review: a started conversion's stored plan
+// with its state, or a new plan.
+struct ConversionReview
+{
+    ConversionPlan plan;
+    std::optional<ConversionState> state; // set when the conversion was already started
+};
+
 class TableConversion
 {
 public:
@@ -160,6 +168,18 @@ public:
     // The state of a conversion of table, if one was started (std::nullopt also when the state
     // table does not exist yet).
     std::optional<ConversionState> state(PgConnection &conn, const QString &table) const;
+
+    // The CLI's and the app's review: the stored plan of a conversion of request.table already
+    // started, or plan(). Refuses (Usage) a table already converted, or one being converted by
+    // another column.
+    ConversionReview review(PgConnection &conn, const ConversionRequest &request) const;
+    // Runs what review() found (apply() or resume()) when its hash is reviewedHash, the one the
+    // reviewer saw; throws PartitionError (Drift) when it is not. An empty reviewedHash checks
+    // nothing.
+    ConversionResult applyReviewed(PgConnection &conn,
+                                   const ConversionReview &review,
+                                   const QString &reviewedHash,
+                                   const ConversionOptions &options) const;
 
     // Runs a reviewed plan: phase 1 in one transaction with the state row, then the batches
     // (each one transaction that also advances the state row, so an interruption at any point

@@ -32,12 +32,6 @@ namespace melodee {
 
 namespace {
 
-struct ConversionReview
-{
-    ConversionPlan plan;
-    bool inProgress = false;
-};
-
 // The plan of request, or the stored plan of a conversion of the table already started. Reads
 // only. Cancelled at once on a stop.
 ConversionReview
@@ -45,25 +39,7 @@ review(const AppConfig &config, const ConversionRequest &request, std::stop_toke
 {
     auto conn = PartitionMaintenance::openSession(config);
     const std::stop_callback onStop(stop, [&conn] { conn->cancel(); });
-    TableConversion conversion(config);
-    ConversionReview out;
-    if (const std::optional<ConversionState> state = conversion.state(*conn, request.table)) {
-        if (state->phase == QLatin1String("swapped"))
-            throw PartitionError(
-                QStringLiteral("\"%1\" was already converted (plan %2, reviewed "
-                               "by %3); the old table is \"%4\"")
-                    .arg(request.table, state->hash, state->reviewer, state->plan.oldTable),
-                ErrorKind::Usage);
-        if (state->plan.column != request.column)
-            throw PartitionError(QStringLiteral("a conversion of \"%1\" by \"%2\" is in "
-                                                "progress; resume it by \"%2\"")
-                                     .arg(request.table, state->plan.column),
-                                 ErrorKind::Usage);
-        out.plan = state->plan;
-        out.inProgress = true;
-    } else {
-        out.plan = conversion.plan(*conn, request);
-    }
+    ConversionReview out = TableConversion(config).review(*conn, request);
     if (stop.stop_requested())
         throw DbError::cancelled(QStringLiteral("plan the conversion to partitions"),
                                  request.table);
@@ -260,7 +236,7 @@ void ConversionDialog::plan()
             return;
         }
         m_plan = r.value->plan;
-        m_inProgress = r.value->inProgress;
+        m_inProgress = r.value->state.has_value();
         m_request = request;
         m_sql->setSql(m_plan->script());
         m_findings->setPlan(*m_plan);
@@ -331,15 +307,8 @@ void ConversionDialog::apply()
         TableConversion conversion(config);
         conversion.setProgress(progress);
         options.stop = stop;
-        const std::optional<ConversionState> state = conversion.state(*conn, request.table);
-        const ConversionPlan plan = state ? state->plan : conversion.plan(*conn, request);
-        if (plan.hash() != reviewedHash)
-            throw PartitionError(QStringLiteral("the plan is now %1, not the reviewed %2: "
-                                                "plan and review it again")
-                                     .arg(plan.hash(), reviewedHash),
-                                 ErrorKind::Drift);
-        return state ? conversion.resume(*conn, *state, options)
-                     : conversion.apply(*conn, plan, options);
+        return conversion.applyReviewed(
+            *conn, conversion.review(*conn, request), reviewedHash, options);
     });
     m_work = QFuture<void>(future);
     whenFinished(this, future, [this](const TaskOutcome<ConversionResult> &r) {
