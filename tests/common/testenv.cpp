@@ -1,5 +1,7 @@
 #include "testenv.h"
 
+#include <migrate/migrationengine.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -128,6 +130,15 @@ DatabaseConfig TestEnv::superuser(const QString &dbname)
     c.dbname = dbname;
     c.sslmode = QStringLiteral("disable");
     return c;
+}
+
+void TestEnv::migrate(const AppConfig &config)
+{
+    MigrationEngine engine(config);
+    engine.connect();
+    engine.lock();
+    engine.apply(engine.plan(QDateTime::currentDateTimeUtc()), {});
+    engine.unlock();
 }
 
 DatabaseConfig TestEnv::freshDatabase(const QString &prefix)

@@ -43,6 +43,8 @@ public:
     static DatabaseConfig superuser(const QString &dbname = QStringLiteral("postgres"));
     // Creates a fresh, empty database and returns a config pointing at it.
     static DatabaseConfig freshDatabase(const QString &prefix);
+    // Applies Melodee's own migrations to config.database, with config's table prefix.
+    static void migrate(const AppConfig &config);
 
     // A fresh copy of the melodee-next fixture (tests/fixtures/melodee-next: its GORM schema and
     // 200k tracks), cloned from the template the melodee-next CTest fixture loads. Tests using it

@@ -1,7 +1,6 @@
 #include "testenv.h"
 
 #include <db/pgconnection.h>
-#include <migrate/migrationengine.h>
 #include <pool/connectionpool.h>
 #include <session/connectionsession.h>
 
@@ -52,13 +51,8 @@ void tst_ConnectionSession::warmsTheRecognisedLayout()
         config.database = TestEnv::melodeeNextDatabase(QStringLiteral("session_next"));
     } else {
         config.database = TestEnv::freshDatabase(QStringLiteral("session_") + database);
-        if (database == QLatin1String("ours")) {
-            MigrationEngine engine(config);
-            engine.connect();
-            engine.lock();
-            engine.apply(engine.plan(QDateTime::currentDateTimeUtc()), {});
-            engine.unlock();
-        }
+        if (database == QLatin1String("ours"))
+            TestEnv::migrate(config);
     }
 
     ConnectionSession session;

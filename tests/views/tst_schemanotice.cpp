@@ -1,6 +1,5 @@
 #include "testenv.h"
 
-#include <migrate/migrationengine.h>
 #include <session/connectionsession.h>
 #include <views/migrationsview.h>
 #include <views/partitionsview.h>
@@ -49,13 +48,8 @@ void tst_SchemaNotice::shownOnlyOnMelodeeNext()
         config.database = TestEnv::melodeeNextDatabase(QStringLiteral("notice_next"));
     } else {
         config.database = TestEnv::freshDatabase(QStringLiteral("notice_") + database);
-        if (database == QLatin1String("ours")) {
-            MigrationEngine engine(config);
-            engine.connect();
-            engine.lock();
-            engine.apply(engine.plan(QDateTime::currentDateTimeUtc()), {});
-            engine.unlock();
-        }
+        if (database == QLatin1String("ours"))
+            TestEnv::migrate(config);
     }
 
     ConnectionSession session;
