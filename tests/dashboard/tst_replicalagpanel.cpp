@@ -17,7 +17,6 @@
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTcpServer>
 #include <QTest>
 
 #include <memory>
@@ -47,12 +46,9 @@ private slots:
     void screenshot();
 
 private:
-    static DatabaseConfig server(int port);
     static QString replicaDsn();
     static void setReplay(bool paused);
     static void writeOnPrimary();
-    // A loopback port nothing listens on.
-    static int closedPort();
     // Builds the Dashboard on the fixture's primary with these replicas.
     void open(const QStringList &replicas, Duration maxLag);
     QString state(int row) const;
@@ -65,17 +61,6 @@ private:
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };
 
-DatabaseConfig tst_ReplicaLagPanel::server(int port)
-{
-    DatabaseConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = port;
-    c.user = QStringLiteral("postgres");
-    c.dbname = QStringLiteral("postgres");
-    c.sslmode = QStringLiteral("disable");
-    return c;
-}
-
 QString tst_ReplicaLagPanel::replicaDsn()
 {
     return QStringLiteral("host=127.0.0.1 port=%1").arg(TestEnv::replicaPort());
@@ -83,31 +68,21 @@ QString tst_ReplicaLagPanel::replicaDsn()
 
 void tst_ReplicaLagPanel::setReplay(bool paused)
 {
-    PgConnection::open(server(TestEnv::replicaPort()))
+    PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPort()))
         ->exec(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
 }
 
 void tst_ReplicaLagPanel::writeOnPrimary()
 {
-    PgConnection::open(server(TestEnv::replicaPrimaryPort()))
+    PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPrimaryPort()))
         ->exec("INSERT INTO lag_panel_probe VALUES (1, now()::text) ON CONFLICT (id) DO UPDATE "
                "SET note = excluded.note");
-}
-
-int tst_ReplicaLagPanel::closedPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost))
-        return 0;
-    const int port = probe.serverPort();
-    probe.close();
-    return port;
 }
 
 void tst_ReplicaLagPanel::open(const QStringList &replicas, Duration maxLag)
 {
     AppConfig config;
-    config.database = server(TestEnv::replicaPrimaryPort());
+    config.database = TestEnv::replicaServer(TestEnv::replicaPrimaryPort());
     config.database.replicas = replicas;
     config.database.maxReplicaLag = maxLag;
     config.database.maxOpenConns = 4;
@@ -151,7 +126,7 @@ void tst_ReplicaLagPanel::initTestCase()
 {
     MELODEE_REQUIRE_REPLICA();
     QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
-    PgConnection::open(server(TestEnv::replicaPrimaryPort()))
+    PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPrimaryPort()))
         ->exec("CREATE TABLE IF NOT EXISTS lag_panel_probe (id int PRIMARY KEY, note text)");
 }
 
@@ -225,7 +200,7 @@ void tst_ReplicaLagPanel::lagTakesTheReplicaOutAndBack()
 
 void tst_ReplicaLagPanel::downAndPrimaryAreNamedWithoutPasswords()
 {
-    const int closed = closedPort();
+    const int closed = TestEnv::closedLoopbackPort();
     QVERIFY(closed > 0);
     const QStringList replicas{
         QStringLiteral("host=127.0.0.1 port=%1 password='s3cr\\'et pass=word'")
@@ -296,7 +271,9 @@ void tst_ReplicaLagPanel::pausesWhileHidden()
 
 void tst_ReplicaLagPanel::fitsTheSmallestWindow()
 {
-    open({replicaDsn(), QStringLiteral("host=127.0.0.1 port=%1").arg(closedPort())}, 5s);
+    open(
+        {replicaDsn(), QStringLiteral("host=127.0.0.1 port=%1").arg(TestEnv::closedLoopbackPort())},
+        5s);
     // The Dashboard's share of a 1024×640 window: it scrolls, nothing is squeezed.
     m_view->resize(1024 - 140, 640 - 200);
     m_view->show();

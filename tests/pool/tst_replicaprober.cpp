@@ -4,7 +4,6 @@
 #include "testenv.h"
 
 #include <QDateTime>
-#include <QTcpServer>
 #include <QTest>
 
 using namespace melodee;
@@ -23,32 +22,7 @@ private slots:
     void whatItFinds_data();
     void whatItFinds();
     void aStopRequestedEndsTheLook();
-
-private:
-    static DatabaseConfig server(int port);
-    static int closedPort();
 };
-
-DatabaseConfig tst_ReplicaProber::server(int port)
-{
-    DatabaseConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = port;
-    c.user = QStringLiteral("postgres");
-    c.dbname = QStringLiteral("postgres");
-    c.sslmode = QStringLiteral("disable");
-    return c;
-}
-
-int tst_ReplicaProber::closedPort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost))
-        return 0;
-    const int port = probe.serverPort();
-    probe.close();
-    return port;
-}
 
 void tst_ReplicaProber::initTestCase()
 {
@@ -57,10 +31,10 @@ void tst_ReplicaProber::initTestCase()
 
 void tst_ReplicaProber::looksOverOneConnection()
 {
-    const DatabaseConfig primary = server(TestEnv::replicaPrimaryPort());
+    const DatabaseConfig primary = TestEnv::replicaServer(TestEnv::replicaPrimaryPort());
     ReplicaProber prober(
         replicaConfig(primary, QStringLiteral("port=%1").arg(TestEnv::replicaPort())));
-    const auto asker = PgConnection::open(server(TestEnv::replicaPort()));
+    const auto asker = PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPort()));
     // The newest client connection on the replica besides the one asking.
     const auto newest = [&asker] {
         return asker
@@ -94,7 +68,8 @@ void tst_ReplicaProber::whatItFinds_data()
         << QStringLiteral("host=127.0.0.1 port=%1").arg(TestEnv::replicaPrimaryPort())
         << QStringLiteral("primary") << QStringLiteral("not a replica");
     QTest::newRow("down, a URI with a password")
-        << QStringLiteral("postgresql://postgres:hunter2@127.0.0.1:%1/postgres").arg(closedPort())
+        << QStringLiteral("postgresql://postgres:hunter2@127.0.0.1:%1/postgres")
+               .arg(TestEnv::closedLoopbackPort())
         << QStringLiteral("unreachable") << QStringLiteral("127.0.0.1");
 }
 
@@ -103,7 +78,7 @@ void tst_ReplicaProber::whatItFinds()
     QFETCH(QString, dsn);
     QFETCH(QString, role);
     QFETCH(QString, reason);
-    ReplicaProber prober(replicaConfig(server(TestEnv::replicaPrimaryPort()), dsn));
+    ReplicaProber prober(replicaConfig(TestEnv::replicaServer(TestEnv::replicaPrimaryPort()), dsn));
     const ReplicaStatus s = prober.look(5s, 2s);
     QCOMPARE(s.role, role);
     QCOMPARE(s.inRotation, reason.isEmpty());
@@ -117,7 +92,7 @@ void tst_ReplicaProber::whatItFinds()
 
 void tst_ReplicaProber::aStopRequestedEndsTheLook()
 {
-    ReplicaProber prober(replicaConfig(server(TestEnv::replicaPrimaryPort()),
+    ReplicaProber prober(replicaConfig(TestEnv::replicaServer(TestEnv::replicaPrimaryPort()),
                                        QStringLiteral("port=%1").arg(TestEnv::replicaPort())));
     std::stop_source stop;
     stop.request_stop();
