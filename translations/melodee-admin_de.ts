@@ -2411,6 +2411,80 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
     </message>
 </context>
 <context>
+    <name>melodee::ReplicaLagModel</name>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>in rotation</source>
+        <translation>in Rotation</translation>
+    </message>
+    <message>
+        <source>out of rotation (lagging)</source>
+        <translation>außer Rotation (im Rückstand)</translation>
+    </message>
+    <message>
+        <source>out of rotation (down)</source>
+        <translation>außer Rotation (nicht erreichbar)</translation>
+    </message>
+    <message>
+        <source>out of rotation (not a replica)</source>
+        <translation>außer Rotation (kein Replikat)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Replica</source>
+        <translation>Replikat</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Lag</source>
+        <translation>Rückstand</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ReplicaLagPanel</name>
+    <message>
+        <source>Replica lag</source>
+        <translation>Rückstand der Replikate</translation>
+    </message>
+    <message>
+        <source>Replay lag per replica</source>
+        <translation>Replay-Rückstand je Replikat</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>No read replicas configured (database.replicas).</source>
+        <translation>Keine Lese-Replikate konfiguriert (database.replicas).</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>max_replica_lag %1</source>
+        <translation>max_replica_lag %1</translation>
+    </message>
+</context>
+<context>
     <name>melodee::SchemaNotice</name>
     <message>
         <source>This view manages Melodee&apos;s own %1* schema. This database holds melodee-next&apos;s schema (tracks, albums, artists, …), which its GORM AutoMigrate manages.</source>

@@ -2411,6 +2411,80 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
     </message>
 </context>
 <context>
+    <name>melodee::ReplicaLagModel</name>
+    <message>
+        <source>checking…</source>
+        <translation>vérification…</translation>
+    </message>
+    <message>
+        <source>in rotation</source>
+        <translation>en rotation</translation>
+    </message>
+    <message>
+        <source>out of rotation (lagging)</source>
+        <translation>hors rotation (en retard)</translation>
+    </message>
+    <message>
+        <source>out of rotation (down)</source>
+        <translation>hors rotation (injoignable)</translation>
+    </message>
+    <message>
+        <source>out of rotation (not a replica)</source>
+        <translation>hors rotation (pas un réplica)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Replica</source>
+        <translation>Réplica</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Lag</source>
+        <translation>Retard</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Raison</translation>
+    </message>
+</context>
+<context>
+    <name>melodee::ReplicaLagPanel</name>
+    <message>
+        <source>Replica lag</source>
+        <translation>Retard des réplicas</translation>
+    </message>
+    <message>
+        <source>Replay lag per replica</source>
+        <translation>Retard de rejeu par réplica</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>No read replicas configured (database.replicas).</source>
+        <translation>Aucun réplica de lecture configuré (database.replicas).</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Non connecté</translation>
+    </message>
+    <message>
+        <source>max_replica_lag %1</source>
+        <translation>max_replica_lag %1</translation>
+    </message>
+</context>
+<context>
     <name>melodee::SchemaNotice</name>
     <message>
         <source>This view manages Melodee&apos;s own %1* schema. This database holds melodee-next&apos;s schema (tracks, albums, artists, …), which its GORM AutoMigrate manages.</source>

@@ -11,7 +11,7 @@ struct ReplicaRouter::Replica
     DatabaseConfig config;
     std::shared_ptr<ConnectionPool> pool;
     ReplicaStatus status;                  // guarded by m_mutex
-    std::unique_ptr<PgConnection> monitor; // the prober's own connection (prober thread only)
+    std::unique_ptr<ReplicaProber> prober; // prober thread only
 };
 
 ReplicaRouter::ReplicaRouter(std::shared_ptr<ConnectionPool> primary, milliseconds probeInterval)
@@ -29,7 +29,8 @@ ReplicaRouter::ReplicaRouter(std::shared_ptr<ConnectionPool> primary, millisecon
         replica->config = replicaConfig(database, dsn);
         replica->pool
             = std::make_shared<ConnectionPool>(replica->config, m_primary->sessionConfig());
-        replica->status.name = replicaName(replica->config);
+        replica->prober = std::make_unique<ReplicaProber>(replica->config);
+        replica->status.name = replica->prober->name();
         replica->status.reason = QStringLiteral("not looked at yet");
         m_replicas.push_back(std::move(replica));
     }
@@ -60,20 +61,8 @@ QList<ReplicaStatus> ReplicaRouter::replicaStatus() const
 
 void ReplicaRouter::probe(Replica &replica)
 {
-    const Duration maxLag = m_primary->databaseConfig().maxReplicaLag;
-    ReplicaStatus s;
-    try {
-        if (!replica.monitor || replica.monitor->isBroken()) {
-            DatabaseConfig c = replica.config;
-            c.connectTimeout = std::min<Duration>(c.connectTimeout, seconds(2));
-            replica.monitor = PgConnection::open(c);
-        }
-        s = probeReplica(*replica.monitor, maxLag, m_probeDeadline);
-    } catch (const DbError &e) {
-        replica.monitor.reset();
-        s.reason = e.toString();
-    }
-    s.name = replica.status.name;
+    ReplicaStatus s
+        = replica.prober->look(m_primary->databaseConfig().maxReplicaLag, m_probeDeadline);
     bool cameBack = false;
     bool left = false;
     {

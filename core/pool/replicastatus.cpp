@@ -1,9 +1,12 @@
 #include "replicastatus.h"
 
+#include "connectionpool.h"
 #include "db/connectparams.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "db/querydeadline.h"
+
+#include <QDateTime>
 
 namespace melodee {
 
@@ -121,19 +124,44 @@ ReplicaStatus probeReplica(PgConnection &conn, Duration maxLag, std::chrono::mil
 ReplicaStatus
 probeReplica(const DatabaseConfig &replica, Duration maxLag, std::chrono::milliseconds deadline)
 {
-    DatabaseConfig c = replica;
-    c.connectTimeout = std::min<Duration>(c.connectTimeout, std::chrono::seconds(2));
+    return ReplicaProber(replica).look(maxLag, deadline);
+}
+
+ReplicaProber::ReplicaProber(DatabaseConfig replica)
+    : m_config(std::move(replica))
+    , m_name(replicaName(m_config))
+{
+    m_config.connectTimeout = std::min<Duration>(m_config.connectTimeout, std::chrono::seconds(2));
+}
+
+ReplicaProber::~ReplicaProber() = default;
+ReplicaProber::ReplicaProber(ReplicaProber &&) noexcept = default;
+ReplicaProber &ReplicaProber::operator=(ReplicaProber &&) noexcept = default;
+
+ReplicaStatus
+ReplicaProber::look(Duration maxLag, std::chrono::milliseconds deadline, std::stop_token stop)
+{
+    const auto cancelled = [this] {
+        return DbError::cancelled(QStringLiteral("replica status of %1").arg(m_name));
+    };
+    ReplicaStatus s;
     try {
-        const auto conn = PgConnection::open(c);
-        ReplicaStatus s = probeReplica(*conn, maxLag, deadline);
-        s.name = replicaName(replica);
-        return s;
+        if (!m_conn || m_conn->isBroken())
+            m_conn = PgConnection::open(m_config);
+        if (stop.stop_requested())
+            throw cancelled();
+        detail::CancelOnStop cancelOnStop(*m_conn, stop);
+        s = probeReplica(*m_conn, maxLag, deadline);
     } catch (const DbError &e) {
-        ReplicaStatus s;
-        s.name = replicaName(replica);
+        if (stop.stop_requested())
+            throw cancelled();
+        m_conn.reset();
+        s = ReplicaStatus{};
         s.reason = e.toString();
-        return s;
     }
+    s.name = m_name;
+    s.lookedAtMs = QDateTime::currentMSecsSinceEpoch();
+    return s;
 }
 
 } // namespace melodee

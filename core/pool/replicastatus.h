@@ -6,7 +6,9 @@
 #include <QString>
 
 #include <chrono>
+#include <memory>
 #include <optional>
+#include <stop_token>
 
 namespace melodee {
 
@@ -29,7 +31,8 @@ struct ReplicaStatus
     // empty when unknown.
     std::optional<double> lagSeconds;
     quint64 replayLsn = 0;
-    QString reason; // why it is out of the rotation; empty when in
+    QString reason;        // why it is out of the rotation; empty when in
+    qint64 lookedAtMs = 0; // when the look ended, ms since the epoch (wall clock); 0: never
     QJsonObject toJson() const;
 };
 
@@ -46,5 +49,29 @@ ReplicaStatus probeReplica(PgConnection &conn, Duration maxLag, std::chrono::mil
 // Connects (connect_timeout at most 2 s) and probes; never throws: a failure is "unreachable".
 ReplicaStatus
 probeReplica(const DatabaseConfig &replica, Duration maxLag, std::chrono::milliseconds deadline);
+
+// Looks at one replica again and again over a connection of its own, opened by the first look
+// (connect_timeout at most 2 s) and again after it broke. One look at a time.
+class ReplicaProber
+{
+public:
+    explicit ReplicaProber(DatabaseConfig replica);
+    ~ReplicaProber();
+    ReplicaProber(ReplicaProber &&) noexcept;
+    ReplicaProber &operator=(ReplicaProber &&) noexcept;
+
+    // host:port, never credentials.
+    const QString &name() const { return m_name; }
+    // As probeReplica(): never throws for a failed connection or query, which make the replica
+    // "unreachable" with the reason. A stop requested through `stop` cancels the running query
+    // (PQcancel) and throws DbError::cancelled().
+    ReplicaStatus
+    look(Duration maxLag, std::chrono::milliseconds deadline, std::stop_token stop = {});
+
+private:
+    DatabaseConfig m_config;
+    QString m_name;
+    std::unique_ptr<PgConnection> m_conn;
+};
 
 } // namespace melodee

@@ -96,6 +96,27 @@ int TestEnv::replicaPort()
         .toInt();
 }
 
+DatabaseConfig TestEnv::replicaServer(int port)
+{
+    DatabaseConfig c;
+    c.host = QStringLiteral("127.0.0.1");
+    c.port = port;
+    c.user = QStringLiteral("postgres");
+    c.dbname = QStringLiteral("postgres");
+    c.sslmode = QStringLiteral("disable");
+    return c;
+}
+
+int TestEnv::closedLoopbackPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost))
+        return 0;
+    const int port = probe.serverPort();
+    probe.close();
+    return port;
+}
+
 void TestEnv::replicaFixture(const QString &action)
 {
     QProcess p;

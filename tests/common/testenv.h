@@ -38,6 +38,10 @@ public:
     static int replicaPort();
     // Runs replica-fixture.sh stop-replica / start-replica; fails the test when it fails.
     static void replicaFixture(const QString &action);
+    // The postgres superuser on one of replica-fixture.sh's two servers (its port above).
+    static DatabaseConfig replicaServer(int port);
+    // A loopback port nothing listens on (it was free a moment ago): a server that is down.
+    static int closedLoopbackPort();
 
     // Superuser config for the test server (trust auth on loopback).
     static DatabaseConfig superuser(const QString &dbname = QStringLiteral("postgres"));

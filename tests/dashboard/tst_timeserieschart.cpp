@@ -2,6 +2,8 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QDateTime>
+#include <QLineSeries>
 #include <QLocale>
 #include <QPalette>
 #include <QRegularExpression>
@@ -24,6 +26,9 @@ private slots:
     void axesReadAsAPersonWould();
     void localeAndPalette_data();
     void localeAndPalette();
+    void limitLine_data();
+    void limitLine();
+    void clockLabels();
 };
 
 void tst_TimeSeriesChart::niceScale_data()
@@ -172,6 +177,78 @@ void tst_TimeSeriesChart::localeAndPalette()
     QVERIFY(view);
     QCOMPARE(view->chart()->theme(), dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
     QLocale::setDefault(QLocale::c());
+}
+
+void tst_TimeSeriesChart::limitLine_data()
+{
+    QTest::addColumn<double>("data");
+    QTest::addColumn<double>("limit");
+    QTest::addColumn<double>("axisAtLeast");
+    QTest::newRow("data below the limit") << 0.2 << 5.0 << 5.0;
+    QTest::newRow("data above the limit") << 40.0 << 1.0 << 40.0;
+    QTest::newRow("no data") << 0.0 << 2.0 << 2.0;
+}
+
+// The limit is a dashed line across the whole x span, named in the legend, and the y axis always
+// reaches above it, also when every point is far below; a theme change keeps it dashed.
+void tst_TimeSeriesChart::limitLine()
+{
+    QFETCH(double, data);
+    QFETCH(double, limit);
+    QFETCH(double, axisAtLeast);
+    TimeSeriesChart chart(QStringLiteral("t"), {QStringLiteral("a")}, QStringLiteral("s"));
+    QList<QPointF> points;
+    for (int t = 100; t <= 160; t += 2)
+        points << QPointF(t, data);
+    chart.setPoints(0, points);
+    chart.setLimit(limit, QStringLiteral("max 5s"));
+    chart.setWindow(160, 300);
+    QCOMPARE(chart.limit(), limit);
+    QVERIFY(QLocale().toDouble(chart.yLabels().last()) > axisAtLeast - 1e-9);
+    auto *view = chart.findChild<QChartView *>();
+    QVERIFY(view);
+    QLineSeries *line = nullptr;
+    for (QAbstractSeries *s : view->chart()->series())
+        if (s->name() == QStringLiteral("max 5s"))
+            line = qobject_cast<QLineSeries *>(s);
+    QVERIFY(line);
+    QCOMPARE(line->count(), 2);
+    QCOMPARE(line->at(0).y(), limit);
+    QCOMPARE(line->at(1), QPointF(160, limit));
+    QVERIFY(line->at(0).x() <= 100);
+    QCOMPARE(line->pen().style(), Qt::DashLine);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2d, 0x2d, 0x2d));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    chart.setPalette(dark);
+    QCOMPARE(line->pen().style(), Qt::DashLine);
+    chart.setLimit(qQNaN(), QStringLiteral("max 5s"));
+    QVERIFY(!line->isVisible());
+}
+
+// With clock labels the x axis reads the local time of day, ticks on round times.
+void tst_TimeSeriesChart::clockLabels()
+{
+    TimeSeriesChart chart(QStringLiteral("t"), {QStringLiteral("a")}, QStringLiteral("s"));
+    chart.setClockLabels(true);
+    const QDateTime end(QDate(2026, 12, 5), QTime(14, 5, 37));
+    const double endSeconds = double(end.toMSecsSinceEpoch()) / 1000;
+    QList<QPointF> points;
+    for (int ago = 50; ago >= 0; --ago)
+        points << QPointF(endSeconds - ago, 1);
+    chart.setPoints(0, points);
+    chart.setWindow(endSeconds, 300);
+    const QStringList x = chart.xLabels();
+    // 50 s of data: a 60 s span with a tick every 15 s.
+    QCOMPARE(x,
+             QStringList({QStringLiteral("14:04:45"),
+                          QStringLiteral("14:05:00"),
+                          QStringLiteral("14:05:15"),
+                          QStringLiteral("14:05:30")}));
+    QCOMPARE(TimeSeriesChart::clockLabel(endSeconds - 15), QStringLiteral("14:05:22"));
+    // A tick right at the newest point would stick out of the chart: it is left out.
+    chart.setWindow(endSeconds - 7, 300);
+    QCOMPARE(chart.xLabels().last(), QStringLiteral("14:05:15"));
 }
 
 QTEST_MAIN(tst_TimeSeriesChart)

@@ -35,8 +35,6 @@ private slots:
     void healthListsTheReplicas();
 
 private:
-    // The fixture's postgres superuser on one of its two servers (trust on loopback).
-    static DatabaseConfig server(int port);
     DatabaseConfig primaryConfig(Duration maxLag) const;
     QString replicaDsn() const;
     // Where a read through the router ran: "replica" or "primary".
@@ -72,20 +70,9 @@ void tst_ReplicaRouter::parseLsn()
         QCOMPARE(melodee::parseLsn(formatLsn(lsn)), lsn);
 }
 
-DatabaseConfig tst_ReplicaRouter::server(int port)
-{
-    DatabaseConfig c;
-    c.host = QStringLiteral("127.0.0.1");
-    c.port = port;
-    c.user = QStringLiteral("postgres");
-    c.dbname = QStringLiteral("postgres");
-    c.sslmode = QStringLiteral("disable");
-    return c;
-}
-
 DatabaseConfig tst_ReplicaRouter::primaryConfig(Duration maxLag) const
 {
-    DatabaseConfig c = server(TestEnv::replicaPrimaryPort());
+    DatabaseConfig c = TestEnv::replicaServer(TestEnv::replicaPrimaryPort());
     c.replicas = {replicaDsn()};
     c.maxReplicaLag = maxLag;
     c.maxOpenConns = 4;
@@ -111,7 +98,7 @@ QString tst_ReplicaRouter::readTarget(ReplicaRouter &router)
 
 void tst_ReplicaRouter::setReplay(bool paused)
 {
-    PgConnection::open(server(TestEnv::replicaPort()))
+    PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPort()))
         ->exec(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
 }
 
@@ -123,7 +110,7 @@ bool tst_ReplicaRouter::inRotation(ReplicaRouter &router)
 
 void tst_ReplicaRouter::writeOnPrimary(const QString &sql)
 {
-    PgConnection::open(server(TestEnv::replicaPrimaryPort()))->exec(sql.toUtf8());
+    PgConnection::open(TestEnv::replicaServer(TestEnv::replicaPrimaryPort()))->exec(sql.toUtf8());
 }
 
 void tst_ReplicaRouter::initTestCase()

@@ -5,6 +5,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QDateTime>
 #include <QEvent>
 #include <QLineSeries>
 #include <QLocale>
@@ -30,9 +31,21 @@ struct TimeSeriesChart::Private
     QCategoryAxis *x = nullptr;
     QValueAxis *y = nullptr;
     QList<QLineSeries *> series;
+    QLineSeries *limit = nullptr; // setLimit()'s line, not one of `series`
+    double limitValue = qQNaN();
+    bool clock = false;
     double top = 0; // the highest value in the window
     int room = 0;   // how many intervals the plot's height has room for
     int decimals = 0;
+
+    // A theme restyles every series: the limit is drawn dashed, in red, whatever the theme.
+    void styleLimit()
+    {
+        QPen pen(QColor(0xe5, 0x39, 0x35));
+        pen.setStyle(Qt::DashLine);
+        pen.setWidthF(1.5);
+        limit->setPen(pen);
+    }
 
     // As many round ticks as the plot's height has room for labels.
     void applyYScale()
@@ -104,6 +117,8 @@ void TimeSeriesChart::followPalette()
     if (d->chart->theme() != theme) {
         d->chart->setTheme(theme);
         d->chart->setBackgroundBrush(palette().brush(QPalette::Base));
+        if (d->limit)
+            d->styleLimit();
     }
 }
 
@@ -169,6 +184,46 @@ std::pair<double, double> TimeSeriesChart::timeSpan(double seconds, double windo
     return {windowSeconds, windowSeconds / 5};
 }
 
+QString TimeSeriesChart::clockLabel(double epochSeconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(epochSeconds * 1000)))
+        .time()
+        .toString(QStringLiteral("HH:mm:ss"));
+}
+
+void TimeSeriesChart::setLimit(double value, const QString &name)
+{
+    if (!d->limit) {
+        d->limit = new QLineSeries;
+        d->chart->addSeries(d->limit);
+        d->styleLimit();
+        d->limit->attachAxis(d->x);
+        d->limit->attachAxis(d->y);
+    }
+    d->limit->setName(name);
+    d->limitValue = value;
+    d->limit->setVisible(!std::isnan(value));
+    // Redrawn over the current span by the next setWindow().
+    const double start = d->x->min();
+    const double end = d->x->max();
+    d->limit->replace(std::isnan(value) ? QList<QPointF>{}
+                                        : QList<QPointF>{{start, value}, {end, value}});
+    if (!std::isnan(value) && value > d->top) {
+        d->top = value;
+        d->applyYScale();
+    }
+}
+
+double TimeSeriesChart::limit() const
+{
+    return d->limitValue;
+}
+
+void TimeSeriesChart::setClockLabels(bool clock)
+{
+    d->clock = clock;
+}
+
 QString TimeSeriesChart::relativeLabel(double secondsAgo, bool minutes)
 {
     const qint64 s = qint64(std::llround(secondsAgo));
@@ -199,10 +254,22 @@ void TimeSeriesChart::setWindow(double endSeconds, double windowSeconds)
         d->x->remove(label);
     d->x->setStartValue(start);
     const bool minutes = step >= 60;
-    for (double ago = span; ago >= 0; ago -= step)
-        d->x->append(relativeLabel(ago, minutes), endSeconds - ago);
+    if (d->clock) {
+        // Ticks on round times of day (time zones are whole minutes away from UTC); none so
+        // close to the newest point that its label would stick out of the chart.
+        const double last = endSeconds - span * 0.08;
+        for (double t = std::ceil(start / step - 1e-9) * step; t <= last; t += step)
+            d->x->append(clockLabel(t), t);
+    } else {
+        for (double ago = span; ago >= 0; ago -= step)
+            d->x->append(relativeLabel(ago, minutes), endSeconds - ago);
+    }
     d->x->setRange(start, endSeconds);
 
+    if (d->limit && !std::isnan(d->limitValue)) {
+        d->limit->replace({{start, d->limitValue}, {endSeconds, d->limitValue}});
+        top = std::max(top, d->limitValue);
+    }
     d->top = top;
     d->applyYScale();
 }

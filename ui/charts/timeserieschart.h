@@ -29,6 +29,14 @@ public:
     void setWindow(double endSeconds, double windowSeconds);
     int pointCount(int index) const;
 
+    // A dashed horizontal line at `value` across the x axis, named `name` in the legend; the y
+    // axis always reaches above it. A NaN value removes it.
+    void setLimit(double value, const QString &name);
+    double limit() const;
+    // With clock labels, x is seconds since the epoch and the x axis reads the local time of day
+    // ("14:05:30") instead of "−45 s … now".
+    void setClockLabels(bool clock);
+
     // What the axes show now, for tests.
     QStringList xLabels() const;
     QStringList yLabels() const;
@@ -48,6 +56,8 @@ public:
     static std::pair<double, double> timeSpan(double seconds, double windowSeconds);
     // "−45 s", "now"; with minutes, whole minutes read "−2 min".
     static QString relativeLabel(double secondsAgo, bool minutes = false);
+    // "14:05:30": the local time of day at `epochSeconds`.
+    static QString clockLabel(double epochSeconds);
 
 protected:
     // A light or dark palette gives the chart the matching theme (a switch included).

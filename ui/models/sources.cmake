@@ -13,6 +13,8 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/migrationlistmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionvacuummodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionvacuummodel.h
+    ${CMAKE_CURRENT_LIST_DIR}/replicalagmodel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/replicalagmodel.h
     ${CMAKE_CURRENT_LIST_DIR}/songtablemodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/songtablemodel.h
 )

@@ -1,6 +1,7 @@
 #include "dashboardview.h"
 
 #include "activitypanel.h"
+#include "replicalagpanel.h"
 #include "vitalspanel.h"
 
 #include <async/task.h>
@@ -119,6 +120,7 @@ DashboardView::DashboardView(ConnectionSession *session, QWidget *parent)
     controls->addWidget(load, 1);
     contentLayout->addLayout(controls);
     contentLayout->addWidget(new VitalsPanel(session, this, content));
+    contentLayout->addWidget(new ReplicaLagPanel(session, this, content));
 
     m_scroll = new QScrollArea(this);
     m_scroll->setObjectName(QStringLiteral("dashboardScroll"));

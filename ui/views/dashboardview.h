@@ -30,9 +30,9 @@ class ConnectionPool;
 class TimeSeriesChart;
 
 // The Dashboard page: live charts of the session's pool (sampled at 1 Hz while the page is
-// visible), the health badge, runtime pool settings and a load test on the same pool. The charts
-// and controls scroll above a splitter; the server activity table below it keeps at least five
-// rows, from 1024×640 up.
+// visible), the health badge, runtime pool settings and a load test on the same pool, the
+// server's vital signs and the read replicas' lag. The charts and controls scroll above a
+// splitter; the server activity table below it keeps at least five rows, from 1024×640 up.
 class DashboardView : public ViewPage
 {
     Q_OBJECT

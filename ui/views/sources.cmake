@@ -23,6 +23,8 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionsviewcheck.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionsdriftpanel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionsdriftpanel.h
+    ${CMAKE_CURRENT_LIST_DIR}/replicalagpanel.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/replicalagpanel.h
     ${CMAKE_CURRENT_LIST_DIR}/schemanotice.cpp
     ${CMAKE_CURRENT_LIST_DIR}/schemanotice.h
     ${CMAKE_CURRENT_LIST_DIR}/songsview.cpp

@@ -1,0 +1,219 @@
+#include "replicalagpanel.h"
+
+#include "viewpage.h"
+
+#include <async/task.h>
+#include <charts/timeserieschart.h>
+#include <config/duration.h>
+#include <db/dberror.h>
+#include <models/replicalagmodel.h>
+#include <session/connectionsession.h>
+#include <session/workers.h>
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLabel>
+#include <QScrollBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace melodee {
+
+namespace {
+
+constexpr double kWindowSeconds = 300;
+constexpr size_t kHistory = 600; // 20 min at 2 s
+constexpr int kMaxTableRows = 4;
+// Each look's statement deadline, as `melodee health` gives it (connecting has 2 s of its own).
+constexpr std::chrono::milliseconds kLookDeadline = std::chrono::seconds(2);
+
+} // namespace
+
+ReplicaLagPanel::ReplicaLagPanel(ConnectionSession *session, ViewPage *page, QWidget *parent)
+    : QGroupBox(tr("Replica lag"), parent)
+    , m_session(session)
+{
+    setObjectName(QStringLiteral("replicaLagPanel"));
+    m_timer.setInterval(std::chrono::seconds(2));
+    connect(&m_timer, &QTimer::timeout, this, &ReplicaLagPanel::sampleNow);
+
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("replicaLagNote"));
+    m_note->setTextFormat(Qt::PlainText);
+    m_note->setWordWrap(true);
+    m_model = new ReplicaLagModel(this);
+    m_table = new QTableView(this);
+    m_table->setObjectName(QStringLiteral("replicaLagTable"));
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->verticalHeader()->hide();
+    // A few rows: the name, state and lag always whole, the reason gets the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(ReplicaLagModel::Reason,
+                                                      QHeaderView::Stretch);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_note);
+    layout->addWidget(m_table);
+
+    connect(session,
+            &ConnectionSession::connectionChanged,
+            this,
+            &ReplicaLagPanel::onConnectionChanged);
+    connect(page, &ViewPage::activeChanged, this, &ReplicaLagPanel::setActive);
+    onConnectionChanged();
+    setActive(page->isActive());
+}
+
+ReplicaLagPanel::~ReplicaLagPanel()
+{
+    // The look holds its own probers; the cancel sends PQcancel to a query in flight.
+    m_inFlight.cancel();
+}
+
+void ReplicaLagPanel::setSampleInterval(std::chrono::milliseconds interval)
+{
+    m_timer.setInterval(interval);
+}
+
+int ReplicaLagPanel::historySize(int index) const
+{
+    return index >= 0 && size_t(index) < m_history.size() ? int(m_history[size_t(index)].size())
+                                                          : 0;
+}
+
+QString ReplicaLagPanel::noteText() const
+{
+    return m_note->isHidden() ? QString() : m_note->text();
+}
+
+void ReplicaLagPanel::onConnectionChanged()
+{
+    // A look at the old configuration's replicas must not land in the new one's history.
+    m_inFlight.cancel();
+    m_inFlight = QFuture<QList<ReplicaStatus>>();
+    ++m_generation;
+    const DatabaseConfig &database = m_session->config().database;
+    const bool connected = bool(m_session->pool());
+    m_maxLag = database.maxReplicaLag;
+    m_probers.reset();
+    m_history.clear();
+    QList<ReplicaStatus> rows;
+    QStringList names;
+    if (connected && !database.replicas.isEmpty()) {
+        m_probers = std::make_shared<Probers>();
+        for (const QString &dsn : database.replicas) {
+            m_probers->emplace_back(replicaConfig(database, dsn));
+            ReplicaStatus s;
+            s.name = m_probers->back().name();
+            rows << s;
+            names << s.name;
+        }
+        m_history.resize(m_probers->size());
+    }
+    m_model->setReplicas(rows);
+
+    delete m_chart;
+    m_chart = nullptr;
+    if (m_probers) {
+        m_note->hide();
+        m_chart = new TimeSeriesChart(tr("Replay lag per replica"), names, tr("s"), this);
+        m_chart->setObjectName(QStringLiteral("replicaLagChart"));
+        m_chart->setClockLabels(true);
+        static_cast<QVBoxLayout *>(layout())->insertWidget(1, m_chart, 1);
+        const int rowsShown = std::clamp(int(rows.size()), 1, kMaxTableRows);
+        m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+                                  + rowsShown * m_table->verticalHeader()->defaultSectionSize()
+                                  + m_table->horizontalScrollBar()->sizeHint().height()
+                                  + 2 * m_table->frameWidth());
+        m_table->setMaximumHeight(m_table->minimumHeight());
+        m_table->show();
+        redrawChart();
+    } else {
+        m_note->setText(connected ? tr("No read replicas configured (database.replicas).")
+                                  : tr("Not connected"));
+        m_note->show();
+        m_table->hide();
+    }
+    setActive(m_active);
+}
+
+void ReplicaLagPanel::setActive(bool active)
+{
+    m_active = active;
+    if (active && m_probers) {
+        sampleNow();
+        m_timer.start();
+    } else {
+        m_timer.stop();
+    }
+}
+
+void ReplicaLagPanel::sampleNow()
+{
+    if (!m_probers || m_inFlight.isRunning())
+        return;
+    ++m_started;
+    m_inFlight = startTask(networkThreadPool(),
+                           [probers = m_probers, maxLag = m_maxLag](std::stop_token stop) {
+                               QList<ReplicaStatus> looks;
+                               for (ReplicaProber &prober : *probers) {
+                                   if (stop.stop_requested())
+                                       throw DbError::cancelled(QStringLiteral("replica lag"));
+                                   looks << prober.look(maxLag, kLookDeadline, stop);
+                               }
+                               return looks;
+                           });
+    whenFinished(this,
+                 m_inFlight,
+                 [this, generation = m_generation](const TaskOutcome<QList<ReplicaStatus>> &o) {
+                     if (generation == m_generation)
+                         onSampled(o);
+                 });
+}
+
+void ReplicaLagPanel::onSampled(const TaskOutcome<QList<ReplicaStatus>> &o)
+{
+    if (o.cancelled || !o.ok())
+        return; // a look never fails: what went wrong is in each replica's reason
+    ++m_finished;
+    const QList<ReplicaStatus> &looks = *o.value;
+    for (qsizetype i = 0; i < looks.size() && size_t(i) < m_history.size(); ++i) {
+        const ReplicaStatus &s = looks.at(i);
+        std::deque<QPointF> &points = m_history[size_t(i)];
+        if (!points.empty() && double(s.lookedAtMs) / 1000 < points.back().x())
+            points.clear(); // the clock went back: the old points would lie ahead
+        if (s.lagSeconds)
+            points.push_back(QPointF(double(s.lookedAtMs) / 1000, *s.lagSeconds));
+        while (points.size() > kHistory)
+            points.pop_front();
+    }
+    m_model->setReplicas(looks);
+    redrawChart();
+    emit sampled();
+}
+
+void ReplicaLagPanel::redrawChart()
+{
+    if (!m_chart)
+        return;
+    double end = 0;
+    for (size_t i = 0; i < m_history.size(); ++i) {
+        const std::deque<QPointF> &h = m_history[i];
+        m_chart->setPoints(int(i), QList<QPointF>(h.begin(), h.end()));
+        if (!h.empty())
+            end = std::max(end, h.back().x());
+    }
+    if (end == 0)
+        end = double(QDateTime::currentMSecsSinceEpoch()) / 1000;
+    m_chart->setLimit(std::chrono::duration<double>(m_maxLag).count(),
+                      tr("max_replica_lag %1").arg(formatGoDuration(m_maxLag)));
+    m_chart->setWindow(end, kWindowSeconds);
+}
+
+} // namespace melodee
