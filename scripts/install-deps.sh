@@ -10,7 +10,7 @@ packages=(
     libpq-dev postgresql postgresql-contrib libpg-query-dev libyaml-cpp-dev libhiredis-dev
     redis-server redis-tools pgbouncer
     xvfb xauth gnome-keyring dbus-x11 dbus-daemon imagemagick openssl procps
-    clang-14 libclang-rt-14-dev clang-format clazy
+    clang-14 libclang-rt-14-dev lld clang-format clazy
     default-jdk-headless libhikaricp-java libpostgresql-jdbc-java libslf4j-java golang-go
     golang-github-jackc-pgx-v4-dev
     debootstrap rpm appstream desktop-file-utils help2man librsvg2-bin
