@@ -2398,6 +2398,14 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         <source>Could not check the partitions: %1</source>
         <translation>Die Partitionen konnten nicht geprüft werden: %1</translation>
     </message>
+    <message>
+        <source>The partitions changed since this preview was made (another session?). Nothing was applied: preview again.</source>
+        <translation>Die Partitionen haben sich seit dieser Vorschau geändert (eine andere Sitzung?). Nichts wurde angewendet: Erstellen Sie die Vorschau neu.</translation>
+    </message>
+    <message>
+        <source>The partitions changed since the last check: press Check to check them again.</source>
+        <translation>Die Partitionen haben sich seit der letzten Prüfung geändert: „Prüfen“ prüft sie erneut.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PlaceholderPage</name>

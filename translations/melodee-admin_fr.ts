@@ -2398,6 +2398,14 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         <source>Could not check the partitions: %1</source>
         <translation>Impossible de vérifier les partitions : %1</translation>
     </message>
+    <message>
+        <source>The partitions changed since this preview was made (another session?). Nothing was applied: preview again.</source>
+        <translation>Les partitions ont changé depuis cet aperçu (une autre session&#xa0;?). Rien n’a été appliqué&#xa0;: refaites l’aperçu.</translation>
+    </message>
+    <message>
+        <source>The partitions changed since the last check: press Check to check them again.</source>
+        <translation>Les partitions ont changé depuis la dernière vérification&#xa0;: cliquez sur Vérifier pour les vérifier à nouveau.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PlaceholderPage</name>
