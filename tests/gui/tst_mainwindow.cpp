@@ -391,7 +391,7 @@ void tst_MainWindow::songsOnMelodeeNext()
     config.database = TestEnv::melodeeNextDatabase(QStringLiteral("gui_songs"));
     config.redis.enabled = false;
     MainWindow window;
-    window.resize(1280, 800);
+    window.resize(1366, 768);
     window.show();
     window.connectWith(config);
     window.showView(ViewId::Songs);

@@ -352,6 +352,14 @@ void tst_PartitionsView::longPreviewKeepsWindowWidth()
     QCOMPARE(view.width(), narrow);
     QVERIFY2(view.minimumSizeHint().width() <= narrow,
              qPrintable(QString::number(view.minimumSizeHint().width())));
+    // Wrapped, it is as high as its lines, also in the lowest window: none of them is cut.
+    view.resize(narrow, 640);
+    const QLabel *label = view.findChild<QLabel *>(QStringLiteral("previewTitle"));
+    QVERIFY(label->heightForWidth(label->width()) > QFontMetrics(bold).height() * 2);
+    QTRY_VERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(QStringLiteral("%1 < %2")
+                                .arg(label->height())
+                                .arg(label->heightForWidth(label->width()))));
     view.discardPreview();
 }
 
@@ -659,7 +667,7 @@ void tst_PartitionsView::screenshots()
     config.database = demo;
     session.connectTo(config);
     PartitionsView view(&session);
-    view.resize(1400, 860);
+    view.resize(1366, 768);
     view.show();
     QSignalSpy loaded(&view, &PartitionsView::loaded);
     view.setActive(true);
@@ -670,10 +678,13 @@ void tst_PartitionsView::screenshots()
     const auto *editor = view.findChild<SqlEditor *>();
     QVERIFY(editor);
     QTRY_VERIFY_WITH_TIMEOUT(!editor->isHighlighting(), 30000);
+    // The preview's title has been laid out on its lines (the grab does not wait for that).
+    const QLabel *title = view.findChild<QLabel *>(QStringLiteral("previewTitle"));
+    QTRY_VERIFY(title->height() >= title->heightForWidth(title->width()));
     QDir().mkpath(dir);
     QVERIFY(view.grab().save(QDir(dir).filePath(QStringLiteral("partitions.png"))));
 
-    // The drift panel at 1366x768: partitions that differ from the parent, marked on the
+    // The drift panel: partitions that differ from the parent, marked on the
     // timeline, with a retention horizon of 12 months.
     TestEnv::psql(
         QStringLiteral("ALTER TABLE %1 SET (fillfactor = 70, autovacuum_enabled = false);"
@@ -687,7 +698,6 @@ void tst_PartitionsView::screenshots()
     // Not in the statements above: VACUUM cannot run inside psql -c's transaction.
     TestEnv::psql(QStringLiteral("VACUUM ANALYZE melodee_songs"), demo.dbname);
     view.discardPreview();
-    view.resize(1366, 768);
     view.setRetentionMonths(12);
     QSignalSpy checked(&view, &PartitionsView::checked);
     view.checkDrift();
@@ -706,7 +716,7 @@ void tst_PartitionsView::screenshots()
     reviewConfig.database = fresh;
     reviewSession.connectTo(reviewConfig);
     MigrationsView mview(&reviewSession);
-    mview.resize(1400, 860);
+    mview.resize(1366, 768);
     mview.show();
     QSignalSpy refreshed(&mview, &MigrationsView::refreshed);
     mview.setActive(true);
