@@ -395,7 +395,7 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
 <context>
     <name>melodee::ConnectionProfilesDialog</name>
     <message>
-        <source>Connection Profiles</source>
+        <source>Connection profiles</source>
         <translation>Verbindungsprofile</translation>
     </message>
     <message>
@@ -535,11 +535,11 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
         <translation>Max. Ruhe&amp;zeit:</translation>
     </message>
     <message>
-        <source>&amp;Import Melodee Config…</source>
+        <source>&amp;Import Melodee config…</source>
         <translation>Melodee-Konfiguration &amp;importieren…</translation>
     </message>
     <message>
-        <source>&amp;Test Connection</source>
+        <source>&amp;Test connection</source>
         <translation>Verbindung &amp;testen</translation>
     </message>
     <message>
@@ -575,7 +575,7 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
         <translation>Name: „%1“ ist kein gültiger Profilname (Buchstaben, Ziffern, Leerzeichen, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;; beginnt mit einem Buchstaben oder einer Ziffer; höchstens 64).</translation>
     </message>
     <message>
-        <source>Cancel &amp;Test</source>
+        <source>Cancel &amp;test</source>
         <translation>Test &amp;abbrechen</translation>
     </message>
     <message>
@@ -631,7 +631,7 @@ Ihre Verbindung wird geschlossen und eine laufende Transaktion zurückgerollt.</
         <translation>Das Passwort wurde nicht gespeichert (kein Schlüsselbund); es bleibt in diesem Formular, bis der Dialog geschlossen wird.</translation>
     </message>
     <message>
-        <source>Delete Profile</source>
+        <source>Delete profile</source>
         <translation>Profil löschen</translation>
     </message>
     <message>
@@ -669,7 +669,7 @@ Connect %4 ms, SELECT 1 %5 ms. TLS: %6.</source>
 Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
     </message>
     <message>
-        <source>Import Melodee Config</source>
+        <source>Import Melodee config</source>
         <translation>Melodee-Konfiguration importieren</translation>
     </message>
     <message>
@@ -741,7 +741,7 @@ Verbindungsaufbau %4 ms, SELECT 1 %5 ms. TLS: %6.</translation>
 %2</translation>
     </message>
     <message>
-        <source>Unsaved Changes</source>
+        <source>Unsaved changes</source>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
@@ -1220,11 +1220,11 @@ Erster Fehler: %1</translation>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <source>Connection &amp;Profiles…</source>
+        <source>Connection &amp;profiles…</source>
         <translation>Verbindungs&amp;profile…</translation>
     </message>
     <message>
-        <source>&amp;Check Health Now</source>
+        <source>&amp;Check health now</source>
         <translation>&amp;Gesundheit jetzt prüfen</translation>
     </message>
     <message>
@@ -1256,7 +1256,7 @@ Erster Fehler: %1</translation>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <source>Configuration Error</source>
+        <source>Configuration error</source>
         <translation>Konfigurationsfehler</translation>
     </message>
     <message>
@@ -1278,7 +1278,7 @@ Enter the password for %2; it is kept only in memory:</source>
 Geben Sie das Passwort für %2 ein; es wird nur im Arbeitsspeicher gehalten:</translation>
     </message>
     <message>
-        <source>Not connected: open File → Connection Profiles… (%1)</source>
+        <source>Not connected: open File → Connection profiles… (%1)</source>
         <translation>Nicht verbunden: Datei → Verbindungsprofile… öffnen (%1)</translation>
     </message>
     <message>
@@ -2398,6 +2398,14 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         <source>Could not check the partitions: %1</source>
         <translation>Die Partitionen konnten nicht geprüft werden: %1</translation>
     </message>
+    <message>
+        <source>The partitions changed since this preview was made (another session?). Nothing was applied: preview again.</source>
+        <translation>Die Partitionen haben sich seit dieser Vorschau geändert (eine andere Sitzung?). Nichts wurde angewendet: Erstellen Sie die Vorschau neu.</translation>
+    </message>
+    <message>
+        <source>The partitions changed since the last check: press Check to check them again.</source>
+        <translation>Die Partitionen haben sich seit der letzten Prüfung geändert: „Prüfen“ prüft sie erneut.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PlaceholderPage</name>
@@ -2406,7 +2414,7 @@ Partition von %2; Autovacuum lief %n-mal darauf</numerusform>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <source>Not connected. Open File → Connection Profiles… to connect.</source>
+        <source>Not connected. Open File → Connection profiles… to connect.</source>
         <translation>Nicht verbunden. Öffnen Sie Datei → Verbindungsprofile…, um eine Verbindung herzustellen.</translation>
     </message>
 </context>

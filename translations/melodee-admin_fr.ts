@@ -395,7 +395,7 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
 <context>
     <name>melodee::ConnectionProfilesDialog</name>
     <message>
-        <source>Connection Profiles</source>
+        <source>Connection profiles</source>
         <translation>Profils de connexion</translation>
     </message>
     <message>
@@ -535,11 +535,11 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
         <translation>&amp;Temps d’inactivité max.&#xa0;:</translation>
     </message>
     <message>
-        <source>&amp;Import Melodee Config…</source>
+        <source>&amp;Import Melodee config…</source>
         <translation>&amp;Importer une configuration Melodee…</translation>
     </message>
     <message>
-        <source>&amp;Test Connection</source>
+        <source>&amp;Test connection</source>
         <translation>&amp;Tester la connexion</translation>
     </message>
     <message>
@@ -575,7 +575,7 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
         <translation>Nom&#xa0;: «&#xa0;%1&#xa0;» n’est pas un nom de profil valide (lettres, chiffres, espace, &apos;.&apos;, &apos;_&apos; et &apos;-&apos;&#xa0;; commençant par une lettre ou un chiffre&#xa0;; 64 au plus).</translation>
     </message>
     <message>
-        <source>Cancel &amp;Test</source>
+        <source>Cancel &amp;test</source>
         <translation>&amp;Annuler le test</translation>
     </message>
     <message>
@@ -631,7 +631,7 @@ Sa connexion est fermée et une transaction en cours est annulée.</translation>
         <translation>Le mot de passe n’a pas été enregistré (pas de trousseau)&#xa0;; il reste dans ce formulaire jusqu’à la fermeture de la fenêtre.</translation>
     </message>
     <message>
-        <source>Delete Profile</source>
+        <source>Delete profile</source>
         <translation>Supprimer le profil</translation>
     </message>
     <message>
@@ -669,7 +669,7 @@ Connect %4 ms, SELECT 1 %5 ms. TLS: %6.</source>
 Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
     </message>
     <message>
-        <source>Import Melodee Config</source>
+        <source>Import Melodee config</source>
         <translation>Importer une configuration Melodee</translation>
     </message>
     <message>
@@ -741,7 +741,7 @@ Connexion %4 ms, SELECT 1 %5 ms. TLS&#xa0;: %6.</translation>
 %2</translation>
     </message>
     <message>
-        <source>Unsaved Changes</source>
+        <source>Unsaved changes</source>
         <translation>Modifications non enregistrées</translation>
     </message>
     <message>
@@ -1220,11 +1220,11 @@ Première erreur&#xa0;: %1</translation>
         <translation>&amp;Fichier</translation>
     </message>
     <message>
-        <source>Connection &amp;Profiles…</source>
+        <source>Connection &amp;profiles…</source>
         <translation>&amp;Profils de connexion…</translation>
     </message>
     <message>
-        <source>&amp;Check Health Now</source>
+        <source>&amp;Check health now</source>
         <translation>&amp;Vérifier l’état maintenant</translation>
     </message>
     <message>
@@ -1256,7 +1256,7 @@ Première erreur&#xa0;: %1</translation>
         <translation>À propos de &amp;Qt</translation>
     </message>
     <message>
-        <source>Configuration Error</source>
+        <source>Configuration error</source>
         <translation>Erreur de configuration</translation>
     </message>
     <message>
@@ -1278,7 +1278,7 @@ Enter the password for %2; it is kept only in memory:</source>
 Saisissez le mot de passe pour %2&#xa0;; il n’est conservé qu’en mémoire&#xa0;:</translation>
     </message>
     <message>
-        <source>Not connected: open File → Connection Profiles… (%1)</source>
+        <source>Not connected: open File → Connection profiles… (%1)</source>
         <translation>Non connecté&#xa0;: ouvrez Fichier → Profils de connexion… (%1)</translation>
     </message>
     <message>
@@ -2398,6 +2398,14 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         <source>Could not check the partitions: %1</source>
         <translation>Impossible de vérifier les partitions : %1</translation>
     </message>
+    <message>
+        <source>The partitions changed since this preview was made (another session?). Nothing was applied: preview again.</source>
+        <translation>Les partitions ont changé depuis cet aperçu (une autre session&#xa0;?). Rien n’a été appliqué&#xa0;: refaites l’aperçu.</translation>
+    </message>
+    <message>
+        <source>The partitions changed since the last check: press Check to check them again.</source>
+        <translation>Les partitions ont changé depuis la dernière vérification&#xa0;: cliquez sur Vérifier pour les vérifier à nouveau.</translation>
+    </message>
 </context>
 <context>
     <name>melodee::PlaceholderPage</name>
@@ -2406,7 +2414,7 @@ partition de %2&#xa0;; autovacuum y a tourné %n fois</numerusform>
         <translation>Base de données&#xa0;: %1</translation>
     </message>
     <message>
-        <source>Not connected. Open File → Connection Profiles… to connect.</source>
+        <source>Not connected. Open File → Connection profiles… to connect.</source>
         <translation>Non connecté. Ouvrez Fichier → Profils de connexion… pour vous connecter.</translation>
     </message>
 </context>

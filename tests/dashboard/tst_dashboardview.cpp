@@ -10,11 +10,14 @@
 #include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QGroupBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLayout>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableView>
 #include <QTest>
 
@@ -236,7 +239,7 @@ void tst_DashboardView::screenshotDuringLoadTest()
     ConnectionSession session;
     session.connectTo(config(4));
     DashboardView view(&session);
-    view.resize(1200, 860);
+    view.resize(1366, 768);
     view.show();
     view.setSampleInterval(250ms);
     view.setActive(true);
@@ -246,6 +249,28 @@ void tst_DashboardView::screenshotDuringLoadTest()
     QVERIFY(finished.wait(30000));
     const qint64 atEnd = view.sampleCount();
     QTRY_VERIFY_WITH_TIMEOUT(view.sampleCount() >= atEnd + 4, 30000); // and the calm after it
+    // At 1366x768 the scrolled area shows the charts whole, the server activity below them; the
+    // pool controls and the vitals are further down the scrolled area.
+    auto *scroll = view.findChild<QScrollArea *>(QStringLiteral("dashboardScroll"));
+    auto *splitter = view.findChild<QSplitter *>(QStringLiteral("dashboardSplitter"));
+    QVERIFY(scroll && splitter);
+    // The first group box is the pool settings, under the charts.
+    int controlsTop = scroll->widget()->height();
+    for (const QGroupBox *box : scroll->widget()->findChildren<QGroupBox *>())
+        controlsTop = qMin(controlsTop, box->mapTo(scroll->widget(), QPoint(0, 0)).y());
+    scroll->verticalScrollBar()->setValue(0);
+    const int top = controlsTop - scroll->widget()->layout()->spacing();
+    splitter->setSizes({top, splitter->height() - splitter->handleWidth() - top});
+    const auto chartsWhole = [&] {
+        for (const TimeSeriesChart *chart : scroll->widget()->findChildren<TimeSeriesChart *>()) {
+            const QRect r(chart->mapTo(scroll->viewport(), QPoint(0, 0)), chart->size());
+            if (chart->mapTo(scroll->widget(), QPoint(0, 0)).y() < controlsTop
+                && !scroll->viewport()->rect().contains(r))
+                return false;
+        }
+        return true;
+    };
+    QTRY_VERIFY(chartsWhole());
     const QPixmap shot = view.grab();
     QVERIFY(!shot.isNull());
     const QByteArray dir = qgetenv("MELODEE_SCREENSHOT_DIR");

@@ -405,7 +405,7 @@ void tst_ConnectionProfilesDialog::testConnectionToFixture()
     QVERIFY2(text.contains(QLatin1String("PostgreSQL 15")), qPrintable(text));
     QVERIFY2(text.contains(QLatin1String("SELECT 1")), qPrintable(text));
     QVERIFY2(text.contains(tlsContains), qPrintable(text));
-    QCOMPARE(field<QPushButton>(&dialog, "testButton")->text(), QStringLiteral("&Test Connection"));
+    QCOMPARE(field<QPushButton>(&dialog, "testButton")->text(), QStringLiteral("&Test connection"));
 }
 
 void tst_ConnectionProfilesDialog::silentServerKeepsWindowResponsive()
@@ -485,7 +485,7 @@ void tst_ConnectionProfilesDialog::cancelTest()
     auto *button = field<QPushButton>(&dialog, "testButton");
     QTest::mouseClick(button, Qt::LeftButton);
     QTRY_VERIFY(!held.isEmpty());
-    QCOMPARE(button->text(), QStringLiteral("Cancel &Test"));
+    QCOMPARE(button->text(), QStringLiteral("Cancel &test"));
     QTest::mouseClick(button, Qt::LeftButton); // the same button cancels
     QVERIFY(!dialog.isTestRunning());
     QCOMPARE(finished.count(), 1);

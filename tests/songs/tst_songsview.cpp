@@ -541,12 +541,17 @@ void tst_SongsView::screenshot()
     const QString dir = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
     if (dir.isEmpty())
         QSKIP("set MELODEE_SCREENSHOT_DIR to write the screenshot");
+    // The size of the README's screenshots.
+    m_view->resize(1366, 768);
+    QTRY_COMPARE(m_view->size(), QSize(1366, 768));
     m_view->table()->scrollToTop();
     QVERIFY(waitLoaded(0));
     QSignalSpy shown(m_view, &SongsView::detailsShown);
     selectRow(0);
     QVERIFY(shown.wait(30000));
     QTRY_VERIFY(m_view->detailsLabel()->text().contains(QLatin1String("Cache:")));
+    // The rows the larger window shows have arrived.
+    QVERIFY(waitLoaded(m_view->table()->rowAt(m_view->table()->viewport()->height() - 1)));
     QVERIFY(QDir().mkpath(dir));
     QVERIFY(m_view->grab().save(QDir(dir).filePath(QStringLiteral("songs.png"))));
 }

@@ -436,10 +436,10 @@ void tst_MigrationsView::reviewAgainstTheLiveDatabase()
     // However much the summary and the rail say, the view still fits the smallest window.
     QVERIFY2(view.minimumSizeHint().width() <= 1024,
              qPrintable(QString::number(view.minimumSizeHint().width())));
-    // As a reviewer would look at it: a wider window, the type change's finding activated, so
-    // the editor shows both statements with their badges and notes.
-    view.resize(1600, 900);
-    QTRY_COMPARE(view.width(), 1600);
+    // As a reviewer would look at it, at the size of the README's screenshots: the type change's
+    // finding activated, so the editor shows both statements with their badges and notes.
+    view.resize(1366, 768);
+    QTRY_COMPARE(view.size(), QSize(1366, 768));
     QTreeWidget *list = view.findingsList();
     QTreeWidgetItem *last = list->topLevelItem(list->topLevelItemCount() - 1);
     QVERIFY(last);
@@ -458,7 +458,7 @@ void tst_MigrationsView::reviewAgainstTheLiveDatabase()
     QVERIFY(!railRect.intersects(QRect(editor->verticalScrollBar()->mapToGlobal(QPoint(0, 0)),
                                        editor->verticalScrollBar()->size())));
     const QImage shot = view.grab().toImage();
-    QCOMPARE(shot.size(), QSize(1600, 900));
+    QCOMPARE(shot.size(), QSize(1366, 768));
     const QString out = qEnvironmentVariable("MELODEE_SCREENSHOT_DIR");
     if (!out.isEmpty())
         QVERIFY(shot.save(QDir(out).filePath(QStringLiteral("migrations-rehearse.png"))));

@@ -58,6 +58,8 @@ private slots:
     void checkShowsDrift();
     void retentionHorizon();
     void refreshViews();
+    void planAndCheckFollowTheList_data();
+    void planAndCheckFollowTheList();
     void screenshots();
 
 private:
@@ -70,6 +72,7 @@ private:
     PartitionsView *m_view = nullptr;
     LogDock *m_logDock = nullptr;
     DatabaseConfig m_db;
+    AppConfig m_config;
 };
 
 void tst_PartitionsView::migrate(const DatabaseConfig &db)
@@ -123,10 +126,9 @@ void tst_PartitionsView::initTestCase()
                        "INSERT INTO melodee_songs (name, name_normalized, created_at) "
                        "VALUES ('future', 'future', '2031-03-15 12:00:00+00');"),
         m_db.dbname);
-    AppConfig config;
-    config.database = m_db;
+    m_config.database = m_db;
     m_session = new ConnectionSession(this);
-    m_session->connectTo(config);
+    m_session->connectTo(m_config);
     m_view = new PartitionsView(m_session);
     m_view->resize(1400, 900);
     m_view->show();
@@ -350,6 +352,14 @@ void tst_PartitionsView::longPreviewKeepsWindowWidth()
     QCOMPARE(view.width(), narrow);
     QVERIFY2(view.minimumSizeHint().width() <= narrow,
              qPrintable(QString::number(view.minimumSizeHint().width())));
+    // Wrapped, it is as high as its lines, also in the lowest window: none of them is cut.
+    view.resize(narrow, 640);
+    const QLabel *label = view.findChild<QLabel *>(QStringLiteral("previewTitle"));
+    QVERIFY(label->heightForWidth(label->width()) > QFontMetrics(bold).height() * 2);
+    QTRY_VERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(QStringLiteral("%1 < %2")
+                                .arg(label->height())
+                                .arg(label->heightForWidth(label->width()))));
     view.discardPreview();
 }
 
@@ -477,6 +487,144 @@ void tst_PartitionsView::refreshViews()
     QVERIFY(m_view->logText().contains(QLatin1String("refreshed in")));
 }
 
+void tst_PartitionsView::planAndCheckFollowTheList_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<int>("through"); // months after the current one the preview creates
+    // First, while nothing else has changed the list: the preview stays and Apply runs it.
+    QTest::newRow("reload, nothing changed") << QString() << 16;
+    QTest::newRow("partition created by another session") << QStringLiteral("create") << 17;
+    QTest::newRow("partition dropped by another session") << QStringLiteral("drop") << 18;
+    QTest::newRow("partition detached by another session") << QStringLiteral("detach") << 19;
+    QTest::newRow("disconnect") << QStringLiteral("disconnect") << 20;
+}
+
+// The preview's Apply and the drift panel act on the partitions the view shows now: once a reload
+// shows another list (another session created, dropped or detached a partition) or the
+// connection goes, the preview is discarded and Apply does nothing, and the drift report no
+// longer lists a partition that is gone. A reload that shows the same list keeps both, and Apply
+// runs exactly the previewed statements.
+void tst_PartitionsView::planAndCheckFollowTheList()
+{
+    QFETCH(QString, change);
+    QFETCH(int, through);
+    const Month current = Month::fromDate(QDateTime::currentDateTimeUtc().date());
+    const auto exists = [this](const QString &relation) {
+        return count(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1'")
+                         .arg(relation))
+               == 1;
+    };
+    const auto attached = [this](const QString &relation) {
+        return count(QStringLiteral("SELECT count(*) FROM pg_inherits WHERE inhrelid = "
+                                    "to_regclass('%1')")
+                         .arg(relation))
+               == 1;
+    };
+
+    QSignalSpy checked(m_view, &PartitionsView::checked);
+    m_view->checkDrift();
+    QVERIFY(checked.wait(60000));
+    QVERIFY(checked.first().first().toBool());
+    QVERIFY(m_view->driftPanel()->tree()->topLevelItemCount() > 0);
+    const QString target
+        = monthPartitionName(QStringLiteral("melodee_songs"), current.addMonths(through));
+    QSignalSpy preview(m_view, &PartitionsView::previewReady);
+    m_view->previewCreateThrough(current.addMonths(through));
+    QVERIFY(preview.wait(60000));
+    QVERIFY2(preview.first().first().toBool(), qPrintable(m_view->banner()->message()));
+    QCOMPARE(m_view->pendingAction(), PartitionsView::Action::CreateThrough);
+    const QString sql = m_view->previewText();
+    QVERIFY2(sql.contains(target), qPrintable(sql));
+    QVERIFY(m_view->applyButton()->isEnabled());
+    QVERIFY(!exists(target));
+
+    // What another session does, each to a partition that the view shows and the check covered.
+    QString gone;
+    const QString created = monthPartitionName(QStringLiteral("melodee_songs"), Month(2040, 1));
+    if (change == QLatin1String("create")) {
+        TestEnv::psql(QStringLiteral("CREATE TABLE %1 PARTITION OF melodee_songs FOR VALUES FROM "
+                                     "('2040-01-01 00:00:00+00') TO ('2040-02-01 00:00:00+00')")
+                          .arg(created),
+                      m_db.dbname);
+    } else if (change == QLatin1String("drop")) {
+        gone = monthPartitionName(QStringLiteral("melodee_songs"), current.addMonths(2));
+        TestEnv::psql(QStringLiteral("DROP TABLE %1").arg(gone), m_db.dbname);
+    } else if (change == QLatin1String("detach")) {
+        gone = monthPartitionName(QStringLiteral("melodee_albums"), current.addMonths(3));
+        TestEnv::psql(QStringLiteral("ALTER TABLE melodee_albums DETACH PARTITION %1").arg(gone),
+                      m_db.dbname);
+        QVERIFY(exists(gone));
+    }
+    if (!gone.isEmpty()) {
+        QVERIFY(!m_view->driftPanel()->tree()->findItems(gone, Qt::MatchExactly).isEmpty());
+        QVERIFY(!attached(gone));
+    }
+    if (change == QLatin1String("disconnect")) {
+        m_session->disconnectFromServer();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_session->isConnected(), 30000);
+    } else {
+        QVERIFY(reloadView());
+    }
+
+    const QTreeWidget *tree = m_view->driftPanel()->tree();
+    if (change.isEmpty()) {
+        // The same list: the preview and the check stand, and Apply runs what the preview shows.
+        QCOMPARE(m_view->pendingAction(), PartitionsView::Action::CreateThrough);
+        QCOMPARE(m_view->previewText(), sql);
+        QVERIFY(m_view->applyButton()->isEnabled());
+        QVERIFY(tree->topLevelItemCount() > 0);
+        QSignalSpy applied(m_view, &PartitionsView::applied);
+        QTest::mouseClick(m_view->applyButton(), Qt::LeftButton);
+        QVERIFY(applied.wait(120000));
+        QVERIFY2(applied.first().first().toBool(), qPrintable(m_view->banner()->details()));
+        QVERIFY(exists(target));
+        QVERIFY(attached(target));
+        return;
+    }
+
+    // Another list (or none): nothing planned on the old one can run.
+    QCOMPARE(m_view->pendingAction(), PartitionsView::Action::None);
+    QVERIFY(m_view->previewText().isEmpty());
+    QVERIFY(!m_view->applyButton()->isEnabled());
+    m_view->applyPreview();
+    QVERIFY(!m_view->isBusy());
+    QVERIFY(!exists(target));
+    // The drift report lists only partitions the view shows now.
+    QStringList shown;
+    for (const PartitionedTableInfo &t : m_view->tables()) {
+        for (const PartitionInfo &p : t.partitions)
+            shown << p.name;
+    }
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+        const QString name = tree->topLevelItem(i)->text(PartitionsDriftPanel::PartitionColumn);
+        QVERIFY2(shown.contains(name), qPrintable(name));
+    }
+    if (!gone.isEmpty()) {
+        QVERIFY(!m_view->timeline()->driftFindings().contains(gone));
+        for (const PartitionedTableInfo &t : m_view->tables()) {
+            for (const PartitionInfo &p : t.partitions)
+                QVERIFY2(p.name != gone, qPrintable(gone));
+        }
+    }
+    if (change == QLatin1String("create")) {
+        QVERIFY(shown.contains(created));
+        QCOMPARE(tree->topLevelItemCount(), 0);
+    }
+    QVERIFY2(m_view->previewTitle().contains(QLatin1String("changed"))
+                 || change == QLatin1String("disconnect"),
+             qPrintable(m_view->previewTitle()));
+
+    // Back to a connected view for the next row; the detached table goes with the test database.
+    if (change == QLatin1String("disconnect")) {
+        m_session->connectTo(m_config);
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->isConnected(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_view->isBusy(), 60000);
+        QVERIFY(reloadView());
+    }
+    if (change == QLatin1String("detach"))
+        TestEnv::psql(QStringLiteral("DROP TABLE %1").arg(gone), m_db.dbname);
+}
+
 void tst_PartitionsView::screenshots()
 {
     // docs/screenshots/*.png from a migrated demo database with rows spread over two years.
@@ -519,7 +667,7 @@ void tst_PartitionsView::screenshots()
     config.database = demo;
     session.connectTo(config);
     PartitionsView view(&session);
-    view.resize(1400, 860);
+    view.resize(1366, 768);
     view.show();
     QSignalSpy loaded(&view, &PartitionsView::loaded);
     view.setActive(true);
@@ -530,10 +678,13 @@ void tst_PartitionsView::screenshots()
     const auto *editor = view.findChild<SqlEditor *>();
     QVERIFY(editor);
     QTRY_VERIFY_WITH_TIMEOUT(!editor->isHighlighting(), 30000);
+    // The preview's title has been laid out on its lines (the grab does not wait for that).
+    const QLabel *title = view.findChild<QLabel *>(QStringLiteral("previewTitle"));
+    QTRY_VERIFY(title->height() >= title->heightForWidth(title->width()));
     QDir().mkpath(dir);
     QVERIFY(view.grab().save(QDir(dir).filePath(QStringLiteral("partitions.png"))));
 
-    // The drift panel at 1366x768: partitions that differ from the parent, marked on the
+    // The drift panel: partitions that differ from the parent, marked on the
     // timeline, with a retention horizon of 12 months.
     TestEnv::psql(
         QStringLiteral("ALTER TABLE %1 SET (fillfactor = 70, autovacuum_enabled = false);"
@@ -547,7 +698,6 @@ void tst_PartitionsView::screenshots()
     // Not in the statements above: VACUUM cannot run inside psql -c's transaction.
     TestEnv::psql(QStringLiteral("VACUUM ANALYZE melodee_songs"), demo.dbname);
     view.discardPreview();
-    view.resize(1366, 768);
     view.setRetentionMonths(12);
     QSignalSpy checked(&view, &PartitionsView::checked);
     view.checkDrift();
@@ -566,7 +716,7 @@ void tst_PartitionsView::screenshots()
     reviewConfig.database = fresh;
     reviewSession.connectTo(reviewConfig);
     MigrationsView mview(&reviewSession);
-    mview.resize(1400, 860);
+    mview.resize(1366, 768);
     mview.show();
     QSignalSpy refreshed(&mview, &MigrationsView::refreshed);
     mview.setActive(true);

@@ -48,7 +48,7 @@ ConnectionProfilesDialog::ConnectionProfilesDialog(const QString &profileSetting
                                             : std::make_unique<ProfileStore>(profileSettingsFile))
 {
     setObjectName(QStringLiteral("connectionProfilesDialog"));
-    setWindowTitle(tr("Connection Profiles"));
+    setWindowTitle(tr("Connection profiles"));
     buildUi();
     m_testTicker.setInterval(100);
     connect(&m_testTicker, &QTimer::timeout, this, [this] {
@@ -274,7 +274,7 @@ void ConnectionProfilesDialog::updateButtons()
     };
     setEnabled(m_saveButton, nameOk && settingsOk);
     setEnabled(m_testButton, m_testRunning || (settingsOk && !m_passwordReadPending));
-    m_testButton->setText(m_testRunning ? tr("Cancel &Test") : tr("&Test Connection"));
+    m_testButton->setText(m_testRunning ? tr("Cancel &test") : tr("&Test connection"));
     setEnabled(m_connectButton, settingsOk && !m_passwordReadPending);
     setEnabled(m_deleteButton, !m_currentProfile.isEmpty());
 }
@@ -398,7 +398,7 @@ bool ConnectionProfilesDialog::deleteProfile(bool confirm)
         return false;
     if (confirm
         && QMessageBox::question(this,
-                                 tr("Delete Profile"),
+                                 tr("Delete profile"),
                                  tr("Delete the connection profile \"%1\" and its saved "
                                     "password?")
                                      .arg(name))
@@ -506,7 +506,7 @@ void ConnectionProfilesDialog::chooseImportFile()
 {
     const QString file
         = QFileDialog::getOpenFileName(this,
-                                       tr("Import Melodee Config"),
+                                       tr("Import Melodee config"),
                                        QString(),
                                        tr("YAML files (*.yaml *.yml);;All files (*)"));
     if (!file.isEmpty())

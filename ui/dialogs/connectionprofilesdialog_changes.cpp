@@ -53,7 +53,7 @@ bool ConnectionProfilesDialog::confirmDiscard()
 {
     QMessageBox box(
         QMessageBox::Question,
-        tr("Unsaved Changes"),
+        tr("Unsaved changes"),
         m_currentProfile.isEmpty()
             ? tr("The new profile has not been saved. Discard it?")
             : tr("The changes to \"%1\" have not been saved. Discard them?").arg(m_currentProfile),

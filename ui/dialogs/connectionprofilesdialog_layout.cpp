@@ -190,9 +190,9 @@ void ConnectionProfilesDialog::buildUi()
 
     auto *buttons = new QDialogButtonBox(this);
     m_importButton
-        = buttons->addButton(tr("&Import Melodee Config…"), QDialogButtonBox::ActionRole);
+        = buttons->addButton(tr("&Import Melodee config…"), QDialogButtonBox::ActionRole);
     m_importButton->setObjectName(QStringLiteral("importButton"));
-    m_testButton = buttons->addButton(tr("&Test Connection"), QDialogButtonBox::ActionRole);
+    m_testButton = buttons->addButton(tr("&Test connection"), QDialogButtonBox::ActionRole);
     m_testButton->setObjectName(QStringLiteral("testButton"));
     m_saveButton = buttons->addButton(tr("&Save"), QDialogButtonBox::ApplyRole);
     m_saveButton->setObjectName(QStringLiteral("saveButton"));

@@ -116,11 +116,11 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *profiles = file->addAction(tr("Connection &Profiles…"));
+    QAction *profiles = file->addAction(tr("Connection &profiles…"));
     profiles->setObjectName(QStringLiteral("profilesAction"));
     profiles->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     connect(profiles, &QAction::triggered, this, &MainWindow::openProfilesDialog);
-    QAction *refresh = file->addAction(tr("&Check Health Now"));
+    QAction *refresh = file->addAction(tr("&Check health now"));
     refresh->setObjectName(QStringLiteral("checkHealthAction"));
     refresh->setShortcut(QKeySequence::Refresh);
     connect(refresh, &QAction::triggered, m_session->health(), &HealthMonitor::checkNow);
@@ -422,7 +422,7 @@ QString MainWindow::healthText() const
 void MainWindow::updateConnectionStatus()
 {
     if (!m_session->isConnected()) {
-        m_connectionLabel->setText(tr("Not connected: open File → Connection Profiles… (%1)")
+        m_connectionLabel->setText(tr("Not connected: open File → Connection profiles… (%1)")
                                        .arg(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O)
                                                 .toString(QKeySequence::NativeText)));
         setWindowTitle(tr("Melodee Admin"));

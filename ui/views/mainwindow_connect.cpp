@@ -24,7 +24,7 @@ void MainWindow::applyStartup(const StartupPlan &plan)
     if (!plan.error.isEmpty()) {
         qCWarning(lcConfig).noquote() << plan.error;
         auto *box = new QMessageBox(QMessageBox::Warning,
-                                    tr("Configuration Error"),
+                                    tr("Configuration error"),
                                     tr("The configuration cannot be used, so Melodee Admin starts "
                                        "without a connection."),
                                     QMessageBox::Ok,

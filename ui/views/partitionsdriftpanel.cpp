@@ -59,11 +59,12 @@ QString PartitionsDriftPanel::summaryText() const
     return m_summary->text();
 }
 
-void PartitionsDriftPanel::clear()
+void PartitionsDriftPanel::clear(const QString &reason)
 {
     m_report = {};
     m_tree->clear();
-    m_summary->setText(tr("Press Check to compare every partition with its parent."));
+    m_summary->setText(
+        reason.isEmpty() ? tr("Press Check to compare every partition with its parent.") : reason);
 }
 
 void PartitionsDriftPanel::setReport(const PartitionCheckReport &report)

@@ -28,7 +28,8 @@ public:
     explicit PartitionsDriftPanel(QWidget *parent = nullptr);
 
     void setReport(const PartitionCheckReport &report);
-    void clear();
+    // Empties the panel; the summary says why when a reason is given.
+    void clear(const QString &reason = {});
     const PartitionCheckReport &report() const { return m_report; }
     QTreeWidget *tree() const { return m_tree; }
     QString summaryText() const;

@@ -38,7 +38,24 @@ QString noPreviewTitle()
     return PartitionsView::tr("Preview: choose an action above; nothing runs until you apply it.");
 }
 
+// A preview and the partitions it was planned on, read by the same worker.
+struct PlannedMove
+{
+    QList<PartitionedTableInfo> tables;
+    MovePreview preview;
+};
+
 } // namespace
+
+QStringList PartitionsView::partitionLayout(const QList<PartitionedTableInfo> &tables)
+{
+    QStringList layout;
+    for (const PartitionedTableInfo &t : tables) {
+        for (const PartitionInfo &p : t.partitions)
+            layout << t.table + QLatin1Char('\t') + p.name + QLatin1Char('\t') + p.bounds;
+    }
+    return layout;
+}
 
 PartitionsView::PartitionsView(ConnectionSession *session, QWidget *parent)
     : ViewPage(ViewId::Partitions, session, parent)
@@ -306,6 +323,19 @@ void PartitionsView::reload()
 
 void PartitionsView::showTables(const QList<PartitionedTableInfo> &tables, const QDateTime &now)
 {
+    const QStringList layout = partitionLayout(tables);
+    if ((m_action == Action::CreateThrough || m_action == Action::MoveDefault)
+        && layout != m_previewLayout) {
+        discardPreview();
+        m_previewTitle->setText(tr("The partitions changed since this preview was made (another "
+                                   "session?). Nothing was applied: preview again."));
+        appendLog(m_previewTitle->text());
+    }
+    if (!m_driftPanel->report().items.isEmpty() && layout != m_checkLayout) {
+        m_timeline->setDriftFindings({});
+        m_driftPanel->clear(
+            tr("The partitions changed since the last check: press Check to check them again."));
+    }
     m_tables = tables;
     m_timeline->setNow(now);
     m_timeline->setTables(m_tables);
@@ -347,6 +377,7 @@ void PartitionsView::discardPreview()
 {
     m_pending = {};
     m_viewStatements.clear();
+    m_previewLayout.clear();
     m_action = Action::None;
     m_previewTitle->setText(noPreviewTitle());
     m_preview->setSql(QString());
@@ -395,13 +426,17 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
     const AppConfig config = session()->config();
     auto future = startTask(&m_pool, [config, request](std::stop_token stop) {
         PartitionMaintenance maintenance(config, stop);
+        PlannedMove planned;
+        // The list first: the plan sees at least these partitions, and the timeline shows them.
+        planned.tables = maintenance.list(request.now, false);
         MoveRequest move;
         move.maintenance = request;
         move.batchRows = kBatchRows;
-        return PartitionMover(maintenance).preview(move);
+        planned.preview = PartitionMover(maintenance).preview(move);
+        return planned;
     });
     m_running = QFuture<void>(future);
-    whenFinished(this, future, [this, action, request](const TaskOutcome<MovePreview> &r) {
+    whenFinished(this, future, [this, action, request](const TaskOutcome<PlannedMove> &r) {
         if (r.cancelled)
             return;
         setBusy(Task::None);
@@ -410,7 +445,8 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
             emit previewReady(false);
             return;
         }
-        const MovePreview &preview = *r.value;
+        showTables(r.value->tables, request.now);
+        const MovePreview &preview = r.value->preview;
         for (const QString &note : preview.notes)
             appendLog(note);
         if (preview.isEmpty()) {
@@ -439,6 +475,7 @@ void PartitionsView::previewMaintenance(Action action, const MaintenanceRequest 
                         .arg(p.table)
                         .arg(p.months.size());
         m_pending = preview;
+        m_previewLayout = partitionLayout(r.value->tables);
         showPreview(action,
                     tr("Preview (%1). Apply runs exactly this. Next to an empty default partition "
                        "one transaction per table, rolled back if row counts differ; next to a "

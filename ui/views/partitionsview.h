@@ -90,6 +90,10 @@ protected:
 private:
     enum class Task { None, Reload, Preview, Apply, Check };
 
+    // What a plan or a check depends on: every partition's table, name and bounds, in order.
+    // Rows and sizes change all the time and are left out.
+    static QStringList partitionLayout(const QList<PartitionedTableInfo> &tables);
+
     void onConnectionChanged();
     void setBusy(Task task, const QString &what = {});
     void updateActions();
@@ -97,6 +101,9 @@ private:
     void onProgress(const MaintenanceProgress &progress);
     void showPreview(Action action, const QString &title, const QString &sql);
     void previewMaintenance(Action action, const MaintenanceRequest &request);
+    // Shows a list of partitions read from the server. A preview or a check made on another
+    // list no longer describes what the user sees: the preview is discarded and the check
+    // cleared, so that Apply never runs statements planned for partitions that are gone.
     void showTables(const QList<PartitionedTableInfo> &tables, const QDateTime &now);
     void finishApply(bool ok);
 
@@ -126,6 +133,8 @@ private:
     QList<PartitionedTableInfo> m_tables;
     MovePreview m_pending;        // what Apply runs for CreateThrough and MoveDefault
     QStringList m_viewStatements; // what Apply runs for RefreshViews
+    QStringList m_previewLayout;  // the partitions m_pending was planned on
+    QStringList m_checkLayout;    // the partitions the drift panel's report was made on
     Action m_action = Action::None;
     Task m_task = Task::None;
     bool m_busy = false;

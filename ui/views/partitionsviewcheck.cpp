@@ -31,12 +31,17 @@ void PartitionsView::checkDrift()
     m_banner->clear();
     qCInfo(lcPartitions) << "partitions check requested in the Partitions view";
     const AppConfig config = session()->config();
-    auto future = startTask(&m_pool, [config](std::stop_token stop) {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // The list with the report, from the same worker: the report is kept while the view shows
+    // these partitions.
+    using Checked = std::pair<QList<PartitionedTableInfo>, PartitionCheckReport>;
+    auto future = startTask(&m_pool, [config, now](std::stop_token stop) {
         PartitionMaintenance maintenance(config, stop);
-        return checkPartitions(maintenance);
+        QList<PartitionedTableInfo> tables = maintenance.list(now, false);
+        return Checked{std::move(tables), checkPartitions(maintenance)};
     });
     m_running = QFuture<void>(future);
-    whenFinished(this, future, [this](const TaskOutcome<PartitionCheckReport> &r) {
+    whenFinished(this, future, [this, now](const TaskOutcome<Checked> &r) {
         if (r.cancelled)
             return;
         setBusy(Task::None);
@@ -45,19 +50,22 @@ void PartitionsView::checkDrift()
             emit checked(false);
             return;
         }
+        const auto &[tables, report] = *r.value;
+        showTables(tables, now);
         QHash<QString, QStringList> findings;
-        for (const PartitionCheckItem &i : r.value->items) {
+        for (const PartitionCheckItem &i : report.items) {
             if (i.drifted() || i.bloated())
                 findings.insert(i.partition, i.findings());
         }
         m_timeline->setDriftFindings(findings);
-        m_driftPanel->setReport(*r.value);
+        m_driftPanel->setReport(report);
+        m_checkLayout = partitionLayout(tables);
         m_sideTabs->setCurrentWidget(m_driftPanel);
         const QString line = QStringLiteral("partitions check: %1 partitions, %2 drifted, %3 "
                                             "with a bloat estimate over the threshold")
-                                 .arg(r.value->items.size())
-                                 .arg(r.value->driftedCount())
-                                 .arg(r.value->bloatedCount());
+                                 .arg(report.items.size())
+                                 .arg(report.driftedCount())
+                                 .arg(report.bloatedCount());
         qCInfo(lcPartitions).noquote() << line;
         appendLog(line);
         emit checked(true);

@@ -124,7 +124,7 @@ void PlaceholderPage::updateConnection()
 {
     m_connection->setText(session()->isConnected()
                               ? tr("Database: %1").arg(session()->displayName())
-                              : tr("Not connected. Open File → Connection Profiles… to connect."));
+                              : tr("Not connected. Open File → Connection profiles… to connect."));
 }
 
 } // namespace melodee
