@@ -22,6 +22,7 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -119,9 +120,23 @@ int tst_VitalsPanel::rowOfWait(int pid) const
 
 void tst_VitalsPanel::showsTheServersVitals()
 {
-    TransactionLoad load(m_db, "vp_plain");
+    // The blocker's transaction begins before any of the load's, so it is the oldest whatever
+    // the scheduling: a load transaction begun just before it would otherwise be older, and
+    // wait on its lock. Declared first, the load is stopped after the blocker has gone.
+    std::optional<TransactionLoad> load;
     auto blocker = PgConnection::open(m_db);
     blocker->exec("BEGIN");
+    const auto rollbacks = [this] {
+        return TestEnv::psql(QStringLiteral("SELECT xact_rollback FROM pg_stat_database WHERE "
+                                            "datname = current_database()"),
+                             m_db.dbname)
+            .trimmed()
+            .toLongLong();
+    };
+    const qint64 rollbacksBefore = rollbacks();
+    load.emplace(m_db, "vp_plain");
+    // The load's rollbacks reach the statistics before updates start to wait.
+    QTRY_VERIFY_WITH_TIMEOUT(rollbacks() > rollbacksBefore, 20000);
     blocker->exec("LOCK TABLE vp_plain IN SHARE MODE"); // reads go on, updates wait
     const QByteArray hostile = "UPDATE vp_plain SET v = '\"q\" password=secret\nline two "
                                "\xf0\x9f\x8e\xb5' WHERE id = 7";
@@ -185,8 +200,8 @@ void tst_VitalsPanel::showsTheServersVitals()
     blocker->exec("ROLLBACK");
     QTRY_VERIFY_WITH_TIMEOUT(waiter.done(), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(rowOfWait(waiter.pid()) < 0, 20000);
-    load.stop();
-    QCOMPARE(load.errors(), 0);
+    load->stop();
+    QCOMPARE(load->errors(), 0);
 }
 
 void tst_VitalsPanel::pausesWhileHidden()
