@@ -1,6 +1,7 @@
 #include "testenv.h"
 
 #include <charts/timeserieschart.h>
+#include <i18n/translator.h>
 #include <models/activitymodel.h>
 #include <pool/connectionpool.h>
 #include <session/connectionsession.h>
@@ -236,6 +237,8 @@ void tst_DashboardView::fitsTheWindow()
 // Writes the docs screenshot when MELODEE_SCREENSHOT_DIR is set; always checks the grab.
 void tst_DashboardView::screenshotDuringLoadTest()
 {
+    // The English plural forms, as the app loads them at start ("4 sessions", not "session(s)").
+    QVERIFY(Translator::install(qApp, QLocale(QLocale::English)));
     ConnectionSession session;
     session.connectTo(config(4));
     DashboardView view(&session);
