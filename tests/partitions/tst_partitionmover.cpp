@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 using namespace melodee;
@@ -65,16 +66,22 @@ void tst_PartitionMover::initTestCase()
 void tst_PartitionMover::killAndRerun_data()
 {
     QTest::addColumn<QString>("killAt"); // kill -9 once stderr shows this
-    QTest::newRow("staging tables created") << "standalone until ATTACH";
-    QTest::newRow("after the first batch") << "(batch 1)";
-    QTest::newRow("half the rows moved") << "(batch 12)";
-    QTest::newRow("validating the helper constraint") << "validating";
-    QTest::newRow("first partition attached") << "attached melodee_songs_2027_08";
+    // Once stderr shows this, a session holds ACCESS SHARE on the second staging table until the
+    // kill: what is left after the first ATTACH is too short for the kill to land in otherwise,
+    // and the run could end first.
+    QTest::addColumn<QString>("pinAfter");
+    QTest::newRow("staging tables created") << "standalone until ATTACH" << QString();
+    QTest::newRow("after the first batch") << "(batch 1)" << QString();
+    QTest::newRow("half the rows moved") << "(batch 12)" << QString();
+    QTest::newRow("validating the helper constraint") << "validating" << QString();
+    QTest::newRow("first partition attached") << "attached melodee_songs_2027_08"
+                                              << "created melodee_songs_2027_09";
 }
 
 void tst_PartitionMover::killAndRerun()
 {
     QFETCH(QString, killAt);
+    QFETCH(QString, pinAfter);
     const DatabaseConfig db = copyDatabase(m_seed, QStringLiteral("mv_kill"));
     const QStringList args = partitionArgs(db,
                                            {QStringLiteral("maintain"),
@@ -84,10 +91,19 @@ void tst_PartitionMover::killAndRerun()
                                             QStringLiteral("5")});
     auto cli = startCli(args);
     QString err;
+    std::shared_ptr<PgConnection> pin;
+    if (!pinAfter.isEmpty()) {
+        QVERIFY2(waitForStderr(*cli, err, pinAfter, 240000), qPrintable(err));
+        pin = PgConnection::open(db);
+        pin->exec("BEGIN");
+        pin->exec("LOCK TABLE melodee_songs_2027_09 IN ACCESS SHARE MODE");
+    }
     QVERIFY2(waitForStderr(*cli, err, killAt, 240000), qPrintable(err));
     cli->kill(); // SIGKILL: no cleanup runs
     QVERIFY(cli->waitForFinished(30000));
     QCOMPARE(cli->exitStatus(), QProcess::CrashExit);
+    if (pin)
+        pin->exec("ROLLBACK");
 
     // The rerun finishes the work (it waits out the dead session's locks).
     const auto rerun = TestEnv::runCli(args, {}, 300000);
