@@ -26,9 +26,12 @@ class ViewPage;
 // The Dashboard's "Replica lag": the replay lag of each read replica (database.replicas) over
 // wall-clock time, one line per replica named host:port, with database.max_replica_lag as a
 // dashed line, and a table saying whether each replica is in the read rotation and if not why.
-// The looks are the ReplicaRouter's (ReplicaProber: one connection per replica, connect_timeout
-// at most 2 s, a statement deadline), run on the network threads every 2 s while the page is
-// shown and not at all while it is hidden. Without replicas it says so and never connects.
+// Each look is made as the ReplicaRouter makes its own (ReplicaProber: a connection per replica,
+// connect_timeout at most 2 s, a statement deadline), but over the panel's own connections: the
+// Songs view's router looks too, so a replica sees two monitoring sessions, and the panel
+// judges the lag limit from its own look. The looks run on the network threads every 2 s while
+// the page is shown and not at all while it is hidden. Without replicas it says so and never
+// connects.
 class ReplicaLagPanel : public QGroupBox
 {
     Q_OBJECT
