@@ -262,19 +262,69 @@ PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
     m_running.store(false, std::memory_order_release);
     if (error.isNull())
         m_cancelRequested.store(false); // a cancel that came too late has nothing to cancel
-    if (!error.isNull() || (last.isNull() && isBroken())) {
-        DbError e = DbError::fromResult(ctx.operation, ctx.table, error.get(), m_conn);
-        if (m_cancelRequested.exchange(false)
-            && e.sqlState() == QLatin1String(DbError::kQueryCanceled))
-            e.setCancelled(true);
-        if (!sql.isEmpty() && e.sqlState() == QLatin1String("26000")) // prepared stmt vanished
-            m_prepared.remove(sql);
-        // A FATAL (e.g. 57P01) may arrive before libpq notices the EOF; never reuse the session.
-        if (e.connectionBroken())
-            m_broken = true;
-        throw e;
-    }
+    if (!error.isNull() || (last.isNull() && isBroken()))
+        throwResultError(ctx, error.get(), sql);
     return last;
+}
+
+PgResult PgConnection::finishPipeline(const OpContext &ctx, const QByteArray &sql)
+{
+    // Two queries and a sync point: each query's results end with a null, then the sync's own
+    // result. After an error the rest of the pipeline reports PGRES_PIPELINE_ABORTED; the first
+    // error is the one to report. The result kept is the last query's.
+    PQconsumeInput(m_conn);
+    PgResult last;
+    PgResult error;
+    int ended = 0;
+    bool synced = false;
+    while (!synced) {
+        PGresult *r = PQgetResult(m_conn);
+        if (!r) {
+            ++ended;
+            if (ended > 2 && (isBroken() || ended > 8))
+                break; // no sync point will come
+            continue;
+        }
+        const ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            synced = true;
+            PQclear(r);
+        } else if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+            if (error.isNull())
+                error = PgResult(r);
+            else
+                PQclear(r);
+        } else if (st == PGRES_PIPELINE_ABORTED || ended < 1) {
+            PQclear(r); // skipped after an error, or the setting's own row
+        } else {
+            last = PgResult(r);
+        }
+    }
+    if (synced)
+        PQexitPipelineMode(m_conn);
+    else
+        m_broken = true;
+    m_running.store(false, std::memory_order_release);
+    if (error.isNull())
+        m_cancelRequested.store(false);
+    if (!error.isNull() || !synced || last.isNull())
+        throwResultError(ctx, error.get(), sql);
+    return last;
+}
+
+void PgConnection::throwResultError(const OpContext &ctx,
+                                    const PGresult *error,
+                                    const QByteArray &sql)
+{
+    DbError e = DbError::fromResult(ctx.operation, ctx.table, error, m_conn);
+    if (m_cancelRequested.exchange(false) && e.sqlState() == QLatin1String(DbError::kQueryCanceled))
+        e.setCancelled(true);
+    if (!sql.isEmpty() && e.sqlState() == QLatin1String("26000")) // prepared stmt vanished
+        m_prepared.remove(sql);
+    // A FATAL (e.g. 57P01) may arrive before libpq notices the EOF; never reuse the session.
+    if (e.connectionBroken())
+        m_broken = true;
+    throw e;
 }
 
 QByteArray PgConnection::noteSessionChanges(const QByteArray &sql)
@@ -349,11 +399,33 @@ PgResult PgConnection::execRaw(const QByteArray &sql,
     return r;
 }
 
-PgResult
-PgConnection::execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx)
+const QByteArray &
+PgConnection::preparedName(const QByteArray &sql, int nParams, const OpContext &ctx)
+{
+    auto it = m_prepared.constFind(sql);
+    if (it == m_prepared.constEnd()) {
+        const QByteArray name = "melodee_s" + QByteArray::number(m_prepared.size() + 1);
+        m_running.store(true, std::memory_order_release);
+        if (!PQsendPrepare(m_conn, name.constData(), sql.constData(), nParams, nullptr)) {
+            m_running.store(false, std::memory_order_release);
+            failSend(ctx);
+        }
+        finish(ctx, QByteArray());
+        it = m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+    }
+    m_sessionChanges |= it->sessionChanges;
+    return it->name;
+}
+
+PgResult PgConnection::execCached(const QByteArray &sql,
+                                  const PgParams &params,
+                                  const OpContext &ctx,
+                                  PlanChoice plan)
 {
     if (!m_usePrepared)
         return exec(sql, params, ctx);
+    if (plan != PlanChoice::Server && PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        return execWithPlanSet(sql, params, ctx, plan);
 
     std::vector<const char *> values;
     values.reserve(params.size());
@@ -361,27 +433,70 @@ PgConnection::execCached(const QByteArray &sql, const PgParams &params, const Op
         values.push_back(p ? p->constData() : nullptr);
 
     const SlowWatch watch(*this, sql, int(params.size()), values.data(), nullptr, nullptr, ctx);
-    auto it = m_prepared.constFind(sql);
-    if (it == m_prepared.constEnd()) {
-        const QByteArray name = "melodee_s" + QByteArray::number(m_prepared.size() + 1);
-        m_running.store(true, std::memory_order_release);
-        if (!PQsendPrepare(
-                m_conn, name.constData(), sql.constData(), int(params.size()), nullptr)) {
+    const QByteArray name = preparedName(sql, int(params.size()), ctx);
+    m_running.store(true, std::memory_order_release);
+    if (plan == PlanChoice::Server) {
+        if (!PQsendQueryPrepared(
+                m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0)) {
             m_running.store(false, std::memory_order_release);
             failSend(ctx);
         }
-        finish(ctx, QByteArray());
-        m_prepared.insert(sql, {name, sessionChangesOf(sql)});
-        it = m_prepared.constFind(sql); // insert() would give a mutable iterator
+        return finish(ctx, sql);
     }
-    m_sessionChanges |= it->sessionChanges;
-    m_running.store(true, std::memory_order_release);
-    if (!PQsendQueryPrepared(
-            m_conn, it->name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0)) {
+    // One round trip: the setting, local to the pipeline's implicit transaction, then the
+    // statement, then the sync point that commits (or, after an error, rolls back) both.
+    const char *mode[1]
+        = {plan == PlanChoice::Generic ? "force_generic_plan" : "force_custom_plan"};
+    const bool sent
+        = PQenterPipelineMode(m_conn) == 1
+          && PQsendQueryParams(m_conn,
+                               "SELECT set_config('plan_cache_mode', $1, true)",
+                               1,
+                               nullptr,
+                               mode,
+                               nullptr,
+                               nullptr,
+                               0)
+                 == 1
+          && PQsendQueryPrepared(
+                 m_conn, name.constData(), int(params.size()), values.data(), nullptr, nullptr, 0)
+                 == 1
+          && PQpipelineSync(m_conn) == 1;
+    if (!sent) {
+        // Whatever was queued may have reached the server; the session's state is unknown.
         m_running.store(false, std::memory_order_release);
-        failSend(ctx);
+        DbError error = DbError::fromConnection(ctx.operation, ctx.table, m_conn);
+        m_broken = true;
+        error.setConnectionBroken(true);
+        throw error;
     }
-    return finish(ctx, sql);
+    return finishPipeline(ctx, sql);
+}
+
+PgResult PgConnection::execWithPlanSet(const QByteArray &sql,
+                                       const PgParams &params,
+                                       const OpContext &ctx,
+                                       PlanChoice plan)
+{
+    // Inside a transaction block a local setting would outlast the statement, so set it for the
+    // session and reset it after; a rollback undoes the SET as well.
+    exec(plan == PlanChoice::Generic ? QByteArray("SET plan_cache_mode = force_generic_plan")
+                                     : QByteArray("SET plan_cache_mode = force_custom_plan"),
+         ctx);
+    PgResult r;
+    try {
+        r = execCached(sql, params, ctx, PlanChoice::Server);
+    } catch (...) {
+        if (!isBroken() && PQtransactionStatus(m_conn) == PQTRANS_INTRANS) {
+            try {
+                exec("RESET plan_cache_mode", ctx);
+            } catch (const DbError &) {
+            }
+        }
+        throw;
+    }
+    exec("RESET plan_cache_mode", ctx);
+    return r;
 }
 
 bool PgConnection::cancel(QString *error)

@@ -25,6 +25,12 @@ namespace melodee {
 using PgParam = std::optional<QByteArray>;
 using PgParams = QList<PgParam>;
 
+// Which plan a cached statement runs on (plan_cache_mode for that one execution). Server leaves
+// it to the server's setting; Generic suits statements whose best plan does not depend on the
+// parameter values, over partitioned tables where planning costs more than running; Custom suits
+// those whose best plan does (a search pattern's selectivity).
+enum class PlanChoice { Server, Generic, Custom };
+
 // Names the work for error messages: DbError's operation and table.
 struct OpContext
 {
@@ -58,7 +64,14 @@ public:
     PgResult exec(const QByteArray &sql, const PgParams &params, const OpContext &ctx = {});
     // Prepares sql once per connection and reuses it (the per-connection statement cache) when
     // prepared statements are enabled; otherwise runs it unnamed, which works behind PgBouncer.
-    PgResult execCached(const QByteArray &sql, const PgParams &params, const OpContext &ctx = {});
+    // With a PlanChoice other than Server the statement runs on that kind of plan: outside a
+    // transaction block the setting and the statement go in one pipeline, one round trip, and
+    // set_config(..., true) ends with the pipeline's implicit transaction; inside one, SET and
+    // RESET surround it. Either way the session's setting is the same afterwards.
+    PgResult execCached(const QByteArray &sql,
+                        const PgParams &params,
+                        const OpContext &ctx = {},
+                        PlanChoice plan = PlanChoice::Server);
     // Low-level form for binary parameters (e.g. an int8[] for = ANY($1)).
     PgResult execRaw(const QByteArray &sql,
                      int nParams,
@@ -110,6 +123,14 @@ public:
 private:
     class SlowWatch;
     PgResult finish(const OpContext &ctx, const QByteArray &sql);
+    PgResult finishPipeline(const OpContext &ctx, const QByteArray &sql);
+    [[noreturn]] void
+    throwResultError(const OpContext &ctx, const PGresult *error, const QByteArray &sql);
+    const QByteArray &preparedName(const QByteArray &sql, int nParams, const OpContext &ctx);
+    PgResult execWithPlanSet(const QByteArray &sql,
+                             const PgParams &params,
+                             const OpContext &ctx,
+                             PlanChoice plan);
     // Notes what sql may leave in the session; returns the setting it RESETs, if any.
     QByteArray noteSessionChanges(const QByteArray &sql);
     void forgetSessionSetting(const QByteArray &name);

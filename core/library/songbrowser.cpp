@@ -41,8 +41,11 @@ QStringList histogram(PgConnection &conn, const SongBrowser &browser, SongSort s
 {
     QList<QByteArray> params;
     const QByteArray sql = browser.histogramSql(sort, &params);
-    PgResult r = conn.execCached(
-        sql, toParams(params), {QStringLiteral("songs.histogram"), browser.songsTable()});
+    // The catalog lookup's plan is the same for every table and column: plan it once.
+    PgResult r = conn.execCached(sql,
+                                 toParams(params),
+                                 {QStringLiteral("songs.histogram"), browser.songsTable()},
+                                 PlanChoice::Generic);
     QStringList out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i)
@@ -168,7 +171,7 @@ QByteArray SongBrowser::pageSql(const PageRequest &req, QList<QByteArray> *param
     return sql.toUtf8();
 }
 
-void SongBrowser::warmUp(PgConnection &conn) const
+void SongBrowser::warmUp(PgConnection &conn, int rows) const
 {
     if (!conn.usePreparedStatements())
         return;
@@ -176,8 +179,21 @@ void SongBrowser::warmUp(PgConnection &conn) const
         PageRequest req;
         req.sort = sort;
         req.anchor = PageAnchor::First;
-        req.limit = kDefaultPageRows;
+        req.limit = rows;
         page(conn, req);
+        // A jump's page: any key plans the same statement; the smallest reads the least.
+        req.anchor = PageAnchor::AtOrAfter;
+        page(conn, req);
+        histogram(conn, *this, sort);
+    }
+    // Id 0 is never a song's (the sequences start at 1): both look-ups find nothing.
+    const SongRepository repository(m_session, m_layout);
+    repository.songsWithAlbumAndArtist(conn, {0});
+    try {
+        repository.songById(conn, 0);
+    } catch (const DbError &e) {
+        if (!e.isNotFound())
+            throw;
     }
 }
 
@@ -191,26 +207,11 @@ SongPage SongBrowser::page(PgConnection &conn, const PageRequest &req) const
     // run them on the cached generic plan.
     // A generic plan for a search would guess the pattern's selectivity and may walk the whole
     // name index for a rare term, so searches are always planned for their pattern.
-    const bool generic = conn.usePreparedStatements();
-    if (generic)
-        conn.exec(pageUsesGenericPlan(conn, req)
-                      ? QByteArray("SET plan_cache_mode = force_generic_plan")
-                      : QByteArray("SET plan_cache_mode = force_custom_plan"),
-                  {QStringLiteral("songs.page"), m_songs});
-    PgResult r;
-    try {
-        r = conn.execCached(sql, toParams(params), {QStringLiteral("songs.page"), m_songs});
-    } catch (...) {
-        if (generic && !conn.isBroken()) {
-            try {
-                conn.exec("RESET plan_cache_mode");
-            } catch (const DbError &) {
-            }
-        }
-        throw;
-    }
-    if (generic)
-        conn.exec("RESET plan_cache_mode", {QStringLiteral("songs.page"), m_songs});
+    const PgResult r = conn.execCached(sql,
+                                       toParams(params),
+                                       {QStringLiteral("songs.page"), m_songs},
+                                       pageUsesGenericPlan(conn, req) ? PlanChoice::Generic
+                                                                      : PlanChoice::Custom);
     SongPage page;
     const int rows = r.rows();
     const bool more = rows > req.limit;

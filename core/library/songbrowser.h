@@ -33,14 +33,18 @@ public:
 
     // The rows of a page the Songs view asks for unless the admin changes it.
     static constexpr int kDefaultPageRows = 50;
-    // Plans, on a new connection, what its first song page will need, so that page only executes.
+    // The rows the Songs view's table reads at a time (one block of its model).
+    static constexpr int kViewBlockRows = 200;
+    // Plans, on a new connection, what the Songs view will ask of it, so its pages only execute.
     // A new backend knows nothing of the partitions: the first statement planned over the
     // partitioned songs table opens every partition and its indexes, which costs it several times
-    // more than the page itself (over 100 partitions, tens of milliseconds). This runs the first
-    // page of every sort, ascending, at kDefaultPageRows rows, leaving their generic plans cached.
-    // Does nothing without prepared statements (behind a transaction pooler nothing would stay
-    // cached). Throws DbError, as page() does.
-    void warmUp(PgConnection &conn) const;
+    // more than the page itself (over 100 partitions, tens of milliseconds), and each further
+    // shape planned over them costs a few milliseconds more. This runs, at `rows` rows, the first
+    // page and a jump (a page from a key) of every sort, ascending, the histogram look-ups a jump
+    // starts from, and the current song's look-ups (by id, with its album and artist), leaving
+    // their generic plans cached. Does nothing without prepared statements (behind a transaction
+    // pooler nothing would stay cached). Throws DbError, as page() does.
+    void warmUp(PgConnection &conn, int rows = kDefaultPageRows) const;
     // Jumps. fraction in [0,1] is turned into a key from the planner's histogram (pg_stats) or,
     // without statistics, from the key's min/max; the page starts at that key.
     // descending: the fraction is of the descending order and so is the page.

@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QtEndian>
 
 #include <cmath>
 
@@ -19,12 +18,6 @@
 namespace melodee {
 
 using namespace songsql;
-
-namespace {
-
-constexpr unsigned int kInt8ArrayOid = 1016;
-
-} // namespace
 
 SongRepository::SongRepository(const SessionConfig &session, SchemaLayout layout)
     : m_session(session)
@@ -169,26 +162,15 @@ QList<SongWithDetails> SongRepository::songsWithAlbumAndArtist(PgConnection &con
     QList<SongWithDetails> out;
     if (ids.isEmpty())
         return out;
-    // int8[] in PostgreSQL's binary array format: header, one dimension, then (length, value)
-    // pairs, all big-endian. One parameter however many ids: no SQL text grows with the list.
-    QByteArray array;
-    array.reserve(20 + ids.size() * 12);
-    const auto put32 = [&array](qint32 v) {
-        char b[4];
-        qToBigEndian(v, b);
-        array.append(b, 4);
-    };
-    put32(1);  // ndim
-    put32(0);  // has nulls
-    put32(20); // element type int8
-    put32(qint32(ids.size()));
-    put32(1); // lower bound
-    for (qint64 id : ids) {
-        put32(8);
-        char b[8];
-        qToBigEndian(id, b);
-        array.append(b, 8);
+    // The ids as an int8[] literal: one parameter however many ids, so one cached statement.
+    QByteArray array = "{";
+    array.reserve(2 + ids.size() * 12);
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        if (i)
+            array += ',';
+        array += QByteArray::number(ids.at(i));
     }
+    array += '}';
     // One lookup per id, driven from the list: songs and albums are partitioned by month, not
     // by id, so each lookup probes the partitions' primary keys in turn and stops at the first
     // match. Written as a join over `id = ANY($1)` instead, the planner sees every partition at
@@ -205,18 +187,12 @@ QList<SongWithDetails> SongRepository::songsWithAlbumAndArtist(PgConnection &con
               "LEFT JOIN LATERAL (SELECT y.name FROM %3 y WHERE y.id = s.album_id LIMIT 1) al "
               "ON true ORDER BY s.id")
               .arg(quoteIdent(m_songs), quoteIdent(m_artists), quoteIdent(m_albums));
-    const unsigned int types[1] = {kInt8ArrayOid};
-    const char *values[1] = {array.constData()};
-    const int lengths[1] = {int(array.size())};
-    const int formats[1] = {1};
-    PgResult r = conn.execRaw(sql.toUtf8(),
-                              1,
-                              types,
-                              values,
-                              lengths,
-                              formats,
-                              0,
-                              {QStringLiteral("songs.withAlbumAndArtist"), m_songs});
+    // Its plan is the same for any list, and planning it costs more than running it (5-12 ms
+    // at 32 partitions each for songs and albums): the generic plan, made once per connection.
+    PgResult r = conn.execCached(sql.toUtf8(),
+                                 {array},
+                                 {QStringLiteral("songs.withAlbumAndArtist"), m_songs},
+                                 PlanChoice::Generic);
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
         SongWithDetails d;
@@ -235,8 +211,12 @@ std::optional<Song> SongRepository::songById(PgConnection &conn, qint64 id) cons
     const QByteArray sql = QStringLiteral("SELECT %1 FROM %2 s WHERE s.id = $1::int8 LIMIT 1")
                                .arg(QLatin1String(m_columns), quoteIdent(m_songs))
                                .toUtf8();
-    PgResult r
-        = conn.execCached(sql, {QByteArray::number(id)}, {QStringLiteral("songs.byId"), m_songs});
+    // An id says nothing about the month, so every plan probes each partition's primary key;
+    // planning that afresh for each id cost more than the lookup (3-9 ms at 32 partitions).
+    PgResult r = conn.execCached(sql,
+                                 {QByteArray::number(id)},
+                                 {QStringLiteral("songs.byId"), m_songs},
+                                 PlanChoice::Generic);
     if (r.rows() == 0) {
         if (m_session.ignoreNotFoundError)
             return std::nullopt;

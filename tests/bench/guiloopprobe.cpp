@@ -29,6 +29,7 @@ QJsonObject distribution(const std::vector<double> &v)
 {
     return {{QStringLiteral("count"), qint64(v.size())},
             {QStringLiteral("p50"), round2(percentile(v, 50))},
+            {QStringLiteral("p90"), round2(percentile(v, 90))},
             {QStringLiteral("p99"), round2(percentile(v, 99))},
             {QStringLiteral("max"), round2(v.empty() ? 0 : *std::max_element(v.begin(), v.end()))}};
 }

@@ -55,6 +55,8 @@ private slots:
     void tls();
     void errorsNeverShowPassword();
     void execAndCache();
+    void planChoice_data();
+    void planChoice();
     void storedPasswordOnlyToItsServer_data();
     void storedPasswordOnlyToItsServer();
 
@@ -382,6 +384,67 @@ void tst_PgConnection::execAndCache()
     QCOMPARE(conn->preparedCount(), 1);
     const PgResult n = conn->exec("SELECT $1::text IS NULL", {std::nullopt});
     QCOMPARE(n.text(0, 0), QStringLiteral("t"));
+}
+
+void tst_PgConnection::planChoice_data()
+{
+    QTest::addColumn<int>("plan"); // PlanChoice
+    QTest::addColumn<bool>("inTransaction");
+    QTest::addColumn<QByteArray>("divisor"); // "0" fails at execution
+    QTest::addColumn<int>("genericPlans");
+    QTest::addColumn<int>("customPlans");
+
+    const int server = int(PlanChoice::Server);
+    const int generic = int(PlanChoice::Generic);
+    const int custom = int(PlanChoice::Custom);
+    // Three runs each (one when it fails): the server's own choice makes custom plans for the
+    // first five runs of a statement.
+    QTest::newRow("server's choice") << server << false << QByteArray("2") << 0 << 3;
+    QTest::newRow("generic") << generic << false << QByteArray("2") << 3 << 0;
+    QTest::newRow("custom") << custom << false << QByteArray("2") << 0 << 3;
+    QTest::newRow("generic in a transaction") << generic << true << QByteArray("2") << 3 << 0;
+    QTest::newRow("custom in a transaction") << custom << true << QByteArray("2") << 0 << 3;
+    QTest::newRow("generic, statement fails") << generic << false << QByteArray("0") << 1 << 0;
+    QTest::newRow("generic, fails in a transaction")
+        << generic << true << QByteArray("0") << 1 << 0;
+}
+
+void tst_PgConnection::planChoice()
+{
+    QFETCH(int, plan);
+    QFETCH(bool, inTransaction);
+    QFETCH(QByteArray, divisor);
+    QFETCH(int, genericPlans);
+    QFETCH(int, customPlans);
+    const auto conn = PgConnection::open(TestEnv::superuser(m_intended));
+    const QByteArray sql = "SELECT 10 / $1::int";
+    const bool fails = divisor == "0";
+    if (inTransaction)
+        conn->exec("BEGIN");
+    for (int i = 0; i < (fails ? 1 : 3); ++i) {
+        try {
+            const PgResult r = conn->execCached(sql, {divisor}, {}, PlanChoice(plan));
+            QVERIFY(!fails);
+            QCOMPARE(r.text(0, 0), QStringLiteral("5"));
+        } catch (const DbError &e) {
+            QVERIFY2(fails, qPrintable(e.toString()));
+            QCOMPARE(e.sqlState(), QStringLiteral("22012"));
+            QVERIFY(!conn->isBroken());
+        }
+    }
+    if (inTransaction)
+        conn->exec(fails ? "ROLLBACK" : "COMMIT");
+    // The session's own setting is what it was, and outside a transaction block nothing is left
+    // for a pool to reset.
+    QCOMPARE(conn->exec("SHOW plan_cache_mode").text(0, 0), QStringLiteral("auto"));
+    if (!inTransaction)
+        QCOMPARE(conn->sessionChanges() & int(SessionSettings), 0);
+    const PgResult counts = conn->exec(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+        PgParams{sql});
+    QCOMPARE(counts.rows(), 1);
+    QCOMPARE(counts.toInt64(0, 0), genericPlans);
+    QCOMPARE(counts.toInt64(0, 1), customPlans);
 }
 
 void tst_PgConnection::storedPasswordOnlyToItsServer_data()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <library/songbrowser.h>
 #include <library/songquery.h>
 
 #include <QAbstractTableModel>
@@ -116,7 +117,7 @@ private:
     SongSort m_sort = SongSort::Id;
     bool m_descending = false;
     SongFilter m_filter;
-    int m_blockSize = 200;
+    int m_blockSize = SongBrowser::kViewBlockRows; // the rows new connections warm up
     int m_maxBlocks = 50;
     int m_maxInFlight = 2;
     int m_rows = 0;

@@ -93,7 +93,7 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
         std::make_unique<PgConnector>(
             m_config.database, m_config.session.prepareStmt, [session, warmUp](PgConnection &conn) {
                 if (warmUp->enabled)
-                    SongBrowser(session, warmUp->layout).warmUp(conn);
+                    SongBrowser(session, warmUp->layout).warmUp(conn, SongBrowser::kViewBlockRows);
             }));
     m_health.setTarget(m_pool, m_config.session);
     detectSchema();
