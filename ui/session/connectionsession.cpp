@@ -5,6 +5,7 @@
 #include <library/songbrowser.h>
 #include <pool/connectionpool.h>
 #include <pool/connector.h>
+#include <pool/replicarouter.h>
 #include <util/logging.h>
 #include <util/redactor.h>
 
@@ -95,6 +96,8 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
                 if (warmUp->enabled)
                     SongBrowser(session, warmUp->layout).warmUp(conn, SongBrowser::kViewBlockRows);
             }));
+    // Replicas are looked at from now on, whichever view is shown: reads may go to them.
+    m_router = std::make_shared<ReplicaRouter>(m_pool);
     m_health.setTarget(m_pool, m_config.session);
     detectSchema();
     emit connectionChanged();
@@ -137,6 +140,7 @@ void ConnectionSession::disconnectFromServer()
     m_profileName.clear();
     m_config.database.password.clear();
     m_health.clearTarget();
+    m_router.reset();
     m_pool.reset();
     m_warmUp.reset();
     emit connectionChanged();

@@ -13,6 +13,7 @@
 namespace melodee {
 
 class ConnectionPool;
+class ReplicaRouter;
 struct WarmUpTarget;
 
 // The database the window works on: its configuration (password only in memory), the profile it
@@ -33,6 +34,9 @@ public:
     HealthMonitor *health() { return &m_health; }
     // Shared so work still running on a worker keeps the old pool alive after a reconnect.
     std::shared_ptr<ConnectionPool> pool() const { return m_pool; }
+    // Where reads go (database.replicas) over pool(), and what its prober last saw of each
+    // replica: one per connection, shared by the Songs view and the Dashboard's replica panel.
+    std::shared_ptr<ReplicaRouter> router() const { return m_router; }
 
     void connectTo(const AppConfig &config, const QString &profileName = QString());
     void disconnectFromServer();
@@ -63,6 +67,7 @@ private:
     QString m_profileName;
     bool m_connected = false;
     std::shared_ptr<ConnectionPool> m_pool;
+    std::shared_ptr<ReplicaRouter> m_router;
     std::shared_ptr<WarmUpTarget> m_warmUp; // what the pool's new connections warm
     HealthMonitor m_health;
 };

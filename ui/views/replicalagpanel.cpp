@@ -2,13 +2,11 @@
 
 #include "viewpage.h"
 
-#include <async/task.h>
 #include <charts/timeserieschart.h>
 #include <config/duration.h>
-#include <db/dberror.h>
 #include <models/replicalagmodel.h>
+#include <pool/replicarouter.h>
 #include <session/connectionsession.h>
-#include <session/workers.h>
 
 #include <QDateTime>
 #include <QHeaderView>
@@ -26,8 +24,6 @@ namespace {
 constexpr double kWindowSeconds = 300;
 constexpr size_t kHistory = 600; // 20 min at 2 s
 constexpr int kMaxTableRows = 4;
-// Each look's statement deadline, as `melodee health` gives it (connecting has 2 s of its own).
-constexpr std::chrono::milliseconds kLookDeadline = std::chrono::seconds(2);
 
 } // namespace
 
@@ -70,11 +66,7 @@ ReplicaLagPanel::ReplicaLagPanel(ConnectionSession *session, ViewPage *page, QWi
     setActive(page->isActive());
 }
 
-ReplicaLagPanel::~ReplicaLagPanel()
-{
-    // The look holds its own probers; the cancel sends PQcancel to a query in flight.
-    m_inFlight.cancel();
-}
+ReplicaLagPanel::~ReplicaLagPanel() = default;
 
 void ReplicaLagPanel::setSampleInterval(std::chrono::milliseconds interval)
 {
@@ -94,33 +86,26 @@ QString ReplicaLagPanel::noteText() const
 
 void ReplicaLagPanel::onConnectionChanged()
 {
-    // A look at the old configuration's replicas must not land in the new one's history.
-    m_inFlight.cancel();
-    m_inFlight = QFuture<QList<ReplicaStatus>>();
-    ++m_generation;
     const DatabaseConfig &database = m_session->config().database;
     const bool connected = bool(m_session->pool());
     m_maxLag = database.maxReplicaLag;
-    m_probers.reset();
+    m_router = connected && m_session->router() && m_session->router()->hasReplicas()
+                   ? m_session->router()
+                   : nullptr;
     m_history.clear();
     QList<ReplicaStatus> rows;
     QStringList names;
-    if (connected && !database.replicas.isEmpty()) {
-        m_probers = std::make_shared<Probers>();
-        for (const QString &dsn : database.replicas) {
-            m_probers->emplace_back(replicaConfig(database, dsn));
-            ReplicaStatus s;
-            s.name = m_probers->back().name();
-            rows << s;
+    if (m_router) {
+        rows = m_router->replicaStatus();
+        for (const ReplicaStatus &s : std::as_const(rows))
             names << s.name;
-        }
-        m_history.resize(m_probers->size());
+        m_history.resize(size_t(rows.size()));
     }
     m_model->setReplicas(rows);
 
     delete m_chart;
     m_chart = nullptr;
-    if (m_probers) {
+    if (m_router) {
         m_note->hide();
         m_chart = new TimeSeriesChart(tr("Replay lag per replica"), names, tr("s"), this);
         m_chart->setObjectName(QStringLiteral("replicaLagChart"));
@@ -146,7 +131,7 @@ void ReplicaLagPanel::onConnectionChanged()
 void ReplicaLagPanel::setActive(bool active)
 {
     m_active = active;
-    if (active && m_probers) {
+    if (active && m_router) {
         sampleNow();
         m_timer.start();
     } else {
@@ -156,40 +141,20 @@ void ReplicaLagPanel::setActive(bool active)
 
 void ReplicaLagPanel::sampleNow()
 {
-    if (!m_probers || m_inFlight.isRunning())
+    if (!m_router)
         return;
-    ++m_started;
-    m_inFlight = startTask(networkThreadPool(),
-                           [probers = m_probers, maxLag = m_maxLag](std::stop_token stop) {
-                               QList<ReplicaStatus> looks;
-                               for (ReplicaProber &prober : *probers) {
-                                   if (stop.stop_requested())
-                                       throw DbError::cancelled(QStringLiteral("replica lag"));
-                                   looks << prober.look(maxLag, kLookDeadline, stop);
-                               }
-                               return looks;
-                           });
-    whenFinished(this,
-                 m_inFlight,
-                 [this, generation = m_generation](const TaskOutcome<QList<ReplicaStatus>> &o) {
-                     if (generation == m_generation)
-                         onSampled(o);
-                 });
-}
-
-void ReplicaLagPanel::onSampled(const TaskOutcome<QList<ReplicaStatus>> &o)
-{
-    if (o.cancelled || !o.ok())
-        return; // a look never fails: what went wrong is in each replica's reason
-    ++m_finished;
-    const QList<ReplicaStatus> &looks = *o.value;
+    ++m_samples;
+    const QList<ReplicaStatus> looks = m_router->replicaStatus();
     for (qsizetype i = 0; i < looks.size() && size_t(i) < m_history.size(); ++i) {
         const ReplicaStatus &s = looks.at(i);
         std::deque<QPointF> &points = m_history[size_t(i)];
-        if (!points.empty() && double(s.lookedAtMs) / 1000 < points.back().x())
+        const double at = double(s.lookedAtMs) / 1000;
+        if (!points.empty() && at < points.back().x())
             points.clear(); // the clock went back: the old points would lie ahead
-        if (s.lagSeconds)
-            points.push_back(QPointF(double(s.lookedAtMs) / 1000, *s.lagSeconds));
+        // One point per look: the router looks more often than the panel samples, and a
+        // sample between two looks finds the same one again.
+        if (s.lagSeconds && s.lookedAtMs > 0 && (points.empty() || at > points.back().x()))
+            points.push_back(QPointF(at, *s.lagSeconds));
         while (points.size() > kHistory)
             points.pop_front();
     }

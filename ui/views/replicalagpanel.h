@@ -1,9 +1,7 @@
 #pragma once
 
-#include <async/whenfinished.h>
 #include <pool/replicastatus.h>
 
-#include <QFuture>
 #include <QGroupBox>
 #include <QPointF>
 #include <QTimer>
@@ -19,6 +17,7 @@ class QTableView;
 namespace melodee {
 
 class ConnectionSession;
+class ReplicaRouter;
 class ReplicaLagModel;
 class TimeSeriesChart;
 class ViewPage;
@@ -26,12 +25,11 @@ class ViewPage;
 // The Dashboard's "Replica lag": the replay lag of each read replica (database.replicas) over
 // wall-clock time, one line per replica named host:port, with database.max_replica_lag as a
 // dashed line, and a table saying whether each replica is in the read rotation and if not why.
-// Each look is made as the ReplicaRouter makes its own (ReplicaProber: a connection per replica,
-// connect_timeout at most 2 s, a statement deadline), but over the panel's own connections: the
-// Songs view's router looks too, so a replica sees two monitoring sessions, and the panel
-// judges the lag limit from its own look. The looks run on the network threads every 2 s while
-// the page is shown and not at all while it is hidden. Without replicas it says so and never
-// connects.
+// What it shows is the session's ReplicaRouter's own verdict: the router's prober looks at every
+// replica (a connection each, connect_timeout at most 2 s, a statement deadline) for routing
+// reads, and the panel reads the router's last looks every 2 s while the page is shown, without
+// any network call and not at all while the page is hidden. So the panel and the read routing
+// never disagree, and a replica sees one monitoring session. Without replicas it says so.
 class ReplicaLagPanel : public QGroupBox
 {
     Q_OBJECT
@@ -43,9 +41,8 @@ public:
 
     void setSampleInterval(std::chrono::milliseconds interval);
     bool isSampling() const { return m_timer.isActive(); }
-    // Samples started, and samples whose answer arrived.
-    qint64 startedCount() const { return m_started; }
-    qint64 sampleCount() const { return m_finished; }
+    // Samples taken of the router's looks.
+    qint64 sampleCount() const { return m_samples; }
     // Points charted for replica `index` (looks that found its lag).
     int historySize(int index) const;
 
@@ -56,7 +53,7 @@ public:
     ReplicaLagModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
 
-    // Starts a sample now unless one is in flight.
+    // Takes a sample now (no network: the router's last looks).
     void sampleNow();
 
 signals:
@@ -64,24 +61,17 @@ signals:
     void sampled();
 
 private:
-    using Probers = std::vector<ReplicaProber>;
-
     void onConnectionChanged();
     void setActive(bool active);
-    void onSampled(const TaskOutcome<QList<ReplicaStatus>> &outcome);
     void redrawChart();
 
     ConnectionSession *m_session;
     bool m_active = false;
     QTimer m_timer;
     Duration m_maxLag{};
-    // One prober per replica; a connection change replaces them, so a look of the old
-    // connection still running never shares one with a new look.
-    std::shared_ptr<Probers> m_probers;
-    QFuture<QList<ReplicaStatus>> m_inFlight;
-    quint64 m_generation = 0; // counts connection changes: older answers are dropped
-    qint64 m_started = 0;
-    qint64 m_finished = 0;
+    // The session's router while it has replicas; null otherwise.
+    std::shared_ptr<ReplicaRouter> m_router;
+    qint64 m_samples = 0;
     // Per replica: (wall-clock seconds since the epoch, lag in seconds).
     std::vector<std::deque<QPointF>> m_history;
 

@@ -243,7 +243,7 @@ void SongsView::onConnectionChanged()
     if (session()->isConnected() && session()->pool() && session()->schemaDetected()) {
         auto cache = config.redis.enabled ? std::make_shared<SongCache>(config.redis) : nullptr;
         m_service = std::make_shared<SongService>(
-            session()->pool(), config.session, cache, session()->schemaLayout());
+            session()->router(), config.session, cache, session()->schemaLayout());
     } else {
         m_service.reset();
     }
