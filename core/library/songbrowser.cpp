@@ -181,19 +181,6 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
         req.anchor = PageAnchor::First;
         req.limit = rows;
         page(conn, req);
-        // A jump's page: any key plans the same statement; the smallest reads the least.
-        req.anchor = PageAnchor::AtOrAfter;
-        page(conn, req);
-        histogram(conn, *this, sort);
-    }
-    // Id 0 is never a song's (the sequences start at 1): both look-ups find nothing.
-    const SongRepository repository(m_session, m_layout);
-    repository.songsWithAlbumAndArtist(conn, {0});
-    try {
-        repository.songById(conn, 0);
-    } catch (const DbError &e) {
-        if (!e.isNotFound())
-            throw;
     }
 }
 
