@@ -411,7 +411,8 @@ PgConnection::preparedName(const QByteArray &sql, int nParams, const OpContext &
             failSend(ctx);
         }
         finish(ctx, QByteArray());
-        it = m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        m_prepared.insert(sql, {name, sessionChangesOf(sql)});
+        it = m_prepared.constFind(sql); // insert() would give a mutable iterator
     }
     m_sessionChanges |= it->sessionChanges;
     return it->name;
