@@ -118,7 +118,7 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     auto *last = new QPushButton(tr("Last »"), this);
     m_pageSize = new QSpinBox(this);
     m_pageSize->setRange(10, 1000);
-    m_pageSize->setValue(SongBrowser::kDefaultPageRows); // the rows new connections warm up
+    m_pageSize->setValue(SongBrowser::kDefaultPageRows);
     m_pageSize->setPrefix(tr("page size "));
     m_goTo = new QSpinBox(this);
     m_goTo->setRange(1, INT_MAX);
