@@ -1,6 +1,7 @@
 #include "songrepository.h"
 
 #include "db/dberror.h"
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "db/transaction.h"
 #include "namenormalizer.h"
@@ -162,15 +163,11 @@ QList<SongWithDetails> SongRepository::songsWithAlbumAndArtist(PgConnection &con
     QList<SongWithDetails> out;
     if (ids.isEmpty())
         return out;
-    // The ids as an int8[] literal: one parameter however many ids, so one cached statement.
-    QByteArray array = "{";
-    array.reserve(2 + ids.size() * 12);
-    for (qsizetype i = 0; i < ids.size(); ++i) {
-        if (i)
-            array += ',';
-        array += QByteArray::number(ids.at(i));
-    }
-    array += '}';
+    // The ids as one array parameter however many there are, so one cached statement.
+    QStringList idTexts;
+    idTexts.reserve(ids.size());
+    for (qint64 id : ids)
+        idTexts << QString::number(id);
     // One lookup per id, driven from the list: songs and albums are partitioned by month, not
     // by id, so each lookup probes the partitions' primary keys in turn and stops at the first
     // match. Written as a join over `id = ANY($1)` instead, the planner sees every partition at
@@ -190,7 +187,7 @@ QList<SongWithDetails> SongRepository::songsWithAlbumAndArtist(PgConnection &con
     // Its plan is the same for any list, and planning it costs more than running it (5-12 ms
     // at 32 partitions each for songs and albums): the generic plan, made once per connection.
     PgResult r = conn.execCached(sql.toUtf8(),
-                                 {array},
+                                 {textArrayLiteral(idTexts)},
                                  {QStringLiteral("songs.withAlbumAndArtist"), m_songs},
                                  PlanChoice::Generic);
     out.reserve(r.rows());
