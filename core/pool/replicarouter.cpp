@@ -59,10 +59,14 @@ QList<ReplicaStatus> ReplicaRouter::replicaStatus() const
     return out;
 }
 
-void ReplicaRouter::probe(Replica &replica)
+void ReplicaRouter::probe(Replica &replica, std::stop_token stop)
 {
-    ReplicaStatus s
-        = replica.prober->look(m_primary->databaseConfig().maxReplicaLag, m_probeDeadline);
+    ReplicaStatus s;
+    try {
+        s = replica.prober->look(m_primary->databaseConfig().maxReplicaLag, m_probeDeadline, stop);
+    } catch (const DbError &) {
+        return; // stopped (look() throws for nothing else): the destructor is waiting
+    }
     bool cameBack = false;
     bool left = false;
     {
@@ -101,7 +105,7 @@ void ReplicaRouter::probeLoop(std::stop_token stop)
             for (const auto &r : m_replicas) {
                 if (stop.stop_requested())
                     return;
-                probe(*r);
+                probe(*r, stop);
             }
         }
         std::unique_lock lock(m_probeMutex);

@@ -69,7 +69,9 @@ private:
     bool replicaReadFailed(int replica, const DbError &error, PooledConnection &lease);
     void markDown(int replica, const QString &reason);
     void noteWrite(PgConnection &conn);
-    void probe(Replica &replica);
+    // Looks at one replica and records what it found. A stop request (the router going away)
+    // cancels the look in flight and records nothing.
+    void probe(Replica &replica, std::stop_token stop = {});
     void probeLoop(std::stop_token stop);
 
     std::shared_ptr<ConnectionPool> m_primary;
