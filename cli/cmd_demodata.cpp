@@ -122,7 +122,14 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
         QStringLiteral(
             "Write the rows as COPY text files into DIR instead of loading (ids from 1)."),
         QStringLiteral("DIR"));
-    parser.addOptions({songsOpt, artistsOpt, albumsOpt, monthsOpt, seedOpt, endOpt, emitOpt});
+    const QCommandLineOption jobsOpt(
+        QStringLiteral("jobs"),
+        QStringLiteral("Sessions that load the songs of an empty library at once, month by month "
+                       "(default 2; 1 = one session)."),
+        QStringLiteral("J"),
+        QStringLiteral("2"));
+    parser.addOptions(
+        {songsOpt, artistsOpt, albumsOpt, monthsOpt, seedOpt, endOpt, emitOpt, jobsOpt});
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("demo-data"), &code))
         return code;
@@ -142,6 +149,7 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
         options.albumsPerArtist
             = int(std::clamp<qint64>(number(albumsOpt, "albums-per-artist"), -1, INT_MAX));
         options.months = int(std::clamp<qint64>(number(monthsOpt, "months"), -1, INT_MAX));
+        options.jobs = int(std::clamp<qint64>(number(jobsOpt, "jobs"), -1, INT_MAX));
         bool ok = false;
         options.seed = parser.value(seedOpt).toULongLong(&ok);
         if (!ok)
@@ -156,6 +164,7 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
     }
     const AppConfig config = ctx.config();
     DemoDataLoader loader(config.session, options);
+    loader.setConnectionOpener([&config] { return PgConnection::open(config.database); });
 
     if (parser.isSet(emitOpt)) {
         loader.writeFiles(parser.value(emitOpt));
@@ -220,6 +229,7 @@ int runDemoDataCommand(CliContext &ctx, const QStringList &args)
                        {QStringLiteral("copy_seconds"), result.copySeconds},
                        {QStringLiteral("indexes_deferred"), result.indexesDeferred},
                        {QStringLiteral("index_seconds"), result.indexSeconds},
+                       {QStringLiteral("jobs"), result.jobs},
                        {QStringLiteral("analyzed"), result.analyzed},
                        {QStringLiteral("analyze_seconds"), result.analyzeSeconds},
                        {QStringLiteral("rows_per_second"), result.rowsPerSecond}});

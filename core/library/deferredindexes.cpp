@@ -16,13 +16,8 @@ bool DeferredIndexes::setAside(PgConnection &conn, const QStringList &tables)
                       ctx.table,
                       QStringLiteral("indexes can only be set aside inside a "
                                      "transaction"));
-    for (const QString &table : tables) {
-        // EXISTS reads at most one row, through every partition of a partitioned table.
-        PgResult r = conn.exec(
-            QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1)").arg(table).toUtf8(), ctx);
-        if (r.toBool(0, 0))
-            return false;
-    }
+    if (!allEmpty(conn, tables))
+        return false;
     // Indexes defined on the tables themselves (a partitioned table's index covers its partitions),
     // minus those a constraint owns. pg_get_indexdef writes "ON ONLY" for an index of a partitioned
     // table; without ONLY the CREATE builds it on every partition again, as the migration did.
@@ -43,6 +38,27 @@ bool DeferredIndexes::setAside(PgConnection &conn, const QStringList &tables)
         conn.exec(QStringLiteral("DROP INDEX %1").arg(index.name).toUtf8(), ctx);
     m_indexes = found;
     return true;
+}
+
+bool DeferredIndexes::allEmpty(PgConnection &conn, const QStringList &tables)
+{
+    const OpContext ctx{QStringLiteral("demo-data.indexes"), tables.join(QLatin1Char(','))};
+    for (const QString &table : tables) {
+        // EXISTS reads at most one row, through every partition of a partitioned table.
+        PgResult r = conn.exec(
+            QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1)").arg(table).toUtf8(), ctx);
+        if (r.toBool(0, 0))
+            return false;
+    }
+    return true;
+}
+
+void DeferredIndexes::raiseMaintenanceWorkMem(PgConnection &conn)
+{
+    conn.exec("SELECT set_config('maintenance_work_mem', CASE WHEN pg_size_bytes("
+              "current_setting('maintenance_work_mem')) < 256 * 1024 * 1024 THEN '256MB' "
+              "ELSE current_setting('maintenance_work_mem') END, true)",
+              {QStringLiteral("demo-data.indexes"), {}});
 }
 
 void DeferredIndexes::rebuild(PgConnection &conn, std::stop_token stop)

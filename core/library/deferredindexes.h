@@ -37,6 +37,12 @@ public:
 
     const QList<Index> &indexes() const { return m_indexes; }
 
+    // Whether none of `tables` (partitioned ones through all their partitions) holds a row.
+    static bool allEmpty(PgConnection &conn, const QStringList &tables);
+    // Index builds sort in memory: raises maintenance_work_mem to 256MB for the current
+    // transaction, never lowering a larger setting the admin chose.
+    static void raiseMaintenanceWorkMem(PgConnection &conn);
+
 private:
     QList<Index> m_indexes;
 };

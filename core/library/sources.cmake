@@ -16,6 +16,12 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/demodatarows.cpp
     ${CMAKE_CURRENT_LIST_DIR}/deferredindexes.h
     ${CMAKE_CURRENT_LIST_DIR}/deferredindexes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/demodatagenerator.h
+    ${CMAKE_CURRENT_LIST_DIR}/demodatagenerator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/demodatacopy.h
+    ${CMAKE_CURRENT_LIST_DIR}/demodatacopy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/stagedsongload.h
+    ${CMAKE_CURRENT_LIST_DIR}/stagedsongload.cpp
     ${CMAKE_CURRENT_LIST_DIR}/demodata.h
     ${CMAKE_CURRENT_LIST_DIR}/demodata.cpp
 )

@@ -63,11 +63,7 @@ QString validateSql(const MoveTablePlan &t, const MoveMonth &m)
 
 QStringList attachSql(const MoveTablePlan &t, const MoveMonth &m)
 {
-    return {QStringLiteral("ALTER TABLE %1 ATTACH PARTITION %2 FOR VALUES FROM (%3) TO (%4)")
-                .arg(t.table,
-                     m.partition,
-                     utcBoundLiteral(m.month),
-                     utcBoundLiteral(m.month.addMonths(1))),
+    return {attachMonthPartitionSql(t.table, m.partition, m.month),
             QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
                 .arg(t.defaultPartition, PartitionMover::helperName(m.month)),
             QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")

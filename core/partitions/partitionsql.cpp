@@ -66,6 +66,12 @@ QString createMonthPartitionSql(const QString &parent, const Month &month)
              utcBoundLiteral(month.addMonths(1)));
 }
 
+QString attachMonthPartitionSql(const QString &parent, const QString &partition, const Month &month)
+{
+    return QStringLiteral("ALTER TABLE %1 ATTACH PARTITION %2 FOR VALUES FROM (%3) TO (%4)")
+        .arg(parent, partition, utcBoundLiteral(month), utcBoundLiteral(month.addMonths(1)));
+}
+
 QString createDefaultPartitionSql(const QString &parent)
 {
     return QStringLiteral("CREATE TABLE IF NOT EXISTS %1 PARTITION OF %2 DEFAULT")

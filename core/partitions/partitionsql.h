@@ -42,6 +42,9 @@ QString utcBoundLiteral(const Month &month);
 
 QString createMonthPartitionSql(const QString &parent, const Month &month);
 QString createDefaultPartitionSql(const QString &parent);
+// ALTER TABLE parent ATTACH PARTITION partition FOR VALUES FROM (month) TO (next month).
+QString
+attachMonthPartitionSql(const QString &parent, const QString &partition, const Month &month);
 
 // count months starting at first: the migration's and maintenance's premake window.
 QList<Month> monthWindow(const Month &first, int count);

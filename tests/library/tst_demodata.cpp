@@ -27,6 +27,8 @@ class tst_DemoData : public QObject
 private slots:
     void initTestCase();
     void loadsDeterministically();
+    void stagedLoadMatchesOneSession();
+    void rowsAddedDuringAStagedLoadAreKept();
     void cancelRollsBack_data();
     void cancelRollsBack();
     void appendsWithoutCollisions();
@@ -39,6 +41,9 @@ private slots:
 private:
     QString fingerprint(const QString &db);
     static QString indexes(const QString &db);
+    static QString partitionShape(const QString &db);
+    static QString stagingLeftovers(const QString &db);
+    static DemoDataLoader stagedLoader(const DatabaseConfig &db, const DemoDataOptions &o);
     static QString dsn(const DatabaseConfig &db);
 };
 
@@ -67,6 +72,46 @@ QString tst_DemoData::indexes(const QString &db)
             "FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhparent "
             "WHERE p.relname IN ('melodee_songs', 'melodee_albums') GROUP BY p.relname"),
         db);
+}
+
+// Every partition of the songs table with its indexes and constraints, each index marked with
+// whether it is attached to the parent's: what a partition looks like however it was filled.
+QString tst_DemoData::partitionShape(const QString &db)
+{
+    return TestEnv::psql(
+        QStringLiteral(
+            "SELECT string_agg(line, E'\\n' ORDER BY line) FROM ("
+            "SELECT p.relname || ' ' || pg_get_expr(p.relpartbound, p.oid) || ' ' || "
+            "       p.relpersistence::text || ' ' || coalesce(p.reloptions::text, '') AS line "
+            "FROM pg_inherits h JOIN pg_class p ON p.oid = h.inhrelid "
+            "WHERE h.inhparent = 'melodee_songs'::regclass "
+            "UNION ALL "
+            "SELECT pg_get_indexdef(i.indexrelid) || ' attached=' || "
+            "       EXISTS (SELECT 1 FROM pg_inherits x WHERE x.inhrelid = i.indexrelid) "
+            "FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indrelid "
+            "WHERE h.inhparent = 'melodee_songs'::regclass "
+            "UNION ALL "
+            "SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c JOIN pg_inherits h ON h.inhrelid = c.conrelid "
+            "WHERE h.inhparent = 'melodee_songs'::regclass) x"),
+        db);
+}
+
+// Staging schemas and advisory locks a staged load may have left.
+QString tst_DemoData::stagingLeftovers(const QString &db)
+{
+    return TestEnv::psql(
+        QStringLiteral("SELECT (SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
+                       "'%demo_load') || '|' || (SELECT count(*) FROM pg_locks WHERE locktype = "
+                       "'advisory')"),
+        db);
+}
+
+DemoDataLoader tst_DemoData::stagedLoader(const DatabaseConfig &db, const DemoDataOptions &o)
+{
+    DemoDataLoader loader(SessionConfig(), o);
+    loader.setConnectionOpener([db] { return PgConnection::open(db); });
+    return loader;
 }
 
 void tst_DemoData::initTestCase()
@@ -160,11 +205,106 @@ void tst_DemoData::loadsDeterministically()
     QVERIFY(!prints.at(0).isEmpty());
 }
 
+// Three sessions fill the months into staging tables and one transaction swaps them in: the
+// library is row for row the one a single session loads, and every partition has the indexes,
+// keys and constraints it would have had, attached to the parent's.
+void tst_DemoData::stagedLoadMatchesOneSession()
+{
+    DemoDataOptions o;
+    o.songs = 20000;
+    o.months = 7;
+    o.seed = 9;
+    o.endMonth = QStringLiteral("2025-06");
+    QStringList prints;
+    QStringList shapes;
+    for (const int jobs : {1, 3}) {
+        o.jobs = jobs;
+        const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demostaged"), {});
+        auto conn = PgConnection::open(db);
+        const QString indexesBefore = indexes(db.dbname);
+        // A setting on an empty month partition survives its replacement.
+        TestEnv::psql(QStringLiteral("CREATE TABLE melodee_songs_2025_03 PARTITION OF "
+                                     "melodee_songs FOR VALUES FROM ('2025-03-01 00:00:00+00') "
+                                     "TO ('2025-04-01 00:00:00+00') WITH (fillfactor = 90)"),
+                      db.dbname);
+        QList<DemoDataProgress> progress;
+        const DemoDataResult r = stagedLoader(db, o).load(
+            *conn, {}, [&](const DemoDataProgress &p) { progress << p; });
+        QCOMPARE(r.jobs, jobs);
+        QCOMPARE(r.songs, 20000);
+        QCOMPARE(r.indexesDeferred, 9);
+        QVERIFY(r.analyzed);
+        QCOMPARE(progress.last().rowsDone, r.artists + r.albums + r.songs);
+        QCOMPARE(indexes(db.dbname), indexesBefore);
+        QCOMPARE(stagingLeftovers(db.dbname), QStringLiteral("0|0"));
+        QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) > 0 FROM pg_stats WHERE tablename = "
+                                              "'melodee_songs' AND inherited"),
+                               db.dbname),
+                 QStringLiteral("t"));
+        prints << fingerprint(db.dbname)
+                      + TestEnv::psql(QStringLiteral("SELECT md5(string_agg(concat_ws('|', id, "
+                                                     "name, artist_id, created_at), ',' ORDER BY "
+                                                     "id)) FROM melodee_albums"),
+                                      db.dbname);
+        shapes << partitionShape(db.dbname);
+    }
+    QCOMPARE(prints.at(1), prints.at(0));
+    QCOMPARE(shapes.at(1), shapes.at(0));
+    QVERIFY2(shapes.at(0).contains(QLatin1String("melodee_songs_2025_01_pkey")),
+             qPrintable(shapes.at(0)));
+    QVERIFY(!shapes.at(0).contains(QLatin1String("attached=f")));
+    QVERIFY2(shapes.at(0).contains(QLatin1String("{fillfactor=90}")), qPrintable(shapes.at(0)));
+}
+
+// A song inserted while a staged load runs keeps the month partitions from being replaced: the
+// load fails, says why, and leaves that song and nothing else.
+void tst_DemoData::rowsAddedDuringAStagedLoadAreKept()
+{
+    const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demoraced"), {});
+    auto conn = PgConnection::open(db);
+    DemoDataOptions o;
+    o.songs = 100000;
+    o.months = 3;
+    o.jobs = 2;
+    o.endMonth = QStringLiteral("2025-03");
+    const qint64 prelude = o.effectiveArtists() * (1 + o.albumsPerArtist);
+    bool inserted = false;
+    std::optional<DbError> error;
+    try {
+        stagedLoader(db, o).load(*conn, {}, [&](const DemoDataProgress &p) {
+            if (!inserted && p.rowsDone > prelude) {
+                TestEnv::psql(QStringLiteral("INSERT INTO melodee_songs (name, name_normalized, "
+                                             "created_at) VALUES ('kept', 'kept', "
+                                             "'2025-02-10 00:00:00+00')"),
+                              db.dbname);
+                inserted = true;
+            }
+        });
+    } catch (const DbError &e) {
+        error = e;
+    }
+    QVERIFY(inserted);
+    QVERIFY(error);
+    QVERIFY2(error->toString().contains(QLatin1String("rows were added")),
+             qPrintable(error->toString()));
+    QCOMPARE(
+        TestEnv::psql(QStringLiteral("SELECT string_agg(name, ',') FROM melodee_songs"), db.dbname),
+        QStringLiteral("kept"));
+    for (const char *t : {"melodee_artists", "melodee_albums"})
+        QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(t)),
+                               db.dbname),
+                 QStringLiteral("0"));
+    QCOMPARE(stagingLeftovers(db.dbname), QStringLiteral("0|0"));
+}
+
 void tst_DemoData::cancelRollsBack_data()
 {
     QTest::addColumn<bool>("throughFuture");
-    QTest::newRow("stop token") << false;
-    QTest::newRow("cancelled future") << true;
+    QTest::addColumn<int>("jobs");
+    QTest::newRow("stop token") << false << 1;
+    QTest::newRow("cancelled future") << true << 1;
+    QTest::newRow("stop token, staged") << false << 3;
+    QTest::newRow("cancelled future, staged") << true << 3;
 }
 
 // Stopped in the middle of the songs, the load rolls back completely and says it was cancelled;
@@ -172,15 +312,17 @@ void tst_DemoData::cancelRollsBack_data()
 void tst_DemoData::cancelRollsBack()
 {
     QFETCH(bool, throughFuture);
+    QFETCH(int, jobs);
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("democancel"), {});
     auto conn = PgConnection::open(db);
     DemoDataOptions o;
     o.songs = 200000;
     o.months = 3;
+    o.jobs = jobs;
     o.endMonth = QStringLiteral("2025-03");
     const qint64 prelude = o.effectiveArtists() * (1 + o.albumsPerArtist);
     const QString indexesBefore = indexes(db.dbname);
-    DemoDataLoader loader(SessionConfig(), o);
+    DemoDataLoader loader = stagedLoader(db, o);
     std::optional<DbError> error;
     if (throughFuture) {
         std::atomic<qint64> rowsDone{0};
@@ -216,8 +358,9 @@ void tst_DemoData::cancelRollsBack()
         QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(t)),
                                db.dbname),
                  QStringLiteral("0"));
-    // The indexes dropped for the load came back with the rollback.
+    // The indexes dropped for the load came back with the rollback; no staged month is left.
     QCOMPARE(indexes(db.dbname), indexesBefore);
+    QCOMPARE(stagingLeftovers(db.dbname), QStringLiteral("0|0"));
     // The connection is usable afterwards and a new load works.
     o.songs = 100;
     QVERIFY(DemoDataLoader(SessionConfig(), o).load(*conn).analyzed);
@@ -241,9 +384,12 @@ void tst_DemoData::appendsWithoutCollisions()
     o.endMonth = QStringLiteral("2025-02");
     const QString indexesBefore = indexes(db.dbname);
     try {
-        // A table that holds a row keeps its indexes during the load.
-        QCOMPARE(DemoDataLoader(SessionConfig(), o).load(*conn).indexesDeferred, 0);
-        QCOMPARE(DemoDataLoader(SessionConfig(), o).load(*conn).indexesDeferred, 0); // same seed
+        // A table that holds a row keeps its indexes during the load, and its songs are loaded
+        // in the one session: there is no empty month partition to swap.
+        const DemoDataResult first = stagedLoader(db, o).load(*conn);
+        QCOMPARE(first.indexesDeferred, 0);
+        QCOMPARE(first.jobs, 1);
+        QCOMPARE(stagedLoader(db, o).load(*conn).indexesDeferred, 0); // same seed
     } catch (const std::exception &e) {
         QFAIL(e.what());
     }
@@ -298,16 +444,21 @@ void tst_DemoData::badOptions()
 void tst_DemoData::cliInterruptRollsBack_data()
 {
     QTest::addColumn<int>("signal");
-    QTest::newRow("SIGINT (Ctrl+C)") << int(SIGINT);
-    QTest::newRow("SIGKILL (kill -9)") << int(SIGKILL);
+    QTest::addColumn<QString>("jobs");
+    QTest::newRow("SIGINT (Ctrl+C)") << int(SIGINT) << QStringLiteral("1");
+    QTest::newRow("SIGKILL (kill -9)") << int(SIGKILL) << QStringLiteral("1");
+    QTest::newRow("SIGINT, staged") << int(SIGINT) << QStringLiteral("2");
+    QTest::newRow("SIGKILL, staged") << int(SIGKILL) << QStringLiteral("2");
 }
 
 // Interrupted while the songs stream in, with its indexes set aside: whether the CLI rolls back
 // itself (SIGINT) or dies on the spot (SIGKILL, the server aborts the transaction when the
-// connection drops), no row stays and every index is back.
+// connection drops), no row stays and every index is back. Staged months a killed load committed
+// stay in its staging schema, outside the library, until the next load drops them.
 void tst_DemoData::cliInterruptRollsBack()
 {
     QFETCH(int, signal);
+    QFETCH(QString, jobs);
     const DatabaseConfig db = createLibraryDatabase(QStringLiteral("demosigint"), {});
     const QString indexesBefore = indexes(db.dbname);
     QProcess p;
@@ -320,13 +471,17 @@ void tst_DemoData::cliInterruptRollsBack()
              QStringLiteral("--months"),
              QStringLiteral("2"),
              QStringLiteral("--end-month"),
-             QStringLiteral("2025-02")});
+             QStringLiteral("2025-02"),
+             QStringLiteral("--jobs"),
+             jobs});
     QVERIFY(p.waitForStarted());
     // Wait until the songs are streaming, then interrupt as Ctrl+C would.
     const auto songsCopied = [&] {
         return TestEnv::psql(QStringLiteral("SELECT coalesce(max(c.tuples_processed), 0) FROM "
                                             "pg_stat_progress_copy c WHERE c.datname = '%1' AND "
-                                            "c.relid = 'melodee_songs'::regclass")
+                                            "c.command = 'COPY FROM' AND c.tuples_processed > "
+                                            "0 AND c.relid NOT IN ('melodee_artists'::regclass, "
+                                            "'melodee_albums'::regclass)")
                                  .arg(db.dbname),
                              db.dbname)
             .toLongLong();
@@ -361,6 +516,27 @@ void tst_DemoData::cliInterruptRollsBack()
                                db.dbname),
                  QStringLiteral("0"));
     QCOMPARE(indexes(db.dbname), indexesBefore);
+    if (signal == SIGINT)
+        QCOMPARE(stagingLeftovers(db.dbname), QStringLiteral("0|0"));
+    // The next load works and leaves no staging schema behind.
+    QProcess next;
+    next.start(TestEnv::cliPath(),
+               {QStringLiteral("demo-data"),
+                QStringLiteral("--dsn"),
+                dsn(db),
+                QStringLiteral("--songs"),
+                QStringLiteral("100"),
+                QStringLiteral("--months"),
+                QStringLiteral("2"),
+                QStringLiteral("--end-month"),
+                QStringLiteral("2025-02"),
+                QStringLiteral("--jobs"),
+                jobs});
+    QVERIFY(next.waitForFinished(60000));
+    QCOMPARE(next.exitCode(), 0);
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT count(*) FROM melodee_songs"), db.dbname),
+             QStringLiteral("100"));
+    QCOMPARE(stagingLeftovers(db.dbname), QStringLiteral("0|0"));
 }
 
 void tst_DemoData::cliSongsPaging()
