@@ -61,6 +61,12 @@ void DeferredIndexes::raiseMaintenanceWorkMem(PgConnection &conn)
               {QStringLiteral("demo-data.indexes"), {}});
 }
 
+void DeferredIndexes::buildWithoutParallelWorkers(PgConnection &conn)
+{
+    conn.exec("SELECT set_config('max_parallel_maintenance_workers', '0', true)",
+              {QStringLiteral("demo-data.indexes"), {}});
+}
+
 void DeferredIndexes::rebuild(PgConnection &conn, std::stop_token stop)
 {
     for (const Index &index : m_indexes) {

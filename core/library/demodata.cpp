@@ -15,6 +15,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 
+#include <libpq-fe.h>
+
 #include <atomic>
 #include <memory>
 #include <stdexcept>
@@ -179,10 +181,11 @@ DemoDataLoader::load(PgConnection &conn, std::stop_token stop, const ProgressFn 
     });
 
     // The songs go through staging tables from several sessions only into an empty library: the
-    // month partitions they replace must be empty. Decided before the transaction, which the
-    // staging schema must not be part of (the sessions could not see it).
+    // month partitions they replace must be empty. Decided outside any transaction: the staging
+    // schema must be committed for the other sessions to use it.
     std::unique_ptr<StagedSongLoad> staged;
     if (m_options.jobs > 1 && m_open && nSongs > 0 && generator.songsFitTheWindow()
+        && PQtransactionStatus(conn.handle()) == PQTRANS_IDLE
         && DeferredIndexes::allEmpty(conn, {artists, albums, songs})) {
         staged
             = std::make_unique<StagedSongLoad>(m_session, songs, generator, m_open, m_options.jobs);
@@ -213,6 +216,8 @@ DemoDataLoader::load(PgConnection &conn, std::stop_token stop, const ProgressFn 
             QElapsedTimer build;
             build.start();
             DeferredIndexes::raiseMaintenanceWorkMem(conn);
+            if (staged)
+                DeferredIndexes::buildWithoutParallelWorkers(conn);
             deferred.rebuild(conn, stop);
             result.indexesDeferred = int(deferred.indexes().size());
             result.indexSeconds = build.elapsed() / 1000.0;

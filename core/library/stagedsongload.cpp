@@ -187,6 +187,7 @@ void StagedSongLoad::loadMonth(PgConnection &conn, int month, std::stop_token st
     QElapsedTimer build;
     build.start();
     DeferredIndexes::raiseMaintenanceWorkMem(conn);
+    DeferredIndexes::buildWithoutParallelWorkers(conn);
     for (const IndexDef &index : std::as_const(m_indexes)) {
         if (stop.stop_requested())
             throw DbError::cancelled(kOperation, staged);

@@ -103,7 +103,8 @@ QString tst_DemoData::stagingLeftovers(const QString &db)
     return TestEnv::psql(
         QStringLiteral("SELECT (SELECT count(*) FROM pg_namespace WHERE nspname LIKE "
                        "'%demo_load') || '|' || (SELECT count(*) FROM pg_locks WHERE locktype = "
-                       "'advisory')"),
+                       "'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = "
+                       "current_database()))"),
         db);
 }
 
