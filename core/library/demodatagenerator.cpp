@@ -94,7 +94,6 @@ Generator::Generator(const DemoDataOptions &o, qint64 artistBase, qint64 albumBa
     // Which months each album's songs fall in: created_at is the album's time plus the track
     // number in seconds, so an album's songs span its first and last track's months.
     m_byMonth.resize(size_t(o.months));
-    m_songsPerMonth.assign(size_t(o.months), 0);
     for (qint64 a = 0; a < m_albums; ++a) {
         const qint64 s0 = firstSong(a);
         const qint64 s1 = firstSong(a + 1);
@@ -109,12 +108,6 @@ Generator::Generator(const DemoDataOptions &o, qint64 artistBase, qint64 albumBa
         const int m1 = monthOf(created + (s1 - s0));
         for (int m = m0; m <= m1; ++m)
             m_byMonth[size_t(m)].push_back(a);
-        if (m0 == m1) {
-            m_songsPerMonth[size_t(m0)] += s1 - s0;
-        } else {
-            for (qint64 t = 1; t <= s1 - s0; ++t)
-                ++m_songsPerMonth[size_t(monthOf(created + t))];
-        }
     }
 }
 

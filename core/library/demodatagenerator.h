@@ -46,9 +46,8 @@ public:
     void albums(Sink &sink) const;
     // Every song, in id order.
     void songs(Sink &sink) const;
-    // The songs created in one month of the window, in id order; their count is songsIn(index).
+    // The songs created in one month of the window, in id order.
     void songsOfMonth(Sink &sink, int index) const;
-    qint64 songsIn(int index) const { return m_songsPerMonth.at(size_t(index)); }
     // False when an album's tracks run past the end of the window (very long albums: far more
     // songs per album than the window has seconds in its last day); those rows belong to no
     // month of the window.
@@ -76,7 +75,6 @@ private:
     std::vector<qint64> m_monthStarts;          // months + 1 boundaries, epoch seconds
     std::vector<std::string> m_artistNames;     // by artist index
     std::vector<std::vector<qint64>> m_byMonth; // albums with a song in each month
-    std::vector<qint64> m_songsPerMonth;
     bool m_fitsWindow = true;
 };
 
