@@ -12,8 +12,11 @@
 namespace melodee::demodata {
 
 namespace {
-const QString kOperation = QStringLiteral("demo-data.copy");
+QString operation()
+{
+    return QStringLiteral("demo-data.copy");
 }
+} // namespace
 
 CopySink::CopySink(PgConnection &conn, const SessionConfig &session, std::stop_token stop)
     : m_conn(conn)
@@ -36,7 +39,7 @@ void CopySink::begin(const QString &table)
                                     DemoDataLoader::columns(table),
                                     m_freeze ? QStringLiteral(" (FREEZE)") : QString())
                                .toUtf8();
-    m_conn.exec(sql, {kOperation, m_table});
+    m_conn.exec(sql, {operation(), m_table});
 }
 
 void CopySink::write(const std::string &data, qint64 rows)
@@ -46,10 +49,10 @@ void CopySink::write(const std::string &data, qint64 rows)
         PQputCopyEnd(pg, "cancelled by the user");
         while (PGresult *r = PQgetResult(pg))
             PQclear(r);
-        throw DbError::cancelled(kOperation, m_table);
+        throw DbError::cancelled(operation(), m_table);
     }
     if (PQputCopyData(pg, data.data(), int(data.size())) != 1)
-        throw DbError::fromConnection(kOperation, m_table, pg);
+        throw DbError::fromConnection(operation(), m_table, pg);
     if (m_progress)
         m_progress(rows);
 }
@@ -58,11 +61,11 @@ void CopySink::end()
 {
     PGconn *pg = m_conn.handle();
     if (PQputCopyEnd(pg, nullptr) != 1)
-        throw DbError::fromConnection(kOperation, m_table, pg);
+        throw DbError::fromConnection(operation(), m_table, pg);
     std::unique_ptr<DbError> error;
     while (PGresult *r = PQgetResult(pg)) {
         if (PQresultStatus(r) != PGRES_COMMAND_OK && !error)
-            error = std::make_unique<DbError>(DbError::fromResult(kOperation, m_table, r, pg));
+            error = std::make_unique<DbError>(DbError::fromResult(operation(), m_table, r, pg));
         PQclear(r);
     }
     if (error)

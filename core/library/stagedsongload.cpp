@@ -21,7 +21,10 @@ namespace melodee {
 
 namespace {
 
-const QString kOperation = QStringLiteral("demo-data.stage");
+QString operation()
+{
+    return QStringLiteral("demo-data.stage");
+}
 using songsql::quoteIdent;
 
 } // namespace
@@ -46,7 +49,7 @@ StagedSongLoad::~StagedSongLoad()
 
 bool StagedSongLoad::prepare(PgConnection &conn)
 {
-    const OpContext ctx{kOperation, m_songs};
+    const OpContext ctx{operation(), m_songs};
     PgResult names
         = conn.exec("SELECT quote_ident(n.nspname), c.relname, left(c.relname, 53) || '_demo_load' "
                     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -93,7 +96,7 @@ bool StagedSongLoad::prepare(PgConnection &conn)
     PgResult locked
         = conn.exec("SELECT pg_try_advisory_lock(hashtext($1))", {m_stageSchema.toUtf8()}, ctx);
     if (!locked.toBool(0, 0))
-        throw DbError(kOperation,
+        throw DbError(operation(),
                       m_songs,
                       QStringLiteral("another demo-data load into %1 is running (it holds the "
                                      "staging schema %2)")
@@ -150,7 +153,7 @@ void StagedSongLoad::run(std::stop_token stop)
         const std::stop_callback cancel(stop, demodata::CancelStatementOnStop{conn.get()});
         for (int month = m_nextMonth++; month < m_generator.monthCount(); month = m_nextMonth++) {
             if (stop.stop_requested())
-                throw DbError::cancelled(kOperation, m_songs);
+                throw DbError::cancelled(operation(), m_songs);
             loadMonth(*conn, month, stop);
         }
     } catch (...) {
@@ -167,7 +170,7 @@ void StagedSongLoad::run(std::stop_token stop)
 void StagedSongLoad::loadMonth(PgConnection &conn, int month, std::stop_token stop)
 {
     const QString staged = stagedName(month);
-    const OpContext ctx{kOperation, staged};
+    const OpContext ctx{operation(), staged};
     Transaction tx(conn, m_session, ctx);
     conn.exec(QStringLiteral("CREATE TABLE %1 (LIKE %2 INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                              "INCLUDING STORAGE INCLUDING COMMENTS)")
@@ -190,7 +193,7 @@ void StagedSongLoad::loadMonth(PgConnection &conn, int month, std::stop_token st
     DeferredIndexes::buildWithoutParallelWorkers(conn);
     for (const IndexDef &index : std::as_const(m_indexes)) {
         if (stop.stop_requested())
-            throw DbError::cancelled(kOperation, staged);
+            throw DbError::cancelled(operation(), staged);
         const QString sql = index.constraint
                                 ? QStringLiteral("ALTER TABLE %1 ADD %2").arg(staged, index.sql)
                                 : QStringLiteral("CREATE %1INDEX ON %2 %3")
@@ -222,14 +225,14 @@ void StagedSongLoad::wait(const std::function<void()> &tick)
 
 void StagedSongLoad::swapIn(PgConnection &conn)
 {
-    const OpContext ctx{kOperation, m_songs};
+    const OpContext ctx{operation(), m_songs};
     // No session may add a song while the partitions change hands; and the partitions replaced
     // must be empty, which the whole table being empty proves.
     conn.exec(QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(m_songs).toUtf8(), ctx);
     PgResult rows
         = conn.exec(QStringLiteral("SELECT EXISTS (SELECT 1 FROM %1)").arg(m_songs).toUtf8(), ctx);
     if (rows.toBool(0, 0))
-        throw DbError(kOperation,
+        throw DbError(operation(),
                       m_songs,
                       QStringLiteral("rows were added to %1 while the demo data loaded; the load "
                                      "was rolled back, nothing was changed")
@@ -268,7 +271,7 @@ void StagedSongLoad::cleanUp(PgConnection &conn) noexcept
     if (!m_locked)
         return;
     try {
-        const OpContext ctx{kOperation, m_songs};
+        const OpContext ctx{operation(), m_songs};
         conn.exec(QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE")
                       .arg(quoteIdent(m_stageSchema))
                       .toUtf8(),
