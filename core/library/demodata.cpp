@@ -10,7 +10,6 @@
 #include "stagedsongload.h"
 #include "util/logging.h"
 
-#include <QDate>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>

@@ -36,9 +36,6 @@ public:
     // Months are counted from the first month of the window (0 .. months-1).
     Generator(const DemoDataOptions &options, qint64 artistBase, qint64 albumBase, qint64 songBase);
 
-    qint64 artistCount() const { return m_artists; }
-    qint64 albumCount() const { return m_albums; }
-    qint64 songCount() const { return m_songs; }
     int monthCount() const { return int(m_monthStarts.size()) - 1; }
     Month month(int index) const { return m_first.addMonths(index); }
 
