@@ -46,6 +46,9 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <optional>
+#include <utility>
 #include <vector>
 
 using namespace melodee;
@@ -77,8 +80,12 @@ public:
 
 private:
     SongsView *songs() const { return qobject_cast<SongsView *>(m_window->page(ViewId::Songs)); }
+    std::optional<std::pair<int, int>> visibleRows() const; // first and last row on screen
     bool visibleLoaded() const;
-    double waitVisible(const QString &what); // ms until the visible rows are in the model
+    int missingVisibleBlocks() const; // blocks of the visible rows not yet in the model
+    // ms until the visible rows are in the model; missingBlocks: how many of their blocks were
+    // not, once the view had asked for them.
+    double waitVisible(const QString &what, int *missingBlocks = nullptr);
     void jumpToRow(int row);
     void wheel(int notches);
     QJsonObject coldStart();
@@ -91,31 +98,51 @@ private:
     std::unique_ptr<PgConnection> m_db;
 };
 
-bool Bench::visibleLoaded() const
+std::optional<std::pair<int, int>> Bench::visibleRows() const
 {
     QTableView *t = songs()->table();
     SongTableModel *m = songs()->model();
-    if (m->rowCount() == 0)
-        return false;
     const int top = t->rowAt(0);
-    int bottom = t->rowAt(t->viewport()->height() - 1);
-    if (top < 0)
+    if (m->rowCount() == 0 || top < 0)
+        return std::nullopt;
+    const int bottom = t->rowAt(t->viewport()->height() - 1);
+    return std::pair(top, bottom < 0 ? m->rowCount() - 1 : bottom);
+}
+
+bool Bench::visibleLoaded() const
+{
+    const auto rows = visibleRows();
+    if (!rows)
         return false;
-    if (bottom < 0)
-        bottom = m->rowCount() - 1;
-    for (int r = top; r <= bottom; ++r) {
-        if (!m->isLoaded(r))
+    for (int r = rows->first; r <= rows->second; ++r) {
+        if (!songs()->model()->isLoaded(r))
             return false;
     }
     return true;
 }
 
-double Bench::waitVisible(const QString &what)
+int Bench::missingVisibleBlocks() const
+{
+    const auto rows = visibleRows();
+    if (!rows)
+        return 0;
+    const SongTableModel *m = songs()->model();
+    int missing = 0;
+    for (int b = rows->first / m->blockSize(); b <= rows->second / m->blockSize(); ++b) {
+        if (!m->isLoaded(b * m->blockSize()))
+            ++missing;
+    }
+    return missing;
+}
+
+double Bench::waitVisible(const QString &what, int *missingBlocks)
 {
     QElapsedTimer clock;
     clock.start();
     // Let the view paint (and so ask for) the rows it now shows before checking.
     spinFor(0);
+    if (missingBlocks)
+        *missingBlocks = missingVisibleBlocks();
     if (!spinUntil([this] { return visibleLoaded(); }, 60000))
         die(QStringLiteral("the visible rows never loaded after %1 (model error: %2)")
                 .arg(what, songs()->model()->lastError()));
@@ -300,6 +327,7 @@ QJsonObject Bench::run()
 
     // Jumps: end, middle, pages, then seeded random jumps across the whole table.
     std::vector<double> jumpMs, scrollJumpMs, pageJumpMs;
+    std::map<int, std::vector<double>> jumpMsByBlocks; // random jumps by the blocks they loaded
     QRandomGenerator rng(42);
     m_probe.start();
     m_probe.mark(QStringLiteral("jump to the end"));
@@ -332,8 +360,10 @@ QJsonObject Bench::run()
             songs()->goToPage(row / songs()->pageSize());
         else
             jumpToRow(row);
-        waitVisible(QStringLiteral("jump %1 to row %2").arg(i).arg(row));
+        int missing = 0;
+        waitVisible(QStringLiteral("jump %1 to row %2").arg(i).arg(row), &missing);
         jumpMs.push_back(double(c.nsecsElapsed()) / 1e6);
+        jumpMsByBlocks[missing].push_back(jumpMs.back());
         (i % 2 ? pageJumpMs : scrollJumpMs).push_back(jumpMs.back());
     }
     loop.insert(QStringLiteral("songs_jumps"), m_probe.stop());
@@ -484,10 +514,14 @@ QJsonObject Bench::run()
     loop.insert(QStringLiteral("meets_target"), worst < 50);
     out.insert(QStringLiteral("event_loop"), loop);
 
+    QJsonObject byBlocks;
+    for (const auto &[blocks, ms] : jumpMsByBlocks)
+        byBlocks.insert(QString::number(blocks), distribution(ms));
     out.insert(QStringLiteral("songs_view"),
                QJsonObject{{QStringLiteral("jump_to_rows_ms"), distribution(jumpMs)},
                            {QStringLiteral("random_scroll_jump_ms"), distribution(scrollJumpMs)},
                            {QStringLiteral("random_page_jump_ms"), distribution(pageJumpMs)},
+                           {QStringLiteral("random_jump_ms_by_blocks_loaded"), byBlocks},
                            {QStringLiteral("end_ms"), round2(endMs)},
                            {QStringLiteral("middle_ms"), round2(middleMs)},
                            {QStringLiteral("go_to_page_ms"), distribution(pageMs)},
