@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 namespace melodee {
@@ -36,31 +38,62 @@ const char *sortColumn(SongSort sort)
     return "id";
 }
 
-// The histogram's bounds, as text (names) or as int8 (id, artist_id, created_at in microseconds).
-QStringList histogram(PgConnection &conn, const SongBrowser &browser, SongSort sort)
-{
-    QList<QByteArray> params;
-    const QByteArray sql = browser.histogramSql(sort, &params);
-    // The catalog lookup's plan is the same for every table and column: plan it once.
-    PgResult r = conn.execCached(sql,
-                                 toParams(params),
-                                 {QStringLiteral("songs.histogram"), browser.songsTable()},
-                                 PlanChoice::Generic);
-    QStringList out;
-    out.reserve(r.rows());
-    for (int i = 0; i < r.rows(); ++i)
-        out.append(r.text(i, 0));
-    return out;
-}
-
 } // namespace
+
+// The histograms read so far, one per sort, shared by copies of the browser and so by every
+// pool thread of a SongService.
+struct SongBrowser::Histograms
+{
+    struct Read
+    {
+        QStringList bounds;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::mutex mutex;
+    std::chrono::milliseconds lifetime = kDefaultHistogramLifetime;
+    std::map<SongSort, Read> bySort;
+};
 
 SongBrowser::SongBrowser(const SessionConfig &session, SchemaLayout layout)
     : m_session(session)
     , m_layout(layout)
     , m_songs(songTables(session, layout).songs)
     , m_columns(songTables(session, layout).columns)
+    , m_histograms(std::make_shared<Histograms>())
 {}
+
+void SongBrowser::setHistogramLifetime(std::chrono::milliseconds lifetime)
+{
+    const std::lock_guard lock(m_histograms->mutex);
+    m_histograms->lifetime = lifetime;
+}
+
+// The histogram's bounds, as text (names) or as int8 (id, artist_id, created_at in microseconds).
+// Empty when the column has no statistics; that is not kept, so an ANALYZE is seen at once.
+QStringList SongBrowser::histogram(PgConnection &conn, SongSort sort) const
+{
+    const auto now = std::chrono::steady_clock::now();
+    {
+        const std::lock_guard lock(m_histograms->mutex);
+        const auto it = m_histograms->bySort.find(sort);
+        if (it != m_histograms->bySort.end() && now - it->second.at < m_histograms->lifetime)
+            return it->second.bounds;
+    }
+    QList<QByteArray> params;
+    const QByteArray sql = histogramSql(sort, &params);
+    // The catalog lookup's plan is the same for every table and column: plan it once.
+    PgResult r = conn.execCached(
+        sql, toParams(params), {QStringLiteral("songs.histogram"), m_songs}, PlanChoice::Generic);
+    QStringList bounds;
+    bounds.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i)
+        bounds.append(r.text(i, 0));
+    if (!bounds.isEmpty()) {
+        const std::lock_guard lock(m_histograms->mutex);
+        m_histograms->bySort[sort] = {bounds, now};
+    }
+    return bounds;
+}
 
 QByteArray SongBrowser::histogramSql(SongSort sort, QList<QByteArray> *params) const
 {
@@ -260,7 +293,7 @@ std::optional<SongKey> SongBrowser::keyAtFraction(PgConnection &conn,
         else
             key.createdAtUs = v;
     };
-    const QStringList bounds = filter.isEmpty() ? histogram(conn, *this, sort) : QStringList();
+    const QStringList bounds = filter.isEmpty() ? histogram(conn, sort) : QStringList();
     if (bounds.size() >= 2) {
         const double pos = fraction * double(bounds.size() - 1);
         const int i = std::min(int(pos), int(bounds.size()) - 2);
@@ -388,7 +421,7 @@ SongPage SongBrowser::pageAtSong(
 std::optional<double>
 SongBrowser::estimateFraction(PgConnection &conn, SongSort sort, const SongKey &key) const
 {
-    const QStringList bounds = histogram(conn, *this, sort);
+    const QStringList bounds = histogram(conn, sort);
     if (bounds.size() >= 2) {
         const int n = int(bounds.size());
         double v = 0;

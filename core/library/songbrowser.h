@@ -7,7 +7,10 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
+#include <chrono>
+#include <memory>
 #include <optional>
 
 namespace melodee {
@@ -77,6 +80,13 @@ public:
     static bool pageUsesGenericPlan(const PgConnection &conn, const PageRequest &request);
     // The statement keyAtFraction() reads the planner's histogram with (its first step).
     QByteArray histogramSql(SongSort sort, QList<QByteArray> *params) const;
+    // How long the planner's histogram of a sort column, read by jumps and scrollbar positions,
+    // is reused before it is read again. It changes only when the table is analysed; reading it
+    // costs a catalog query per jump (and its planning on every new connection). Default 60 s;
+    // zero reads it every time. Copies of a browser share what it has read.
+    void setHistogramLifetime(std::chrono::milliseconds lifetime);
+    static constexpr std::chrono::milliseconds kDefaultHistogramLifetime{60000};
+
     // The request pageAtFraction() runs first (it re-reads the last page if the key left less
     // than a page).
     PageRequest fractionRequest(PgConnection &conn,
@@ -87,10 +97,14 @@ public:
                                 bool descending = false) const;
 
 private:
+    struct Histograms;
+    QStringList histogram(PgConnection &conn, SongSort sort) const;
+
     SessionConfig m_session;
     SchemaLayout m_layout;
     QString m_songs;
     const char *m_columns; // the Song columns of the layout
+    std::shared_ptr<Histograms> m_histograms;
 };
 
 } // namespace melodee

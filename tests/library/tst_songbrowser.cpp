@@ -21,6 +21,14 @@ namespace {
 
 constexpr int kBulkSongs = 60000;
 
+QList<qint64> ids(const SongPage &page)
+{
+    QList<qint64> out;
+    for (const Song &song : page.songs)
+        out << song.id;
+    return out;
+}
+
 } // namespace
 
 class tst_SongBrowser : public QObject
@@ -41,6 +49,8 @@ private slots:
     void descendingPages_data();
     void descendingPages();
     void estimateFraction();
+    void histogramIsReusedForItsLifetime_data();
+    void histogramIsReusedForItsLifetime();
     void pageSqlIsWhatPageRuns_data();
     void pageSqlIsWhatPageRuns();
     void fractionRequestIsWhatJumpRuns_data();
@@ -386,12 +396,6 @@ void tst_SongBrowser::descendingPages()
     const SongSort s = SongSort(sort);
     QList<qint64> ref = referenceIds(s);
     std::reverse(ref.begin(), ref.end());
-    const auto ids = [](const SongPage &p) {
-        QList<qint64> out;
-        for (const Song &song : p.songs)
-            out << song.id;
-        return out;
-    };
     PageRequest req;
     req.sort = s;
     req.limit = 50;
@@ -442,6 +446,68 @@ void tst_SongBrowser::estimateFraction()
     k.nameNormalized = QStringLiteral("song 8");
     const double name = *m_browser.estimateFraction(*m_conn, SongSort::Name, k);
     QVERIFY2(qAbs(name - 0.5) < 0.05, qPrintable(QString::number(name)));
+}
+
+namespace {
+
+QStringList g_histogramReads;
+
+// Every statement is logged as slow while the test's threshold is 1 ns; this keeps the histogram
+// reads among them.
+void keepHistogramReads(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (QLatin1String(context.category) == QLatin1String("melodee.sql.slow")
+        && message.contains(QLatin1String("songs.histogram")))
+        g_histogramReads << message;
+}
+
+} // namespace
+
+void tst_SongBrowser::histogramIsReusedForItsLifetime_data()
+{
+    QTest::addColumn<int>("lifetimeMs");
+    QTest::addColumn<QList<int>>("sorts"); // one jump, then one scrollbar position, per entry
+    QTest::addColumn<int>("reads");
+    const int id = int(SongSort::Id), name = int(SongSort::Name);
+    QTest::newRow("default lifetime, one sort: read once")
+        << int(SongBrowser::kDefaultHistogramLifetime.count()) << QList<int>{id, id, id} << 1;
+    QTest::newRow("default lifetime, two sorts: once each")
+        << int(SongBrowser::kDefaultHistogramLifetime.count()) << QList<int>{id, name, id, name}
+        << 2;
+    QTest::newRow("zero lifetime: read every time") << 0 << QList<int>{id, id, id} << 6;
+}
+
+void tst_SongBrowser::histogramIsReusedForItsLifetime()
+{
+    QFETCH(int, lifetimeMs);
+    QFETCH(QList<int>, sorts);
+    QFETCH(int, reads);
+    SongBrowser browser{SessionConfig()};
+    browser.setHistogramLifetime(std::chrono::milliseconds(lifetimeMs));
+    SongBrowser uncached{SessionConfig()};
+    uncached.setHistogramLifetime(std::chrono::milliseconds(0));
+    const auto threshold = m_conn->slowThreshold();
+    m_conn->setSlowThreshold(Duration(1));
+    g_histogramReads.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(keepHistogramReads);
+    QList<SongPage> pages;
+    QList<double> positions;
+    for (const int s : sorts) {
+        pages << browser.pageAtFraction(*m_conn, SongSort(s), {}, 0.37, 20);
+        positions << *browser.estimateFraction(
+            *m_conn, SongSort(s), SongKey::of(pages.last().songs.first()));
+    }
+    qInstallMessageHandler(previous);
+    m_conn->setSlowThreshold(threshold);
+    QCOMPARE(g_histogramReads.size(), reads);
+    // What a kept histogram gives is what reading it again gives.
+    QVERIFY(!pages.first().songs.isEmpty());
+    for (int i = 0; i < sorts.size(); ++i) {
+        const SongSort s = SongSort(sorts.at(i));
+        QCOMPARE(ids(pages.at(i)), ids(uncached.pageAtFraction(*m_conn, s, {}, 0.37, 20)));
+        QCOMPARE(positions.at(i),
+                 *uncached.estimateFraction(*m_conn, s, SongKey::of(pages.at(i).songs.first())));
+    }
 }
 
 // The benchmark times pageSql() under EXPLAIN as "the statement page() runs"; hold it to that.
