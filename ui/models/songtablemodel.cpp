@@ -209,8 +209,13 @@ QVariant SongTableModel::data(const QModelIndex &index, int role) const
     const std::optional<Song> song = songAt(index.row());
     if (role == LoadedRole)
         return song.has_value();
-    if (!song)
-        return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
+    if (!song) {
+        // One mark per row, in the name: text is what painting a row costs, and a jump paints
+        // its rows as placeholders while they load.
+        return role == Qt::DisplayRole && index.column() == NameColumn
+                   ? QVariant(QStringLiteral("…"))
+                   : QVariant();
+    }
     if (role == SongIdRole)
         return song->id;
     if (role == Qt::ToolTipRole)
