@@ -1,5 +1,8 @@
 #include "pgarray.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace melodee {
 
 QByteArray textArrayLiteral(const QStringList &items)
@@ -20,6 +23,15 @@ QByteArray textArrayLiteral(const QStringList &items)
         out += '"';
     }
     out += '}';
+    return out;
+}
+
+QStringList stringsOfJsonArray(const QString &json)
+{
+    QStringList out;
+    const QJsonArray items = QJsonDocument::fromJson(json.toUtf8()).array();
+    for (const QJsonValue &v : items)
+        out << v.toString();
     return out;
 }
 

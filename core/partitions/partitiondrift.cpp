@@ -1,25 +1,14 @@
 #include "partitiondrift.h"
 
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "partitionmaintenance.h"
-
-#include <QJsonArray>
-#include <QJsonDocument>
 
 #include <algorithm>
 
 namespace melodee {
 
 namespace {
-
-QStringList jsonList(const QString &text)
-{
-    QStringList out;
-    const QJsonArray items = QJsonDocument::fromJson(text.toUtf8()).array();
-    for (const QJsonValue &v : items)
-        out << v.toString();
-    return out;
-}
 
 QDateTime utc(const QString &text)
 {
@@ -159,11 +148,11 @@ PartitionCheckReport checkPartitions(PartitionMaintenance &maintenance)
             i.parentReloptions = r.text(row, 5);
             i.owner = r.text(row, 6);
             i.parentOwner = r.text(row, 7);
-            i.missingIndexes = jsonList(r.text(row, 8));
-            i.extraIndexes = jsonList(r.text(row, 9));
-            i.invalidIndexes = jsonList(r.text(row, 10));
-            i.extraConstraints = jsonList(r.text(row, 11));
-            i.notValidConstraints = jsonList(r.text(row, 12));
+            i.missingIndexes = stringsOfJsonArray(r.text(row, 8));
+            i.extraIndexes = stringsOfJsonArray(r.text(row, 9));
+            i.invalidIndexes = stringsOfJsonArray(r.text(row, 10));
+            i.extraConstraints = stringsOfJsonArray(r.text(row, 11));
+            i.notValidConstraints = stringsOfJsonArray(r.text(row, 12));
             i.lastVacuum = utc(r.text(row, 13));
             i.lastAutovacuum = utc(r.text(row, 14));
             i.lastAnalyze = utc(r.text(row, 15));

@@ -2,12 +2,10 @@
 // statement of the conversion, without changing anything.
 #include "tableconversion.h"
 
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "library/songsql.h"
 #include "partitionmaintenance.h"
-
-#include <QJsonArray>
-#include <QJsonDocument>
 
 namespace melodee {
 
@@ -16,15 +14,6 @@ namespace {
 using songsql::quoteIdent;
 
 constexpr int kMaxNameBytes = 63; // NAMEDATALEN - 1
-
-QStringList jsonStrings(const QString &json)
-{
-    QStringList out;
-    const QJsonArray items = QJsonDocument::fromJson(json.toUtf8()).array();
-    for (const QJsonValue &v : items)
-        out << v.toString();
-    return out;
-}
 
 QString quotedList(const QStringList &names)
 {
@@ -204,8 +193,8 @@ ConversionPlan TableConversion::plan(PgConnection &conn, const ConversionRequest
         const bool primary = r.toBool(i, 1);
         const bool unique = r.toBool(i, 2);
         const bool expressions = r.toBool(i, 3);
-        const QStringList keyColumns = jsonStrings(r.text(i, 4));
-        const QStringList includeColumns = jsonStrings(r.text(i, 5));
+        const QStringList keyColumns = stringsOfJsonArray(r.text(i, 4));
+        const QStringList includeColumns = stringsOfJsonArray(r.text(i, 5));
         const QString method = r.text(i, 6);
         const QString definition = r.text(i, 7);
         const QString prefix = r.text(i, 8);
@@ -366,8 +355,8 @@ ConversionPlan TableConversion::plan(PgConnection &conn, const ConversionRequest
             continue;
         }
         fk.direction = ConversionForeignKey::Direction::Incoming;
-        const QStringList from = jsonStrings(r.text(i, 9));
-        const QStringList to = jsonStrings(r.text(i, 10));
+        const QStringList from = stringsOfJsonArray(r.text(i, 9));
+        const QStringList to = stringsOfJsonArray(r.text(i, 10));
         const QString qRef = r.text(i, 11);
         if (r.toBool(i, 7))
             throw refuse(QStringLiteral("foreign key \"%1\" on %2 is deferrable: not supported")

@@ -8,7 +8,8 @@ using namespace melodee;
 using namespace melodee::test;
 
 // textArrayLiteral() against the server's own array parser: whatever the items hold, unnest()
-// of the bound literal gives them back one for one.
+// of the bound literal gives them back one for one. And stringsOfJsonArray() against the
+// server's json_agg() of the same items.
 class tst_PgArray : public QObject
 {
     Q_OBJECT
@@ -49,6 +50,33 @@ private slots:
         for (int i = 0; i < r.rows(); ++i)
             back << r.text(i, 0);
         QCOMPARE(back, items);
+    }
+
+    void jsonRoundTrip_data() { roundTrip_data(); }
+
+    void jsonRoundTrip()
+    {
+        QFETCH(QStringList, items);
+        auto conn = PgConnection::open(m_config);
+        PgResult r = conn->exec("SELECT json_agg(x ORDER BY n) FROM unnest($1::text[]) WITH "
+                                "ORDINALITY AS t(x, n)",
+                                PgParams{textArrayLiteral(items)});
+        QCOMPARE(stringsOfJsonArray(r.text(0, 0)), items);
+    }
+
+    void notAJsonArray_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::newRow("NULL, read as text") << QString();
+        QTest::newRow("an object") << QStringLiteral("{\"a\": [\"b\"]}");
+        QTest::newRow("cut short") << QStringLiteral("[\"a\", \"b");
+        QTest::newRow("not JSON") << QStringLiteral("melodee_songs_2026_01");
+    }
+
+    void notAJsonArray()
+    {
+        QFETCH(QString, json);
+        QCOMPARE(stringsOfJsonArray(json), QStringList());
     }
 
 private:
