@@ -25,6 +25,7 @@ QString operation()
 {
     return QStringLiteral("demo-data.stage");
 }
+
 using songsql::quoteIdent;
 
 } // namespace
