@@ -123,8 +123,14 @@ public:
     // Retires every connection (after a failover): idle ones are closed now, in-use ones when
     // they are returned. New acquires get new connections.
     void reset();
-    // Opens connections until `n` are idle or max open is reached (warm-up). Throws DbError.
-    void prewarm(int n);
+    // Opens connections, one at a time on the calling thread, until `n` are idle, max open or
+    // max idle is reached, the pool closes or `stop` is requested. Each goes to a waiting caller
+    // or the idle list as soon as it is open, so no caller waits for the rest and none is kept
+    // from the ones already open. Returns how many it opened. Throws DbError when one cannot be
+    // opened.
+    int prewarm(int n, std::stop_token stop = {});
+    // prewarm() on one of the pool's worker threads.
+    QFuture<int> prewarmInBackground(int n);
 
     // Tests: replaces the time source for lifetime, idle time and leak detection, and runs the
     // housekeeper's sweep now instead of waiting for its timer.

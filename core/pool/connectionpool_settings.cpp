@@ -119,17 +119,33 @@ void ConnectionPool::reset()
            int(toClose.size()));
 }
 
-void ConnectionPool::prewarm(int n)
+int ConnectionPool::prewarm(int n, std::stop_token stop)
 {
-    std::vector<PooledConnection> leases;
-    for (int i = 0; i < n; ++i) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_maxOpen > 0 && m_numOpen >= m_maxOpen)
-                break;
-        }
-        leases.push_back(acquire());
+    int opened = 0;
+    while (!stop.stop_requested()) {
+        CloseList toClose; // declared before the lock: closes after it is released
+        WaitQueue::WakeList wake;
+        std::unique_lock lock(m_mutex);
+        const int idle = int(m_idle.size());
+        if (m_closed || idle >= n || idle >= maxIdleLocked() || !reserveOpenLocked())
+            break;
+        PoolSlot *slot = openNew(lock, toClose); // dials outside the lock; throws DbError
+        if (!slot)
+            break; // the pool closed meanwhile
+        ++opened;
+        ++m_counts.openedAhead;
+        slot->returnedAt = now();
+        m_idle.push_back(slot);
+        handIdleToWaitersLocked(wake, toClose);
+        lock.unlock();
+        WaitQueue::wake(wake);
     }
+    return opened;
+}
+
+QFuture<int> ConnectionPool::prewarmInBackground(int n)
+{
+    return startTask(&m_runPool, [this, n](std::stop_token stop) { return prewarm(n, stop); });
 }
 
 void ConnectionPool::runMaintenance()

@@ -82,6 +82,7 @@ QJsonObject PoolStats::toJson() const
         {QStringLiteral("broken_closed"), double(brokenClosed)},
         {QStringLiteral("reset_closed"), double(resetClosed)},
         {QStringLiteral("opened"), double(opened)},
+        {QStringLiteral("opened_ahead"), double(openedAhead)},
         {QStringLiteral("open_failures"), double(openFailures)},
         {QStringLiteral("session_resets"), double(sessionResets)},
         {QStringLiteral("acquire_p50_us"), acquireP50Us},

@@ -54,6 +54,7 @@ struct PoolStats
     qint64 brokenClosed = 0; // broken connections discarded (never returned to the pool)
     qint64 resetClosed = 0;  // retired by reset()
     qint64 opened = 0;       // connections ever opened
+    qint64 openedAhead = 0;  // of them, opened ahead of need (prewarm())
     qint64 openFailures = 0;
     qint64 sessionResets = 0; // returned connections whose session state was reset
     double acquireP50Us = 0;

@@ -347,6 +347,96 @@ private slots:
         QVERIFY(f.pool.acquire(1s)); // not blocked by the failed one's place
     }
 
+    // --- opening ahead of need (prewarm) -------------------------------------------------------
+
+    void prewarmOpensUntilIdle_data()
+    {
+        QTest::addColumn<int>("maxOpen");
+        QTest::addColumn<int>("maxIdle");
+        QTest::addColumn<int>("leased"); // held by callers meanwhile
+        QTest::addColumn<int>("idle");   // idle before
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("expectOpened");
+        QTest::newRow("empty pool") << 8 << 8 << 0 << 0 << 3 << 3;
+        QTest::newRow("idle ones count") << 8 << 8 << 0 << 2 << 3 << 1;
+        QTest::newRow("enough idle already") << 8 << 8 << 0 << 3 << 2 << 0;
+        QTest::newRow("leased ones do not count") << 8 << 8 << 2 << 0 << 3 << 3;
+        QTest::newRow("up to max open") << 2 << 8 << 0 << 0 << 5 << 2;
+        QTest::newRow("max open, leases included") << 3 << 8 << 2 << 0 << 3 << 1;
+        QTest::newRow("up to max idle") << 8 << 2 << 0 << 0 << 5 << 2;
+        QTest::newRow("none asked for") << 8 << 8 << 1 << 0 << 0 << 0;
+    }
+    void prewarmOpensUntilIdle()
+    {
+        QFETCH(int, maxOpen);
+        QFETCH(int, maxIdle);
+        QFETCH(int, leased);
+        QFETCH(int, idle);
+        QFETCH(int, n);
+        QFETCH(int, expectOpened);
+        Fixture f(limits(maxOpen, maxIdle));
+        std::vector<PooledConnection> leases;
+        for (int i = 0; i < leased + idle; ++i)
+            leases.push_back(f.pool.acquire());
+        leases.resize(leased); // the others go back idle
+        QCOMPARE(f.pool.prewarm(n), expectOpened);
+        QCOMPARE(f.server->opened, leased + idle + expectOpened);
+        const PoolStats s = f.pool.stats();
+        QCOMPARE(s.idle, idle + expectOpened);
+        QCOMPARE(s.inUse, leased);
+        QCOMPARE(s.totalAcquires, qint64(leased + idle)); // it leased nothing
+        QCOMPARE(s.opened, qint64(leased + idle + expectOpened));
+        QCOMPARE(s.openedAhead, qint64(expectOpened));
+    }
+
+    void prewarmStopsWhenAsked()
+    {
+        Fixture f(limits(8, 8));
+        std::stop_source stop;
+        stop.request_stop();
+        QCOMPARE(f.pool.prewarm(3, stop.get_token()), 0);
+        QCOMPARE(f.server->opened, 0);
+    }
+
+    // While it dials, the connections already open stay free for callers.
+    void prewarmKeepsNoCallerWaiting()
+    {
+        Fixture f(limits(4, 4));
+        {
+            PooledConnection first = f.pool.acquire(); // one connection, idle again
+        }
+        f.server->holdOpens = true;
+        const OpensReleased release{*f.server};
+        auto warming = std::async(std::launch::async, [&f] { return f.pool.prewarm(3); });
+        QTRY_COMPARE(f.server->dialling(), 1);
+        // The open is held for as long as the test wants: a caller that had to wait for it
+        // would time out here.
+        PooledConnection lease = f.pool.acquire(2s);
+        QCOMPARE(f.id(lease), 1);
+        f.server->releaseOpens();
+        QCOMPARE(warming.get(), 3);
+        QCOMPARE(f.pool.stats().idle, 3);
+        QCOMPARE(f.pool.stats().waitCount, 0);
+    }
+
+    // A caller that waits for a place while prewarm dials gets the new connection at once.
+    void prewarmHandsTheNewConnectionToAWaitingCaller()
+    {
+        Fixture f(limits(2, 2));
+        PooledConnection held = f.pool.acquire();
+        f.server->holdOpens = true;
+        const OpensReleased release{*f.server};
+        auto warming = std::async(std::launch::async, [&f] { return f.pool.prewarm(2); });
+        QTRY_COMPARE(f.server->dialling(), 1); // max open is reached while it dials
+        Waiting caller(f.pool, 10s);
+        QTRY_COMPARE(f.pool.stats().pendingWaiters, 1);
+        f.server->releaseOpens();
+        QTRY_VERIFY(caller.served());
+        QCOMPARE(f.server->id(caller.connection()), 2);
+        QCOMPARE(warming.get(), 1);
+        QCOMPARE(f.pool.stats().idle, 0);
+    }
+
     // --- reset, leaks, closing -----------------------------------------------------------------
 
     void resetRetiresEveryConnection()

@@ -70,6 +70,35 @@ private slots:
         QCOMPARE(pool.stats().openConnections, 2);
     }
 
+    // Connections opened ahead of need are warmed up as they open, on a pool thread, and wait
+    // idle for the callers.
+    void prewarmWarmsUpEachConnection()
+    {
+        const DatabaseConfig c = poolConfig(4, 4);
+        std::atomic<int> runs{0};
+        ConnectionPool pool(
+            c, SessionConfig(), std::make_unique<PgConnector>(c, true, [&](PgConnection &conn) {
+                conn.exec("PREPARE warmed AS SELECT 1");
+                ++runs;
+            }));
+        QCOMPARE(pool.prewarmInBackground(3).result(), 3);
+        QCOMPARE(runs.load(), 3);
+        const PoolStats s = pool.stats();
+        QCOMPARE(s.idle, 3);
+        QCOMPARE(s.openedAhead, 3);
+        QCOMPARE(s.totalAcquires, 0);
+        std::vector<PooledConnection> leases;
+        for (int i = 0; i < 3; ++i) {
+            leases.push_back(pool.acquire());
+            QCOMPARE(leases.back()
+                         ->exec("SELECT count(*) FROM pg_prepared_statements WHERE name = 'warmed'")
+                         .text(0, 0),
+                     QStringLiteral("1"));
+        }
+        QCOMPARE(runs.load(), 3); // none opened for the callers
+        QCOMPARE(pool.stats().opened, 3);
+    }
+
     // A warm-up that breaks its connection fails the open instead of handing the broken one out.
     void warmUpThatBreaksTheConnectionFailsTheOpen()
     {
