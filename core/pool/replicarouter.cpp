@@ -50,6 +50,27 @@ ReplicaRouter::~ReplicaRouter()
     m_runPool.waitForDone();
 }
 
+QFuture<void> ReplicaRouter::prewarm(int n)
+{
+    return startTask(&m_runPool, [this, n](std::stop_token stop) {
+        m_primary->prewarm(n, stop);
+        for (const auto &r : m_replicas) {
+            QString name;
+            {
+                std::lock_guard lock(m_mutex);
+                if (!r->status.inRotation)
+                    continue;
+                name = r->status.name;
+            }
+            try {
+                r->pool->prewarm(n, stop);
+            } catch (const DbError &e) {
+                qCInfo(lcPool).noquote() << "replica" << name << "warm-up stopped:" << e.message();
+            }
+        }
+    });
+}
+
 QList<ReplicaStatus> ReplicaRouter::replicaStatus() const
 {
     std::lock_guard lock(m_mutex);

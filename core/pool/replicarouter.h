@@ -49,6 +49,10 @@ public:
     void probeNow();
     // The WAL position of the last write through write(); 0 before any.
     quint64 lastWriteLsn() const { return m_writeLsn.load(std::memory_order_acquire); }
+    // In the background, opens connections until n are idle (ConnectionPool::prewarm()) on every
+    // pool a read may use now: the primary's, then each replica's in the rotation. A replica that
+    // cannot be reached is logged and left to the prober; the future carries the primary's error.
+    QFuture<void> prewarm(int n);
 
     // As ConnectionPool::run(): fn(PgConnection &) or fn(PgConnection &, std::stop_token) on a
     // worker thread; cancelling the future sends PQcancel. read() may run on a replica.

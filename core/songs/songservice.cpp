@@ -48,6 +48,11 @@ SongService::SongService(std::shared_ptr<ReplicaRouter> router,
           layout))
 {}
 
+QFuture<void> SongService::prewarm(int connections) const
+{
+    return m_router->prewarm(connections);
+}
+
 QFuture<SongPage> SongService::page(const PageRequest &request) const
 {
     return m_router->read(

@@ -47,6 +47,11 @@ public:
                 std::shared_ptr<SongCache> cache = {},
                 SchemaLayout layout = SchemaLayout::Melodee);
 
+    // In the background, opens connections until `connections` are idle on the pools its reads
+    // use (ReplicaRouter::prewarm()), so reads that run side by side (a view's blocks, the
+    // details) find them open and warmed up.
+    QFuture<void> prewarm(int connections) const;
+
     QFuture<SongPage> page(const PageRequest &request) const;
     QFuture<SongPage> pageAtFraction(SongSort sort,
                                      const SongFilter &filter,

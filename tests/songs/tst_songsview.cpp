@@ -2,6 +2,7 @@
 #include "testenv.h"
 
 #include <models/songtablemodel.h>
+#include <pool/connectionpool.h>
 #include <session/connectionsession.h>
 #include <views/songsview.h>
 
@@ -48,6 +49,7 @@ private slots:
     void unsortableHeaderSaysWhy();
     void lastRowLabelAndSortKeepTheCount();
     void columnWidthsStayPut();
+    void connectionsOpenAheadOfJumps();
     void screenshot();
 
 private:
@@ -534,6 +536,27 @@ void tst_SongsView::columnWidthsStayPut()
     m_view->goToPage(0);
     QVERIFY(waitLoaded(0));
     check("first page");
+}
+
+// The view reads several blocks and the details at once; once its first rows are in, and again
+// whenever it is shown, the pool opens connections for that ahead of need, so a jump never waits
+// for one to open and warm up.
+void tst_SongsView::connectionsOpenAheadOfJumps()
+{
+    const std::shared_ptr<ConnectionPool> pool = m_session->pool();
+    const int want = m_view->model()->maxInFlight() + 2;
+    QTRY_VERIFY(pool->stats().idle >= want);
+    // Idle connections go after conn_max_idle_time; here they are closed at once.
+    const int maxIdle = pool->maxIdleConns();
+    pool->setMaxIdleConns(0);
+    QCOMPARE(pool->stats().idle, 0);
+    pool->setMaxIdleConns(maxIdle);
+    const qint64 aheadBefore = pool->stats().openedAhead;
+    m_view->setActive(false);
+    QCOMPARE(pool->stats().openedAhead, aheadBefore);
+    m_view->setActive(true);
+    QTRY_VERIFY(pool->stats().idle >= want);
+    QVERIFY(pool->stats().openedAhead > aheadBefore);
 }
 
 void tst_SongsView::screenshot()

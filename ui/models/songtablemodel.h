@@ -84,6 +84,8 @@ public:
         int first = 0, last = 0, after = 0, before = 0, fraction = 0;
     };
     LoadStats loadStats() const { return m_stats; }
+    // How many blocks it reads at once.
+    int maxInFlight() const { return m_maxInFlight; }
     QString lastError() const { return m_lastError; }
     // True once the count arrived and nothing is loading.
     bool isIdle() const;

@@ -81,6 +81,7 @@ private:
     void showSelected();
     void clearDetails(const QString &text);
     void updateActions();
+    void prewarmConnections();
     // The id of the row selected now if it is loaded, else 0.
     qint64 currentSongId() const;
     // The song the actions may act on: selected now, with its details shown. 0 when none.
@@ -110,8 +111,8 @@ private:
     QFuture<SongDetails> m_detailsFuture;
     bool m_writing = false;
     std::function<bool(const QString &)> m_confirm;
-    bool m_loadedOnce = false;
-    QList<int> m_columnWidths; // kept across a model reset
+    bool m_connectionsWarmed = false; // since the service was made
+    QList<int> m_columnWidths;        // kept across a model reset
 };
 
 } // namespace melodee
