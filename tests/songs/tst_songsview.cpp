@@ -50,6 +50,7 @@ private slots:
     void lastRowLabelAndSortKeepTheCount();
     void columnWidthsStayPut();
     void connectionsOpenAheadOfJumps();
+    void pageJumpsLayOutNothingAgain();
     void screenshot();
 
 private:
@@ -557,6 +558,50 @@ void tst_SongsView::connectionsOpenAheadOfJumps()
     m_view->setActive(true);
     QTRY_VERIFY(pool->stats().idle >= want);
     QVERIFY(pool->stats().openedAhead > aheadBefore);
+}
+
+namespace {
+// Counts the layout requests a widget receives: each one lays it out again.
+class LayoutRequests : public QObject
+{
+public:
+    explicit LayoutRequests(QWidget *widget) { widget->installEventFilter(this); }
+    int count = 0;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::LayoutRequest)
+            ++count;
+        return QObject::eventFilter(watched, event);
+    }
+};
+} // namespace
+
+// A page jump repaints the page label, the rows and the details; it never lays out the window
+// again, which cost every jump a few milliseconds in a full main window.
+void tst_SongsView::pageJumpsLayOutNothingAgain()
+{
+    m_view->setPageSize(10);
+    m_view->goToPage(0);
+    QVERIFY(waitLoaded(0));
+    QTRY_VERIFY(m_view->detailsLabel()->text().contains(QStringLiteral("ID:")));
+    QCoreApplication::processEvents();
+    const LayoutRequests requests(m_view);
+    const int labelWidth = m_view->pageLabel()->width();
+    for (const int page : {9, 900, 99, 1, 600}) {
+        m_view->goToPage(page);
+        const int row = m_view->table()->currentIndex().row();
+        QCOMPARE(row, page * 10);
+        QVERIFY(waitLoaded(row));
+        const QString id = QStringLiteral("ID: %1").arg(
+            m_view->model()->data(m_view->model()->index(row, 0)).toLongLong());
+        QTRY_VERIFY(m_view->detailsLabel()->text().contains(id));
+        QCoreApplication::processEvents();
+        QVERIFY(m_view->pageLabel()->text().contains(QStringLiteral("page %1 of").arg(page + 1)));
+        QCOMPARE(m_view->pageLabel()->width(), labelWidth);
+    }
+    QCOMPARE(requests.count, 0);
 }
 
 void tst_SongsView::screenshot()

@@ -17,6 +17,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
@@ -125,6 +126,9 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     m_goTo->setPrefix(tr("go to page "));
     m_goTo->setKeyboardTracking(false);
     m_pageLabel = new QLabel(this);
+    // A fixed size (the width set in updatePageLabel()): a new page number then repaints the label
+    // alone; a label that fits its text would lay out the whole window on every jump.
+    m_pageLabel->setFixedHeight(m_pageLabel->sizeHint().height());
     m_status = new QLabel(this);
     auto *paging = new QHBoxLayout;
     for (QWidget *w : {static_cast<QWidget *>(first),
@@ -138,15 +142,22 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     paging->addWidget(m_goTo);
 
     auto *detailsBox = new QWidget(this);
-    m_details = new QLabel(tr("Select a song to see its details."), detailsBox);
+    m_details = new QLabel(tr("Select a song to see its details."));
     m_details->setWordWrap(true);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    // In a scroll area: new details (every page jump selects a row) lay out inside it, and a
+    // long file path scrolls, instead of laying out the whole window again.
+    auto *detailsScroll = new QScrollArea(detailsBox);
+    detailsScroll->setWidget(m_details);
+    detailsScroll->setWidgetResizable(true);
+    detailsScroll->setFrameShape(QFrame::NoFrame);
+    detailsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_nameEdit = new QLineEdit(detailsBox);
     m_save = new QPushButton(tr("Rename"), detailsBox);
     m_delete = new QPushButton(tr("Delete…"), detailsBox);
     auto *detailsLayout = new QVBoxLayout(detailsBox);
-    detailsLayout->addWidget(m_details, 1);
+    detailsLayout->addWidget(detailsScroll, 1);
     auto *edit = new QHBoxLayout;
     edit->addWidget(m_nameEdit, 1);
     edit->addWidget(m_save);
@@ -366,12 +377,27 @@ void SongsView::goToPage(int page)
 
 void SongsView::updatePageLabel()
 {
+    const int pageCount = pageCountEstimate();
     const QString page = formatCount(currentPage() + 1);
-    const QString pages = formatCount(pageCountEstimate());
-    m_pageLabel->setText(m_model->countIsExact() ? tr("page %1 of %2").arg(page, pages)
-                                                 : tr("page %1 of about %2").arg(page, pages));
+    const QString pages = formatCount(pageCount);
+    const QString exact = tr("page %1 of %2");
+    const QString estimated = tr("page %1 of about %2");
+    // Wide enough for any page of this many, so paging never changes the label's size. Setting
+    // the same width again is a no-op.
+    QString widest = pages;
+    for (QChar &c : widest) {
+        if (c.isDigit())
+            c = QLatin1Char('8');
+    }
+    const QFontMetrics fm = m_pageLabel->fontMetrics();
+    m_pageLabel->setFixedWidth(std::max(fm.horizontalAdvance(exact.arg(widest, widest)),
+                                        fm.horizontalAdvance(estimated.arg(widest, widest)))
+                               + fm.averageCharWidth());
+    m_pageLabel->setText((m_model->countIsExact() ? exact : estimated).arg(page, pages));
     const QSignalBlocker block(m_goTo);
-    m_goTo->setMaximum(pageCountEstimate());
+    // QSpinBox lays out its window again on every setMaximum(), even to the same value.
+    if (m_goTo->maximum() != pageCount)
+        m_goTo->setMaximum(pageCount);
     m_goTo->setValue(currentPage() + 1);
 }
 
