@@ -208,11 +208,24 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
 {
     if (!conn.usePreparedStatements())
         return;
+    std::optional<SongPage> byId;
     for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
         PageRequest req;
         req.sort = sort;
         req.anchor = PageAnchor::First;
         req.limit = rows;
+        SongPage first = page(conn, req);
+        if (sort == SongSort::Id)
+            byId = std::move(first);
+    }
+    if (byId->songs.isEmpty())
+        return;
+    histogram(conn, SongSort::Id); // a jump's first step, when the kept histogram has expired
+    PageRequest req;
+    req.limit = rows;
+    req.key = SongKey::of(byId->songs.constFirst());
+    for (PageAnchor anchor : {PageAnchor::AtOrAfter, PageAnchor::After, PageAnchor::Before}) {
+        req.anchor = anchor;
         page(conn, req);
     }
 }

@@ -635,19 +635,25 @@ QTEST_GUILESS_MAIN(tst_SongBrowser)
 void tst_SongBrowser::warmUpCachesFirstPagePlans_data()
 {
     QTest::addColumn<bool>("prepare");
-    QTest::newRow("prepared statements") << true;
-    QTest::newRow("unnamed statements (transaction pooler)") << false;
+    QTest::addColumn<QString>("expect");
+    // The four first pages, the histogram and the id order's page at a key, after and before.
+    QTest::newRow("prepared statements") << true << QStringLiteral("8 statements, 8 generic");
+    QTest::newRow("unnamed statements (transaction pooler)")
+        << false << QStringLiteral("0 statements, 0 generic");
 }
 
-// A warmed connection's first page runs the very statement the warm-up prepared, on a generic
-// plan: asking for it prepares no new statement and plans nothing for its parameters. (The
-// server may still replan a cached plan that an autovacuum's statistics invalidated.)
+// A warmed connection's first pages, and a jump in id order, run the very statements the warm-up
+// prepared, on generic plans: asking for them prepares no new statement and plans nothing for
+// their parameters. (The server may still replan a cached plan that an autovacuum's statistics
+// invalidated.)
 void tst_SongBrowser::warmUpCachesFirstPagePlans()
 {
     QFETCH(bool, prepare);
+    QFETCH(QString, expect);
     auto conn = PgConnection::open(m_db);
     conn->setUsePreparedStatements(prepare);
-    m_browser.warmUp(*conn);
+    // As a new pool connection is warmed: by a browser of its own, which has read no histogram.
+    SongBrowser(SessionConfig()).warmUp(*conn);
     // The prepared statements, and how many of them ran on generic plans only.
     const auto prepared = [&conn] {
         return conn
@@ -655,9 +661,7 @@ void tst_SongBrowser::warmUpCachesFirstPagePlans()
                    ">= 1 AND custom_plans = 0) || ' generic' FROM pg_prepared_statements")
             .text(0, 0);
     };
-    const QString once = prepare ? QStringLiteral("4 statements, 4 generic")
-                                 : QStringLiteral("0 statements, 0 generic");
-    QCOMPARE(prepared(), once);
+    QCOMPARE(prepared(), expect);
     for (const auto &[name, sort] : namedSorts()) {
         PageRequest req;
         req.sort = sort;
@@ -667,6 +671,27 @@ void tst_SongBrowser::warmUpCachesFirstPagePlans()
         for (const Song &s : m_browser.page(*conn, req).songs)
             ids << s.id;
         QCOMPARE(ids, referenceIds(sort).mid(0, SongBrowser::kDefaultPageRows));
-        QCOMPARE(prepared(), once);
+        QCOMPARE(prepared(), expect);
+    }
+    // What a jump in id order reads: the page at a key, then the pages after and before it.
+    const QList<qint64> reference = referenceIds(SongSort::Id);
+    const qint64 middle = reference.at(reference.size() / 2);
+    const QList<std::pair<PageAnchor, QList<qint64>>> jumps{
+        {PageAnchor::AtOrAfter, reference.mid(reference.size() / 2, SongBrowser::kDefaultPageRows)},
+        {PageAnchor::After, reference.mid(reference.size() / 2 + 1, SongBrowser::kDefaultPageRows)},
+        {PageAnchor::Before,
+         reference.mid(std::max<qsizetype>(0, reference.size() / 2 - SongBrowser::kDefaultPageRows),
+                       std::min<qsizetype>(reference.size() / 2, SongBrowser::kDefaultPageRows))},
+    };
+    for (const auto &[anchor, expectIds] : jumps) {
+        PageRequest req;
+        req.anchor = anchor;
+        req.key.id = middle;
+        req.limit = SongBrowser::kDefaultPageRows;
+        QList<qint64> ids;
+        for (const Song &s : m_browser.page(*conn, req).songs)
+            ids << s.id;
+        QCOMPARE(ids, expectIds);
+        QCOMPARE(prepared(), expect);
     }
 }
