@@ -14,7 +14,9 @@ struct ReplicaRouter::Replica
     std::unique_ptr<ReplicaProber> prober; // prober thread only
 };
 
-ReplicaRouter::ReplicaRouter(std::shared_ptr<ConnectionPool> primary, milliseconds probeInterval)
+ReplicaRouter::ReplicaRouter(std::shared_ptr<ConnectionPool> primary,
+                             milliseconds probeInterval,
+                             PgConnector::WarmUp warmUp)
     : m_primary(std::move(primary))
 {
     const DatabaseConfig &database = m_primary->databaseConfig();
@@ -27,8 +29,11 @@ ReplicaRouter::ReplicaRouter(std::shared_ptr<ConnectionPool> primary, millisecon
     for (const QString &dsn : database.replicas) {
         auto replica = std::make_unique<Replica>();
         replica->config = replicaConfig(database, dsn);
-        replica->pool
-            = std::make_shared<ConnectionPool>(replica->config, m_primary->sessionConfig());
+        const SessionConfig &session = m_primary->sessionConfig();
+        replica->pool = std::make_shared<ConnectionPool>(
+            replica->config,
+            session,
+            std::make_unique<PgConnector>(replica->config, session.prepareStmt, warmUp));
         replica->prober = std::make_unique<ReplicaProber>(replica->config);
         replica->status.name = replica->prober->name();
         replica->status.reason = QStringLiteral("not looked at yet");

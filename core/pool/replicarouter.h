@@ -2,6 +2,7 @@
 
 #include "async/task.h"
 #include "connectionpool.h"
+#include "connector.h"
 #include "replicastatus.h"
 
 #include <QList>
@@ -34,9 +35,11 @@ class ReplicaRouter
 {
 public:
     // The replicas are the primary pool's DatabaseConfig::replicas; their pools take the same
-    // limits. probeInterval defaults to 1 s, or half of max_replica_lag when that is shorter.
+    // limits, and warmUp runs on each connection they open (as the primary's connector's does).
+    // probeInterval defaults to 1 s, or half of max_replica_lag when that is shorter.
     explicit ReplicaRouter(std::shared_ptr<ConnectionPool> primary,
-                           std::chrono::milliseconds probeInterval = {});
+                           std::chrono::milliseconds probeInterval = {},
+                           PgConnector::WarmUp warmUp = {});
     ~ReplicaRouter();
     ReplicaRouter(const ReplicaRouter &) = delete;
     ReplicaRouter &operator=(const ReplicaRouter &) = delete;

@@ -1,6 +1,7 @@
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "pool/connectionpool.h"
+#include "pool/connector.h"
 #include "pool/replicarouter.h"
 #include "testenv.h"
 
@@ -10,6 +11,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <atomic>
 
 using namespace melodee;
 using namespace melodee::test;
@@ -33,6 +36,7 @@ private slots:
     void readYourWrites();
     void aStoppedReplicaLeavesAndComesBack();
     void healthListsTheReplicas();
+    void prewarmWarmsUpTheReplicasToo();
 
 private:
     DatabaseConfig primaryConfig(Duration maxLag) const;
@@ -285,6 +289,38 @@ void tst_ReplicaRouter::healthListsTheReplicas()
             .filter(
                 QStringLiteral("replica %1: ").arg(live.value(QStringLiteral("name")).toString()))
             .isEmpty());
+}
+
+// Connections to a replica run the same warm-up as the primary's, and prewarm() opens them too.
+void tst_ReplicaRouter::prewarmWarmsUpTheReplicasToo()
+{
+    std::atomic<int> primaryRuns{0};
+    std::atomic<int> replicaRuns{0};
+    const PgConnector::WarmUp warmUp = [&](PgConnection &conn) {
+        const bool replica = conn.exec("SELECT pg_is_in_recovery()").toBool(0, 0);
+        conn.exec("PREPARE warmed AS SELECT 1");
+        ++(replica ? replicaRuns : primaryRuns);
+    };
+    const DatabaseConfig c = primaryConfig(5s);
+    auto primary = std::make_shared<ConnectionPool>(
+        c, SessionConfig(), std::make_unique<PgConnector>(c, true, warmUp));
+    ReplicaRouter router(primary, 100ms, warmUp);
+    QTRY_VERIFY_WITH_TIMEOUT(inRotation(router), 10000);
+    router.prewarm(2).waitForFinished();
+    QCOMPARE(primaryRuns.load(), 2);
+    QCOMPARE(replicaRuns.load(), 2);
+    QCOMPARE(primary->stats().idle, 2);
+    QCOMPARE(primary->stats().openedAhead, 2);
+    const QString read = router
+                             .read([](PgConnection &conn) {
+                                 return conn
+                                     .exec("SELECT pg_is_in_recovery()::text || ' ' || count(*) "
+                                           "FROM pg_prepared_statements WHERE name = 'warmed'")
+                                     .text(0, 0);
+                             })
+                             .result();
+    QCOMPARE(read, QStringLiteral("true 1"));
+    QCOMPARE(replicaRuns.load(), 2); // the read took one of the connections opened ahead
 }
 
 QTEST_GUILESS_MAIN(tst_ReplicaRouter)

@@ -83,21 +83,22 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     m_connected = true;
     qCInfo(lcUi).noquote() << "connecting to" << displayName();
     // Creating a pool opens nothing: the first health check makes the first connection. Each
-    // connection caches the plans of the first song pages as it opens, off the GUI thread, so
-    // the Songs view's first page does not wait for the planner to open every partition.
+    // connection, to the primary or to a replica, caches the plans of the first song pages as it
+    // opens, off the GUI thread, so the Songs view's first page does not wait for the planner to
+    // open every partition.
     auto warmUp = std::make_shared<WarmUpTarget>();
     m_warmUp = warmUp;
     const SessionConfig session = m_config.session;
+    const PgConnector::WarmUp warmSongs = [session, warmUp](PgConnection &conn) {
+        if (warmUp->enabled)
+            SongBrowser(session, warmUp->layout).warmUp(conn, SongBrowser::kViewBlockRows);
+    };
     m_pool = std::make_shared<ConnectionPool>(
         m_config.database,
         m_config.session,
-        std::make_unique<PgConnector>(
-            m_config.database, m_config.session.prepareStmt, [session, warmUp](PgConnection &conn) {
-                if (warmUp->enabled)
-                    SongBrowser(session, warmUp->layout).warmUp(conn, SongBrowser::kViewBlockRows);
-            }));
+        std::make_unique<PgConnector>(m_config.database, m_config.session.prepareStmt, warmSongs));
     // Replicas are looked at from now on, whichever view is shown: reads may go to them.
-    m_router = std::make_shared<ReplicaRouter>(m_pool);
+    m_router = std::make_shared<ReplicaRouter>(m_pool, std::chrono::milliseconds(), warmSongs);
     m_health.setTarget(m_pool, m_config.session);
     detectSchema();
     emit connectionChanged();
