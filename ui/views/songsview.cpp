@@ -3,6 +3,7 @@
 #include "async/whenfinished.h"
 #include "models/songtablemodel.h"
 #include "session/connectionsession.h"
+#include "widgets/rowheaderview.h"
 
 #include <i18n/numberformat.h>
 #include <library/songbrowser.h>
@@ -78,6 +79,8 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     filters->addWidget(m_countExact);
 
     m_table = new QTableView(this);
+    // Row numbers for millions of rows: QHeaderView's own paint is slow with a row selected.
+    m_table->setVerticalHeader(new RowHeaderView(m_table));
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);

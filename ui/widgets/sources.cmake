@@ -9,4 +9,6 @@ target_sources(melodee_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.h
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimeline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitiontimelinepaint.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/rowheaderview.h
+    ${CMAKE_CURRENT_LIST_DIR}/rowheaderview.cpp
 )
