@@ -586,6 +586,8 @@ void tst_SongsView::pageJumpsLayOutNothingAgain()
     m_view->goToPage(0);
     QVERIFY(waitLoaded(0));
     QTRY_VERIFY(m_view->detailsLabel()->text().contains(QStringLiteral("ID:")));
+    // The count (whose label may widen) is in and nothing else is loading.
+    QTRY_VERIFY(m_view->model()->isIdle());
     QCoreApplication::processEvents();
     const LayoutRequests requests(m_view);
     const int labelWidth = m_view->pageLabel()->width();
