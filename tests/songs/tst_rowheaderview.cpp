@@ -70,10 +70,10 @@ private slots:
 void tst_RowHeaderView::paintsWhatQHeaderViewPaints_data()
 {
     QTest::addColumn<int>("rows");
-    QTest::addColumn<int>("selected");  // -1: nothing selected
-    QTest::addColumn<int>("scrollTo");  // the row at the top
-    QTest::addColumn<int>("hidden");    // -1: none hidden
-    QTest::addColumn<int>("boldRow");   // a row whose header data has a bold FontRole, or -1
+    QTest::addColumn<int>("selected"); // -1: nothing selected
+    QTest::addColumn<int>("scrollTo"); // the row at the top
+    QTest::addColumn<int>("hidden");   // -1: none hidden
+    QTest::addColumn<int>("boldRow");  // a row whose header data has a bold FontRole, or -1
     QTest::newRow("nothing selected") << 200 << -1 << 0 << -1 << -1;
     QTest::newRow("a row selected") << 200 << 3 << 0 << -1 << -1;
     QTest::newRow("selected below the top") << 200 << 125 << 120 << -1 << -1;

@@ -31,7 +31,8 @@ void RowHeaderView::paintEvent(QPaintEvent *event)
         const int logical = logicalIndex(visual);
         if (isSectionHidden(logical))
             continue;
-        section.setRect(0, sectionViewportPosition(logical), viewport()->width(), sectionSize(logical));
+        section.setRect(
+            0, sectionViewportPosition(logical), viewport()->width(), sectionSize(logical));
         painter.save();
         const QVariant font = model()->headerData(logical, orientation(), Qt::FontRole);
         if (font.isValid() && font.canConvert<QFont>())
@@ -43,10 +44,8 @@ void RowHeaderView::paintEvent(QPaintEvent *event)
         QStyleOption option;
         option.initFrom(this);
         option.state |= QStyle::State_Horizontal;
-        option.rect = QRect(area.left(),
-                            section.bottom() + 1,
-                            area.width(),
-                            area.bottom() - section.bottom());
+        option.rect = QRect(
+            area.left(), section.bottom() + 1, area.width(), area.bottom() - section.bottom());
         style()->drawControl(QStyle::CE_HeaderEmptyArea, &option, &painter, this);
     }
 }
