@@ -545,7 +545,7 @@ void tst_SongsView::columnWidthsStayPut()
 void tst_SongsView::connectionsOpenAheadOfJumps()
 {
     const std::shared_ptr<ConnectionPool> pool = m_session->pool();
-    const int want = m_view->model()->maxInFlight() + 2;
+    const int want = m_view->connectionsAhead();
     QTRY_VERIFY(pool->stats().idle >= want);
     // Idle connections go after conn_max_idle_time; here they are closed at once.
     const int maxIdle = pool->maxIdleConns();

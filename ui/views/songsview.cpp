@@ -211,10 +211,15 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &SongsView::showSelected);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SongsView::showSelected);
     connect(m_model, &SongTableModel::blockLoaded, this, &SongsView::showSelected);
-    connect(m_model, &SongTableModel::blockLoaded, this, [this] {
-        if (!m_connectionsWarmed)
+    // Once the first screen's rows (and the count) are in, not before: opening and warming
+    // connections costs the server about 100 ms each at 10M songs, which the first rows would
+    // otherwise share the CPUs with.
+    const auto prewarmOnceTheScreenIsIn = [this] {
+        if (!m_connectionsWarmed && m_model->isIdle() && m_model->loadedBlockCount() > 0)
             prewarmConnections();
-    });
+    };
+    connect(m_model, &SongTableModel::blockLoaded, this, prewarmOnceTheScreenIsIn);
+    connect(m_model, &SongTableModel::countChanged, this, prewarmOnceTheScreenIsIn);
     connect(m_model,
             &QAbstractItemModel::dataChanged,
             this,
@@ -257,16 +262,23 @@ void SongsView::activeChangedEvent(bool active)
         prewarmConnections();
 }
 
+int SongsView::connectionsAhead() const
+{
+    // What a jump reads at once, its blocks and the details, and one more for what is still
+    // finishing (the jump before, a health check). Not more: every connection is a backend that
+    // has yet to touch the shared buffers, so its first pages are slower (docs/scale.md); with
+    // two jumps' worth (six) the jumps' median went up in alternating runs.
+    return m_model->maxInFlight() + 2;
+}
+
 void SongsView::prewarmConnections()
 {
-    // Idle connections for what the view reads at once: its blocks in flight, the details, and
-    // one more for what is still finishing (the jump before, a health check). Opened in the
-    // background once the first rows are in: a jump then never waits for a connection to open
-    // and warm up (about 100 ms at 10M songs), and the first rows never waited for them.
+    // Opened in the background: a jump then never waits for a connection to open and warm up
+    // (about 100 ms at 10M songs).
     if (!m_service)
         return;
     m_connectionsWarmed = true;
-    m_service->prewarm(m_model->maxInFlight() + 2);
+    m_service->prewarm(connectionsAhead());
 }
 
 void SongsView::onConnectionChanged()

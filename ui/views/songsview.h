@@ -50,6 +50,10 @@ public:
     QPushButton *renameButton() const { return m_save; }
     QPushButton *deleteButton() const { return m_delete; }
 
+    // The idle connections the view has opened ahead of its jumps (in the background, once its
+    // first rows are in and whenever it is shown again).
+    int connectionsAhead() const;
+
     int pageSize() const;
     void setPageSize(int rows);
     // 0-based page of the table's top row; pages are page size rows of the same ordered table.
