@@ -397,22 +397,24 @@ void SongsView::updatePageLabel()
     const QString pages = formatCount(pageCount);
     const QString exact = tr("page %1 of %2");
     const QString estimated = tr("page %1 of about %2");
-    // Wide enough for any page of this many, so paging never changes the label's size. Setting
-    // the same width again is a no-op.
-    QString widest = pages;
-    for (QChar &c : widest) {
-        if (c.isDigit())
-            c = QLatin1Char('8');
-    }
-    const QFontMetrics fm = m_pageLabel->fontMetrics();
-    m_pageLabel->setFixedWidth(std::max(fm.horizontalAdvance(exact.arg(widest, widest)),
-                                        fm.horizontalAdvance(estimated.arg(widest, widest)))
-                               + fm.averageCharWidth());
-    m_pageLabel->setText((m_model->countIsExact() ? exact : estimated).arg(page, pages));
     const QSignalBlocker block(m_goTo);
-    // QSpinBox lays out its window again on every setMaximum(), even to the same value.
-    if (m_goTo->maximum() != pageCount)
+    // Only when the page count changes, not on every scroll step: QSpinBox lays out its window
+    // again on every setMaximum(), even to the same value, and the label's width follows the
+    // count alone.
+    if (m_goTo->maximum() != pageCount) {
         m_goTo->setMaximum(pageCount);
+        // Wide enough for any page of this many, so paging never changes the label's size.
+        QString widest = pages;
+        for (QChar &c : widest) {
+            if (c.isDigit())
+                c = QLatin1Char('8');
+        }
+        const QFontMetrics fm = m_pageLabel->fontMetrics();
+        m_pageLabel->setFixedWidth(std::max(fm.horizontalAdvance(exact.arg(widest, widest)),
+                                            fm.horizontalAdvance(estimated.arg(widest, widest)))
+                                   + fm.averageCharWidth());
+    }
+    m_pageLabel->setText((m_model->countIsExact() ? exact : estimated).arg(page, pages));
     m_goTo->setValue(currentPage() + 1);
 }
 
