@@ -208,7 +208,7 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
 {
     if (!conn.usePreparedStatements())
         return;
-    std::optional<SongPage> byId;
+    SongPage byId;
     for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
         PageRequest req;
         req.sort = sort;
@@ -218,12 +218,12 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
         if (sort == SongSort::Id)
             byId = std::move(first);
     }
-    if (byId->songs.isEmpty())
+    if (byId.songs.isEmpty())
         return;
     histogram(conn, SongSort::Id); // a jump's first step, when the kept histogram has expired
     PageRequest req;
     req.limit = rows;
-    req.key = SongKey::of(byId->songs.constFirst());
+    req.key = SongKey::of(byId.songs.constFirst());
     for (PageAnchor anchor : {PageAnchor::AtOrAfter, PageAnchor::After, PageAnchor::Before}) {
         req.anchor = anchor;
         page(conn, req);
