@@ -204,10 +204,10 @@ QByteArray SongBrowser::pageSql(const PageRequest &req, QList<QByteArray> *param
     return sql.toUtf8();
 }
 
-void SongBrowser::warmUp(PgConnection &conn, int rows) const
+SongPage SongBrowser::warmUp(PgConnection &conn, int rows) const
 {
     if (!conn.usePreparedStatements())
-        return;
+        return {};
     SongPage byId;
     for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
         PageRequest req;
@@ -219,7 +219,7 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
             byId = std::move(first);
     }
     if (byId.songs.isEmpty())
-        return;
+        return byId;
     histogram(conn, SongSort::Id); // a jump's first step, when the kept histogram has expired
     PageRequest req;
     req.limit = rows;
@@ -228,6 +228,7 @@ void SongBrowser::warmUp(PgConnection &conn, int rows) const
         req.anchor = anchor;
         page(conn, req);
     }
+    return byId;
 }
 
 SongPage SongBrowser::page(PgConnection &conn, const PageRequest &req) const

@@ -49,8 +49,9 @@ public:
     // plans stay cached. Other sorts plan their jumps on first use: warming every shape of every
     // sort moved the Songs view's first rows 150 ms later at 10M, since the first connection's
     // warm-up runs before them. Does nothing without prepared statements (behind a transaction
-    // pooler nothing would stay cached). Throws DbError, as page() does.
-    void warmUp(PgConnection &conn, int rows = kDefaultPageRows) const;
+    // pooler nothing would stay cached). Returns the id order's first page (empty when it did
+    // nothing), for warm-ups that go on to look up one song. Throws DbError, as page() does.
+    SongPage warmUp(PgConnection &conn, int rows = kDefaultPageRows) const;
     // Jumps. fraction in [0,1] is turned into a key from the planner's histogram (pg_stats) or,
     // without statistics, from the key's min/max; the page starts at that key.
     // descending: the fraction is of the descending order and so is the page.

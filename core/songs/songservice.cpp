@@ -119,6 +119,21 @@ SongService::readThrough(const State &state, PgConnection &conn, qint64 id, Song
     return song;
 }
 
+void SongService::warmUp(PgConnection &conn,
+                         const SessionConfig &session,
+                         SchemaLayout layout,
+                         int rows)
+{
+    const SongPage first = SongBrowser(session, layout).warmUp(conn, rows);
+    if (first.songs.isEmpty())
+        return;
+    // The same statements details() runs, for a song that exists (the cache is not asked).
+    const SongRepository repository(session, layout);
+    const qint64 id = first.songs.constFirst().id;
+    repository.songById(conn, id);
+    repository.songsWithAlbumAndArtist(conn, {id});
+}
+
 QFuture<std::optional<Song>> SongService::songById(qint64 id) const
 {
     return m_router->read([state = m_state, id](PgConnection &c) {

@@ -2,6 +2,7 @@
 #include "db/dberror.h"
 #include "libraryschema.h"
 #include "pool/connectionpool.h"
+#include "pool/connector.h"
 #include "songs/songservice.h"
 #include "testenv.h"
 
@@ -32,6 +33,8 @@ private slots:
     void browseCount();
     void cachedReadsAndWrites();
     void detailsJoinTheNames();
+    void warmUpCachesTheDetailsPlans_data();
+    void warmUpCachesTheDetailsPlans();
     void dryRunWritesNothingAndKeepsTheCache();
     void errorsTravelThroughTheFuture();
     void cancelledBeforeItRuns();
@@ -167,6 +170,51 @@ void tst_SongService::detailsJoinTheNames()
     QVERIFY(!d.song);
     QCOMPARE(SongService(m_pool, SessionConfig()).details(7).result().cache,
              SongCache::Lookup::Disabled);
+}
+
+void tst_SongService::warmUpCachesTheDetailsPlans_data()
+{
+    QTest::addColumn<bool>("prepare");
+    QTest::addColumn<QString>("expect");
+    // The browser's eight, the look-up by id and the album and artist names.
+    QTest::newRow("prepared statements") << true << QStringLiteral("10 statements, 10 generic");
+    QTest::newRow("unnamed statements (transaction pooler)")
+        << false << QStringLiteral("0 statements, 0 generic");
+}
+
+// On a pool whose one connection was warmed as the GUI's are, a song's details run the very
+// statements the warm-up prepared, on generic plans: nothing new is prepared or planned.
+void tst_SongService::warmUpCachesTheDetailsPlans()
+{
+    QFETCH(bool, prepare);
+    QFETCH(QString, expect);
+    DatabaseConfig db = m_db;
+    db.maxOpenConns = 1;
+    SessionConfig session;
+    session.prepareStmt = prepare;
+    auto pool = std::make_shared<ConnectionPool>(
+        db, session, std::make_unique<PgConnector>(db, prepare, [session](PgConnection &conn) {
+            SongService::warmUp(conn, session, SchemaLayout::Melodee);
+        }));
+    const SongService service(pool, session);
+    const auto prepared = [&pool] {
+        return pool
+            ->run([](PgConnection &conn) {
+                return conn
+                    .exec("SELECT count(*) || ' statements, ' || count(*) FILTER (WHERE "
+                          "generic_plans >= 1 AND custom_plans = 0) || ' generic' FROM "
+                          "pg_prepared_statements")
+                    .text(0, 0);
+            })
+            .result();
+    };
+    QCOMPARE(prepared(), expect);
+    const SongDetails d = service.details(150).result();
+    QCOMPARE(d.song->name, QStringLiteral("Tune 150"));
+    QCOMPARE(d.albumName, QStringLiteral("An Album"));
+    QCOMPARE(d.artistName, QStringLiteral("The Artist"));
+    QCOMPARE(prepared(), expect);
+    QCOMPARE(pool->stats().openConnections, 1);
 }
 
 void tst_SongService::dryRunWritesNothingAndKeepsTheCache()

@@ -2,10 +2,10 @@
 
 #include <async/whenfinished.h>
 #include <db/connectparams.h>
-#include <library/songbrowser.h>
 #include <pool/connectionpool.h>
 #include <pool/connector.h>
 #include <pool/replicarouter.h>
+#include <songs/songservice.h>
 #include <util/logging.h>
 #include <util/redactor.h>
 
@@ -18,7 +18,7 @@
 
 namespace melodee {
 
-// The song pages each new pool connection caches the plans of (SongBrowser::warmUp()): ours
+// The song reads each new pool connection caches the plans of (SongService::warmUp()): ours
 // until the schema is recognised, then the recognised layout's, and none on a database that
 // holds neither. The connector reads it on a pool thread.
 struct WarmUpTarget
@@ -91,7 +91,7 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     const SessionConfig session = m_config.session;
     const PgConnector::WarmUp warmSongs = [session, warmUp](PgConnection &conn) {
         if (warmUp->enabled)
-            SongBrowser(session, warmUp->layout).warmUp(conn, SongBrowser::kViewBlockRows);
+            SongService::warmUp(conn, session, warmUp->layout);
     };
     m_pool = std::make_shared<ConnectionPool>(
         m_config.database,
