@@ -31,6 +31,7 @@ private slots:
     void lastRowIsMaxId();
     void lruBound();
     void farJumpUsesFraction();
+    void askingStartsTheReadAtOnce();
     void sortByName();
     void sortDescending_data();
     void sortDescending();
@@ -208,6 +209,29 @@ void tst_SongTableModel::farJumpUsesFraction()
     const qint64 below
         = psqlNumber(QStringLiteral("SELECT count(*) FROM melodee_songs WHERE id < %1").arg(id));
     QVERIFY2(qAbs(below - row) < 2000, qPrintable(QStringLiteral("%1 vs %2").arg(below).arg(row)));
+}
+
+// A row asked for while a read slot is free starts its block's read within that very call (for
+// a view, within the paint that asks), not on a later turn of the event loop; with every slot
+// busy, the block waits for the next read to finish.
+void tst_SongTableModel::askingStartsTheReadAtOnce()
+{
+    QVERIFY(loadRow(0));
+    QTRY_VERIFY(m_model->isIdle());
+    QCOMPARE(m_model->maxInFlight(), 2);
+    const int rows = m_model->rowCount();
+    const int b = m_model->blockSize();
+    const QList<int> far{rows / 4, rows / 2, (3 * rows) / 4};
+    QVERIFY(far.first() / b > 1 && far.last() / b < rows / b - 1); // neither first nor last
+    for (int i = 0; i < far.size(); ++i) {
+        QVERIFY(!m_model->data(m_model->index(far.at(i), 0), SongTableModel::LoadedRole).toBool());
+        // No event was processed since the call: the first two started, the third waits.
+        QCOMPARE(m_model->loadStats().fraction, std::min(i + 1, 2));
+        QCOMPARE(m_model->pendingBlockCount(), i + 1);
+    }
+    for (int row : far)
+        QVERIFY(loadRow(row));
+    QCOMPARE(m_model->loadStats().fraction, 3);
 }
 
 void tst_SongTableModel::sortByName()

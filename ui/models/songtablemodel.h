@@ -115,7 +115,6 @@ private:
     int blockCount() const;
 
     std::shared_ptr<SongService> m_service;
-    mutable bool m_pumpScheduled = false;
     SongSort m_sort = SongSort::Id;
     bool m_descending = false;
     SongFilter m_filter;
