@@ -162,6 +162,13 @@ void TestEnv::migrate(const AppConfig &config)
     engine.unlock();
 }
 
+void TestEnv::migrate(const DatabaseConfig &database)
+{
+    AppConfig config;
+    config.database = database;
+    migrate(config);
+}
+
 DatabaseConfig TestEnv::freshDatabase(const QString &prefix)
 {
     const QString name
@@ -202,10 +209,20 @@ QString TestEnv::psql(const QString &sql, const QString &dbname)
              dbname,
              QStringLiteral("-c"),
              sql});
-    p.waitForFinished(120000);
-    const QString err = QString::fromUtf8(p.readAllStandardError());
-    if (p.exitCode() != 0)
-        qWarning("psql failed: %s", qPrintable(err));
+    // A setup statement that fails would leave the test checking something else than it says:
+    // the test fails here, with psql's message and the statement.
+    const bool finished = p.waitForFinished(120000);
+    if (!finished || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        const QString why
+            = !finished ? QStringLiteral("did not finish within 120 s (%1)").arg(p.errorString())
+                        : QString::fromUtf8(p.readAllStandardError()).trimmed();
+        if (!finished)
+            p.kill();
+        QTest::qFail(qPrintable(QStringLiteral("psql failed on database %1: %2\nstatement: %3")
+                                    .arg(dbname, why, sql.left(500))),
+                     __FILE__,
+                     __LINE__);
+    }
     return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 

@@ -49,6 +49,8 @@ public:
     static DatabaseConfig freshDatabase(const QString &prefix);
     // Applies Melodee's own migrations to config.database, with config's table prefix.
     static void migrate(const AppConfig &config);
+    // The same on `database` with the default table prefix.
+    static void migrate(const DatabaseConfig &database);
 
     // A fresh copy of the melodee-next fixture (tests/fixtures/melodee-next: its GORM schema and
     // 200k tracks), cloned from the template the melodee-next CTest fixture loads. Tests using it

@@ -1,17 +1,5 @@
 #include "tst_partitionsview.h"
 
-void tst_PartitionsView::migrate(const DatabaseConfig &db)
-{
-    AppConfig config;
-    config.database = db;
-    MigrationEngine engine(config);
-    engine.connect();
-    engine.lock();
-    const Plan plan = engine.plan(QDateTime::currentDateTimeUtc());
-    engine.apply(plan, {});
-    engine.unlock();
-}
-
 qint64 tst_PartitionsView::count(const QString &sql) const
 {
     return TestEnv::psql(sql, m_db.dbname).trimmed().toLongLong();
@@ -43,7 +31,7 @@ void tst_PartitionsView::initTestCase()
     m_logDock = new LogDock;
     m_logDock->captureApplicationLog();
     m_db = TestEnv::freshDatabase(QStringLiteral("partview"));
-    migrate(m_db);
+    TestEnv::migrate(m_db);
     // Three songs this month, one far in the future: the future one lands in the default.
     TestEnv::psql(
         QStringLiteral("INSERT INTO melodee_songs (name, name_normalized, created_at) "
@@ -419,7 +407,7 @@ void tst_PartitionsView::screenshots()
     if (dir.isEmpty())
         QSKIP("set MELODEE_SCREENSHOT_DIR to write the screenshots");
     const DatabaseConfig demo = TestEnv::freshDatabase(QStringLiteral("demo"));
-    migrate(demo);
+    TestEnv::migrate(demo);
     const Month current = Month::fromDate(QDateTime::currentDateTimeUtc().date());
     // History: partitions back 20 months (one dropped later, a gap), rows growing over time.
     AppConfig config;

@@ -68,7 +68,6 @@ private slots:
     void screenshots();
 
 private:
-    static void migrate(const DatabaseConfig &db);
     qint64 count(const QString &sql) const;
     bool reloadView();
     int songsLane() const;
