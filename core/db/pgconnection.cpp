@@ -259,10 +259,17 @@ PgResult PgConnection::finish(const OpContext &ctx, const QByteArray &sql)
         } else
             last = PgResult(r);
     }
+    const bool failed = last.isNull() && isBroken();
+    return settle(ctx, error, std::move(last), failed, sql);
+}
+
+PgResult PgConnection::settle(
+    const OpContext &ctx, const PgResult &error, PgResult last, bool failed, const QByteArray &sql)
+{
     m_running.store(false, std::memory_order_release);
     if (error.isNull())
         m_cancelRequested.store(false); // a cancel that came too late has nothing to cancel
-    if (!error.isNull() || (last.isNull() && isBroken()))
+    if (!error.isNull() || failed)
         throwResultError(ctx, error.get(), sql);
     return last;
 }
@@ -304,12 +311,8 @@ PgResult PgConnection::finishPipeline(const OpContext &ctx, const QByteArray &sq
         PQexitPipelineMode(m_conn);
     else
         m_broken = true;
-    m_running.store(false, std::memory_order_release);
-    if (error.isNull())
-        m_cancelRequested.store(false);
-    if (!error.isNull() || !synced || last.isNull())
-        throwResultError(ctx, error.get(), sql);
-    return last;
+    const bool failed = !synced || last.isNull();
+    return settle(ctx, error, std::move(last), failed, sql);
 }
 
 void PgConnection::throwResultError(const OpContext &ctx,

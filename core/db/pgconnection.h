@@ -124,6 +124,13 @@ private:
     class SlowWatch;
     PgResult finish(const OpContext &ctx, const QByteArray &sql);
     PgResult finishPipeline(const OpContext &ctx, const QByteArray &sql);
+    // The statement is over: clears the running flag (and a cancel that came too late to cancel
+    // it), then throws `error` when there is one or `failed` says so, or returns `last`.
+    PgResult settle(const OpContext &ctx,
+                    const PgResult &error,
+                    PgResult last,
+                    bool failed,
+                    const QByteArray &sql);
     [[noreturn]] void
     throwResultError(const OpContext &ctx, const PGresult *error, const QByteArray &sql);
     const QByteArray &preparedName(const QByteArray &sql, int nParams, const OpContext &ctx);
