@@ -1,6 +1,7 @@
 #include "rehearsaltrace.h"
 
 #include "db/dberror.h"
+#include "db/pgarray.h"
 #include "db/pgconnection.h"
 #include "lockmodes.h"
 
@@ -171,10 +172,7 @@ void RehearsalTracer::before(const QString &sql)
     }
     if (oids.isEmpty())
         return;
-    const PgResult others = m_conn.exec(
-        kOthersSql,
-        {(QLatin1Char('{') + oids.join(QLatin1Char(',')) + QLatin1Char('}')).toUtf8()},
-        traceOp());
+    const PgResult others = m_conn.exec(kOthersSql, {textArrayLiteral(oids)}, traceOp());
     for (int i = 0; i < others.rows(); ++i) {
         SessionLock l;
         l.pid = others.text(i, 1).toInt();
