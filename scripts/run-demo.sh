@@ -26,4 +26,7 @@ The demo database and cache keep running; stop them with: $root/scripts/demo-pg.
 MSG
     exit 0
 fi
+# Large blocks from malloc on huge pages, as the installed desktop entry starts it: a 10M-song
+# table makes Qt's row header allocate one item per row at once (docs/gui.md, "Cold start").
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 exec "$build/bin/melodee-admin" --dsn "$dsn" "$@"
