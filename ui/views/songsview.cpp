@@ -393,7 +393,8 @@ void SongsView::goToPage(int page)
 void SongsView::updatePageLabel()
 {
     const int pageCount = pageCountEstimate();
-    const QString page = formatCount(currentPage() + 1);
+    const int current = currentPage() + 1;
+    const QString page = formatCount(current);
     const QString pages = formatCount(pageCount);
     const QString exact = tr("page %1 of %2");
     const QString estimated = tr("page %1 of about %2");
@@ -415,7 +416,7 @@ void SongsView::updatePageLabel()
                                    + fm.averageCharWidth());
     }
     m_pageLabel->setText((m_model->countIsExact() ? exact : estimated).arg(page, pages));
-    m_goTo->setValue(currentPage() + 1);
+    m_goTo->setValue(current);
 }
 
 qint64 SongsView::currentSongId() const
