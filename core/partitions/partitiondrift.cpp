@@ -19,16 +19,22 @@ QDateTime utc(const QString &text)
     return dt;
 }
 
+// A table's privileges as text with the entries sorted ('' for the default privileges), so a
+// partition whose grants were made in another order still compares equal to its parent's.
+#define MELODEE_SORTED_ACL                                                                         \
+    "CASE WHEN c.relacl IS NULL THEN '' ELSE '{' || coalesce((SELECT string_agg(x::text, ',' "     \
+    "ORDER BY x::text) FROM unnest(c.relacl) x), '') || '}' END"
+
 // One row per partition. Names travel as JSON arrays, so a name with a newline or a quote stays
 // one name.
 const char *const kCheckSql = R"(
 WITH parent AS (
-  SELECT c.oid, coalesce(c.relacl::text, '') AS acl,
+  SELECT c.oid, )" MELODEE_SORTED_ACL R"( AS acl,
          coalesce(array_to_string(c.reloptions, ', '), '') AS opts,
          pg_get_userbyid(c.relowner) AS owner
   FROM pg_class c WHERE c.oid = to_regclass($1))
 SELECT c.relname, pg_get_expr(c.relpartbound, c.oid),
-  coalesce(c.relacl::text, ''), par.acl,
+  )" MELODEE_SORTED_ACL R"(, par.acl,
   coalesce(array_to_string(c.reloptions, ', '), ''), par.opts,
   pg_get_userbyid(c.relowner), par.owner,
   (SELECT coalesce(json_agg(pi.indexrelid::regclass::text ORDER BY 1), '[]')::text

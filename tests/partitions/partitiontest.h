@@ -56,7 +56,7 @@ inline QString rowDigest(const QString &relation, const DatabaseConfig &db)
                                        "text), ',' ORDER BY md5(t::text))), '') FROM %1 t")
                             .arg(relation),
                         db.dbname);
-    // TestEnv::psql only warns on an error; an empty digest must not compare equal to another.
+    // An empty digest (no such relation) must not compare equal to another.
     if (!digest.contains(QLatin1Char(':')))
         QTest::qFail(
             qPrintable(QStringLiteral("no row digest of %1").arg(relation)), __FILE__, __LINE__);
@@ -91,6 +91,32 @@ inline bool waitForStderr(QProcess &p, QString &buffer, const QString &text, int
                },
                timeoutMs)
            && buffer.contains(text);
+}
+
+// A new role for one test, quoted, with a space and a quote in its name. Roles belong to the
+// whole server, which tests share, so each name carries the process id and a counter.
+inline QString createTestRole(const QString &tag)
+{
+    static int counter = 0;
+    const QString quoted = QStringLiteral("\"%1 it's\"\"%2_%3\"")
+                               .arg(tag)
+                               .arg(QCoreApplication::applicationPid())
+                               .arg(++counter);
+    TestEnv::psql(QStringLiteral("CREATE ROLE %1").arg(quoted));
+    return quoted;
+}
+
+// A relation's owner and its privileges with the entries sorted, on one line: what a table made
+// to hold another table's rows must have in common with it.
+inline QString ownerAndPrivileges(const QString &relation, const DatabaseConfig &db)
+{
+    return TestEnv::psql(
+        QStringLiteral("SELECT pg_get_userbyid(relowner) || ' ' || CASE WHEN relacl IS NULL THEN "
+                       "'default' ELSE '{' || coalesce((SELECT string_agg(x::text, ',' ORDER BY "
+                       "x::text) FROM unnest(relacl) x), '') || '}' END FROM pg_class WHERE oid = "
+                       "to_regclass('%1')")
+            .arg(relation),
+        db.dbname);
 }
 
 } // namespace melodee::test
