@@ -4,6 +4,7 @@
 #include "db/pgconnection.h"
 #include "db/pooler.h"
 #include "db/transaction.h"
+#include "tableprivileges.h"
 #include "util/englishcount.h"
 #include "util/logging.h"
 
@@ -377,11 +378,24 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
             K::Detach,
             QStringLiteral("ALTER TABLE %1 DETACH PARTITION %2").arg(t.table, def),
             QStringLiteral("detach %1").arg(def)};
-    for (const Month &m : std::as_const(plan.create))
-        plan.steps << MaintenanceStep{
-            K::Create,
-            createMonthPartitionSql(t.table, m),
-            QStringLiteral("create %1").arg(monthPartitionName(t.table, m))};
+    // A new partition belongs to whoever runs this and has the default privileges; it gets the
+    // table's owner and privileges in the same transaction.
+    const TablePrivileges privileges
+        = TablePrivileges::read(m_conn, t.table, {QStringLiteral("read privileges"), t.table});
+    auto givePrivileges = [&](const QString &partition) {
+        for (const QString &sql : privileges.statementsFor(partition))
+            plan.steps << MaintenanceStep{
+                K::Privileges,
+                sql,
+                QStringLiteral("give %1 the owner and privileges of %2").arg(partition, t.table)};
+    };
+    for (const Month &m : std::as_const(plan.create)) {
+        const QString partition = monthPartitionName(t.table, m);
+        plan.steps << MaintenanceStep{K::Create,
+                                      createMonthPartitionSql(t.table, m),
+                                      QStringLiteral("create %1").arg(partition)};
+        givePrivileges(partition);
+    }
     if (move) {
         const PgResult r = m_conn.exec(
             "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
@@ -408,10 +422,12 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
             QStringLiteral("ALTER TABLE %1 ATTACH PARTITION %2 DEFAULT").arg(t.table, def),
             QStringLiteral("attach %1 again").arg(def)};
     }
-    if (!t.hasDefault)
+    if (!t.hasDefault) {
         plan.steps << MaintenanceStep{K::CreateDefault,
                                       createDefaultPartitionSql(t.table),
                                       QStringLiteral("create %1").arg(def)};
+        givePrivileges(def);
+    }
     return plan;
 }
 

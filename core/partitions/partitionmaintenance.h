@@ -64,7 +64,7 @@ struct MaintenanceWindow
 
 struct MaintenanceStep
 {
-    enum class Kind { Lock, Detach, Create, CreateDefault, Copy, Delete, Attach };
+    enum class Kind { Lock, Detach, Create, CreateDefault, Privileges, Copy, Delete, Attach };
     Kind kind = Kind::Lock;
     QString sql;
     QString description; // one line for progress and the log

@@ -61,13 +61,16 @@ QString validateSql(const MoveTablePlan &t, const MoveMonth &m)
         .arg(t.defaultPartition, PartitionMover::helperName(m.month));
 }
 
+// ATTACH, the two helper constraints dropped, then the table's owner and privileges given to the
+// new partition (a staging table of an earlier run included), all in one transaction.
 QStringList attachSql(const MoveTablePlan &t, const MoveMonth &m)
 {
-    return {attachMonthPartitionSql(t.table, m.partition, m.month),
-            QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
-                .arg(t.defaultPartition, PartitionMover::helperName(m.month)),
-            QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
-                .arg(m.partition, PartitionMover::stageName())};
+    return QStringList{attachMonthPartitionSql(t.table, m.partition, m.month),
+                       QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
+                           .arg(t.defaultPartition, PartitionMover::helperName(m.month)),
+                       QStringLiteral("ALTER TABLE %1 DROP CONSTRAINT %2")
+                           .arg(m.partition, PartitionMover::stageName())}
+           + t.privileges.statementsFor(m.partition);
 }
 
 QByteArray lockSql(const QString &relation)
@@ -266,6 +269,7 @@ PartitionMover::planTable(const MaintenancePlan &plan, qint64 batchRows, QString
     }
     if (out.months.isEmpty())
         return out;
+    out.privileges = TablePrivileges::read(m_conn, plan.table, ctx);
     out.columns = m_conn
                       .exec("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM "
                             "pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT "
@@ -447,8 +451,8 @@ MoveResult PartitionMover::applyTable(const MoveTablePlan &plan, qint64 batchRow
                                   {PgParam(plan.defaultPartition.toUtf8())},
                                   ctx)
                             .toInt64(0, 0);
-            m_conn.exec(sql[1].toUtf8(), ctx);
-            m_conn.exec(sql[2].toUtf8(), ctx);
+            for (qsizetype i = 1; i < sql.size(); ++i)
+                m_conn.exec(sql[i].toUtf8(), ctx);
             tx.commit();
         });
         ++res.attached;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "partitionmaintenance.h"
+#include "tableprivileges.h"
 
 #include <QList>
 #include <QString>
@@ -34,7 +35,8 @@ struct MoveTablePlan
 {
     QString table;
     QString defaultPartition;
-    QString columns; // quoted column list of the parent
+    QString columns;            // quoted column list of the parent
+    TablePrivileges privileges; // the parent's, given to each new partition as it is attached
     QList<MoveMonth> months;
     qint64 rowsToMove = 0;
     // Per step, in the order apply runs them; batches repeat until they move no row.
@@ -73,7 +75,8 @@ struct MoveResult
 //   3. ADD CONSTRAINT melodee_excl_YYYY_MM CHECK (NOT M's range) NOT VALID on D (brief lock, no
 //      scan), then the batches again for rows that arrived meanwhile;
 //   4. VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on);
-//   5. ATTACH P, DROP both helper constraints, in one transaction: no scan of D or P.
+//   5. ATTACH P, DROP both helper constraints, give P the owner and privileges of T, in one
+//      transaction: no scan of D or P.
 // After a kill at any moment a rerun finds the staging tables and helper constraints in the
 // catalog and carries on. Rows moved but not yet attached are not visible through T.
 class PartitionMover

@@ -1,6 +1,8 @@
 target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionsql.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionsql.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tableprivileges.h
+    ${CMAKE_CURRENT_LIST_DIR}/tableprivileges.cpp
 )
 target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionmanager.h

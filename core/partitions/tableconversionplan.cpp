@@ -6,6 +6,7 @@
 #include "db/pgconnection.h"
 #include "library/songsql.h"
 #include "partitionmaintenance.h"
+#include "tableprivileges.h"
 
 namespace melodee {
 
@@ -524,23 +525,27 @@ ConversionPlan TableConversion::plan(PgConnection &conn, const ConversionRequest
                               "INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE (%3)")
                               .arg(qNew, qTable, qColumn);
     const bool dateColumn = p.columnType == QLatin1String("date");
+    QStringList partitions;
     for (const Month &m : std::as_const(p.months)) {
         // The partitions carry the table's final name: the swap renames only the parent.
         const QString from
             = dateColumn ? QStringLiteral("'%1-01'").arg(m.toString()) : utcBoundLiteral(m);
         const QString to = dateColumn ? QStringLiteral("'%1-01'").arg(m.addMonths(1).toString())
                                       : utcBoundLiteral(m.addMonths(1));
-        p.createStatements
-            << QStringLiteral("CREATE TABLE %1 PARTITION OF %2 FOR VALUES FROM (%3) "
-                              "TO (%4)")
-                   .arg(qSchema + quoteIdent(boundedName(p.table, monthPartitionName({}, m))),
-                        qNew,
-                        from,
-                        to);
+        partitions << qSchema + quoteIdent(boundedName(p.table, monthPartitionName({}, m)));
+        p.createStatements << QStringLiteral("CREATE TABLE %1 PARTITION OF %2 FOR VALUES FROM (%3) "
+                                             "TO (%4)")
+                                  .arg(partitions.last(), qNew, from, to);
     }
+    partitions << qSchema + quoteIdent(boundedName(p.table, QStringLiteral("_default")));
     p.createStatements
-        << QStringLiteral("CREATE TABLE %1 PARTITION OF %2 DEFAULT")
-               .arg(qSchema + quoteIdent(boundedName(p.table, QStringLiteral("_default"))), qNew);
+        << QStringLiteral("CREATE TABLE %1 PARTITION OF %2 DEFAULT").arg(partitions.last(), qNew);
+    // After the swap the partitioned table is the one the application uses: it and each
+    // partition get the table's owner and privileges, whoever runs the conversion.
+    const TablePrivileges privileges = TablePrivileges::read(conn, qTable, ctx);
+    p.createStatements << privileges.statementsFor(qNew);
+    for (const QString &partition : std::as_const(partitions))
+        p.createStatements << privileges.statementsFor(partition);
     p.createStatements << indexStatements << outgoingStatements;
     const QString qSync = qSchema + quoteIdent(p.syncFunction);
     p.createStatements

@@ -26,6 +26,7 @@ private slots:
     void killAndRerun_data();
     void killAndRerun();
     void attachSkipsDefaultScan();
+    void attachedPartitionsTakeTheTablesPrivileges();
     void dryRunChangesNothing();
     void rejectsBadArguments_data();
     void rejectsBadArguments();
@@ -184,6 +185,42 @@ void tst_PartitionMover::attachSkipsDefaultScan()
         QVERIFY2(r.summary().contains(QLatin1String("did not scan")), qPrintable(r.summary()));
     }
     QVERIFY(songs);
+    QCOMPARE(rowDigest(QStringLiteral("melodee_songs"), db), m_digest);
+}
+
+void tst_PartitionMover::attachedPartitionsTakeTheTablesPrivileges()
+{
+    const DatabaseConfig db = copyDatabase(m_seed, QStringLiteral("mv_acl"));
+    const QString owner = createTestRole(QStringLiteral("owner"));
+    const QString reader = createTestRole(QStringLiteral("reader"));
+    TestEnv::psql(QStringLiteral("ALTER TABLE melodee_songs OWNER TO %1;"
+                                 "GRANT SELECT ON melodee_songs TO %2;"
+                                 "REVOKE TRIGGER ON melodee_songs FROM %1")
+                      .arg(owner, reader),
+                  db.dbname);
+    const QString parent = ownerAndPrivileges(QStringLiteral("melodee_songs"), db);
+    QVERIFY2(parent.contains(QLatin1String("reader")), qPrintable(parent));
+    AppConfig config;
+    config.database = db;
+    PartitionMaintenance maintenance(config);
+    PartitionMover mover(maintenance);
+    MoveRequest request;
+    request.maintenance.now = partitionTestNow();
+    request.batchRows = 20000;
+    const MovePreview preview = mover.preview(request);
+    QVERIFY2(preview.script().contains(
+                 QStringLiteral("GRANT SELECT ON TABLE melodee_songs_2027_08 TO %1").arg(reader)),
+             qPrintable(preview.script()));
+    mover.apply(preview);
+    for (const QString &made :
+         {QStringLiteral("melodee_songs_2027_08"), QStringLiteral("melodee_songs_2027_09")}) {
+        QCOMPARE(TestEnv::psql(QStringLiteral("SELECT relispartition FROM pg_class WHERE oid = "
+                                              "to_regclass('%1')")
+                                   .arg(made),
+                               db.dbname),
+                 QStringLiteral("t"));
+        QCOMPARE(ownerAndPrivileges(made, db), parent);
+    }
     QCOMPARE(rowDigest(QStringLiteral("melodee_songs"), db), m_digest);
 }
 

@@ -3,6 +3,8 @@
 // tst_TableConversion: the plan, its refusals and a conversion under writes are in
 // tst_tableconversion.cpp; the swap under a held lock and cancelling are in
 // tst_tableconversion_swap.cpp.
+#include "partitiontest.h"
+
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "partitions/partitionmaintenance.h"
@@ -41,6 +43,7 @@ private slots:
     void swapRetriesUntilLockReleased();
     void swapGivesUpWhileLocked();
     void cancelThenResume();
+    void convertedTableKeepsOwnerAndPrivileges();
     void boundedName_data();
     void boundedName();
 

@@ -239,3 +239,41 @@ void tst_TableConversion::cancelThenResume()
     QCOMPARE(result.batches, 3);
     QCOMPARE(contents(db, QStringLiteral("tracks")), before);
 }
+
+void tst_TableConversion::convertedTableKeepsOwnerAndPrivileges()
+{
+    // The application's role owns tracks and a reporting role may read it; a superuser runs the
+    // conversion. The partitioned table, and each partition, has the same owner and privileges.
+    const AppConfig config = lockTestConfig(QStringLiteral("convert_acl"), 2);
+    const QString db = config.database.dbname;
+    const QString owner = createTestRole(QStringLiteral("owner"));
+    const QString reader = createTestRole(QStringLiteral("reader"));
+    TestEnv::psql(QStringLiteral("ALTER TABLE tracks OWNER TO %1; GRANT SELECT ON tracks TO %2; "
+                                 "GRANT INSERT ON tracks TO %2 WITH GRANT OPTION")
+                      .arg(owner, reader),
+                  db);
+    const QString before = ownerAndPrivileges(QStringLiteral("tracks"), config.database);
+    QVERIFY2(before.contains(QLatin1String("reader")), qPrintable(before));
+    auto conn = PartitionMaintenance::openSession(config);
+    TableConversion conversion(config);
+    ConversionRequest request;
+    request.table = QStringLiteral("tracks");
+    request.column = QStringLiteral("created_at");
+    request.now = m_now;
+    request.batchRows = 100000;
+    const ConversionPlan plan = conversion.plan(*conn, request);
+    QVERIFY2(plan.script().contains(
+                 QStringLiteral("GRANT INSERT ON TABLE \"public\".\"tracks_2024_05\" TO %1 WITH "
+                                "GRANT OPTION")
+                     .arg(reader)),
+             qPrintable(plan.script()));
+    conversion.apply(*conn, plan, {QStringLiteral("tester"), {}});
+    QCOMPARE(TestEnv::psql(QStringLiteral("SELECT relkind FROM pg_class WHERE oid = "
+                                          "'tracks'::regclass"),
+                           db),
+             QStringLiteral("p"));
+    for (const QString &table : {QStringLiteral("tracks"),
+                                 QStringLiteral("tracks_2024_05"),
+                                 QStringLiteral("tracks_default")})
+        QCOMPARE(ownerAndPrivileges(table, config.database), before);
+}

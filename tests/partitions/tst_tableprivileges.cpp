@@ -1,0 +1,142 @@
+#include "partitiontest.h"
+
+#include <db/dberror.h>
+#include <db/pgconnection.h>
+#include <partitions/tableprivileges.h>
+
+using namespace melodee;
+using namespace melodee::test;
+
+Q_DECLARE_METATYPE(melodee::TablePrivileges)
+
+// A table made to hold another table's rows gets its owner and privileges: the statements, and
+// the catalog after they ran against a real server, for roles with hostile names.
+class tst_TablePrivileges : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void statementsFor_data();
+    void statementsFor();
+    void copiesOwnerAndPrivileges_data();
+    void copiesOwnerAndPrivileges();
+    void missingTableIsAnError();
+
+private:
+    DatabaseConfig m_db;
+    QString m_owner;
+    QString m_reader;
+    QString m_writer;
+};
+
+void tst_TablePrivileges::initTestCase()
+{
+    MELODEE_REQUIRE_POSTGRES();
+    m_db = TestEnv::freshDatabase(QStringLiteral("privileges"));
+    m_owner = createTestRole(QStringLiteral("owner"));
+    m_reader = createTestRole(QStringLiteral("reader"));
+    m_writer = createTestRole(QStringLiteral("writer"));
+}
+
+void tst_TablePrivileges::statementsFor_data()
+{
+    using Grant = TablePrivileges::Grant;
+    QTest::addColumn<TablePrivileges>("privileges");
+    QTest::addColumn<QStringList>("statements");
+    const QString app = QStringLiteral("app");
+    const QString postgres = QStringLiteral("postgres");
+    QTest::newRow("default privileges, same owner")
+        << TablePrivileges{app, app, {}, {}} << QStringList();
+    QTest::newRow("another owner") << TablePrivileges{app, postgres, {}, {}}
+                                   << QStringList{QStringLiteral("ALTER TABLE t OWNER TO app")};
+    QTest::newRow("grants in the ACL's order")
+        << TablePrivileges{app,
+                           app,
+                           {Grant{QStringLiteral("reader"), QStringLiteral("SELECT"), false},
+                            Grant{QStringLiteral("PUBLIC"), QStringLiteral("INSERT, UPDATE"), false}},
+                           {}}
+        << QStringList{QStringLiteral("GRANT SELECT ON TABLE t TO reader"),
+                       QStringLiteral("GRANT INSERT, UPDATE ON TABLE t TO PUBLIC")};
+    QTest::newRow("grant option")
+        << TablePrivileges{app, app, {Grant{QStringLiteral("reader"), QStringLiteral("SELECT"), true}}, {}}
+        << QStringList{QStringLiteral("GRANT SELECT ON TABLE t TO reader WITH GRANT OPTION")};
+    QTest::newRow("revoked from the owner")
+        << TablePrivileges{app, app, {}, QStringLiteral("TRUNCATE, TRIGGER")}
+        << QStringList{QStringLiteral("REVOKE TRUNCATE, TRIGGER ON TABLE t FROM app")};
+    QTest::newRow("owner first, revoke last")
+        << TablePrivileges{QStringLiteral("\"a \"\"b\""),
+                           postgres,
+                           {Grant{QStringLiteral("\"r'1\""), QStringLiteral("DELETE"), false}},
+                           QStringLiteral("SELECT")}
+        << QStringList{QStringLiteral("ALTER TABLE t OWNER TO \"a \"\"b\""),
+                       QStringLiteral("GRANT DELETE ON TABLE t TO \"r'1\""),
+                       QStringLiteral("REVOKE SELECT ON TABLE t FROM \"a \"\"b\"")};
+}
+
+void tst_TablePrivileges::statementsFor()
+{
+    QFETCH(TablePrivileges, privileges);
+    QFETCH(QStringList, statements);
+    QCOMPARE(privileges.statementsFor(QStringLiteral("t")), statements);
+}
+
+void tst_TablePrivileges::copiesOwnerAndPrivileges_data()
+{
+    // %1 owner, %2 reader, %3 writer; run on the source table "src".
+    QTest::addColumn<QString>("setup");
+    QTest::addColumn<QString>("expectedInAcl"); // a role the copied ACL must name ("" for none)
+    QTest::newRow("default privileges") << QString() << QString();
+    QTest::newRow("another owner") << QStringLiteral("ALTER TABLE src OWNER TO %1") << QString();
+    QTest::newRow("grants, grant option, PUBLIC, revoked from the owner")
+        << QStringLiteral("ALTER TABLE src OWNER TO %1; GRANT SELECT ON src TO %2 WITH GRANT "
+                          "OPTION; GRANT INSERT, UPDATE ON src TO PUBLIC; GRANT DELETE ON src "
+                          "TO %3; GRANT SELECT ON src TO %3; REVOKE TRUNCATE ON src FROM %1")
+        << QStringLiteral("reader");
+    QTest::newRow("everything revoked from the owner")
+        << QStringLiteral("ALTER TABLE src OWNER TO %1; REVOKE ALL ON src FROM %1") << QString();
+    QTest::newRow("grants only, owner kept")
+        << QStringLiteral("GRANT SELECT ON src TO %2; GRANT REFERENCES ON src TO %3")
+        << QStringLiteral("writer");
+}
+
+void tst_TablePrivileges::copiesOwnerAndPrivileges()
+{
+    QFETCH(QString, setup);
+    QFETCH(QString, expectedInAcl);
+    TestEnv::psql(QStringLiteral("DROP TABLE IF EXISTS src, dst; CREATE TABLE src (id int); "
+                                 "CREATE TABLE dst (id int)"),
+                  m_db.dbname);
+    if (!setup.isEmpty())
+        TestEnv::psql(QString(setup)
+                          .replace(QLatin1String("%1"), m_owner)
+                          .replace(QLatin1String("%2"), m_reader)
+                          .replace(QLatin1String("%3"), m_writer),
+                      m_db.dbname);
+    const QString source = ownerAndPrivileges(QStringLiteral("src"), m_db);
+    if (!expectedInAcl.isEmpty())
+        QVERIFY2(source.contains(expectedInAcl), qPrintable(source));
+    auto conn = PgConnection::open(m_db);
+    const TablePrivileges privileges
+        = TablePrivileges::read(*conn, QStringLiteral("src"), {QStringLiteral("test"), {}});
+    // Twice: every statement can run again with the same result.
+    for (int round = 0; round < 2; ++round) {
+        for (const QString &sql : privileges.statementsFor(QStringLiteral("dst")))
+            conn->exec(sql.toUtf8());
+        QCOMPARE(ownerAndPrivileges(QStringLiteral("dst"), m_db), source);
+    }
+}
+
+void tst_TablePrivileges::missingTableIsAnError()
+{
+    auto conn = PgConnection::open(m_db);
+    try {
+        TablePrivileges::read(*conn, QStringLiteral("no_such_table"), {QStringLiteral("test"), {}});
+        QFAIL("read() of a missing table did not throw");
+    } catch (const DbError &e) {
+        QVERIFY2(e.message().contains(QLatin1String("no_such_table")), qPrintable(e.message()));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_TablePrivileges)
+#include "tst_tableprivileges.moc"
