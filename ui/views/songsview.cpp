@@ -100,7 +100,9 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
                     m_status->setText(unsortableText(section));
                 m_table->horizontalHeader()->setSortIndicator(column, m_model->sortOrder());
             });
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The name takes the width the other columns leave, so the last column is in view from
+    // 1024 px up and a wide window gives long names the room.
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->verticalHeader()->setDefaultSectionSize(22);
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     // A model reset (search, sort, reload) gives every column Qt's default width back: keep the
@@ -114,6 +116,7 @@ SongsView::SongsView(ConnectionSession *session, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         for (int c = 0; c < m_columnWidths.size(); ++c)
             m_table->setColumnWidth(c, m_columnWidths.at(c));
+        stretchNameColumn();
     });
 
     auto *first = new QPushButton(tr("« First"), this);
@@ -341,7 +344,14 @@ void SongsView::setInitialColumnWidths()
     fit(SongTableModel::AlbumColumn, formatCount(99'999'999));
     fit(SongTableModel::DurationColumn, QStringLiteral("000:00"));
     fit(SongTableModel::CreatedColumn, QStringLiteral("0000-00-00 00:00:00"));
-    m_table->setColumnWidth(SongTableModel::NameColumn, 320);
+    stretchNameColumn();
+}
+
+void SongsView::stretchNameColumn()
+{
+    // A reset gives every section the header's default mode back.
+    m_table->horizontalHeader()->setSectionResizeMode(SongTableModel::NameColumn,
+                                                      QHeaderView::Stretch);
 }
 
 QString SongsView::unsortableText(int column) const

@@ -81,6 +81,7 @@ private:
     void updateCount();
     void updatePageLabel();
     void setInitialColumnWidths();
+    void stretchNameColumn();
     QString unsortableText(int column) const;
     void showSelected();
     void clearDetails(const QString &text);
