@@ -34,7 +34,8 @@ FROM pg_class c WHERE c.oid = to_regclass($1))";
 
 } // namespace
 
-TablePrivileges TablePrivileges::read(PgConnection &conn, const QString &table, const OpContext &ctx)
+TablePrivileges
+TablePrivileges::read(PgConnection &conn, const QString &table, const OpContext &ctx)
 {
     const PgResult r = conn.exec(kReadSql, {PgParam(table.toUtf8())}, ctx);
     if (r.rows() == 0)

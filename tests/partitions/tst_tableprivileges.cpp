@@ -54,13 +54,16 @@ void tst_TablePrivileges::statementsFor_data()
         << TablePrivileges{app,
                            app,
                            {Grant{QStringLiteral("reader"), QStringLiteral("SELECT"), false},
-                            Grant{QStringLiteral("PUBLIC"), QStringLiteral("INSERT, UPDATE"), false}},
+                            Grant{
+                                QStringLiteral("PUBLIC"), QStringLiteral("INSERT, UPDATE"), false}},
                            {}}
         << QStringList{QStringLiteral("GRANT SELECT ON TABLE t TO reader"),
                        QStringLiteral("GRANT INSERT, UPDATE ON TABLE t TO PUBLIC")};
-    QTest::newRow("grant option")
-        << TablePrivileges{app, app, {Grant{QStringLiteral("reader"), QStringLiteral("SELECT"), true}}, {}}
-        << QStringList{QStringLiteral("GRANT SELECT ON TABLE t TO reader WITH GRANT OPTION")};
+    QTest::newRow("grant option") << TablePrivileges{
+        app,
+        app,
+        {Grant{QStringLiteral("reader"), QStringLiteral("SELECT"), true}},
+        {}} << QStringList{QStringLiteral("GRANT SELECT ON TABLE t TO reader WITH GRANT OPTION")};
     QTest::newRow("revoked from the owner")
         << TablePrivileges{app, app, {}, QStringLiteral("TRUNCATE, TRIGGER")}
         << QStringList{QStringLiteral("REVOKE TRUNCATE, TRIGGER ON TABLE t FROM app")};
