@@ -1,6 +1,7 @@
 #include "songservice.h"
 
 #include "db/dberror.h"
+#include "library/songsql.h"
 #include "pool/connectionpool.h"
 #include "pool/replicarouter.h"
 
@@ -132,6 +133,21 @@ void SongService::warmUp(PgConnection &conn,
     const qint64 id = first.songs.constFirst().id;
     repository.songById(conn, id);
     repository.songsWithAlbumAndArtist(conn, {id});
+}
+
+std::optional<SchemaLayout> SongService::layoutPresent(PgConnection &conn,
+                                                       const SessionConfig &session)
+{
+    const PgResult r = conn.exec(
+        "SELECT to_regclass($1) IS NOT NULL, to_regclass($2) IS NOT NULL",
+        {PgParam(songsql::songTables(session, SchemaLayout::Melodee).songs.toUtf8()),
+         PgParam(songsql::songTables(session, SchemaLayout::MelodeeNext).songs.toUtf8())},
+        {QStringLiteral("find the songs table"), QString()});
+    if (r.toBool(0, 0))
+        return SchemaLayout::Melodee;
+    if (r.toBool(0, 1))
+        return SchemaLayout::MelodeeNext;
+    return std::nullopt;
 }
 
 QFuture<std::optional<Song>> SongService::songById(qint64 id) const

@@ -58,6 +58,10 @@ public:
                        const SessionConfig &session,
                        SchemaLayout layout,
                        int rows = SongBrowser::kViewBlockRows);
+    // The layout whose songs table the database has, ours first, or none: what a connection
+    // warms up before the schema has been recognised. One catalog look-up.
+    static std::optional<SchemaLayout> layoutPresent(PgConnection &conn,
+                                                     const SessionConfig &session);
 
     // In the background, opens connections until `connections` are idle on the pools its reads
     // use (ReplicaRouter::prewarm()), so reads that run side by side (a view's blocks, the

@@ -14,8 +14,9 @@ using melodee::test::TestEnv;
 using namespace std::chrono_literals;
 
 // ConnectionSession: each connection its pool opens caches the plans of the first song pages of
-// the schema the database holds (ours, melodee-next's tracks) once that schema is recognised,
-// and tries none on a database that holds neither.
+// the schema the database holds (ours, melodee-next's tracks): of the recognised schema, and
+// before it is recognised of the songs table the database has; none on a database that holds
+// neither.
 class tst_ConnectionSession : public QObject
 {
     Q_OBJECT
@@ -24,6 +25,12 @@ private slots:
     void initTestCase();
     void warmsTheRecognisedLayout_data();
     void warmsTheRecognisedLayout();
+    void connectionsBeforeTheAnswerWarmTheTablePresent_data();
+    void connectionsBeforeTheAnswerWarmTheTablePresent();
+
+private:
+    static AppConfig configFor(const QString &database);
+    static QString preparedStatements(PgConnection &conn);
 };
 
 void tst_ConnectionSession::initTestCase()
@@ -44,16 +51,7 @@ void tst_ConnectionSession::warmsTheRecognisedLayout()
 {
     QFETCH(QString, database);
     QFETCH(QString, table);
-    AppConfig config;
-    config.redis.enabled = false;
-    config.session.prepareStmt = true;
-    if (database == QLatin1String("next")) {
-        config.database = TestEnv::melodeeNextDatabase(QStringLiteral("session_next"));
-    } else {
-        config.database = TestEnv::freshDatabase(QStringLiteral("session_") + database);
-        if (database == QLatin1String("ours"))
-            TestEnv::migrate(config);
-    }
+    const AppConfig config = configFor(database);
 
     ConnectionSession session;
     QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
@@ -81,9 +79,7 @@ void tst_ConnectionSession::warmsTheRecognisedLayout()
             fresh = &*leases.back();
     }
     QVERIFY(fresh);
-    const PgResult prepared = fresh->exec(
-        "SELECT coalesce(string_agg(statement, E'\\n'), '') FROM pg_prepared_statements");
-    const QString statements = prepared.text(0, 0);
+    const QString statements = preparedStatements(*fresh);
     if (table.isEmpty()) {
         QVERIFY2(!statements.contains(QLatin1String("melodee_songs"))
                      && !statements.contains(QLatin1String("\"tracks\"")),
@@ -93,6 +89,63 @@ void tst_ConnectionSession::warmsTheRecognisedLayout()
         QVERIFY2(!statements.contains(QLatin1String(
                      database == QLatin1String("next") ? "melodee_songs" : "\"tracks\"")),
                  qPrintable(statements));
+    }
+}
+
+AppConfig tst_ConnectionSession::configFor(const QString &database)
+{
+    AppConfig config;
+    config.redis.enabled = false;
+    config.session.prepareStmt = true;
+    if (database == QLatin1String("next")) {
+        config.database = TestEnv::melodeeNextDatabase(QStringLiteral("session_next"));
+    } else {
+        config.database = TestEnv::freshDatabase(QStringLiteral("session_") + database);
+        if (database == QLatin1String("ours"))
+            TestEnv::migrate(config);
+    }
+    return config;
+}
+
+QString tst_ConnectionSession::preparedStatements(PgConnection &conn)
+{
+    return conn
+        .exec("SELECT coalesce(string_agg(statement, E'\\n'), '') FROM "
+              "pg_prepared_statements")
+        .text(0, 0);
+}
+
+void tst_ConnectionSession::connectionsBeforeTheAnswerWarmTheTablePresent_data()
+{
+    warmsTheRecognisedLayout_data();
+}
+
+// The first connections open before the schema is recognised (the recognition itself runs on
+// one). They warm up the songs table the database has, so the first pages on melodee-next do
+// not wait for the planner on them either.
+void tst_ConnectionSession::connectionsBeforeTheAnswerWarmTheTablePresent()
+{
+    QFETCH(QString, database);
+    QFETCH(QString, table);
+    const AppConfig config = configFor(database);
+    ConnectionSession session;
+    QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
+    session.connectTo(config);
+    QTRY_COMPARE_WITH_TIMEOUT(detected.count(), 1, 20000);
+    const std::shared_ptr<ConnectionPool> pool = session.pool();
+    const int open = pool->stats().openConnections;
+    QVERIFY(open >= 1);
+    // Every connection open at the answer: idle ones only, so none is opened here.
+    std::vector<PooledConnection> leases;
+    for (int i = 0; i < open; ++i)
+        leases.push_back(pool->acquire(10s));
+    QCOMPARE(pool->stats().opened, qint64(open));
+    for (PooledConnection &lease : leases) {
+        const QString statements = preparedStatements(*lease);
+        if (table.isEmpty())
+            QVERIFY2(statements.isEmpty(), qPrintable(statements));
+        else
+            QVERIFY2(statements.contains(QStringLiteral("FROM ") + table), qPrintable(statements));
     }
 }
 

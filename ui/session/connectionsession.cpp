@@ -18,13 +18,15 @@
 
 namespace melodee {
 
-// The song reads each new pool connection caches the plans of (SongService::warmUp()): ours
-// until the schema is recognised, then the recognised layout's, and none on a database that
-// holds neither. The connector reads it on a pool thread.
+// The song reads each new pool connection caches the plans of (SongService::warmUp()): until
+// the schema is recognised, those of the songs table the database has (one catalog look-up per
+// connection, ours first); then the recognised layout's, and none on a database that holds
+// neither. The connector reads it on a pool thread.
 struct WarmUpTarget
 {
     std::atomic<bool> enabled{true};
     std::atomic<SchemaLayout> layout{SchemaLayout::Melodee};
+    std::atomic<bool> known{false}; // set after layout
 };
 
 ConnectionSession::ConnectionSession(QObject *parent)
@@ -90,8 +92,12 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     m_warmUp = warmUp;
     const SessionConfig session = m_config.session;
     const PgConnector::WarmUp warmSongs = [session, warmUp](PgConnection &conn) {
-        if (warmUp->enabled)
-            SongService::warmUp(conn, session, warmUp->layout);
+        if (!warmUp->enabled)
+            return;
+        const std::optional<SchemaLayout> layout
+            = warmUp->known ? warmUp->layout.load() : SongService::layoutPresent(conn, session);
+        if (layout)
+            SongService::warmUp(conn, session, *layout);
     };
     m_pool = std::make_shared<ConnectionPool>(
         m_config.database,
@@ -121,6 +127,7 @@ void ConnectionSession::detectSchema()
                 m_schema = *outcome.value;
                 m_warmUp->layout = schemaLayoutFor(m_schema.kind);
                 m_warmUp->enabled = m_schema.kind != SchemaKind::Unknown;
+                m_warmUp->known = true;
             } else {
                 m_schemaError = outcome.error;
                 qCWarning(lcUi).noquote() << "could not recognise the schema:" << outcome.error;
