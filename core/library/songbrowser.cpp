@@ -209,7 +209,13 @@ SongPage SongBrowser::warmUp(PgConnection &conn, int rows) const
     if (!conn.usePreparedStatements())
         return {};
     SongPage byId;
-    for (SongSort sort : {SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created}) {
+    // melodee-next's tracks have a btree index for the id order only: a first page in another
+    // order sorts the whole table, whose cost is running it, not planning it.
+    const QList<SongSort> sorts
+        = m_layout == SchemaLayout::MelodeeNext
+              ? QList<SongSort>{SongSort::Id}
+              : QList<SongSort>{SongSort::Id, SongSort::Name, SongSort::Artist, SongSort::Created};
+    for (SongSort sort : sorts) {
         PageRequest req;
         req.sort = sort;
         req.anchor = PageAnchor::First;

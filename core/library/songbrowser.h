@@ -43,7 +43,8 @@ public:
     // partitioned songs table opens every partition and its indexes, which costs it several times
     // more than the page itself (over 100 partitions, tens of milliseconds), and each further
     // shape costs a few milliseconds more to plan once (about 7 ms at 10M songs in 25 months).
-    // This runs the first page of every sort, ascending, at `rows` rows (the Songs view passes
+    // This runs the first page of every sort (on melodee-next's tracks, of the id order only: the
+    // others are not index-backed there), ascending, at `rows` rows (the Songs view passes
     // the rows its table reads at a time), then what a jump in id order (the view's first order)
     // reads: the histogram, a page at a key and the pages after and before it; their generic
     // plans stay cached. Other sorts plan their jumps on first use: warming every shape of every
