@@ -468,7 +468,9 @@ int runPartitionsCommand(CliContext &ctx, const QStringList &args)
          QStringLiteral("retention --keep MONTHS [--detach-only] [--dry-run] [--json] "
                         "[--environment ENV] [--allow-destructive]"),
          runPartitionsRetention},
-        {QStringLiteral("check"), QStringLiteral("check [--json]"), runPartitionsCheck},
+        {QStringLiteral("check"),
+         QStringLiteral("check [--fix-privileges [--dry-run]] [--json]"),
+         runPartitionsCheck},
         {QStringLiteral("convert"),
          QStringLiteral("convert TABLE --by COLUMN --monthly [--dry-run] [--reviewer NAME] "
                         "[--plan-hash HASH] [--yes] [--premake 6] [--batch 5000] [--json]"),

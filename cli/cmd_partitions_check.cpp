@@ -70,22 +70,68 @@ int runPartitionsCheck(CliContext &ctx, const QStringList &args)
         "Per partition: the indexes, constraints, privileges (relacl), storage options and owner "
         "that differ from the parent, the last vacuum and analyze, and a bloat estimate from "
         "statistics (dead-row share, bytes per row against the median). Reads only.\n"
+        "With --fix-privileges, partitions whose owner or privileges differ get their table's "
+        "(ALTER TABLE ... OWNER TO, REVOKE, GRANT; one transaction per partition), and the report "
+        "is of the state after; with --dry-run as well, the statements are printed and nothing "
+        "changes.\n"
         "Exit code: 0 nothing drifted, 1 failure or a partition drifted, 3 usage."));
+    parser.addOptions(
+        {{QStringLiteral("fix-privileges"),
+          QStringLiteral("Give each partition its table's owner and privileges.")},
+         {QStringLiteral("dry-run"),
+          QStringLiteral("With --fix-privileges: print the statements; change nothing.")}});
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("partitions check"), &code))
         return code;
+    const bool fix = parser.isSet(QStringLiteral("fix-privileges"));
+    const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
+    if (dryRun && !fix)
+        return ctx.fail(QStringLiteral("--dry-run goes with --fix-privileges: check alone "
+                                       "changes nothing"),
+                        ExitUsage);
     PartitionMaintenance maintenance(ctx.config());
-    const PartitionCheckReport report = checkPartitions(maintenance);
+    PartitionCheckReport report = checkPartitions(maintenance);
+    QList<PrivilegeFix> fixes;
+    if (fix) {
+        fixes = planPrivilegeFixes(maintenance, report);
+        if (!dryRun && !fixes.isEmpty()) {
+            applyPrivilegeFixes(maintenance, fixes);
+            report = checkPartitions(maintenance);
+        }
+    }
     const int drifted = report.driftedCount();
     if (ctx.json()) {
         QJsonArray items;
         for (const PartitionCheckItem &i : report.items)
             items.append(itemJson(i));
-        ctx.printJson(QJsonObject{{QStringLiteral("at"), partitionscli::iso(report.at)},
-                                  {QStringLiteral("partitions"), items},
-                                  {QStringLiteral("drifted"), drifted},
-                                  {QStringLiteral("bloated"), report.bloatedCount()}});
+        QJsonObject o{{QStringLiteral("at"), partitionscli::iso(report.at)},
+                      {QStringLiteral("partitions"), items},
+                      {QStringLiteral("drifted"), drifted},
+                      {QStringLiteral("bloated"), report.bloatedCount()}};
+        if (fix) {
+            QJsonArray planned;
+            for (const PrivilegeFix &f : std::as_const(fixes))
+                planned.append(QJsonObject{
+                    {QStringLiteral("table"), f.table},
+                    {QStringLiteral("partition"), f.partition},
+                    {QStringLiteral("statements"), QJsonArray::fromStringList(f.statements)}});
+            o.insert(QStringLiteral("privilege_fixes"), planned);
+            o.insert(QStringLiteral("dry_run"), dryRun);
+        }
+        ctx.printJson(o);
         return drifted > 0 ? ExitFailure : ExitOk;
+    }
+    if (fix) {
+        ctx.out() << "-- melodee partitions check --fix-privileges" << (dryRun ? " (dry run)" : "")
+                  << '\n';
+        for (const PrivilegeFix &f : std::as_const(fixes)) {
+            ctx.out() << "BEGIN;\n";
+            for (const QString &sql : f.statements)
+                ctx.out() << sql << ";\n";
+            ctx.out() << "COMMIT;\n";
+        }
+        if (fixes.isEmpty())
+            ctx.out() << "-- every partition has its table's owner and privileges\n";
     }
     for (const PartitionCheckItem &i : report.items) {
         ctx.out() << QStringLiteral("%1  %2  vacuum %3  analyze %4  dead %5 %\n")

@@ -2,7 +2,10 @@
 
 #include "db/pgarray.h"
 #include "db/pgconnection.h"
+#include "db/transaction.h"
+#include "library/songsql.h"
 #include "partitionmaintenance.h"
+#include "tableprivileges.h"
 
 #include <algorithm>
 
@@ -185,6 +188,50 @@ PartitionCheckReport checkPartitions(PartitionMaintenance &maintenance)
         report.items << items;
     }
     return report;
+}
+
+QList<PrivilegeFix> planPrivilegeFixes(PartitionMaintenance &maintenance,
+                                       const PartitionCheckReport &report)
+{
+    const QString op = QStringLiteral("plan privilege fixes");
+    PgConnection &conn = maintenance.connection();
+    QHash<QString, TablePrivileges> wanted;
+    QList<PrivilegeFix> out;
+    for (const PartitionCheckItem &i : report.items) {
+        if (!i.aclDiffers() && !i.ownerDiffers())
+            continue;
+        maintenance.checkStop(op, i.table);
+        if (!wanted.contains(i.table))
+            wanted.insert(i.table, TablePrivileges::read(conn, i.table, {op, i.table}));
+        const QString partition = songsql::quoteIdent(i.partition);
+        const TablePrivileges current = TablePrivileges::read(conn, partition, {op, i.partition});
+        const QStringList statements = wanted.value(i.table).statementsToMatch(current, partition);
+        if (!statements.isEmpty())
+            out << PrivilegeFix{i.table, i.partition, statements};
+    }
+    return out;
+}
+
+void applyPrivilegeFixes(PartitionMaintenance &maintenance, const QList<PrivilegeFix> &fixes)
+{
+    const QString op = QStringLiteral("fix privileges");
+    PgConnection &conn = maintenance.connection();
+    for (int n = 0; n < fixes.size(); ++n) {
+        const PrivilegeFix &fix = fixes[n];
+        maintenance.checkStop(op, fix.table);
+        const OpContext ctx{op, fix.partition};
+        maintenance.withRetries(fix.table, [&] {
+            Transaction tx(conn, maintenance.config().session, ctx);
+            for (const QString &sql : fix.statements)
+                conn.exec(sql.toUtf8(), ctx);
+            tx.commit();
+        });
+        maintenance.report(n + 1,
+                           int(fixes.size()),
+                           fix.table,
+                           QStringLiteral("%1: owner and privileges of %2 given to %3")
+                               .arg(fix.table, fix.table, fix.partition));
+    }
 }
 
 } // namespace melodee

@@ -70,4 +70,19 @@ struct PartitionCheckReport
 // Reads the catalog and pg_stat_user_tables on maintenance's session; changes nothing.
 PartitionCheckReport checkPartitions(PartitionMaintenance &maintenance);
 
+// A partition whose owner or privileges differ from its table's, and the statements that make
+// them the same (TablePrivileges::statementsToMatch()).
+struct PrivilegeFix
+{
+    QString table;
+    QString partition;
+    QStringList statements;
+};
+// For the partitions of `report` whose owner or privileges differ. Reads only.
+QList<PrivilegeFix> planPrivilegeFixes(PartitionMaintenance &maintenance,
+                                       const PartitionCheckReport &report);
+// Runs each fix's statements in a transaction of its own, retried after a lock timeout as
+// maintenance's steps are (ALTER TABLE ... OWNER TO takes the partition's ACCESS EXCLUSIVE lock).
+void applyPrivilegeFixes(PartitionMaintenance &maintenance, const QList<PrivilegeFix> &fixes);
+
 } // namespace melodee

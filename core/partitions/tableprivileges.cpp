@@ -6,6 +6,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <tuple>
+
 namespace melodee {
 
 namespace {
@@ -70,6 +73,43 @@ QStringList TablePrivileges::statementsFor(const QString &target) const
     if (!ownerLacks.isEmpty())
         out << QStringLiteral("REVOKE %1 ON TABLE %2 FROM %3").arg(ownerLacks, target, owner);
     return out;
+}
+
+bool TablePrivileges::sameAs(const TablePrivileges &other) const
+{
+    const auto sorted = [](QList<Grant> grants) {
+        std::sort(grants.begin(), grants.end(), [](const Grant &a, const Grant &b) {
+            return std::tie(a.grantee, a.grantable, a.privileges)
+                   < std::tie(b.grantee, b.grantable, b.privileges);
+        });
+        return grants;
+    };
+    return owner == other.owner && ownerLacks == other.ownerLacks
+           && sorted(grants) == sorted(other.grants);
+}
+
+QStringList TablePrivileges::statementsToMatch(const TablePrivileges &current,
+                                               const QString &target) const
+{
+    if (sameAs(current))
+        return {};
+    QStringList out;
+    if (current.owner != owner)
+        out << QStringLiteral("ALTER TABLE %1 OWNER TO %2").arg(target, owner);
+    QStringList others;
+    for (const Grant &g : current.grants) {
+        if (!others.contains(g.grantee))
+            others << g.grantee;
+    }
+    if (!others.isEmpty())
+        out << QStringLiteral("REVOKE ALL ON TABLE %1 FROM %2 CASCADE")
+                   .arg(target, others.join(QStringLiteral(", ")));
+    // OWNER TO keeps what the old owner lacked: the new owner lacks the same.
+    if (!current.ownerLacks.isEmpty())
+        out << QStringLiteral("GRANT %1 ON TABLE %2 TO %3").arg(current.ownerLacks, target, owner);
+    TablePrivileges wanted = *this;
+    wanted.creator = owner; // the owner is right by now
+    return out + wanted.statementsFor(target);
 }
 
 } // namespace melodee

@@ -40,6 +40,12 @@ struct TablePrivileges
     // and these privileges: ALTER TABLE ... OWNER TO, then GRANT, then REVOKE. Empty when the
     // new table has them already. Every statement can run again with the same result.
     QStringList statementsFor(const QString &target) const;
+    // What gives `target`, an existing table whose owner and privileges are `current`, this
+    // owner and these privileges: ALTER TABLE ... OWNER TO when the owner differs, REVOKE ALL
+    // (CASCADE) from every other role `current` names, GRANT of what the owner lacks there, then
+    // statementsFor()'s GRANT and REVOKE. Empty when `current` already matches.
+    QStringList statementsToMatch(const TablePrivileges &current, const QString &target) const;
+    bool sameAs(const TablePrivileges &other) const;
 };
 
 } // namespace melodee

@@ -22,6 +22,7 @@ private slots:
     void flagsDifferences();
     void partitionsMadeByMaintainMatchTheirTable();
     void grantsMadeInAnotherOrderAreNoDrift();
+    void fixPrivileges();
     void bloatEstimate();
 
 private:
@@ -182,6 +183,66 @@ void tst_PartitionDrift::grantsMadeInAnotherOrderAreNoDrift()
     QVERIFY(partition(o, QStringLiteral("melodee_songs_2027_03"))
                 .value(QStringLiteral("drifted"))
                 .toBool());
+}
+
+// --fix-privileges gives the drifted partitions their table's owner and privileges, one
+// transaction each; with --dry-run it prints the statements and changes nothing.
+void tst_PartitionDrift::fixPrivileges()
+{
+    const DatabaseConfig db = copyDatabase(m_db, QStringLiteral("drift_fix"));
+    const QString owner = createTestRole(QStringLiteral("owner"));
+    const QString reader = createTestRole(QStringLiteral("reader"));
+    TestEnv::psql(QStringLiteral("GRANT SELECT ON melodee_songs TO %2;"
+                                 "ALTER TABLE melodee_songs_2027_03 OWNER TO %1;"
+                                 "GRANT DELETE ON melodee_songs_2027_02 TO PUBLIC;")
+                      .arg(owner, reader),
+                  db.dbname);
+    const QString parent = ownerAndPrivileges(QStringLiteral("melodee_songs"), db);
+    const QString before = ownerAndPrivileges(QStringLiteral("melodee_songs_2027_03"), db);
+    QVERIFY(before != parent);
+    const QStringList check{QStringLiteral("partitions"), "check", "--dsn", dsnFor(db)};
+
+    const auto dry
+        = TestEnv::runCli(check + QStringList{"--fix-privileges", "--dry-run", "--json"});
+    QCOMPARE(dry.exitCode, 1); // still drifted
+    QJsonParseError error;
+    const QJsonObject planned = QJsonDocument::fromJson(dry.out.toUtf8(), &error).object();
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(dry.out));
+    QVERIFY(planned.value(QStringLiteral("dry_run")).toBool());
+    // Every songs partition lacks the table's grant; albums' partitions have nothing to fix.
+    const QJsonArray fixes = planned.value(QStringLiteral("privilege_fixes")).toArray();
+    QCOMPARE(fixes.size(), 7);
+    QCOMPARE(ownerAndPrivileges(QStringLiteral("melodee_songs_2027_03"), db), before);
+
+    const auto text = TestEnv::runCli(check + QStringList{"--fix-privileges", "--dry-run"});
+    QVERIFY2(text.out.contains(QStringLiteral("ALTER TABLE \"melodee_songs_2027_03\" OWNER TO "
+                                              "postgres;")),
+             qPrintable(text.out));
+    QVERIFY2(text.out.contains(QStringLiteral("REVOKE ALL ON TABLE \"melodee_songs_2027_02\" FROM "
+                                              "PUBLIC CASCADE;")),
+             qPrintable(text.out));
+
+    const auto fixed = TestEnv::runCli(check + QStringList{"--fix-privileges", "--json"});
+    QCOMPARE(fixed.exitCode, 0);
+    const QJsonObject after = QJsonDocument::fromJson(fixed.out.toUtf8()).object();
+    QCOMPARE(after.value(QStringLiteral("drifted")).toInt(), 0);
+    QCOMPARE(after.value(QStringLiteral("dry_run")).toBool(true), false);
+    for (const QString &p : {QStringLiteral("melodee_songs_2027_02"),
+                             QStringLiteral("melodee_songs_2027_03"),
+                             QStringLiteral("melodee_songs_default")})
+        QCOMPARE(ownerAndPrivileges(p, db), parent);
+    // Nothing left: a second run plans no statement.
+    const auto again = TestEnv::runCli(check + QStringList{"--fix-privileges", "--json"});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(QJsonDocument::fromJson(again.out.toUtf8())
+                .object()
+                .value(QStringLiteral("privilege_fixes"))
+                .toArray()
+                .isEmpty());
+    // --dry-run alone is a usage error that says why.
+    const auto usage = TestEnv::runCli(check + QStringList{"--dry-run"});
+    QCOMPARE(usage.exitCode, 3);
+    QVERIFY2(usage.err.contains(QLatin1String("--fix-privileges")), qPrintable(usage.err));
 }
 
 void tst_PartitionDrift::bloatEstimate()

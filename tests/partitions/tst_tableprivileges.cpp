@@ -21,6 +21,10 @@ private slots:
     void statementsFor();
     void copiesOwnerAndPrivileges_data();
     void copiesOwnerAndPrivileges();
+    void statementsToMatch_data();
+    void statementsToMatch();
+    void matchesAnExistingTable_data();
+    void matchesAnExistingTable();
     void missingTableIsAnError();
 
 private:
@@ -128,6 +132,88 @@ void tst_TablePrivileges::copiesOwnerAndPrivileges()
             conn->exec(sql.toUtf8());
         QCOMPARE(ownerAndPrivileges(QStringLiteral("dst"), m_db), source);
     }
+}
+
+void tst_TablePrivileges::statementsToMatch_data()
+{
+    using Grant = TablePrivileges::Grant;
+    QTest::addColumn<TablePrivileges>("wanted");
+    QTest::addColumn<TablePrivileges>("current");
+    QTest::addColumn<QStringList>("statements");
+    const QString app = QStringLiteral("app");
+    const Grant read{QStringLiteral("reader"), QStringLiteral("SELECT"), false};
+    const Grant write{QStringLiteral("writer"), QStringLiteral("INSERT"), false};
+    QTest::newRow("the same, grants in another order")
+        << TablePrivileges{app, {}, {read, write}, {}}
+        << TablePrivileges{app, {}, {write, read}, {}} << QStringList();
+    QTest::newRow("another owner") << TablePrivileges{app, {}, {}, {}}
+                                   << TablePrivileges{QStringLiteral("postgres"), {}, {}, {}}
+                                   << QStringList{QStringLiteral("ALTER TABLE t OWNER TO app")};
+    QTest::newRow("a grant too many, one missing")
+        << TablePrivileges{app, {}, {read}, {}} << TablePrivileges{app, {}, {write}, {}}
+        << QStringList{QStringLiteral("REVOKE ALL ON TABLE t FROM writer CASCADE"),
+                       QStringLiteral("GRANT SELECT ON TABLE t TO reader")};
+    QTest::newRow("the owner lacks something here, not there")
+        << TablePrivileges{app, {}, {}, {}}
+        << TablePrivileges{app, {}, {}, QStringLiteral("TRUNCATE")}
+        << QStringList{QStringLiteral("GRANT TRUNCATE ON TABLE t TO app")};
+    QTest::newRow("one grantee, two entries, revoked once")
+        << TablePrivileges{app, {}, {}, QStringLiteral("DELETE")}
+        << TablePrivileges{app,
+                           {},
+                           {read, Grant{QStringLiteral("reader"), QStringLiteral("INSERT"), true}},
+                           {}}
+        << QStringList{QStringLiteral("REVOKE ALL ON TABLE t FROM reader CASCADE"),
+                       QStringLiteral("REVOKE DELETE ON TABLE t FROM app")};
+}
+
+void tst_TablePrivileges::statementsToMatch()
+{
+    QFETCH(TablePrivileges, wanted);
+    QFETCH(TablePrivileges, current);
+    QFETCH(QStringList, statements);
+    QCOMPARE(wanted.statementsToMatch(current, QStringLiteral("t")), statements);
+}
+
+void tst_TablePrivileges::matchesAnExistingTable_data()
+{
+    // %1 owner, %2 reader, %3 writer. "src" is to be matched; "dst" differs as the row says.
+    QTest::addColumn<QString>("setup");
+    QTest::newRow("another owner, grants of its own")
+        << QStringLiteral("ALTER TABLE src OWNER TO %1; GRANT SELECT ON src TO %2;"
+                          "GRANT INSERT ON dst TO %3; GRANT SELECT ON dst TO PUBLIC");
+    QTest::newRow("a grant made by a grantee, and the owner lacking something")
+        << QStringLiteral("GRANT SELECT ON src TO %3; ALTER TABLE dst OWNER TO %1;"
+                          "GRANT SELECT ON dst TO %2 WITH GRANT OPTION;"
+                          "SET ROLE %2; GRANT SELECT ON dst TO %3; RESET ROLE;"
+                          "REVOKE TRIGGER ON dst FROM %1");
+}
+
+void tst_TablePrivileges::matchesAnExistingTable()
+{
+    QFETCH(QString, setup);
+    TestEnv::psql(QStringLiteral("DROP TABLE IF EXISTS src, dst; CREATE TABLE src (id int); "
+                                 "CREATE TABLE dst (id int)"),
+                  m_db.dbname);
+    TestEnv::psql(QString(setup)
+                      .replace(QLatin1String("%1"), m_owner)
+                      .replace(QLatin1String("%2"), m_reader)
+                      .replace(QLatin1String("%3"), m_writer),
+                  m_db.dbname);
+    const QString source = ownerAndPrivileges(QStringLiteral("src"), m_db);
+    QVERIFY(ownerAndPrivileges(QStringLiteral("dst"), m_db) != source);
+    auto conn = PgConnection::open(m_db);
+    const OpContext ctx{QStringLiteral("test"), {}};
+    const TablePrivileges wanted = TablePrivileges::read(*conn, QStringLiteral("src"), ctx);
+    const QStringList statements = wanted.statementsToMatch(
+        TablePrivileges::read(*conn, QStringLiteral("dst"), ctx), QStringLiteral("dst"));
+    for (const QString &sql : statements)
+        conn->exec(sql.toUtf8());
+    QCOMPARE(ownerAndPrivileges(QStringLiteral("dst"), m_db), source);
+    // Nothing is left to do.
+    QCOMPARE(wanted.statementsToMatch(TablePrivileges::read(*conn, QStringLiteral("dst"), ctx),
+                                      QStringLiteral("dst")),
+             QStringList());
 }
 
 void tst_TablePrivileges::missingTableIsAnError()
