@@ -30,6 +30,8 @@ private slots:
 
 private:
     static AppConfig configFor(const QString &database);
+    // Connects session to database ("next", "ours" or "empty") and waits for the schema's answer.
+    static bool connectAndWait(ConnectionSession &session, const QString &database);
     static QString preparedStatements(PgConnection &conn);
 };
 
@@ -51,12 +53,8 @@ void tst_ConnectionSession::warmsTheRecognisedLayout()
 {
     QFETCH(QString, database);
     QFETCH(QString, table);
-    const AppConfig config = configFor(database);
-
     ConnectionSession session;
-    QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
-    session.connectTo(config);
-    QTRY_COMPARE_WITH_TIMEOUT(detected.count(), 1, 20000);
+    QVERIFY(connectAndWait(session, database));
     QVERIFY2(session.schemaError().isEmpty(), qPrintable(session.schemaError()));
 
     // Connections opened before the answer may have warmed our layout (or failed to): hold every
@@ -114,6 +112,13 @@ AppConfig tst_ConnectionSession::configFor(const QString &database)
     return config;
 }
 
+bool tst_ConnectionSession::connectAndWait(ConnectionSession &session, const QString &database)
+{
+    QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
+    session.connectTo(configFor(database));
+    return QTest::qWaitFor([&] { return detected.count() == 1; }, 20000);
+}
+
 QString tst_ConnectionSession::preparedStatements(PgConnection &conn)
 {
     return conn
@@ -134,19 +139,17 @@ void tst_ConnectionSession::connectionsBeforeTheAnswerWarmTheTablePresent()
 {
     QFETCH(QString, database);
     QFETCH(QString, table);
-    const AppConfig config = configFor(database);
     ConnectionSession session;
-    QSignalSpy detected(&session, &ConnectionSession::schemaChanged);
-    session.connectTo(config);
-    QTRY_COMPARE_WITH_TIMEOUT(detected.count(), 1, 20000);
+    QVERIFY(connectAndWait(session, database));
     const std::shared_ptr<ConnectionPool> pool = session.pool();
     const int open = pool->stats().openConnections;
     QVERIFY(open >= 1);
-    // Every connection open at the answer: idle ones only, so none is opened here.
+    // As many leases as connections were open at the answer: idle ones are handed out first, so
+    // these are they, unless the health check holds one at that moment (then a new one opens,
+    // which must have warmed up the same table).
     std::vector<PooledConnection> leases;
     for (int i = 0; i < open; ++i)
         leases.push_back(pool->acquire(10s));
-    QCOMPARE(pool->stats().opened, qint64(open));
     for (PooledConnection &lease : leases) {
         const QString statements = preparedStatements(*lease);
         if (table.isEmpty())

@@ -106,6 +106,24 @@ inline QString createTestRole(const QString &tag)
     return quoted;
 }
 
+// Two new roles (createTestRole()) and `sql` run on db with %1 standing for the first, %2 for
+// the second.
+struct TestRoles
+{
+    QString owner;
+    QString reader;
+};
+inline TestRoles grantToTestRoles(const DatabaseConfig &db, const QString &sql)
+{
+    const TestRoles roles{createTestRole(QStringLiteral("owner")),
+                          createTestRole(QStringLiteral("reader"))};
+    TestEnv::psql(QString(sql)
+                      .replace(QLatin1String("%1"), roles.owner)
+                      .replace(QLatin1String("%2"), roles.reader),
+                  db.dbname);
+    return roles;
+}
+
 // A relation's owner and its privileges with the entries sorted, on one line: what a table made
 // to hold another table's rows must have in common with it.
 inline QString ownerAndPrivileges(const QString &relation, const DatabaseConfig &db)

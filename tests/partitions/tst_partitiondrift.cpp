@@ -119,16 +119,16 @@ void tst_PartitionDrift::flagsDifferences()
 void tst_PartitionDrift::partitionsMadeByMaintainMatchTheirTable()
 {
     const DatabaseConfig db = copyDatabase(m_db, QStringLiteral("drift_made"));
-    const QString owner = createTestRole(QStringLiteral("owner"));
-    const QString reader = createTestRole(QStringLiteral("reader"));
     // The default partition is empty: maintain makes it again.
-    TestEnv::psql(QStringLiteral("ALTER TABLE melodee_songs OWNER TO %1;"
-                                 "GRANT SELECT ON melodee_songs TO %2 WITH GRANT OPTION;"
-                                 "GRANT INSERT, UPDATE ON melodee_songs TO PUBLIC;"
-                                 "REVOKE TRUNCATE ON melodee_songs FROM %1;"
-                                 "DROP TABLE melodee_songs_default")
-                      .arg(owner, reader),
-                  db.dbname);
+    const TestRoles roles
+        = grantToTestRoles(db,
+                           QStringLiteral("ALTER TABLE melodee_songs OWNER TO %1;"
+                                          "GRANT SELECT ON melodee_songs TO %2 WITH GRANT "
+                                          "OPTION;"
+                                          "GRANT INSERT, UPDATE ON melodee_songs TO PUBLIC;"
+                                          "REVOKE TRUNCATE ON melodee_songs FROM %1;"
+                                          "DROP TABLE melodee_songs_default"));
+    const QString reader = roles.reader;
     const QString parent = ownerAndPrivileges(QStringLiteral("melodee_songs"), db);
     QVERIFY2(parent.contains(QLatin1String("reader")), qPrintable(parent));
 
@@ -163,15 +163,12 @@ void tst_PartitionDrift::partitionsMadeByMaintainMatchTheirTable()
 void tst_PartitionDrift::grantsMadeInAnotherOrderAreNoDrift()
 {
     const DatabaseConfig db = copyDatabase(m_db, QStringLiteral("drift_order"));
-    const QString a = createTestRole(QStringLiteral("a"));
-    const QString b = createTestRole(QStringLiteral("b"));
-    TestEnv::psql(QStringLiteral("GRANT SELECT ON melodee_songs TO %1;"
-                                 "GRANT SELECT ON melodee_songs TO %2;"
-                                 "GRANT SELECT ON melodee_songs_2027_04 TO %2;"
-                                 "GRANT SELECT ON melodee_songs_2027_04 TO %1;"
-                                 "GRANT SELECT ON melodee_songs_2027_03 TO %1;")
-                      .arg(a, b),
-                  db.dbname);
+    grantToTestRoles(db,
+                     QStringLiteral("GRANT SELECT ON melodee_songs TO %1;"
+                                    "GRANT SELECT ON melodee_songs TO %2;"
+                                    "GRANT SELECT ON melodee_songs_2027_04 TO %2;"
+                                    "GRANT SELECT ON melodee_songs_2027_04 TO %1;"
+                                    "GRANT SELECT ON melodee_songs_2027_03 TO %1;"));
     const auto r = TestEnv::runCli(
         QStringList{QStringLiteral("partitions"), "check", "--json", "--dsn", dsnFor(db)});
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -190,13 +187,10 @@ void tst_PartitionDrift::grantsMadeInAnotherOrderAreNoDrift()
 void tst_PartitionDrift::fixPrivileges()
 {
     const DatabaseConfig db = copyDatabase(m_db, QStringLiteral("drift_fix"));
-    const QString owner = createTestRole(QStringLiteral("owner"));
-    const QString reader = createTestRole(QStringLiteral("reader"));
-    TestEnv::psql(QStringLiteral("GRANT SELECT ON melodee_songs TO %2;"
-                                 "ALTER TABLE melodee_songs_2027_03 OWNER TO %1;"
-                                 "GRANT DELETE ON melodee_songs_2027_02 TO PUBLIC;")
-                      .arg(owner, reader),
-                  db.dbname);
+    grantToTestRoles(db,
+                     QStringLiteral("GRANT SELECT ON melodee_songs TO %2;"
+                                    "ALTER TABLE melodee_songs_2027_03 OWNER TO %1;"
+                                    "GRANT DELETE ON melodee_songs_2027_02 TO PUBLIC;"));
     const QString parent = ownerAndPrivileges(QStringLiteral("melodee_songs"), db);
     const QString before = ownerAndPrivileges(QStringLiteral("melodee_songs_2027_03"), db);
     QVERIFY(before != parent);

@@ -191,13 +191,12 @@ void tst_PartitionMover::attachSkipsDefaultScan()
 void tst_PartitionMover::attachedPartitionsTakeTheTablesPrivileges()
 {
     const DatabaseConfig db = copyDatabase(m_seed, QStringLiteral("mv_acl"));
-    const QString owner = createTestRole(QStringLiteral("owner"));
-    const QString reader = createTestRole(QStringLiteral("reader"));
-    TestEnv::psql(QStringLiteral("ALTER TABLE melodee_songs OWNER TO %1;"
-                                 "GRANT SELECT ON melodee_songs TO %2;"
-                                 "REVOKE TRIGGER ON melodee_songs FROM %1")
-                      .arg(owner, reader),
-                  db.dbname);
+    const TestRoles roles = grantToTestRoles(db,
+                                             QStringLiteral("ALTER TABLE melodee_songs OWNER TO %1;"
+                                                            "GRANT SELECT ON melodee_songs TO %2;"
+                                                            "REVOKE TRIGGER ON melodee_songs FROM "
+                                                            "%1"));
+    const QString reader = roles.reader;
     const QString parent = ownerAndPrivileges(QStringLiteral("melodee_songs"), db);
     QVERIFY2(parent.contains(QLatin1String("reader")), qPrintable(parent));
     AppConfig config;

@@ -246,12 +246,11 @@ void tst_TableConversion::convertedTableKeepsOwnerAndPrivileges()
     // conversion. The partitioned table, and each partition, has the same owner and privileges.
     const AppConfig config = lockTestConfig(QStringLiteral("convert_acl"), 2);
     const QString db = config.database.dbname;
-    const QString owner = createTestRole(QStringLiteral("owner"));
-    const QString reader = createTestRole(QStringLiteral("reader"));
-    TestEnv::psql(QStringLiteral("ALTER TABLE tracks OWNER TO %1; GRANT SELECT ON tracks TO %2; "
-                                 "GRANT INSERT ON tracks TO %2 WITH GRANT OPTION")
-                      .arg(owner, reader),
-                  db);
+    const QString reader
+        = grantToTestRoles(config.database,
+                           QStringLiteral("ALTER TABLE tracks OWNER TO %1; GRANT SELECT ON tracks "
+                                          "TO %2; GRANT INSERT ON tracks TO %2 WITH GRANT OPTION"))
+              .reader;
     const QString before = ownerAndPrivileges(QStringLiteral("tracks"), config.database);
     QVERIFY2(before.contains(QLatin1String("reader")), qPrintable(before));
     auto conn = PartitionMaintenance::openSession(config);

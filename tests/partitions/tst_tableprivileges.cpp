@@ -28,6 +28,10 @@ private slots:
     void missingTableIsAnError();
 
 private:
+    // Creates "src" and "dst" afresh and runs setup with %1, %2 and %3 standing for the owner,
+    // reader and writer roles.
+    void createTables(const QString &setup) const;
+
     DatabaseConfig m_db;
     QString m_owner;
     QString m_reader;
@@ -41,6 +45,19 @@ void tst_TablePrivileges::initTestCase()
     m_owner = createTestRole(QStringLiteral("owner"));
     m_reader = createTestRole(QStringLiteral("reader"));
     m_writer = createTestRole(QStringLiteral("writer"));
+}
+
+void tst_TablePrivileges::createTables(const QString &setup) const
+{
+    TestEnv::psql(QStringLiteral("DROP TABLE IF EXISTS src, dst; CREATE TABLE src (id int); "
+                                 "CREATE TABLE dst (id int)"),
+                  m_db.dbname);
+    if (!setup.isEmpty())
+        TestEnv::psql(QString(setup)
+                          .replace(QLatin1String("%1"), m_owner)
+                          .replace(QLatin1String("%2"), m_reader)
+                          .replace(QLatin1String("%3"), m_writer),
+                      m_db.dbname);
 }
 
 void tst_TablePrivileges::statementsFor_data()
@@ -111,15 +128,7 @@ void tst_TablePrivileges::copiesOwnerAndPrivileges()
 {
     QFETCH(QString, setup);
     QFETCH(QString, expectedInAcl);
-    TestEnv::psql(QStringLiteral("DROP TABLE IF EXISTS src, dst; CREATE TABLE src (id int); "
-                                 "CREATE TABLE dst (id int)"),
-                  m_db.dbname);
-    if (!setup.isEmpty())
-        TestEnv::psql(QString(setup)
-                          .replace(QLatin1String("%1"), m_owner)
-                          .replace(QLatin1String("%2"), m_reader)
-                          .replace(QLatin1String("%3"), m_writer),
-                      m_db.dbname);
+    createTables(setup);
     const QString source = ownerAndPrivileges(QStringLiteral("src"), m_db);
     if (!expectedInAcl.isEmpty())
         QVERIFY2(source.contains(expectedInAcl), qPrintable(source));
@@ -192,14 +201,7 @@ void tst_TablePrivileges::matchesAnExistingTable_data()
 void tst_TablePrivileges::matchesAnExistingTable()
 {
     QFETCH(QString, setup);
-    TestEnv::psql(QStringLiteral("DROP TABLE IF EXISTS src, dst; CREATE TABLE src (id int); "
-                                 "CREATE TABLE dst (id int)"),
-                  m_db.dbname);
-    TestEnv::psql(QString(setup)
-                      .replace(QLatin1String("%1"), m_owner)
-                      .replace(QLatin1String("%2"), m_reader)
-                      .replace(QLatin1String("%3"), m_writer),
-                  m_db.dbname);
+    createTables(setup);
     const QString source = ownerAndPrivileges(QStringLiteral("src"), m_db);
     QVERIFY(ownerAndPrivileges(QStringLiteral("dst"), m_db) != source);
     auto conn = PgConnection::open(m_db);
