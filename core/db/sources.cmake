@@ -5,6 +5,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/connectparams.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pgarray.h
     ${CMAKE_CURRENT_LIST_DIR}/pgarray.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sqlident.h
+    ${CMAKE_CURRENT_LIST_DIR}/sqlident.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pgresult.h
     ${CMAKE_CURRENT_LIST_DIR}/pgresult.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pgconnection.h

@@ -1,7 +1,7 @@
 #include "schemainspector.h"
 
 #include "db/pgconnection.h"
-#include "library/songsql.h"
+#include "db/sqlident.h"
 #include "partitions/partitionmaintenance.h"
 
 #include <QJsonArray>
@@ -222,7 +222,7 @@ SchemaReport SchemaInspector::detect(PgConnection &conn) const
 {
     setUpSession(conn);
     const OpContext ctx{QStringLiteral("inspect the schema"), QString()};
-    const QString history = songsql::quoteIdent(historyTable());
+    const QString history = quoteIdent(historyTable());
     const PgResult r = conn.exec(
         "SELECT current_database(), coalesce(current_schema(), ''), "
         "current_setting('server_version'), to_regclass($1) IS NOT NULL, "

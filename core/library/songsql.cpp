@@ -8,13 +8,6 @@
 
 namespace melodee::songsql {
 
-QString quoteIdent(const QString &name)
-{
-    QString q = name;
-    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
-}
-
 const char *const kSongColumns
     = "s.id, s.api_key::text, s.name, s.name_normalized, s.sort_name, s.album_id, s.artist_id, "
       "s.duration, s.track_number, s.disc_number, s.file_path, s.file_size, s.bit_rate, "

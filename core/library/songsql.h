@@ -2,6 +2,7 @@
 
 #include "config/appconfig.h"
 #include "db/pgconnection.h"
+#include "db/sqlident.h"
 #include "schemalayout.h"
 #include "song.h"
 #include "songquery.h"
@@ -36,7 +37,7 @@ SongTables songTables(const SessionConfig &session, SchemaLayout layout);
 // Throws std::invalid_argument naming the operation when the layout is read-only.
 void requireWritable(const SongTables &tables, const QString &operation);
 
-QString quoteIdent(const QString &name);
+using melodee::quoteIdent; // db/sqlident.h
 std::optional<qint64> optInt(const PgResult &r, int row, int col);
 Song songFromRow(const PgResult &r, int row);
 PgParams toParams(const QList<QByteArray> &values);

@@ -2,15 +2,13 @@
 // conversion's state, so a rerun resumes the very plan that was reviewed).
 #include "tableconversion.h"
 
-#include "library/songsql.h"
+#include "db/sqlident.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 namespace melodee {
-
-using songsql::quoteIdent;
 
 QString ConversionPlan::hash() const
 {

@@ -2,8 +2,8 @@
 
 #include "db/pgarray.h"
 #include "db/pgconnection.h"
+#include "db/sqlident.h"
 #include "db/transaction.h"
-#include "library/songsql.h"
 #include "partitionmaintenance.h"
 #include "tableprivileges.h"
 
@@ -203,7 +203,7 @@ QList<PrivilegeFix> planPrivilegeFixes(PartitionMaintenance &maintenance,
         maintenance.checkStop(op, i.table);
         if (!wanted.contains(i.table))
             wanted.insert(i.table, TablePrivileges::read(conn, i.table, {op, i.table}));
-        const QString partition = songsql::quoteIdent(i.partition);
+        const QString partition = quoteIdent(i.partition);
         const TablePrivileges current = TablePrivileges::read(conn, partition, {op, i.partition});
         const QStringList statements = wanted.value(i.table).statementsToMatch(current, partition);
         if (!statements.isEmpty())

@@ -2,8 +2,8 @@
 
 #include "db/dberror.h"
 #include "db/pgconnection.h"
+#include "db/sqlident.h"
 #include "db/transaction.h"
-#include "library/songsql.h"
 #include "migrate/backoffpolicy.h"
 #include "partitionmaintenance.h"
 #include "util/logging.h"
@@ -17,8 +17,6 @@
 namespace melodee {
 
 namespace {
-
-using songsql::quoteIdent;
 
 QMap<QString, QString> monthSums(PgConnection &conn, const QString &sql)
 {

@@ -4,15 +4,13 @@
 
 #include "db/pgarray.h"
 #include "db/pgconnection.h"
-#include "library/songsql.h"
+#include "db/sqlident.h"
 #include "partitionmaintenance.h"
 #include "tableprivileges.h"
 
 namespace melodee {
 
 namespace {
-
-using songsql::quoteIdent;
 
 constexpr int kMaxNameBytes = 63; // NAMEDATALEN - 1
 
