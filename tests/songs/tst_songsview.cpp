@@ -336,16 +336,18 @@ void tst_SongsView::renameAndDelete()
     QVERIFY(shown.wait(30000));
     const qint64 id = shown.last().first().toLongLong();
     QSignalSpy written(m_view, &SongsView::writeFinished);
-    m_view->renameSelected(QStringLiteral("Renamed by tst_songsview"));
+    // A real title with quotes; the screenshot at the end shows it.
+    const QString title = QStringLiteral("Don't Stop Me Now (Live at Wembley '86)");
+    m_view->renameSelected(title);
     QVERIFY(written.wait(30000));
     QVERIFY(written.last().first().toBool());
     QCOMPARE(TestEnv::psql(QStringLiteral("SELECT name FROM melodee_songs WHERE id = %1").arg(id),
                            m_db.dbname),
-             QStringLiteral("Renamed by tst_songsview"));
+             title);
     QVERIFY(waitLoaded(3));
     QCOMPARE(
         m_view->model()->data(m_view->model()->index(3, SongTableModel::NameColumn)).toString(),
-        QStringLiteral("Renamed by tst_songsview"));
+        title);
 
     // Declining the confirmation deletes nothing.
     selectRow(4);
