@@ -5,7 +5,8 @@
 #   melodee bench pool --workers <workers> --max-open <max-open>
 #   HikariCP 2.7.9 + pgjdbc           (tests/bench/peers/HikariBench.java, same workload)
 #   Go database/sql + pgx v4          (tests/bench/peers/pgxbench.go, same workload)
-# then the RSS of a pool holding 50 open connections. Prints one JSON object.
+# with the CPU the server's backends spent per operation for each system, then the RSS of a pool
+# holding 50 open connections. Prints one JSON object.
 #   bench_pool.sh [--melodee PATH] [--seconds 10] [--workers 16] [--max-open 8] [--runs 1]
 #                 [--peer-cache DIR]
 # The peers are compiled from source on each run (or once into --peer-cache DIR) from Debian's
@@ -43,6 +44,25 @@ pgbench="$MELODEE_TEST_PG_BIN/pgbench"
 echo 'SELECT 1;' > "$state/select1.sql"
 # Same server, same address, no TLS for either side, so only the client code differs.
 dsn="host=127.0.0.1 port=$MELODEE_TEST_PG_PORT user=postgres dbname=postgres sslmode=disable"
+
+# The server's side of each system's run: the CPU time its backends used, from the postmaster's
+# cutime/cstime (a backend's time is added there once it has exited and been reaped), per
+# operation. On a machine where both CPUs are busy, client and server CPU per operation together
+# set the rate, so this shows on which side a difference lies. It includes the runs' connection
+# starts. Linux /proc.
+postmaster=$(head -n 1 "$MELODEE_TEST_PG_DIR/data/postmaster.pid")
+ticks=$(getconf CLK_TCK)
+server_children() { ps --ppid "$postmaster" -o pid= | wc -l; }
+idle_children=$(server_children)
+server_cpu() { # the backends' CPU seconds so far, once the last run's backends are reaped
+    local i
+    for i in $(seq 1 200); do # up to 10 s
+        [ "$(server_children)" -le "$idle_children" ] && break
+        sleep 0.05
+    done
+    awk -v t="$ticks" '{ printf "%.4f", ($16 + $17) / t }' "/proc/$postmaster/stat"
+}
+per_op_us() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { v = n > 0 ? (b - a) * 1e6 / n : 0; printf "%.2f", v }'; }
 
 # One round: pgbench (-j 2, the reference), our pool, and pgbench with one thread per connection
 # (-j max-open: the same thread-per-caller model as ours, to show what that model costs here).
@@ -99,15 +119,28 @@ ours_cpus=
 ours_acq=
 hikari_acq=
 pgx_acq=
+pg_srv=
+ours_srv=
+hikari_srv=
+pgx_srv=
 systems=(pgbench ours hikari pgx)
 for run in $(seq 1 "$runs"); do
     # Rotate the order each round so that no system always runs first or last.
     for k in 0 1 2 3; do
-        case ${systems[$(((run - 1 + k) % 4))]} in
+        system=${systems[$(((run - 1 + k) % 4))]}
+        before=$(server_cpu)
+        case $system in
         pgbench) tps=$(run_pgbench 2 pgbench) ;;
         ours) ops=$(run_ours) ;;
         hikari) hik=$(run_hikari) ;;
         pgx) pgx=$(run_pgx) ;;
+        esac
+        after=$(server_cpu)
+        case $system in
+        pgbench) pg_srv="$pg_srv $(per_op_us "$before" "$after" "$(awk -v t="$tps" -v s="$seconds" 'BEGIN { print t * s }')")" ;;
+        ours) ours_srv="$ours_srv $(per_op_us "$before" "$after" "$(field "$state/ours.json" ops)")" ;;
+        hikari) hikari_srv="$hikari_srv $(per_op_us "$before" "$after" "$(field "$state/hikari.json" ops)")" ;;
+        pgx) pgx_srv="$pgx_srv $(per_op_us "$before" "$after" "$(field "$state/pgx.json" ops)")" ;;
         esac
     done
     tpc=$(run_pgbench "$maxopen" pgbench-tpc)
@@ -143,6 +176,12 @@ ours_median=$(echo "$ours_all" | median)
 pg_cpu_median=$(echo "$pg_cpus" | median)
 ours_cpu_median=$(echo "$ours_cpus" | median)
 hikari_ratio=$(echo "$hikari_ratios" | median)
+# A server share of 0 means the measurement failed (the backends' time never reached the
+# postmaster), not a free server.
+for list in "$pg_srv" "$ours_srv" "$hikari_srv" "$pgx_srv"; do
+    [ "$(echo "$list" | median | awk '{ print ($1 > 0) }')" = 1 ] \
+        || { echo "bench_pool.sh: no server CPU measured per operation (\"$list\")" >&2; exit 1; }
+done
 json_list() { echo "$1" | awk '{ $1 = $1; gsub(/ /, ", "); print "[" $0 "]" }'; }
 
 # Memory: a pool holding 50 open connections (RSS after warming minus RSS before the pool).
@@ -169,6 +208,7 @@ cat <<JSON
   "pgbench_thread_per_connection_ratio": $tpc_ratio,
   "pgbench_client_cpu_us_per_op": $pg_cpu_median,
   "melodee_client_cpu_us_per_op": $ours_cpu_median,
+  "server_cpu_us_per_op": {"pgbench": $(echo "$pg_srv" | median), "melodee": $(echo "$ours_srv" | median), "hikaricp": $(echo "$hikari_srv" | median), "pgx": $(echo "$pgx_srv" | median)},
   "melodee_last_run": $(printf '%s' "$ours_json" | tr -d '\n'),
   "rss_kb_before_pool": $rss_start,
   "rss_kb_with_50_connections": $rss_warm,
