@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <optional>
 
 namespace melodee {
 
@@ -22,12 +23,19 @@ namespace melodee {
 // the schema is recognised, those of the songs table the database has (one catalog look-up per
 // connection, ours first); then the recognised layout's, and none on a database that holds
 // neither. The connector reads it on a pool thread.
+// One value, read and replaced whole, so a connection never sees half of an answer.
 struct WarmUpTarget
 {
-    std::atomic<bool> enabled{true};
-    std::atomic<SchemaLayout> layout{SchemaLayout::Melodee};
-    std::atomic<bool> known{false}; // set after layout
+    bool known = false; // the schema has been recognised
+    bool warm = false;  // once known: whether there is a layout to warm
+    SchemaLayout layout = SchemaLayout::Melodee;
+
+    std::optional<SchemaLayout> layoutToWarm() const
+    {
+        return warm ? std::optional(layout) : std::nullopt;
+    }
 };
+static_assert(std::atomic<WarmUpTarget>::is_always_lock_free);
 
 ConnectionSession::ConnectionSession(QObject *parent)
     : QObject(parent)
@@ -88,14 +96,13 @@ void ConnectionSession::connectTo(const AppConfig &config, const QString &profil
     // connection, to the primary or to a replica, caches the plans of the first song pages as it
     // opens, off the GUI thread, so the Songs view's first page does not wait for the planner to
     // open every partition.
-    auto warmUp = std::make_shared<WarmUpTarget>();
+    auto warmUp = std::make_shared<std::atomic<WarmUpTarget>>();
     m_warmUp = warmUp;
     const SessionConfig session = m_config.session;
     const PgConnector::WarmUp warmSongs = [session, warmUp](PgConnection &conn) {
-        if (!warmUp->enabled)
-            return;
+        const WarmUpTarget target = warmUp->load();
         const std::optional<SchemaLayout> layout
-            = warmUp->known ? warmUp->layout.load() : SongService::layoutPresent(conn, session);
+            = target.known ? target.layoutToWarm() : SongService::layoutPresent(conn, session);
         if (layout)
             SongService::warmUp(conn, session, *layout);
     };
@@ -125,9 +132,8 @@ void ConnectionSession::detectSchema()
                 return; // a reconnect or a disconnect replaced it
             if (outcome.ok()) {
                 m_schema = *outcome.value;
-                m_warmUp->layout = schemaLayoutFor(m_schema.kind);
-                m_warmUp->enabled = m_schema.kind != SchemaKind::Unknown;
-                m_warmUp->known = true;
+                m_warmUp->store(
+                    {true, m_schema.kind != SchemaKind::Unknown, schemaLayoutFor(m_schema.kind)});
             } else {
                 m_schemaError = outcome.error;
                 qCWarning(lcUi).noquote() << "could not recognise the schema:" << outcome.error;

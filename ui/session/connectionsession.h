@@ -8,6 +8,7 @@
 #include <QFuture>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 
 namespace melodee {
@@ -68,7 +69,7 @@ private:
     bool m_connected = false;
     std::shared_ptr<ConnectionPool> m_pool;
     std::shared_ptr<ReplicaRouter> m_router;
-    std::shared_ptr<WarmUpTarget> m_warmUp; // what the pool's new connections warm
+    std::shared_ptr<std::atomic<WarmUpTarget>> m_warmUp; // what the pool's new connections warm
     HealthMonitor m_health;
 };
 
