@@ -229,8 +229,8 @@ void applyPrivilegeFixes(PartitionMaintenance &maintenance, const QList<Privileg
         maintenance.report(n + 1,
                            int(fixes.size()),
                            fix.table,
-                           QStringLiteral("%1: owner and privileges of %2 given to %3")
-                               .arg(fix.table, fix.table, fix.partition));
+                           QStringLiteral("%1: %2 has the table's owner and privileges")
+                               .arg(fix.table, fix.partition));
     }
 }
 

@@ -59,11 +59,14 @@ TablePrivileges::read(PgConnection &conn, const QString &table, const OpContext 
     return out;
 }
 
-QStringList TablePrivileges::statementsFor(const QString &target) const
+QString TablePrivileges::ownerTo(const QString &target) const
+{
+    return QStringLiteral("ALTER TABLE %1 OWNER TO %2").arg(target, owner);
+}
+
+QStringList TablePrivileges::grantStatements(const QString &target) const
 {
     QStringList out;
-    if (!owner.isEmpty() && owner != creator)
-        out << QStringLiteral("ALTER TABLE %1 OWNER TO %2").arg(target, owner);
     for (const Grant &g : grants)
         out << QStringLiteral("GRANT %1 ON TABLE %2 TO %3%4")
                    .arg(g.privileges,
@@ -73,6 +76,14 @@ QStringList TablePrivileges::statementsFor(const QString &target) const
     if (!ownerLacks.isEmpty())
         out << QStringLiteral("REVOKE %1 ON TABLE %2 FROM %3").arg(ownerLacks, target, owner);
     return out;
+}
+
+QStringList TablePrivileges::statementsFor(const QString &target) const
+{
+    QStringList out;
+    if (!owner.isEmpty() && owner != creator)
+        out << ownerTo(target);
+    return out + grantStatements(target);
 }
 
 bool TablePrivileges::sameAs(const TablePrivileges &other) const
@@ -95,7 +106,7 @@ QStringList TablePrivileges::statementsToMatch(const TablePrivileges &current,
         return {};
     QStringList out;
     if (current.owner != owner)
-        out << QStringLiteral("ALTER TABLE %1 OWNER TO %2").arg(target, owner);
+        out << ownerTo(target);
     QStringList others;
     for (const Grant &g : current.grants) {
         if (!others.contains(g.grantee))
@@ -107,9 +118,7 @@ QStringList TablePrivileges::statementsToMatch(const TablePrivileges &current,
     // OWNER TO keeps what the old owner lacked: the new owner lacks the same.
     if (!current.ownerLacks.isEmpty())
         out << QStringLiteral("GRANT %1 ON TABLE %2 TO %3").arg(current.ownerLacks, target, owner);
-    TablePrivileges wanted = *this;
-    wanted.creator = owner; // the owner is right by now
-    return out + wanted.statementsFor(target);
+    return out + grantStatements(target);
 }
 
 } // namespace melodee

@@ -46,6 +46,11 @@ struct TablePrivileges
     // statementsFor()'s GRANT and REVOKE. Empty when `current` already matches.
     QStringList statementsToMatch(const TablePrivileges &current, const QString &target) const;
     bool sameAs(const TablePrivileges &other) const;
+
+private:
+    QString ownerTo(const QString &target) const;
+    // The GRANTs, then the REVOKE of what the owner lacks.
+    QStringList grantStatements(const QString &target) const;
 };
 
 } // namespace melodee
