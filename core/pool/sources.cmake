@@ -16,6 +16,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/poolstats.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pooledsqldriver.h
     ${CMAKE_CURRENT_LIST_DIR}/pooledsqldriver.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/statementpipeline.h
+    ${CMAKE_CURRENT_LIST_DIR}/statementpipeline.cpp
 )
 target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/poolbenchmark.h
