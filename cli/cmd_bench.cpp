@@ -72,7 +72,12 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
         QStringLiteral("The query writes: never run it again once it may have executed (the "
                        "write retry policy). By default it is a read, run again on a fresh "
                        "connection when its connection broke."));
-    parser.addOptions({workersOpt, maxOpenOpt, secondsOpt, queryOpt, writeOpt});
+    const QCommandLineOption pipelineOpt(
+        QStringLiteral("pipeline"),
+        QStringLiteral("Send each statement down a statement pipeline over the pool's connections "
+                       "instead of leasing a connection for it: callers queue statements on a "
+                       "busy connection in libpq's pipeline mode. Reads only."));
+    parser.addOptions({workersOpt, maxOpenOpt, secondsOpt, queryOpt, writeOpt, pipelineOpt});
     int code = ExitOk;
     if (!ctx.parse(parser, args, QStringLiteral("bench"), &code))
         return code;
@@ -100,6 +105,11 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
         return ctx.fail(QStringLiteral("--query must not be empty"), ExitUsage);
 
     const bool write = parser.isSet(writeOpt);
+    const bool pipelined = parser.isSet(pipelineOpt);
+    if (write && pipelined)
+        return ctx.fail(QStringLiteral("--pipeline runs reads only and cannot be combined with "
+                                       "--write: a statement whose connection broke runs again"),
+                        ExitUsage);
     const RetryPolicy policy = write ? RetryPolicy::write() : RetryPolicy::read();
 
     AppConfig config = ctx.config();
@@ -116,7 +126,15 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     }
     const qint64 rssWarm = rssKb();
 
-    const PoolBenchmarkResult run = runPoolBenchmark(pool, workers, seconds, query, {}, policy);
+    const PoolBenchmarkResult run
+        = runPoolBenchmark(pool,
+                           workers,
+                           seconds,
+                           query,
+                           {},
+                           policy,
+                           pipelined ? PoolBenchmarkPath::Pipeline : PoolBenchmarkPath::Lease);
+    const QString path = pipelined ? QStringLiteral("pipeline") : QStringLiteral("lease");
     const qint64 ops = run.ops;
     const qint64 errors = run.errors;
     const double took = run.seconds;
@@ -132,6 +150,7 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
                       {QStringLiteral("max_open"), maxOpen},
                       {QStringLiteral("seconds"), took},
                       {QStringLiteral("query"), QString::fromUtf8(query)},
+                      {QStringLiteral("path"), path},
                       {QStringLiteral("retry_policy"),
                        write ? QStringLiteral("write") : QStringLiteral("read")},
                       {QStringLiteral("ops"), double(ops)},
@@ -149,7 +168,7 @@ int runBenchCommand(CliContext &ctx, const QStringList &args)
     } else {
         ctx.out() << "workers: " << workers << ", max_open: " << maxOpen
                   << ", seconds: " << QString::number(took, 'f', 2)
-                  << ", retry policy: " << (write ? "write" : "read") << '\n'
+                  << ", retry policy: " << (write ? "write" : "read") << ", path: " << path << '\n'
                   << "ops: " << ops << " (" << errors << " errors)\n"
                   << "ops/s: " << QString::number(opsPerSec, 'f', 0) << '\n'
                   << "latency p50: " << QString::number(p50, 'f', 1)

@@ -2,6 +2,7 @@
 
 #include "connectionpool.h"
 #include "db/dberror.h"
+#include "statementpipeline.h"
 
 #include <QElapsedTimer>
 
@@ -30,8 +31,12 @@ PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
                                      double seconds,
                                      const QByteArray &query,
                                      std::stop_token stop,
-                                     RetryPolicy policy)
+                                     RetryPolicy policy,
+                                     PoolBenchmarkPath path)
 {
+    std::unique_ptr<StatementPipeline> pipeline;
+    if (path == PoolBenchmarkPath::Pipeline)
+        pipeline = std::make_unique<StatementPipeline>(pool, pool.maxOpenConns());
     std::vector<std::unique_ptr<Worker>> stats;
     for (int i = 0; i < workers; ++i)
         stats.push_back(std::make_unique<Worker>());
@@ -47,8 +52,12 @@ PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
             while (!done.load(std::memory_order_relaxed)) {
                 const auto t0 = std::chrono::steady_clock::now();
                 try {
-                    pool.withConnection(
-                        [&](PgConnection &conn) { return conn.execCached(query, none); }, policy);
+                    if (pipeline)
+                        pipeline->query(query, none);
+                    else
+                        pool.withConnection(
+                            [&](PgConnection &conn) { return conn.execCached(query, none); },
+                            policy);
                 } catch (const DbError &e) {
                     w->errors.fetch_add(1, std::memory_order_relaxed);
                     std::lock_guard lock(errorMutex);

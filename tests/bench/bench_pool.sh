@@ -2,7 +2,9 @@
 # Pool throughput against pgbench and two other pools, in the same run, on a private PostgreSQL
 # over TCP 127.0.0.1:
 #   pgbench -M prepared -c <max-open> -j 2 -f select1.sql   (no pool: the client-side ceiling)
-#   melodee bench pool --workers <workers> --max-open <max-open>
+#   melodee bench pool --workers <workers> --max-open <max-open>             (a lease per statement)
+#   melodee bench pool --workers <workers> --max-open <max-open> --pipeline  (statements queued on
+#                                                 the same connections in libpq's pipeline mode)
 #   HikariCP 2.7.9 + pgjdbc           (tests/bench/peers/HikariBench.java, same workload)
 #   Go database/sql + pgx v4          (tests/bench/peers/pgxbench.go, same workload)
 # with the CPU the server's backends spent per operation for each system, then the RSS of a pool
@@ -79,11 +81,13 @@ run_pgbench() { # $1 = threads, $2 = output prefix
     [ -n "$tps" ] || { echo "pgbench failed: $(cat "$state/$2.out")" >&2; exit 1; }
     echo "$tps"
 }
-run_ours() {
+run_ours() { # $1 = output prefix, then extra options
+    local out=$1
+    shift
     TIMEFORMAT='%U %S'
     { time "$melodee" bench pool --dsn "$dsn" --workers "$workers" --max-open "$maxopen" \
-        --seconds "$seconds" --json >"$state/ours.json"; } 2>"$state/ours.time"
-    tr -d ' \n' <"$state/ours.json" | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p'
+        --seconds "$seconds" --json "$@" >"$state/$out.json"; } 2>"$state/$out.time"
+    tr -d ' \n' <"$state/$out.json" | sed -n 's/.*"ops_per_sec":\([0-9.e+]*\).*/\1/p'
 }
 # Client CPU per operation as well: on a shared, loaded machine the scheduler's share per thread
 # skews ops/s, while CPU time per operation measures the client code itself.
@@ -123,15 +127,23 @@ pg_srv=
 ours_srv=
 hikari_srv=
 pgx_srv=
-systems=(pgbench ours hikari pgx)
+pipe_ratios=
+pipe_hikari_ratios=
+pipe_all=
+pipe_cpus=
+pipe_srv=
+ours_p99=
+pipe_p99=
+systems=(pgbench ours pipeline hikari pgx)
 for run in $(seq 1 "$runs"); do
     # Rotate the order each round so that no system always runs first or last.
-    for k in 0 1 2 3; do
-        system=${systems[$(((run - 1 + k) % 4))]}
+    for k in 0 1 2 3 4; do
+        system=${systems[$(((run - 1 + k) % 5))]}
         before=$(server_cpu)
         case $system in
         pgbench) tps=$(run_pgbench 2 pgbench) ;;
-        ours) ops=$(run_ours) ;;
+        ours) ops=$(run_ours ours) ;;
+        pipeline) pipe=$(run_ours pipeline --pipeline) ;;
         hikari) hik=$(run_hikari) ;;
         pgx) pgx=$(run_pgx) ;;
         esac
@@ -139,6 +151,7 @@ for run in $(seq 1 "$runs"); do
         case $system in
         pgbench) pg_srv="$pg_srv $(per_op_us "$before" "$after" "$(awk -v t="$tps" -v s="$seconds" 'BEGIN { print t * s }')")" ;;
         ours) ours_srv="$ours_srv $(per_op_us "$before" "$after" "$(field "$state/ours.json" ops)")" ;;
+        pipeline) pipe_srv="$pipe_srv $(per_op_us "$before" "$after" "$(field "$state/pipeline.json" ops)")" ;;
         hikari) hikari_srv="$hikari_srv $(per_op_us "$before" "$after" "$(field "$state/hikari.json" ops)")" ;;
         pgx) pgx_srv="$pgx_srv $(per_op_us "$before" "$after" "$(field "$state/pgx.json" ops)")" ;;
         esac
@@ -148,12 +161,23 @@ for run in $(seq 1 "$runs"); do
     total_ops=$(printf '%s' "$ours_json" | tr -d ' \n' | sed -n 's/.*"ops":\([0-9.e+]*\).*/\1/p')
     pg_cpu=$(cpu_per_op "$state/pgbench.time" "$(awk -v t="$tps" -v s="$seconds" 'BEGIN { print t * s }')")
     ours_cpu=$(cpu_per_op "$state/ours.time" "$total_ops")
+    pipe_cpu=$(cpu_per_op "$state/pipeline.time" "$(field "$state/pipeline.json" ops)")
     ratio=$(ratio_of "$ops" "$tps")
     hikari_ratio=$(ratio_of "$ops" "$hik")
+    pipe_ratio=$(ratio_of "$pipe" "$tps")
+    pipe_hikari_ratio=$(ratio_of "$pipe" "$hik")
     tpc_ratio=$(ratio_of "$tpc" "$tps")
     echo "run $run: pgbench $tps tps ($pg_cpu us client CPU/op), melodee $ops ops/s" \
-        "($ours_cpu us client CPU/op), ratio $ratio; HikariCP $hik ops/s (ours/HikariCP" \
-        "$hikari_ratio); pgx $pgx ops/s; pgbench -j $maxopen $tpc tps ($tpc_ratio)" >&2
+        "($ours_cpu us client CPU/op), ratio $ratio; melodee --pipeline $pipe ops/s" \
+        "($pipe_cpu us client CPU/op), ratio $pipe_ratio; HikariCP $hik ops/s (ours/HikariCP" \
+        "$hikari_ratio, pipeline/HikariCP $pipe_hikari_ratio); pgx $pgx ops/s;" \
+        "pgbench -j $maxopen $tpc tps ($tpc_ratio)" >&2
+    pipe_ratios="$pipe_ratios $pipe_ratio"
+    pipe_hikari_ratios="$pipe_hikari_ratios $pipe_hikari_ratio"
+    pipe_all="$pipe_all $pipe"
+    pipe_cpus="$pipe_cpus $pipe_cpu"
+    ours_p99="$ours_p99 $(field "$state/ours.json" p99_us)"
+    pipe_p99="$pipe_p99 $(field "$state/pipeline.json" p99_us)"
     ratios="$ratios $ratio"
     hikari_ratios="$hikari_ratios $hikari_ratio"
     hikari_pg_ratios="$hikari_pg_ratios $(ratio_of "$hik" "$tps")"
@@ -178,7 +202,7 @@ ours_cpu_median=$(echo "$ours_cpus" | median)
 hikari_ratio=$(echo "$hikari_ratios" | median)
 # A server share of 0 means the measurement failed (the backends' time never reached the
 # postmaster), not a free server.
-for list in "$pg_srv" "$ours_srv" "$hikari_srv" "$pgx_srv"; do
+for list in "$pg_srv" "$ours_srv" "$pipe_srv" "$hikari_srv" "$pgx_srv"; do
     [ "$(echo "$list" | median | awk '{ print ($1 > 0) }')" = 1 ] \
         || { echo "bench_pool.sh: no server CPU measured per operation (\"$list\")" >&2; exit 1; }
 done
@@ -197,6 +221,12 @@ cat <<JSON
   "ratio": $ratio,
   "ratios_per_run": $(json_list "$ratios"),
   "target_ratio": 0.95,
+  "melodee_pipeline_ops_per_sec": $(echo "$pipe_all" | median),
+  "pipeline_ratio": $(echo "$pipe_ratios" | median),
+  "pipeline_ratios_per_run": $(json_list "$pipe_ratios"),
+  "pipeline_ratio_to_hikaricp": $(echo "$pipe_hikari_ratios" | median),
+  "pipeline_ratios_to_hikaricp_per_run": $(json_list "$pipe_hikari_ratios"),
+  "statement_p99_us": {"melodee": $(echo "$ours_p99" | median), "melodee_pipeline": $(echo "$pipe_p99" | median)},
   "hikaricp_ops_per_sec": $(echo "$hikari_all" | median),
   "ratio_to_hikaricp": $hikari_ratio,
   "ratios_to_hikaricp_per_run": $(json_list "$hikari_ratios"),
@@ -208,7 +238,8 @@ cat <<JSON
   "pgbench_thread_per_connection_ratio": $tpc_ratio,
   "pgbench_client_cpu_us_per_op": $pg_cpu_median,
   "melodee_client_cpu_us_per_op": $ours_cpu_median,
-  "server_cpu_us_per_op": {"pgbench": $(echo "$pg_srv" | median), "melodee": $(echo "$ours_srv" | median), "hikaricp": $(echo "$hikari_srv" | median), "pgx": $(echo "$pgx_srv" | median)},
+  "melodee_pipeline_client_cpu_us_per_op": $(echo "$pipe_cpus" | median),
+  "server_cpu_us_per_op": {"pgbench": $(echo "$pg_srv" | median), "melodee": $(echo "$ours_srv" | median), "melodee_pipeline": $(echo "$pipe_srv" | median), "hikaricp": $(echo "$hikari_srv" | median), "pgx": $(echo "$pgx_srv" | median)},
   "melodee_last_run": $(printf '%s' "$ours_json" | tr -d '\n'),
   "rss_kb_before_pool": $rss_start,
   "rss_kb_with_50_connections": $rss_warm,

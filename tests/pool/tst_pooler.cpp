@@ -7,6 +7,7 @@
 #include "health/partitioncheck.h"
 #include "libraryschema.h"
 #include "pool/connectionpool.h"
+#include "pool/statementpipeline.h"
 #include "songs/songservice.h"
 #include "testenv.h"
 
@@ -33,12 +34,14 @@ private slots:
     void initTestCase();
     void namedStatementsCollideWithoutPoolerMode();
     void poolRunsConcurrentStatementsUnnamed();
+    void pipelinesRunConcurrentStatementsUnnamed();
     void migrationIsRefusedWithoutDirectDsn_data();
     void migrationIsRefusedWithoutDirectDsn();
     void migrationWithDirectDsnAppliesAndReconnects();
     void reconnectAdvice();
     void songsThroughTheBouncer();
     void healthThroughTheBouncer();
+    void benchThroughTheBouncer_data();
     void benchThroughTheBouncer();
 
 private:
@@ -170,6 +173,46 @@ void tst_Pooler::poolRunsConcurrentStatementsUnnamed()
     workers.clear();
     QVERIFY2(errors == 0, qPrintable(firstError));
     QCOMPARE(prepared.load(), 0);
+}
+
+// Two clients' statement pipelines, each over its own pool, through the same PgBouncer: with
+// named statements one client's Parse would meet the other's name on a shared server session.
+void tst_Pooler::pipelinesRunConcurrentStatementsUnnamed()
+{
+    SessionConfig session;
+    session.prepareStmt = true;
+    ConnectionPool poolA(bouncer(QStringLiteral("postgres")), session);
+    ConnectionPool poolB(bouncer(QStringLiteral("postgres")), session);
+    StatementPipeline a(poolA, 4);
+    StatementPipeline b(poolB, 4);
+    std::atomic<int> right{0};
+    std::atomic<int> errors{0};
+    QString firstError;
+    std::mutex mutex;
+    std::vector<std::jthread> workers;
+    for (int t = 0; t < 8; ++t) {
+        workers.emplace_back([&, t] {
+            StatementPipeline &pipeline = t % 2 ? a : b;
+            for (int i = 0; i < 100; ++i) {
+                try {
+                    const PgResult r = pipeline.query(
+                        "SELECT $1::int * " + QByteArray::number(i % 5), {QByteArray::number(t)});
+                    if (r.text(0, 0).toInt() == t * (i % 5))
+                        ++right;
+                    else
+                        ++errors;
+                } catch (const DbError &e) {
+                    std::lock_guard lock(mutex);
+                    if (firstError.isEmpty())
+                        firstError = e.toString();
+                    ++errors;
+                }
+            }
+        });
+    }
+    workers.clear();
+    QVERIFY2(errors == 0, qPrintable(firstError));
+    QCOMPARE(right.load(), 800);
 }
 
 void tst_Pooler::migrationIsRefusedWithoutDirectDsn_data()
@@ -338,22 +381,33 @@ void tst_Pooler::healthThroughTheBouncer()
              qPrintable(r.out));
 }
 
+void tst_Pooler::benchThroughTheBouncer_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("lease") << QStringLiteral("lease");
+    QTest::newRow("pipeline") << QStringLiteral("pipeline");
+}
+
 void tst_Pooler::benchThroughTheBouncer()
 {
-    const TestEnv::CliResult r = TestEnv::runCli({QStringLiteral("bench"),
-                                                  QStringLiteral("pool"),
-                                                  QStringLiteral("--workers"),
-                                                  QStringLiteral("8"),
-                                                  QStringLiteral("--max-open"),
-                                                  QStringLiteral("4"),
-                                                  QStringLiteral("--seconds"),
-                                                  QStringLiteral("1"),
-                                                  QStringLiteral("--json"),
-                                                  QStringLiteral("--dsn"),
-                                                  bouncerDsn(QStringLiteral("postgres"))},
-                                                 cliEnv());
+    QFETCH(QString, path);
+    QStringList args{QStringLiteral("bench"),
+                     QStringLiteral("pool"),
+                     QStringLiteral("--workers"),
+                     QStringLiteral("8"),
+                     QStringLiteral("--max-open"),
+                     QStringLiteral("4"),
+                     QStringLiteral("--seconds"),
+                     QStringLiteral("1"),
+                     QStringLiteral("--json"),
+                     QStringLiteral("--dsn"),
+                     bouncerDsn(QStringLiteral("postgres"))};
+    if (path == QLatin1String("pipeline"))
+        args << QStringLiteral("--pipeline");
+    const TestEnv::CliResult r = TestEnv::runCli(args, cliEnv());
     QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value(QStringLiteral("path")).toString(), path);
     QVERIFY2(o.value(QStringLiteral("ops")).toDouble() > 100, qPrintable(r.out));
     QCOMPARE(o.value(QStringLiteral("errors")).toDouble(), 0.0);
 }
