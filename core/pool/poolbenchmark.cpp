@@ -34,9 +34,11 @@ PoolBenchmarkResult runPoolBenchmark(ConnectionPool &pool,
                                      RetryPolicy policy,
                                      PoolBenchmarkPath path)
 {
+    // As many connections as the pool may open; one per worker when it has no limit.
     std::unique_ptr<StatementPipeline> pipeline;
     if (path == PoolBenchmarkPath::Pipeline)
-        pipeline = std::make_unique<StatementPipeline>(pool, pool.maxOpenConns());
+        pipeline = std::make_unique<StatementPipeline>(
+            pool, pool.maxOpenConns() > 0 ? pool.maxOpenConns() : workers);
     std::vector<std::unique_ptr<Worker>> stats;
     for (int i = 0; i < workers; ++i)
         stats.push_back(std::make_unique<Worker>());
