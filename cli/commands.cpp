@@ -9,7 +9,8 @@ const QList<CliCommand> &cliCommands()
          QStringLiteral("Connect, run the health check and print the status."),
          runHealthCommand},
         {QStringLiteral("bench"),
-         QStringLiteral("Load-test the connection pool: bench pool [--workers N] [--max-open N]."),
+         QStringLiteral("Load-test the connection pool: bench pool [--workers N] [--max-open N] "
+                        "[--pipeline]."),
          runBenchCommand},
         {QStringLiteral("migrate"),
          QStringLiteral(

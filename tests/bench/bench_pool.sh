@@ -134,6 +134,8 @@ pipe_cpus=
 pipe_srv=
 ours_p99=
 pipe_p99=
+ours_p50=
+pipe_p50=
 systems=(pgbench ours pipeline hikari pgx)
 for run in $(seq 1 "$runs"); do
     # Rotate the order each round so that no system always runs first or last.
@@ -178,6 +180,8 @@ for run in $(seq 1 "$runs"); do
     pipe_cpus="$pipe_cpus $pipe_cpu"
     ours_p99="$ours_p99 $(field "$state/ours.json" p99_us)"
     pipe_p99="$pipe_p99 $(field "$state/pipeline.json" p99_us)"
+    ours_p50="$ours_p50 $(field "$state/ours.json" p50_us)"
+    pipe_p50="$pipe_p50 $(field "$state/pipeline.json" p50_us)"
     ratios="$ratios $ratio"
     hikari_ratios="$hikari_ratios $hikari_ratio"
     hikari_pg_ratios="$hikari_pg_ratios $(ratio_of "$hik" "$tps")"
@@ -226,6 +230,7 @@ cat <<JSON
   "pipeline_ratios_per_run": $(json_list "$pipe_ratios"),
   "pipeline_ratio_to_hikaricp": $(echo "$pipe_hikari_ratios" | median),
   "pipeline_ratios_to_hikaricp_per_run": $(json_list "$pipe_hikari_ratios"),
+  "statement_p50_us": {"melodee": $(echo "$ours_p50" | median), "melodee_pipeline": $(echo "$pipe_p50" | median)},
   "statement_p99_us": {"melodee": $(echo "$ours_p99" | median), "melodee_pipeline": $(echo "$pipe_p99" | median)},
   "hikaricp_ops_per_sec": $(echo "$hikari_all" | median),
   "ratio_to_hikaricp": $hikari_ratio,
