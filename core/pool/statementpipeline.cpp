@@ -55,7 +55,10 @@ struct StatementPipeline::Lane
     bool reading = false; // a caller is reading this connection, or has been asked to
     bool timedOut = false;
     QHash<QByteArray, QByteArray> prepared; // sql -> statement name on this connection
-    std::atomic<int> depth{0};              // queue.size(), read without the mutex
+    // Names are never reused on a connection: a name whose Parse failed is dropped from
+    // `prepared` while later statements may already be on their way under newer names.
+    int statementsNamed = 0;
+    std::atomic<int> depth{0}; // queue.size(), read without the mutex
 
     PGconn *conn() const { return lease->handle(); }
 
@@ -75,6 +78,7 @@ struct StatementPipeline::Lane
         reading = false;
         timedOut = false;
         prepared.clear();
+        statementsNamed = 0;
         if (lease) {
             lease.discard();
             lease = {};
@@ -240,15 +244,15 @@ StatementPipeline::Outcome StatementPipeline::runOnce(Lane &lane,
     const int n = int(params.size());
     bool sent = true;
     if (lane.lease->usePreparedStatements()) {
-        auto it = lane.prepared.constFind(sql);
-        if (it == lane.prepared.constEnd()) {
-            const QByteArray name = "melodee_p" + QByteArray::number(lane.prepared.size() + 1);
+        QByteArray name = lane.prepared.value(sql);
+        if (name.isEmpty()) {
+            name = "melodee_p" + QByteArray::number(++lane.statementsNamed);
             sent = PQsendPrepare(c, name.constData(), sql.constData(), n, nullptr) == 1;
             pending.parseSent = true;
-            it = lane.prepared.insert(sql, name);
+            lane.prepared.insert(sql, name);
         }
         sent = sent
-               && PQsendQueryPrepared(c, it->constData(), n, values.data(), nullptr, nullptr, 0)
+               && PQsendQueryPrepared(c, name.constData(), n, values.data(), nullptr, nullptr, 0)
                       == 1;
     } else {
         sent = PQsendQueryParams(c, sql.constData(), n, nullptr, values.data(), nullptr, nullptr, 0)
