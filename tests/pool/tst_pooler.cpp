@@ -17,6 +17,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -135,6 +136,49 @@ void tst_Pooler::namedStatementsCollideWithoutPoolerMode()
              qPrintable(states.join(u',')));
 }
 
+namespace {
+
+struct ProductsRun
+{
+    int right = 0;
+    int wrong = 0; // a wrong answer or an error
+    QString firstError;
+};
+
+// 8 threads run 100 statements each, `SELECT $1::int * k` for k = 0..4, through `run(thread,
+// sql, param)`, and count the right answers.
+ProductsRun
+runProducts(const std::function<PgResult(int, const QByteArray &, const QByteArray &)> &run)
+{
+    std::atomic<int> right{0};
+    std::atomic<int> wrong{0};
+    ProductsRun result;
+    std::mutex mutex;
+    std::vector<std::jthread> workers;
+    for (int t = 0; t < 8; ++t) {
+        workers.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                try {
+                    const PgResult r = run(
+                        t, "SELECT $1::int * " + QByteArray::number(i % 5), QByteArray::number(t));
+                    ++(r.text(0, 0).toInt() == t * (i % 5) ? right : wrong);
+                } catch (const DbError &e) {
+                    std::lock_guard lock(mutex);
+                    if (result.firstError.isEmpty())
+                        result.firstError = e.toString();
+                    ++wrong;
+                }
+            }
+        });
+    }
+    workers.clear();
+    result.right = right.load();
+    result.wrong = wrong.load();
+    return result;
+}
+
+} // namespace
+
 // In pooler mode the same statements run unnamed, from many threads at once, without an error,
 // and whatever the session config asks, no statement is prepared.
 void tst_Pooler::poolRunsConcurrentStatementsUnnamed()
@@ -142,36 +186,17 @@ void tst_Pooler::poolRunsConcurrentStatementsUnnamed()
     SessionConfig session;
     session.prepareStmt = true;
     ConnectionPool pool(bouncer(QStringLiteral("postgres")), session);
-    std::atomic<int> errors{0};
     std::atomic<int> prepared{0};
-    QString firstError;
-    std::mutex mutex;
-    std::vector<std::jthread> workers;
-    for (int t = 0; t < 8; ++t) {
-        workers.emplace_back([&, t] {
-            for (int i = 0; i < 100; ++i) {
-                try {
-                    const PgResult r = pool.withConnection(
-                        [&](PgConnection &conn) {
-                            prepared
-                                += conn.preparedCount() + (conn.usePreparedStatements() ? 1 : 0);
-                            return conn.execCached("SELECT $1::int * " + QByteArray::number(i % 5),
-                                                   {QByteArray::number(t)});
-                        },
-                        RetryPolicy::read());
-                    if (r.text(0, 0).toInt() != t * (i % 5))
-                        ++errors;
-                } catch (const DbError &e) {
-                    std::lock_guard lock(mutex);
-                    if (firstError.isEmpty())
-                        firstError = e.toString();
-                    ++errors;
-                }
-            }
-        });
-    }
-    workers.clear();
-    QVERIFY2(errors == 0, qPrintable(firstError));
+    const ProductsRun r = runProducts([&](int, const QByteArray &sql, const QByteArray &param) {
+        return pool.withConnection(
+            [&](PgConnection &conn) {
+                prepared += conn.preparedCount() + (conn.usePreparedStatements() ? 1 : 0);
+                return conn.execCached(sql, {param});
+            },
+            RetryPolicy::read());
+    });
+    QVERIFY2(r.wrong == 0, qPrintable(r.firstError));
+    QCOMPARE(r.right, 800);
     QCOMPARE(prepared.load(), 0);
 }
 
@@ -185,34 +210,12 @@ void tst_Pooler::pipelinesRunConcurrentStatementsUnnamed()
     ConnectionPool poolB(bouncer(QStringLiteral("postgres")), session);
     StatementPipeline a(poolA, 4);
     StatementPipeline b(poolB, 4);
-    std::atomic<int> right{0};
-    std::atomic<int> errors{0};
-    QString firstError;
-    std::mutex mutex;
-    std::vector<std::jthread> workers;
-    for (int t = 0; t < 8; ++t) {
-        workers.emplace_back([&, t] {
-            StatementPipeline &pipeline = t % 2 ? a : b;
-            for (int i = 0; i < 100; ++i) {
-                try {
-                    const PgResult r = pipeline.query(
-                        "SELECT $1::int * " + QByteArray::number(i % 5), {QByteArray::number(t)});
-                    if (r.text(0, 0).toInt() == t * (i % 5))
-                        ++right;
-                    else
-                        ++errors;
-                } catch (const DbError &e) {
-                    std::lock_guard lock(mutex);
-                    if (firstError.isEmpty())
-                        firstError = e.toString();
-                    ++errors;
-                }
-            }
-        });
-    }
-    workers.clear();
-    QVERIFY2(errors == 0, qPrintable(firstError));
-    QCOMPARE(right.load(), 800);
+    const ProductsRun r
+        = runProducts([&](int thread, const QByteArray &sql, const QByteArray &param) {
+              return (thread % 2 ? a : b).query(sql, {param});
+          });
+    QVERIFY2(r.wrong == 0, qPrintable(r.firstError));
+    QCOMPARE(r.right, 800);
 }
 
 void tst_Pooler::migrationIsRefusedWithoutDirectDsn_data()
