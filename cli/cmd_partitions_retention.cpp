@@ -1,7 +1,7 @@
 #include "clicontext.h"
 #include "db/dberror.h"
 #include "guardoptions.h"
-#include "partitions/partitionguard.h"
+#include "migrate/partitionguard.h"
 #include "partitions/partitionretention.h"
 #include "partitionscommands.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "backoffpolicy.h"
 #include "config/appconfig.h"
+#include "db/backoffpolicy.h"
 #include "migrationhistory.h"
 #include "plan.h"
 #include "rehearsaltrace.h"

@@ -33,8 +33,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/statementanalyser.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationguard.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationguard.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.h
-    ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.h
+    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationstatus.h
     ${CMAKE_CURRENT_LIST_DIR}/migrationstatus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/migrationhistory.h

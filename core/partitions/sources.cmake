@@ -13,8 +13,6 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/partitionmaintenance.cpp
 )
 target_sources(melodee_core PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.h
-    ${CMAKE_CURRENT_LIST_DIR}/partitionguard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/partitionmover.h
     ${CMAKE_CURRENT_LIST_DIR}/partitionmover.cpp
 )

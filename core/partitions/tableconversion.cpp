@@ -1,10 +1,10 @@
 #include "tableconversion.h"
 
+#include "db/backoffpolicy.h"
 #include "db/dberror.h"
 #include "db/pgconnection.h"
 #include "db/sqlident.h"
 #include "db/transaction.h"
-#include "migrate/backoffpolicy.h"
 #include "partitionmaintenance.h"
 #include "util/logging.h"
 

@@ -8,8 +8,9 @@
 
 namespace melodee {
 
-// How the engine tries a migration statement again after a retryable error (lock_timeout,
-// deadlock, serialization failure, lost connection). Each attempt may wait up to lock_timeout
+// How a schema change is tried again after a retryable error (lock_timeout, deadlock,
+// serialization failure, lost connection): a migration statement in the migration engine, a step
+// of a table's conversion to partitions. Each attempt may wait up to lock_timeout
 // for a table lock; between attempts it sleeps a random time with full jitter (uniform in
 // [0, min(5 s, 200 ms x 2^attempt)]) so two migrators that collided do not collide again in
 // lockstep. With the defaults: 3 retries, each attempt waiting at most 5 s.

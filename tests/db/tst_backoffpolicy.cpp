@@ -1,4 +1,4 @@
-#include <migrate/backoffpolicy.h>
+#include <db/backoffpolicy.h>
 
 #include <QSet>
 #include <QTest>

@@ -1,7 +1,7 @@
 #include "partitionguard.h"
 
 #include "db/pgconnection.h"
-#include "migrate/statementanalyser.h"
+#include "statementanalyser.h"
 
 namespace melodee {
 
