@@ -15,19 +15,19 @@ namespace melodee {
 //
 // With leases, a caller waits until a connection is free, and the backend sleeps between one
 // caller's answer and the next caller's statement. Here a caller writes its statement behind the
-// ones already in flight on a connection and does not wait for the connection at
-// all: the backend finds the next statement in its socket as soon as it has answered the last.
-// One caller at a time reads a connection; it hands each answer it reads to the caller it belongs
-// to and, once its own has come, passes the reading on to the oldest caller still waiting.
+// ones already in flight on its thread's connection and does not wait for the connection at all:
+// the backend finds the next statement in its socket as soon as it has answered the last. One
+// caller at a time reads a connection; it hands each answer it reads to the caller it belongs to
+// and, once its own has come, passes the reading on to the oldest caller still waiting.
 //
 // Each statement is followed by its own Sync, so it runs in its own implicit transaction and its
 // error fails only its caller. Not for transactions, SET, or anything that must see the same
 // session twice: use ConnectionPool::withConnection() for those.
 //
 // Every call has a deadline. When a statement has not answered by then, its connection is shut
-// down: everything queued behind it fails at once instead of waiting behind it, and the pipeline
-// opens a fresh connection for the next statement. A statement whose connection broke runs once
-// more on a fresh connection (it is a read), then fails with the connection's error.
+// down: its caller gets a timeout, and the statements queued behind it stop waiting for it. A
+// statement whose connection broke (so also one of those) runs once more on a fresh connection
+// (it is a read), then fails with the connection's error.
 class StatementPipeline
 {
 public:
