@@ -325,8 +325,7 @@ void tst_TableConversion::convertWhileWriting()
     // A writer inserts, updates (moving rows across months) and deletes tracks, and runs
     // melodee-next's reads, all through the copy; it stops when the verification starts. The
     // partitioned table must then equal the old one row for row, and hold every write.
-    AppConfig config = m_config;
-    config.database = TestEnv::melodeeNextDatabase(QStringLiteral("convert_live"));
+    const AppConfig config = freshConfig(QStringLiteral("convert_live"));
     std::atomic<int> inserts = 0;
     std::atomic<int> updates = 0;
     std::atomic<int> deletes = 0;

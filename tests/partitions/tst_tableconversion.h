@@ -50,7 +50,9 @@ private slots:
 private:
     std::unique_ptr<PgConnection> session() const;
     ConversionPlan planTracks() const;
-    // A config on a fresh clone of melodee-next whose swap waits 200 ms per attempt for its lock.
+    // A config on a fresh clone of melodee-next, with the default lock wait.
+    AppConfig freshConfig(const QString &prefix) const;
+    // As freshConfig(), with a swap that waits 200 ms per attempt for its lock.
     AppConfig lockTestConfig(const QString &prefix, int retries) const;
     // When the swap starts, blocker reads tracks in a transaction it keeps open, holding ACCESS
     // SHARE; the retries reported are collected, and on the first one the transaction ends if
