@@ -1,6 +1,7 @@
 #include "statementpipeline.h"
 
 #include "db/dberror.h"
+#include "waitqueue.h"
 
 #include <libpq-fe.h>
 
@@ -19,7 +20,7 @@
 #include <cerrno>
 #include <deque>
 #include <mutex>
-#include <semaphore>
+#include <thread>
 
 namespace melodee {
 
@@ -31,8 +32,9 @@ struct StatementPipeline::Pending
 {
     enum class State { Queued, Reading, Done };
 
-    // Released once when the state leaves Queued for another thread's sake.
-    std::binary_semaphore wake{0};
+    // Released once when another thread moves the state on from Queued. The pool's futex
+    // wake-up: libstdc++'s std::binary_semaphore backs off with sleeps in a timed wait.
+    WakeSignal wake;
     // The fields below are guarded by the lane's mutex.
     State state = State::Queued;
     // A Parse for the statement cache went ahead of the statement: its result comes first.
@@ -141,6 +143,25 @@ struct StatementPipeline::Lane
         }
     }
 };
+
+namespace {
+
+// Waits for a neighbour on the same connection to hand over an answer or the reading. That
+// usually comes within tens of microseconds, so the caller first gives its CPU to other threads
+// and looks again, and only then sleeps until it is woken: on a machine with more callers than
+// CPUs, going to sleep at once costs a sleep and a wake-up per statement.
+bool awaitTurn(WakeSignal &wake, Clock::time_point deadline)
+{
+    const Clock::time_point yieldUntil = Clock::now() + std::chrono::microseconds(64);
+    do {
+        if (wake.tryAcquireUntil(Clock::time_point{}))
+            return true;
+        std::this_thread::yield();
+    } while (Clock::now() < yieldUntil);
+    return wake.tryAcquireUntil(deadline);
+}
+
+} // namespace
 
 StatementPipeline::StatementPipeline(ConnectionPool &pool, int connections)
     : m_pool(pool)
@@ -282,7 +303,7 @@ StatementPipeline::Outcome StatementPipeline::runOnce(Lane &lane,
     for (;;) {
         if (pending.state == Pending::State::Queued) {
             lock.unlock();
-            const bool woken = pending.wake.try_acquire_until(deadline);
+            const bool woken = awaitTurn(pending.wake, deadline);
             lock.lock();
             if (!woken) {
                 // Past the deadline and the answer has not come: stop the connection so the one
