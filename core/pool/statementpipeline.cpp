@@ -178,6 +178,14 @@ StatementPipeline::~StatementPipeline()
     }
 }
 
+int StatementPipeline::inFlight() const
+{
+    int n = 0;
+    for (const auto &lane : m_lanes)
+        n += lane->depth.load(std::memory_order_relaxed);
+    return n;
+}
+
 StatementPipeline::Lane &StatementPipeline::laneForThisThread()
 {
     // Each thread has a home lane, so the same few callers keep meeting on a connection: while

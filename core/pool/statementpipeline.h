@@ -48,6 +48,8 @@ public:
                    const OpContext &ctx = {});
 
     int connections() const { return int(m_lanes.size()); }
+    // Statements sent and not yet answered, on all connections. No network.
+    int inFlight() const;
 
 private:
     struct Lane;

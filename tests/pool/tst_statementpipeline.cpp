@@ -5,6 +5,7 @@
 #include "pgpool.h"
 
 #include <db/dberror.h>
+#include <db/pgconnection.h>
 #include <pool/connectionpool.h>
 #include <pool/statementpipeline.h>
 
@@ -142,6 +143,48 @@ private slots:
         QCOMPARE(failures, 20);
         QCOMPARE(pipeline.query("SELECT $1::int + 1", {QByteArray("41")}).bytes(0, 0),
                  QByteArray("42"));
+    }
+
+    // A statement name is never given out twice on a connection, also when a Parse failed while
+    // a newer statement was already on its way: the next new statement would otherwise reuse
+    // that newer one's name (42P05).
+    void aFailedParseFreesNoName()
+    {
+        const DatabaseConfig config = poolConfig(1, 1);
+        ConnectionPool pool(config, SessionConfig());
+        StatementPipeline pipeline(pool, 1);
+        pipeline.query("SELECT 1");
+        // Another session holds an advisory lock, so the first statement waits for it; behind
+        // it, in this order, a Parse that fails and a new statement.
+        auto blocker = PgConnection::open(config);
+        blocker->exec("SELECT pg_advisory_lock(4242)");
+        std::vector<std::thread> threads;
+        threads.emplace_back([&] { pipeline.query("SELECT pg_advisory_xact_lock(4242)"); });
+        QTRY_COMPARE(pipeline.inFlight(), 1);
+        bool parseFailed = false;
+        threads.emplace_back([&] {
+            try {
+                pipeline.query("SELEC 'no such keyword'");
+            } catch (const DbError &e) {
+                parseFailed = e.sqlState() == QLatin1String("42601");
+            }
+        });
+        QTRY_COMPARE(pipeline.inFlight(), 2);
+        QByteArray third;
+        threads.emplace_back([&] { third = pipeline.query("SELECT 3").bytes(0, 0); });
+        QTRY_COMPARE(pipeline.inFlight(), 3);
+        blocker->exec("SELECT pg_advisory_unlock(4242)");
+        for (std::thread &t : threads)
+            t.join();
+        QVERIFY(parseFailed);
+        QCOMPARE(third, QByteArray("3"));
+        QCOMPARE(pipeline.inFlight(), 0);
+        try {
+            QCOMPARE(pipeline.query("SELECT 4").bytes(0, 0), QByteArray("4"));
+            QCOMPARE(pipeline.query("SELECT 3").bytes(0, 0), QByteArray("3"));
+        } catch (const DbError &e) {
+            QFAIL(e.what());
+        }
     }
 
     void nullAndEmptyParameters()
