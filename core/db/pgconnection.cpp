@@ -2,13 +2,12 @@
 
 #include "connectparams.h"
 #include "dberror.h"
+#include "pgsocket.h"
 #include "sessionchanges.h"
 #include "util/logging.h"
 #include "util/redactor.h"
 
 #include <libpq-fe.h>
-
-#include <poll.h>
 
 namespace melodee {
 
@@ -521,15 +520,14 @@ bool PgConnection::isIdleBroken()
 {
     if (isBroken())
         return true;
-    pollfd pfd{PQsocket(m_conn), POLLIN, 0};
-    if (pfd.fd < 0)
+    if (PQsocket(m_conn) < 0)
         return true;
-    const int n = ::poll(&pfd, 1, 0);
-    if (n == 0)
+    using std::chrono::milliseconds;
+    if (waitForSocket(m_conn, false, milliseconds(0)) == 0)
         return false; // nothing pending: the usual case
     // Something arrived while idle: a termination notice, EOF or a NOTIFY. Consume it and look.
     // libpq reports the EOF only on the read after the FATAL message, so read while readable.
-    for (int i = 0; i < 4 && ::poll(&pfd, 1, 0) > 0; ++i) {
+    for (int i = 0; i < 4 && waitForSocket(m_conn, false, milliseconds(0)) > 0; ++i) {
         if (!PQconsumeInput(m_conn))
             return true;
     }

@@ -1,15 +1,7 @@
 #pragma once
 
 #include "pgconnection.h"
-
-#include <libpq-fe.h>
-
-#ifdef _WIN32
-#include <winsock2.h>
-#define SHUT_RDWR SD_BOTH
-#else
-#include <sys/socket.h>
-#endif
+#include "pgsocket.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -33,8 +25,7 @@ public:
                 || !conn.queryRunning())
                 return;
             m_fired = true;
-            if (const int fd = PQsocket(conn.handle()); fd >= 0)
-                ::shutdown(fd, SHUT_RDWR);
+            shutDownSocket(conn.handle());
         })
     {}
     ~QueryDeadline() { finish(); }

@@ -20,6 +20,8 @@ target_sources(melodee_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/pooler.h
     ${CMAKE_CURRENT_LIST_DIR}/pooler.cpp
     ${CMAKE_CURRENT_LIST_DIR}/querydeadline.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgsocket.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgsocket.cpp
     ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.h
     ${CMAKE_CURRENT_LIST_DIR}/backoffpolicy.cpp
 )

@@ -1,19 +1,12 @@
 #include "statementpipeline.h"
 
 #include "db/dberror.h"
+#include "db/pgsocket.h"
 #include "waitqueue.h"
 
 #include <libpq-fe.h>
 
 #include <QHash>
-
-#ifdef _WIN32
-#include <winsock2.h>
-#define SHUT_RDWR SD_BOTH
-#else
-#include <poll.h>
-#include <sys/socket.h>
-#endif
 
 #include <algorithm>
 #include <atomic>
@@ -93,8 +86,7 @@ struct StatementPipeline::Lane
     {
         timedOut = true;
         if (lease)
-            if (const int fd = PQsocket(conn()); fd >= 0)
-                ::shutdown(fd, SHUT_RDWR);
+            shutDownSocket(conn());
     }
 
     // Hands out every result libpq has parsed so far. The caller holds the mutex.
@@ -329,16 +321,9 @@ StatementPipeline::Outcome StatementPipeline::runOnce(Lane &lane,
         // Reading: wait for the socket outside the mutex, so others can queue behind us.
         reader = true;
         const bool wantWrite = PQflush(c) == 1;
-        const int fd = PQsocket(c);
         lock.unlock();
-        const auto left = std::chrono::ceil<milliseconds>(deadline - Clock::now());
-#ifdef _WIN32
-        WSAPOLLFD p{SOCKET(fd), short(POLLRDNORM | (wantWrite ? POLLWRNORM : 0)), 0};
-        const int ready = WSAPoll(&p, 1, int(std::max<milliseconds::rep>(0, left.count())));
-#else
-        pollfd p{fd, short(POLLIN | (wantWrite ? POLLOUT : 0)), 0};
-        const int ready = ::poll(&p, 1, int(std::max<milliseconds::rep>(0, left.count())));
-#endif
+        const int ready
+            = waitForSocket(c, wantWrite, std::chrono::ceil<milliseconds>(deadline - Clock::now()));
         lock.lock();
         if (ready == 0) {
             lane.shutDown();
