@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 namespace melodee {
 
@@ -379,11 +380,14 @@ MaintenancePlan PartitionMaintenance::planTable(const PartitionedTableInfo &t,
             QStringLiteral("ALTER TABLE %1 DETACH PARTITION %2").arg(t.table, def),
             QStringLiteral("detach %1").arg(def)};
     // A new partition belongs to whoever runs this and has the default privileges; it gets the
-    // table's owner and privileges in the same transaction.
-    const TablePrivileges privileges
-        = TablePrivileges::read(m_conn, t.table, {QStringLiteral("read privileges"), t.table});
+    // table's owner and privileges in the same transaction. Read once, and only when a partition
+    // is to be made.
+    std::optional<TablePrivileges> privileges;
     auto givePrivileges = [&](const QString &partition) {
-        for (const QString &sql : privileges.statementsFor(partition))
+        if (!privileges)
+            privileges = TablePrivileges::read(
+                m_conn, t.table, {QStringLiteral("read privileges"), t.table});
+        for (const QString &sql : privileges->statementsFor(partition))
             plan.steps << MaintenanceStep{
                 K::Privileges,
                 sql,
