@@ -11,15 +11,21 @@ std::unique_ptr<PgConnection> tst_TableConversion::session() const
     return PartitionMaintenance::openSession(m_config);
 }
 
-ConversionPlan tst_TableConversion::planTracks() const
+ConversionRequest tst_TableConversion::tracksRequest(int batchRows) const
 {
     ConversionRequest request;
     request.table = QStringLiteral("tracks");
     request.column = QStringLiteral("created_at");
     request.now = m_now;
     request.premakeMonths = 6;
+    request.batchRows = batchRows;
+    return request;
+}
+
+ConversionPlan tst_TableConversion::planTracks() const
+{
     auto conn = session();
-    return TableConversion(m_config).plan(*conn, request);
+    return TableConversion(m_config).plan(*conn, tracksRequest(ConversionRequest().batchRows));
 }
 
 void tst_TableConversion::planOnMelodeeNext()
@@ -384,11 +390,7 @@ void tst_TableConversion::convertWhileWriting()
         }
     };
 
-    ConversionRequest request;
-    request.table = QStringLiteral("tracks");
-    request.column = QStringLiteral("created_at");
-    request.now = m_now;
-    request.batchRows = 20000;
+    const ConversionRequest request = tracksRequest(20000);
     auto conn = PartitionMaintenance::openSession(config);
     TableConversion conversion(config);
     int batches = 0;

@@ -50,6 +50,8 @@ private slots:
 private:
     std::unique_ptr<PgConnection> session() const;
     ConversionPlan planTracks() const;
+    // melodee-next's tracks by created_at, at the test's fixed time, in batches of batchRows.
+    ConversionRequest tracksRequest(int batchRows) const;
     // A config on a fresh clone of melodee-next, with the default lock wait.
     AppConfig freshConfig(const QString &prefix) const;
     // As freshConfig(), with a swap that waits 200 ms per attempt for its lock.

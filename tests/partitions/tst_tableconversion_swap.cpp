@@ -60,11 +60,7 @@ void tst_TableConversion::swapRetriesUntilLockReleased()
     QStringList retries;
     bool locked = false;
     lockAtSwap(conversion, *blocker, &retries, &locked, true);
-    ConversionRequest request;
-    request.table = QStringLiteral("tracks");
-    request.column = QStringLiteral("created_at");
-    request.now = m_now;
-    request.batchRows = 50000;
+    const ConversionRequest request = tracksRequest(50000);
     const ConversionResult result
         = conversion.apply(*conn, conversion.plan(*conn, request), {QStringLiteral("tester"), {}});
 
@@ -101,11 +97,7 @@ void tst_TableConversion::swapGivesUpWhileLocked()
     QStringList retries;
     bool locked = false;
     lockAtSwap(conversion, *blocker, &retries, &locked, false);
-    ConversionRequest request;
-    request.table = QStringLiteral("tracks");
-    request.column = QStringLiteral("created_at");
-    request.now = m_now;
-    request.batchRows = 50000;
+    const ConversionRequest request = tracksRequest(50000);
     const ConversionPlan plan = conversion.plan(*conn, request);
     try {
         conversion.apply(*conn, plan, {QStringLiteral("tester"), {}});
@@ -210,11 +202,7 @@ void tst_TableConversion::cancelThenResume()
             });
         }
     });
-    ConversionRequest request;
-    request.table = QStringLiteral("tracks");
-    request.column = QStringLiteral("created_at");
-    request.now = m_now;
-    request.batchRows = 50000;
+    const ConversionRequest request = tracksRequest(50000);
     const ConversionPlan plan = conversion.plan(*conn, request);
     try {
         conversion.apply(*conn, plan, {QStringLiteral("tester"), {}, stop.get_token()});
@@ -269,11 +257,7 @@ void tst_TableConversion::convertedTableKeepsOwnerAndPrivileges()
     QVERIFY2(before.contains(QLatin1String("reader")), qPrintable(before));
     auto conn = PartitionMaintenance::openSession(config);
     TableConversion conversion(config);
-    ConversionRequest request;
-    request.table = QStringLiteral("tracks");
-    request.column = QStringLiteral("created_at");
-    request.now = m_now;
-    request.batchRows = 100000;
+    const ConversionRequest request = tracksRequest(100000);
     const ConversionPlan plan = conversion.plan(*conn, request);
     QVERIFY2(plan.script().contains(
                  QStringLiteral("GRANT INSERT ON TABLE \"public\".\"tracks_2024_05\" TO %1 WITH "
